@@ -1,0 +1,2 @@
+//! The `thresholds` command line.
+fn main() {}

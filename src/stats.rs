@@ -1,0 +1,1 @@
+//! Agreement statistics as pure functions (filled in by the statistics work).
