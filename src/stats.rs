@@ -4,6 +4,8 @@
 //!   rules give): the confusion matrix, observed agreement with its Wilson interval,
 //!   Cohen's kappa and weighted kappa with asymptotic standard errors, Gwet's AC1,
 //!   McNemar's test.
+//! * [`multirater`]: many raters (e.g. trainees rating vignettes): Fleiss' kappa,
+//!   Krippendorff's alpha and the exact sign test.
 //!
 //! Levels are ordinal categories indexed `0..k`, where `k` is the number of levels in
 //! the rule file's scale, *including levels nobody used*. Weights (linear/quadratic),
@@ -18,15 +20,17 @@
 //! chance agreement equal to 1, a single category, ...) is returned as `None`.
 
 pub mod agreement;
+pub mod multirater;
 
 pub use agreement::{
     gwet_ac1, gwet_ac1_se, kappa, mcnemar, wilson_interval, Confusion, Kappa, McNemar, Weights, Z95,
 };
+pub use multirater::{fleiss_kappa, krippendorff_alpha, sign_test, Metric};
 
 /// Two-sided exact binomial p-value for `x` successes out of `n` trials with
 /// success probability 1/2: `min(1, 2 * P(X <= min(x, n - x)))`.
 ///
-/// Used by [`mcnemar`] (exact version). Returns 1 when `n == 0`.
+/// Shared by [`mcnemar`] (exact version) and [`sign_test`]. Returns 1 when `n == 0`.
 /// The lower tail `P(X <= j)` is the regularized incomplete beta function
 /// `I_{1/2}(n - j, j + 1)`, which stays accurate far into the tail.
 fn binom_two_sided_half(x: u64, n: u64) -> f64 {
