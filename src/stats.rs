@@ -22,6 +22,9 @@
 pub mod agreement;
 pub mod multirater;
 
+#[cfg(test)]
+mod tests;
+
 pub use agreement::{
     gwet_ac1, gwet_ac1_se, kappa, mcnemar, wilson_interval, Confusion, Kappa, McNemar, Weights, Z95,
 };
