@@ -38,6 +38,7 @@ pub mod eval;
 pub mod explain;
 pub mod format;
 pub mod parse;
+pub mod pipeline;
 pub mod plan;
 pub mod report;
 pub mod script;
