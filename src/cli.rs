@@ -1,8 +1,13 @@
 //! Command-line arguments and dispatch: one module per subcommand in `cli/`.
 
+mod audit;
 mod check;
+mod diff;
+mod exercise;
 mod explain;
 mod fmt;
+mod sample;
+mod score;
 mod test;
 
 use std::io::IsTerminal;
@@ -86,8 +91,18 @@ pub enum Command {
     Fmt(fmt::FmtArgs),
     /// Run the examples in a rule file.
     Test(test::TestArgs),
+    /// Score every record in a data file.
+    Score(score::ScoreArgs),
     /// Explain one record's level.
     Explain(explain::ExplainArgs),
+    /// Agreement between recorded decisions and the rules, as audit evidence.
+    Audit(audit::AuditArgs),
+    /// Threshold exercises for trainers.
+    Exercise(exercise::ExerciseArgs),
+    /// The impact of a rule change.
+    Diff(diff::DiffArgs),
+    /// Synthetic referrals for training and benchmarks.
+    Sample(sample::SampleArgs),
 }
 
 /// Options shared by commands that read referral data.
@@ -165,6 +180,11 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Fmt(a) => fmt::run(a),
         Command::Test(a) => test::run(a, ef),
         Command::Explain(a) => explain::run(a, ef),
+        Command::Score(a) => score::run(a, ef),
+        Command::Audit(a) => audit::run(a, ef),
+        Command::Exercise(a) => exercise::run(a, ef),
+        Command::Diff(a) => diff::run(a, ef),
+        Command::Sample(a) => sample::run(a, ef),
     }
 }
 

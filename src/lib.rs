@@ -29,18 +29,22 @@
 //! ```
 
 pub mod ast;
+pub mod audit;
 pub mod bits;
 pub mod check;
 pub mod cli;
 pub mod data;
+pub mod diff;
 pub mod error;
 pub mod eval;
+pub mod exercise;
 pub mod explain;
 pub mod format;
 pub mod parse;
 pub mod pipeline;
 pub mod plan;
 pub mod report;
+pub mod sample;
 pub mod script;
 pub mod span;
 pub mod stats;

@@ -120,15 +120,15 @@ pub struct Summary {
 
 /// Chooses the format from an explicit choice or the extension.
 pub fn format_of(path: &Path, explicit: Option<Format>) -> Option<Format> {
-    explicit.or_else(|| {
-        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+    explicit.or_else(
+        || match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
             "csv" => Some(Format::Csv),
             "json" => Some(Format::Json),
             "jsonl" | "ndjson" => Some(Format::Jsonl),
             "xlsx" => Some(Format::Xlsx),
             _ => None,
-        }
-    })
+        },
+    )
 }
 
 /// Reads, scores and hands each row to `sink` in input order.
