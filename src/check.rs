@@ -1,0 +1,677 @@
+//! Names, types and sanity: a parsed [`RuleFile`] becomes a [`Plan`] plus
+//! every error and warning at once. Scripts are loaded and compiled here.
+
+mod examples;
+mod expr;
+mod lint;
+pub mod suggest;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::ast::*;
+use crate::bits::Bits;
+use crate::error::{Diagnostic, Diagnostics};
+use crate::plan::*;
+use crate::script::Scripts;
+use crate::span::{Source, Span};
+
+/// At most this many levels.
+pub const MAX_LEVELS: usize = 16;
+/// A `raise` of more than this is refused.
+pub const MAX_RAISE: u64 = 15;
+/// Expressions nested deeper than this are refused.
+pub const MAX_EXPR_DEPTH: usize = 200;
+
+/// What `check` produced.
+pub struct Checked {
+    /// The plan, when there were no errors.
+    pub plan: Option<Plan>,
+    /// Errors and warnings, in file order.
+    pub diagnostics: Diagnostics,
+}
+
+/// How scripts named in the file are found.
+pub trait ScriptLoader {
+    /// Reads a script given the path written in the rule file.
+    fn load(&self, path: &str) -> Result<Arc<Source>, String>;
+}
+
+/// Loads scripts from disk relative to a base directory.
+pub struct FsLoader {
+    /// The rule file's directory.
+    pub base: PathBuf,
+}
+
+impl ScriptLoader for FsLoader {
+    fn load(&self, path: &str) -> Result<Arc<Source>, String> {
+        let full = self.base.join(path);
+        let meta = std::fs::metadata(&full).map_err(|e| format!("cannot read `{path}`: {e}"))?;
+        if meta.len() > 4 * 1024 * 1024 {
+            return Err(format!("script `{path}` is larger than 4 MB"));
+        }
+        let bytes = std::fs::read(&full).map_err(|e| format!("cannot read `{path}`: {e}"))?;
+        let text =
+            String::from_utf8(bytes).map_err(|_| format!("script `{path}` is not UTF-8 text"))?;
+        Ok(Source::new(full.display().to_string(), text))
+    }
+}
+
+/// A loader with no scripts (for tests and in-memory rules).
+pub struct NoScripts;
+
+impl ScriptLoader for NoScripts {
+    fn load(&self, path: &str) -> Result<Arc<Source>, String> {
+        Err(format!("cannot load `{path}` here"))
+    }
+}
+
+/// Loads, parses and checks a rule file from disk.
+pub fn load_file(path: &Path) -> Result<Checked, String> {
+    let meta =
+        std::fs::metadata(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    if meta.len() > crate::MAX_RULE_FILE_BYTES {
+        return Err(format!(
+            "`{}` is larger than {} MB; a rule file that size is not a continuum of need",
+            path.display(),
+            crate::MAX_RULE_FILE_BYTES / (1024 * 1024)
+        ));
+    }
+    let bytes =
+        std::fs::read(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "`{}` is not UTF-8 text (byte {})",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        )
+    })?;
+    let source = Source::new(path.display().to_string(), text);
+    let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    Ok(check_source(&source, &FsLoader { base }))
+}
+
+/// Parses and checks a source.
+pub fn check_source(source: &Arc<Source>, loader: &dyn ScriptLoader) -> Checked {
+    match crate::parse::parse(source) {
+        Ok(file) => check(&file, source, loader),
+        Err(d) => Checked {
+            plan: None,
+            diagnostics: Diagnostics(vec![*d]),
+        },
+    }
+}
+
+/// Checks a parsed file.
+pub fn check(file: &RuleFile, source: &Arc<Source>, loader: &dyn ScriptLoader) -> Checked {
+    let mut cx = Cx::new(source);
+    cx.declare(file);
+    cx.load_scripts(file, loader);
+    cx.compile_rules(file);
+    cx.compile_examples(file);
+    let (plan, diags) = cx.finish(file);
+    let mut diagnostics = diags.0;
+    if let Some(p) = &plan {
+        diagnostics.extend(lint::warnings(p, file));
+    }
+    diagnostics.sort_by_key(|d| (!Arc::ptr_eq(&d.source, source), d.span.start));
+    let diagnostics = Diagnostics(diagnostics);
+    Checked {
+        plan: if diagnostics.has_errors() { None } else { plan },
+        diagnostics,
+    }
+}
+
+/// Everything the checker knows while it works.
+pub(crate) struct Cx<'a> {
+    pub source: &'a Arc<Source>,
+    pub diags: Vec<Diagnostic>,
+    /// The shared namespace: id → (symbol, where declared).
+    pub names: HashMap<String, (Symbol, Span)>,
+    pub flag_ids: HashMap<String, u16>,
+    pub levels: Vec<LevelInfo>,
+    pub decisions: HashMap<String, u8>,
+    pub themes: Vec<Named>,
+    pub flags: Vec<Named>,
+    pub domains: Vec<Named>,
+    pub fields: Vec<FieldInfo>,
+    pub indicators: Vec<IndicatorInfo>,
+    pub indicator_spans: Vec<Span>,
+    pub rules: Vec<PlanRule>,
+    pub nodes: Vec<Node>,
+    pub node_spans: Vec<Span>,
+    pub masks: Vec<Mask>,
+    pub scripts: Option<Scripts>,
+    pub examples: Vec<ExampleCase>,
+}
+
+impl<'a> Cx<'a> {
+    fn new(source: &'a Arc<Source>) -> Self {
+        Self {
+            source,
+            diags: Vec::new(),
+            names: HashMap::new(),
+            flag_ids: HashMap::new(),
+            levels: Vec::new(),
+            decisions: HashMap::new(),
+            themes: Vec::new(),
+            flags: Vec::new(),
+            domains: Vec::new(),
+            fields: Vec::new(),
+            indicators: Vec::new(),
+            indicator_spans: Vec::new(),
+            rules: Vec::new(),
+            nodes: Vec::new(),
+            node_spans: Vec::new(),
+            masks: Vec::new(),
+            scripts: None,
+            examples: Vec::new(),
+        }
+    }
+
+    pub fn error(
+        &mut self,
+        code: &'static str,
+        span: Span,
+        msg: impl Into<String>,
+    ) -> &mut Diagnostic {
+        self.diags
+            .push(Diagnostic::error(code, self.source, span, msg));
+        let n = self.diags.len() - 1;
+        &mut self.diags[n]
+    }
+
+    /// Declares an id in the shared namespace; reports a clash.
+    fn declare_name(&mut self, id: &Ident, sym: Symbol, what: &str) -> bool {
+        if let Some((prev, prev_span)) = self.names.get(&id.name) {
+            let (line, _) = self.source.line_col(prev_span.start);
+            let kind = symbol_kind(*prev);
+            let msg = format!(
+                "`{}` is already declared as a {kind} on line {line}",
+                id.name
+            );
+            self.error("duplicate-name", id.span, msg).label =
+                Some(format!("this {what} needs another id"));
+            return false;
+        }
+        self.names.insert(id.name.clone(), (sym, id.span));
+        true
+    }
+
+    /// The names of one kind, for suggestions.
+    pub fn names_of(&self, pred: impl Fn(Symbol) -> bool) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .names
+            .iter()
+            .filter(|(_, (s, _))| pred(*s))
+            .map(|(n, _)| n.clone())
+            .collect();
+        v.sort();
+        v
+    }
+
+    /// Resolves a level id, reporting unknown ones.
+    pub fn level(&mut self, id: &Ident) -> Option<u8> {
+        match self.names.get(&id.name) {
+            Some((Symbol::Level(l), _)) => Some(*l),
+            Some((other, _)) => {
+                let kind = symbol_kind(*other);
+                let msg = format!("`{}` is a {kind}, not a level", id.name);
+                let levels = self.level_list();
+                self.error("not-a-level", id.span, msg).help = Some(format!("levels are {levels}"));
+                None
+            }
+            None => {
+                let cands = self.names_of(|s| matches!(s, Symbol::Level(_)));
+                let hint = suggest::hint(&id.name, cands.iter().map(String::as_str));
+                let levels = self.level_list();
+                let d = self.error(
+                    "unknown-level",
+                    id.span,
+                    format!("unknown level `{}`", id.name),
+                );
+                d.label = hint;
+                d.help = Some(format!("levels are {levels}"));
+                None
+            }
+        }
+    }
+
+    fn level_list(&self) -> String {
+        self.levels
+            .iter()
+            .map(|l| format!("`{}`", l.id))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// Resolves a name of a kind `want` (theme, domain), reporting unknown ones.
+    pub fn resolve_kind(
+        &mut self,
+        id: &Ident,
+        want: &str,
+        pick: impl Fn(Symbol) -> Option<u16> + Copy,
+    ) -> Option<u16> {
+        match self.names.get(&id.name) {
+            Some((s, _)) if pick(*s).is_some() => pick(*s),
+            Some((other, _)) => {
+                let kind = symbol_kind(*other);
+                self.error(
+                    "wrong-kind",
+                    id.span,
+                    format!("`{}` is a {kind}, not a {want}", id.name),
+                );
+                None
+            }
+            None => {
+                let cands = self.names_of(|s| pick(s).is_some());
+                let hint = suggest::hint(&id.name, cands.iter().map(String::as_str));
+                let d = self.error(
+                    "unknown-name",
+                    id.span,
+                    format!("unknown {want} `{}`", id.name),
+                );
+                d.label = hint;
+                if cands.is_empty() {
+                    d.help = Some(format!("no {want} is declared"));
+                }
+                None
+            }
+        }
+    }
+
+    /// Resolves a flag id.
+    pub fn flag(&mut self, id: &Ident) -> Option<u16> {
+        if let Some(f) = self.flag_ids.get(&id.name) {
+            return Some(*f);
+        }
+        let cands: Vec<String> = self.flags.iter().map(|f| f.id.clone()).collect();
+        let hint = suggest::hint(&id.name, cands.iter().map(String::as_str));
+        let d = self.error(
+            "unknown-flag",
+            id.span,
+            format!("unknown flag `{}`", id.name),
+        );
+        d.label = hint;
+        d.help = Some(if cands.is_empty() {
+            "declare flags in a `flags { id \"label\" }` block".into()
+        } else {
+            format!(
+                "flags are {}",
+                cands
+                    .iter()
+                    .map(|c| format!("`{c}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        });
+        None
+    }
+
+    fn declare(&mut self, file: &RuleFile) {
+        // Levels first: everything else refers to them.
+        let level_blocks: Vec<&Block<LabelDef>> = file
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Levels(b) => Some(b),
+                _ => None,
+            })
+            .collect();
+        match level_blocks.as_slice() {
+            [] => {
+                self.error(
+                    "no-levels",
+                    file.header_span,
+                    "the rule file has no `levels` block",
+                )
+                .help = Some("add `levels { universal \"Level 1\" ... }`, lowest first".into());
+            }
+            [first, rest @ ..] => {
+                for extra in rest {
+                    self.error(
+                        "duplicate-block",
+                        extra.span,
+                        "`levels` may appear only once",
+                    )
+                    .label = Some("second `levels` block".into());
+                }
+                let n = first.entries.len();
+                if !(2..=MAX_LEVELS).contains(&n) {
+                    self.error(
+                        "level-count",
+                        first.span,
+                        format!("a continuum needs 2 to {MAX_LEVELS} levels, this one has {n}"),
+                    );
+                }
+                for (rank, l) in first.entries.iter().take(MAX_LEVELS).enumerate() {
+                    let rank = rank as u8;
+                    if self.declare_name(&l.id, Symbol::Level(rank), "level") {
+                        self.levels.push(LevelInfo {
+                            id: l.id.name.clone(),
+                            label: l.label.value.clone(),
+                        });
+                    }
+                }
+            }
+        }
+        for item in &file.items {
+            match item {
+                Item::Themes(b) => {
+                    for t in &b.entries {
+                        let idx = self.themes.len() as u16;
+                        if self.declare_name(&t.id, Symbol::Theme(idx), "theme") {
+                            self.themes.push(Named {
+                                id: t.id.name.clone(),
+                                label: t.label.value.clone(),
+                            });
+                        }
+                    }
+                }
+                Item::Flags(b) => {
+                    for f in &b.entries {
+                        if self.flag_ids.contains_key(&f.id.name) {
+                            self.error(
+                                "duplicate-name",
+                                f.id.span,
+                                format!("flag `{}` is declared twice", f.id.name),
+                            );
+                            continue;
+                        }
+                        let idx = self.flags.len() as u16;
+                        self.flag_ids.insert(f.id.name.clone(), idx);
+                        self.flags.push(Named {
+                            id: f.id.name.clone(),
+                            label: f.label.value.clone(),
+                        });
+                    }
+                }
+                Item::Fields(b) => {
+                    for f in &b.entries {
+                        self.declare_field(f);
+                    }
+                }
+                _ => {}
+            }
+        }
+        // Domains and indicators, now that levels and themes are known.
+        for item in &file.items {
+            if let Item::Domain(d) = item {
+                let didx = self.domains.len() as u16;
+                if self.declare_name(&d.id, Symbol::Domain(didx), "domain") {
+                    self.domains.push(Named {
+                        id: d.id.name.clone(),
+                        label: d.label.value.clone(),
+                    });
+                }
+                for ind in &d.indicators {
+                    let level = self.level(&ind.level).unwrap_or(0);
+                    let mut themes = Vec::new();
+                    for t in &ind.themes {
+                        if let Some(ti) = self.resolve_kind(t, "theme", |s| match s {
+                            Symbol::Theme(i) => Some(i),
+                            _ => None,
+                        }) {
+                            if !themes.contains(&ti) {
+                                themes.push(ti);
+                            }
+                        }
+                    }
+                    let bit = self.indicators.len() as u32;
+                    if self.declare_name(&ind.id, Symbol::Indicator(bit), "indicator") {
+                        self.indicators.push(IndicatorInfo {
+                            id: ind.id.name.clone(),
+                            description: ind.description.value.clone(),
+                            level,
+                            domain: didx,
+                            themes,
+                        });
+                        self.indicator_spans.push(ind.span);
+                    }
+                }
+            }
+        }
+        // Rule ids join the namespace before any condition is read.
+        let mut ri = 0u32;
+        for item in &file.items {
+            if let Item::Rule(r) = item {
+                self.declare_name(&r.id, Symbol::Rule(ri), "rule");
+                ri += 1;
+            }
+        }
+        // Decisions: level ids and labels always map to themselves.
+        for (rank, l) in self.levels.iter().enumerate() {
+            self.decisions.insert(l.id.to_lowercase(), rank as u8);
+            self.decisions
+                .insert(l.label.trim().to_lowercase(), rank as u8);
+        }
+        for item in &file.items {
+            if let Item::Decisions(b) = item {
+                for d in &b.entries {
+                    let Some(level) = self.level(&d.level) else {
+                        continue;
+                    };
+                    let key = d.text.value.trim().to_lowercase();
+                    if key.is_empty() {
+                        self.error(
+                            "empty-decision",
+                            d.text.span,
+                            "a decision text cannot be empty",
+                        );
+                        continue;
+                    }
+                    match self.decisions.get(&key) {
+                        Some(prev) if *prev != level => {
+                            let prev_id = self
+                                .levels
+                                .get(*prev as usize)
+                                .map_or("?", |l| l.id.as_str())
+                                .to_string();
+                            self.error(
+                                "conflicting-decision",
+                                d.text.span,
+                                format!(
+                                    "decision `{}` already maps to `{prev_id}`",
+                                    d.text.value.trim()
+                                ),
+                            )
+                            .help = Some(
+                                "decision texts are matched trimmed and case-insensitive".into(),
+                            );
+                        }
+                        _ => {
+                            self.decisions.insert(key, level);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn declare_field(&mut self, f: &FieldDef) {
+        let kind = match &f.ty {
+            FieldType::Number(range) => {
+                if let Some((lo, hi)) = range {
+                    if !(lo.is_finite() && hi.is_finite()) || lo > hi {
+                        self.error(
+                            "bad-range",
+                            f.span,
+                            format!(
+                                "the range of `{}` must run from a smaller to a larger number",
+                                f.id.name
+                            ),
+                        );
+                    }
+                }
+                FieldKind::Number(*range)
+            }
+            FieldType::Bool => FieldKind::Bool,
+            FieldType::Text => FieldKind::Text,
+            FieldType::OneOf(opts) => {
+                let mut seen: Vec<String> = Vec::new();
+                for o in opts {
+                    if seen.contains(&o.value) {
+                        self.error(
+                            "duplicate-choice",
+                            o.span,
+                            format!("`{}` is listed twice", o.value),
+                        );
+                    } else {
+                        seen.push(o.value.clone());
+                    }
+                }
+                if seen.len() > u16::MAX as usize {
+                    self.error("too-many-choices", f.span, "too many choices");
+                }
+                FieldKind::OneOf(seen)
+            }
+        };
+        if f.id.name == "id" || f.id.name == "indicators" || f.id.name == "decision" {
+            self.error(
+                "reserved-field",
+                f.id.span,
+                format!(
+                    "`{}` is a reserved data column and cannot be a field",
+                    f.id.name
+                ),
+            );
+            return;
+        }
+        let slot = self.fields.len() as u16;
+        if self.declare_name(&f.id, Symbol::Field(slot), "field") {
+            self.fields.push(FieldInfo {
+                id: f.id.name.clone(),
+                kind,
+                optional: f.optional,
+            });
+        }
+    }
+
+    fn load_scripts(&mut self, file: &RuleFile, loader: &dyn ScriptLoader) {
+        let mut sources = Vec::new();
+        for item in &file.items {
+            if let Item::Script(s) = item {
+                match loader.load(&s.path.value) {
+                    Ok(src) => sources.push(src),
+                    Err(msg) => {
+                        self.error("script-load", s.path.span, msg);
+                    }
+                }
+            }
+        }
+        if sources.is_empty() {
+            return;
+        }
+        match Scripts::compile(sources) {
+            Ok(s) => self.scripts = Some(s),
+            Err(errs) => self.diags.extend(errs),
+        }
+    }
+
+    fn compile_rules(&mut self, file: &RuleFile) {
+        for item in &file.items {
+            let Item::Rule(r) = item else { continue };
+            let cond = self.condition(&r.when);
+            let mut floor: Option<u8> = None;
+            let mut raise = 0u8;
+            let mut flags = Vec::new();
+            for a in &r.actions {
+                match &a.kind {
+                    ActionKind::AtLeast(l) => {
+                        if let Some(l) = self.level(l) {
+                            floor = Some(floor.map_or(l, |f| f.max(l)));
+                        }
+                    }
+                    ActionKind::Raise(n) => {
+                        let levels = self.levels.len() as u64;
+                        if *n == 0 || *n > MAX_RAISE || (levels > 1 && *n >= levels) {
+                            self.error(
+                                "bad-raise",
+                                a.span,
+                                format!("`raise {n}` cannot be right for {levels} levels"),
+                            )
+                            .help = Some(format!(
+                                "raise by 1 to {} levels",
+                                levels.saturating_sub(1).max(1)
+                            ));
+                        } else {
+                            raise = raise.max(*n as u8);
+                        }
+                    }
+                    ActionKind::Flag(f) => {
+                        if let Some(f) = self.flag(f) {
+                            if !flags.contains(&f) {
+                                flags.push(f);
+                            }
+                        }
+                    }
+                }
+            }
+            self.rules.push(PlanRule {
+                id: r.id.name.clone(),
+                reason: r.reason.value.clone(),
+                cond,
+                floor,
+                raise,
+                flags,
+                span: r.span,
+            });
+        }
+    }
+
+    fn finish(self, file: &RuleFile) -> (Option<Plan>, Diagnostics) {
+        let n_ind = self.indicators.len();
+        let mut level_masks = vec![Bits::with_capacity(n_ind); self.levels.len()];
+        let mut theme_masks = vec![Bits::with_capacity(n_ind); self.themes.len()];
+        for (i, ind) in self.indicators.iter().enumerate() {
+            if let Some(m) = level_masks.get_mut(ind.level as usize) {
+                m.insert(i);
+            }
+            for t in &ind.themes {
+                if let Some(m) = theme_masks.get_mut(*t as usize) {
+                    m.insert(i);
+                }
+            }
+        }
+        let symbols = self
+            .names
+            .iter()
+            .map(|(k, (s, _))| (k.clone(), *s))
+            .collect();
+        let plan = Plan {
+            name: file.name.value.clone(),
+            version: file.version.as_ref().map(|v| v.value.clone()),
+            levels: self.levels,
+            decisions: self.decisions,
+            themes: self.themes,
+            flags: self.flags,
+            domains: self.domains,
+            fields: self.fields,
+            indicators: self.indicators,
+            rules: self.rules,
+            nodes: self.nodes,
+            node_spans: self.node_spans,
+            masks: self.masks,
+            level_masks,
+            theme_masks,
+            examples: self.examples,
+            scripts: self.scripts,
+            symbols,
+            source: Arc::clone(self.source),
+        };
+        (Some(plan), Diagnostics(self.diags))
+    }
+}
+
+/// What kind of thing a symbol is, in words.
+pub fn symbol_kind(s: Symbol) -> &'static str {
+    match s {
+        Symbol::Level(_) => "level",
+        Symbol::Field(_) => "field",
+        Symbol::Domain(_) => "domain",
+        Symbol::Theme(_) => "theme",
+        Symbol::Indicator(_) => "indicator",
+        Symbol::Rule(_) => "rule",
+    }
+}

@@ -1,0 +1,277 @@
+//! Warnings about rules that are legal but probably not what was meant:
+//! rules that can never fire, rules that can never change a level, levels
+//! nothing can reach, and rules no example covers.
+
+use crate::ast::{Item, RuleFile};
+use crate::error::Diagnostic;
+use crate::eval;
+use crate::plan::*;
+
+/// All warnings for a checked plan.
+pub(crate) fn warnings(plan: &Plan, file: &RuleFile) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let src = &plan.source;
+    let rule_spans: Vec<_> = file
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Rule(r) => Some((r.id.span, r.span)),
+            _ => None,
+        })
+        .collect();
+    let mut covered = vec![false; plan.rules.len()];
+    for ex in &plan.examples {
+        if let Ok(s) = eval::score(plan, &ex.record) {
+            for f in s.fired {
+                if let Some(c) = covered.get_mut(f as usize) {
+                    *c = true;
+                }
+            }
+        }
+    }
+    for (i, rule) in plan.rules.iter().enumerate() {
+        let (id_span, _) = rule_spans.get(i).copied().unwrap_or_default();
+        let conj = conjuncts(plan, rule.cond);
+        if let Some(why) = contradiction(plan, &conj) {
+            out.push(
+                Diagnostic::warning(
+                    "never-fires",
+                    src,
+                    id_span,
+                    format!("rule `{}` can never fire: {why}", rule.id),
+                )
+                .with_label("never fires"),
+            );
+            continue;
+        }
+        if rule.raise == 0 && rule.flags.is_empty() {
+            if let Some(floor) = rule.floor {
+                let setter = conj.iter().find_map(|n| match plan.nodes.get(*n as usize) {
+                    Some(Node::Indicator(b)) => plan
+                        .indicators
+                        .get(*b as usize)
+                        .filter(|ind| ind.level >= floor),
+                    _ => None,
+                });
+                if let Some(ind) = setter {
+                    out.push(
+                        Diagnostic::warning(
+                            "never-changes-level",
+                            src,
+                            id_span,
+                            format!(
+                                "rule `{}` can never change a level: it needs `{}`, which is already at `{}`, and its floor is `{}`",
+                                rule.id,
+                                ind.id,
+                                plan.level_id(ind.level),
+                                plan.level_id(floor)
+                            ),
+                        )
+                        .with_help("lower the indicator's own level, or drop the rule and keep its reason as a comment"),
+                    );
+                }
+            }
+        }
+        if !plan.examples.is_empty() && !covered.get(i).copied().unwrap_or(true) {
+            out.push(
+                Diagnostic::warning(
+                    "no-example",
+                    src,
+                    id_span,
+                    format!("no example makes rule `{}` fire", rule.id),
+                )
+                .with_help(
+                    "add an `example` that shows the rule at work, so `thresholds test` guards it",
+                ),
+            );
+        }
+    }
+    for l in unreachable_levels(plan) {
+        out.push(Diagnostic::warning(
+            "unreachable-level",
+            src,
+            level_span(file, l),
+            format!(
+                "nothing can reach level `{}`: no indicator is at it, no rule lifts a record to it",
+                plan.level_id(l)
+            ),
+        ));
+    }
+    out
+}
+
+fn level_span(file: &RuleFile, rank: u8) -> crate::span::Span {
+    file.items
+        .iter()
+        .find_map(|i| match i {
+            Item::Levels(b) => b.entries.get(rank as usize).map(|e| e.id.span),
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
+/// The nodes that must all be true for `cond` to be true.
+fn conjuncts(plan: &Plan, cond: NodeId) -> Vec<NodeId> {
+    match plan.nodes.get(cond as usize) {
+        Some(Node::And(xs)) => xs.iter().flat_map(|x| conjuncts(plan, *x)).collect(),
+        _ => vec![cond],
+    }
+}
+
+/// A simple contradiction among conjuncts: numeric bounds on one field (or
+/// count) that cannot all hold, or an indicator required both present and absent.
+fn contradiction(plan: &Plan, conj: &[NodeId]) -> Option<String> {
+    use std::collections::HashMap;
+    // (lower, lower inclusive, upper, upper inclusive) per compared term
+    let mut bounds: HashMap<String, (f64, bool, f64, bool)> = HashMap::new();
+    let mut present = Vec::new();
+    let mut absent = Vec::new();
+    for &n in conj {
+        match plan.nodes.get(n as usize) {
+            Some(Node::Const(Const::Bool(false))) => {
+                return Some("its condition is `false`".into())
+            }
+            Some(Node::Indicator(b)) => present.push(*b),
+            Some(Node::Not(x)) => {
+                if let Some(Node::Indicator(b)) = plan.nodes.get(*x as usize) {
+                    absent.push(*b);
+                }
+            }
+            Some(Node::Cmp(op, a, b)) => {
+                let (term, op, k) = match (plan.nodes.get(*a as usize), plan.nodes.get(*b as usize))
+                {
+                    (Some(t), Some(Node::Const(Const::Num(k)))) if is_term(t) => (*a, *op, *k),
+                    (Some(Node::Const(Const::Num(k))), Some(t)) if is_term(t) => {
+                        (*b, flip(*op), *k)
+                    }
+                    _ => continue,
+                };
+                let key = plan.node_text(term).to_string();
+                let mut e = *bounds.entry(key.clone()).or_insert((
+                    f64::NEG_INFINITY,
+                    true,
+                    f64::INFINITY,
+                    true,
+                ));
+                match op {
+                    CmpOp::Lt | CmpOp::Le => {
+                        let inc = op == CmpOp::Le;
+                        if k < e.2 || (k == e.2 && !inc) {
+                            e.2 = k;
+                            e.3 = inc;
+                        }
+                    }
+                    CmpOp::Gt | CmpOp::Ge => {
+                        let inc = op == CmpOp::Ge;
+                        if k > e.0 || (k == e.0 && !inc) {
+                            e.0 = k;
+                            e.1 = inc;
+                        }
+                    }
+                    CmpOp::Eq => {
+                        if k > e.0 {
+                            e.0 = k;
+                            e.1 = true;
+                        }
+                        if k < e.2 {
+                            e.2 = k;
+                            e.3 = true;
+                        }
+                    }
+                    CmpOp::Ne => {}
+                }
+                // counts are never negative and never more than their mask
+                if let Some(Node::CountMask(m)) = plan.nodes.get(term as usize) {
+                    let size = plan.masks.get(*m as usize).map_or(0, |m| m.bits.len());
+                    if e.0 > f64::from(size) {
+                        return Some(format!("`{key}` can be at most {size}"));
+                    }
+                }
+                if let Some(Node::Count(xs)) = plan.nodes.get(term as usize) {
+                    if e.0 > xs.len() as f64 {
+                        return Some(format!("`{key}` can be at most {}", xs.len()));
+                    }
+                }
+                bounds.insert(key.clone(), e);
+                let empty = e.0 > e.2 || (e.0 == e.2 && !(e.1 && e.3));
+                if empty {
+                    return Some(format!("no value of `{key}` meets all its comparisons"));
+                }
+            }
+            _ => {}
+        }
+    }
+    if let Some(b) = present.iter().find(|b| absent.contains(b)) {
+        let id = plan
+            .indicators
+            .get(*b as usize)
+            .map_or("?", |i| i.id.as_str());
+        return Some(format!("it needs `{id}` both present and absent"));
+    }
+    None
+}
+
+fn is_term(n: &Node) -> bool {
+    matches!(n, Node::Field(_) | Node::CountMask(_) | Node::Count(_))
+}
+
+fn flip(op: CmpOp) -> CmpOp {
+    match op {
+        CmpOp::Lt => CmpOp::Gt,
+        CmpOp::Le => CmpOp::Ge,
+        CmpOp::Gt => CmpOp::Lt,
+        CmpOp::Ge => CmpOp::Le,
+        other => other,
+    }
+}
+
+/// Levels that no combination of indicators and rules can produce.
+fn unreachable_levels(plan: &Plan) -> Vec<u8> {
+    let top = plan.top();
+    let mut reach = vec![false; plan.levels.len()];
+    if let Some(r) = reach.first_mut() {
+        *r = true;
+    }
+    for ind in &plan.indicators {
+        if let Some(r) = reach.get_mut(ind.level as usize) {
+            *r = true;
+        }
+    }
+    for rule in &plan.rules {
+        if let Some(f) = rule.floor {
+            if let Some(r) = reach.get_mut(f as usize) {
+                *r = true;
+            }
+        }
+    }
+    let raises: Vec<u8> = plan
+        .rules
+        .iter()
+        .map(|r| r.raise)
+        .filter(|r| *r > 0)
+        .collect();
+    loop {
+        let mut changed = false;
+        for l in 0..reach.len() {
+            if !reach[l] {
+                continue;
+            }
+            for r in &raises {
+                let to = (l + *r as usize).min(top as usize);
+                if !reach[to] {
+                    reach[to] = true;
+                    changed = true;
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    reach
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| !**r)
+        .map(|(l, _)| l as u8)
+        .collect()
+}

@@ -1,0 +1,208 @@
+//! Command-line arguments and dispatch: one module per subcommand in `cli/`.
+
+mod check;
+mod explain;
+mod fmt;
+mod test;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::check::Checked;
+use crate::error::Diagnostics;
+use crate::report::diagnostics as render;
+
+/// Exit codes (SPEC §5).
+pub mod exit {
+    /// Success.
+    pub const OK: u8 = 0;
+    /// Rule file errors or failed examples.
+    pub const RULES: u8 = 1;
+    /// Usage or I/O error.
+    pub const USAGE: u8 = 2;
+    /// Finished, with rejected rows.
+    pub const REJECTS: u8 = 3;
+}
+
+/// A failure that ends the command with a code and a message.
+#[derive(Debug)]
+pub struct CliError {
+    /// The exit code.
+    pub code: u8,
+    /// What to print (already rendered).
+    pub message: String,
+}
+
+impl CliError {
+    /// A usage or I/O error (exit 2).
+    pub fn usage(message: impl Into<String>) -> Self {
+        Self {
+            code: exit::USAGE,
+            message: message.into(),
+        }
+    }
+    /// A rule-file error (exit 1).
+    pub fn rules(message: impl Into<String>) -> Self {
+        Self {
+            code: exit::RULES,
+            message: message.into(),
+        }
+    }
+}
+
+/// The result of a command.
+pub type CliResult = Result<u8, CliError>;
+
+/// thresholds: safeguarding threshold rules, referral scoring and audit evidence.
+#[derive(Parser, Debug)]
+#[command(name = "thresholds", version, about, long_about = None)]
+pub struct Cli {
+    /// How to print rule-file diagnostics.
+    #[arg(long, global = true, value_enum, default_value_t = ErrorFormat::Human)]
+    pub error_format: ErrorFormat,
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Diagnostic output formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ErrorFormat {
+    /// Source excerpts with the place underlined.
+    Human,
+    /// One JSON object per diagnostic.
+    Json,
+}
+
+/// The subcommands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Parse and check a rule file.
+    Check(check::CheckArgs),
+    /// Lay a rule file out canonically (in place).
+    Fmt(fmt::FmtArgs),
+    /// Run the examples in a rule file.
+    Test(test::TestArgs),
+    /// Explain one record's level.
+    Explain(explain::ExplainArgs),
+}
+
+/// Options shared by commands that read referral data.
+#[derive(Args, Debug, Clone, Default)]
+pub struct DataArgs {
+    /// Data format, when the extension does not say.
+    #[arg(long, value_enum)]
+    pub input_format: Option<InputFormat>,
+    /// Excel sheet to read (default: the first).
+    #[arg(long)]
+    pub sheet: Option<String>,
+    /// Column holding the recorded decision.
+    #[arg(long, default_value = "decision")]
+    pub decision: String,
+    /// Extra columns to carry through to the output.
+    #[arg(long, value_delimiter = ',')]
+    pub keep: Vec<String>,
+    /// Stop at the first rejected row.
+    #[arg(long)]
+    pub strict: bool,
+    /// Write rejected rows to this CSV file.
+    #[arg(long)]
+    pub rejects: Option<PathBuf>,
+    /// Replace ids in every output with a keyed hash.
+    #[arg(long)]
+    pub pseudonymise: bool,
+    /// Key for --pseudonymise (default: the THRESHOLDS_KEY environment variable).
+    #[arg(long)]
+    pub key: Option<String>,
+}
+
+/// Referral data formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum InputFormat {
+    /// Comma-separated values.
+    Csv,
+    /// A JSON array of objects.
+    Json,
+    /// One JSON object per line.
+    Jsonl,
+    /// An Excel workbook.
+    Xlsx,
+}
+
+/// Runs the command line and returns the exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::OK
+            };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            if !e.message.is_empty() {
+                eprintln!("{}", e.message.trim_end());
+            }
+            ExitCode::from(e.code)
+        }
+    }
+}
+
+/// Dispatches a parsed command line.
+pub fn run(cli: Cli) -> CliResult {
+    let ef = cli.error_format;
+    match cli.command {
+        Command::Check(a) => check::run(a, ef),
+        Command::Fmt(a) => fmt::run(a),
+        Command::Test(a) => test::run(a, ef),
+        Command::Explain(a) => explain::run(a, ef),
+    }
+}
+
+/// True when stderr is a terminal (colours, progress bars).
+pub fn stderr_is_terminal() -> bool {
+    std::io::stderr().is_terminal()
+}
+
+/// Loads and checks rules; prints warnings to stderr; errors end the command.
+pub fn load_rules(path: &std::path::Path, ef: ErrorFormat) -> Result<crate::plan::Plan, CliError> {
+    let checked =
+        crate::check::load_file(path).map_err(|m| CliError::usage(format!("error: {m}")))?;
+    let Checked { plan, diagnostics } = checked;
+    match plan {
+        Some(p) if !diagnostics.has_errors() => {
+            // Warnings are for `check`; other commands stay quiet unless asked.
+            Ok(p)
+        }
+        _ => Err(CliError::rules(render_all(&diagnostics, ef))),
+    }
+}
+
+/// Renders diagnostics in the chosen format.
+pub fn render_all(d: &Diagnostics, ef: ErrorFormat) -> String {
+    match ef {
+        ErrorFormat::Human => render::human(d, stderr_is_terminal()),
+        ErrorFormat::Json => render::json(d),
+    }
+}
+
+/// Finds one record by id in a data file (for `explain`).
+pub fn find_record(
+    _plan: &crate::plan::Plan,
+    _data: &std::path::Path,
+    _args: &DataArgs,
+    _id: &str,
+) -> Result<crate::plan::Record, CliError> {
+    Err(CliError::usage(
+        "error: reading data files is being written (data loader)",
+    ))
+}

@@ -1,0 +1,43 @@
+//! `thresholds check RULES`: every error and warning, then a count.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::{exit, render_all, CliError, CliResult, ErrorFormat};
+
+/// Arguments of `check`.
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// The rule file.
+    pub rules: PathBuf,
+    /// Treat warnings as errors.
+    #[arg(long)]
+    pub deny_warnings: bool,
+}
+
+/// Runs `check`.
+pub fn run(a: CheckArgs, ef: ErrorFormat) -> CliResult {
+    let checked =
+        crate::check::load_file(&a.rules).map_err(|m| CliError::usage(format!("error: {m}")))?;
+    let d = &checked.diagnostics;
+    let text = render_all(d, ef);
+    if d.has_errors() || (a.deny_warnings && !d.0.is_empty()) {
+        return Err(CliError::rules(text));
+    }
+    if ef == ErrorFormat::Human && d.0.is_empty() {
+        if let Some(p) = &checked.plan {
+            println!(
+                "{}: ok: {} levels, {} indicators, {} rules, {} examples",
+                a.rules.display(),
+                p.levels.len(),
+                p.indicators.len(),
+                p.rules.len(),
+                p.examples.len()
+            );
+        }
+    } else {
+        eprint!("{text}");
+    }
+    Ok(exit::OK)
+}

@@ -1,0 +1,71 @@
+//! `thresholds explain RULES DATA --id ID` or `--record '{...}'`: the full
+//! explanation of one record.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::{exit, load_rules, CliError, CliResult, ErrorFormat};
+
+/// Arguments of `explain`.
+#[derive(Args, Debug)]
+pub struct ExplainArgs {
+    /// The rule file.
+    pub rules: PathBuf,
+    /// The referral data holding the record.
+    pub data: Option<PathBuf>,
+    /// The record's id in DATA.
+    #[arg(long)]
+    pub id: Option<String>,
+    /// A single record as a JSON object instead of DATA.
+    #[arg(long, conflicts_with = "data")]
+    pub record: Option<String>,
+    /// Print the explanation as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Options for reading DATA.
+    #[command(flatten)]
+    pub data_args: super::DataArgs,
+}
+
+/// Runs `explain`.
+pub fn run(a: ExplainArgs, ef: ErrorFormat) -> CliResult {
+    let plan = load_rules(&a.rules, ef)?;
+    let rec = match (&a.record, &a.data) {
+        (Some(json), _) => {
+            let v: serde_json::Value = serde_json::from_str(json)
+                .map_err(|e| CliError::usage(format!("error: --record is not valid JSON: {e}")))?;
+            let obj = v
+                .as_object()
+                .ok_or_else(|| CliError::usage("error: --record must be a JSON object"))?;
+            let mut rec = crate::data::record_from_json(&plan, obj).map_err(|(col, why)| {
+                CliError::usage(format!("error: --record: `{col}`: {why}"))
+            })?;
+            if rec.id.is_empty() {
+                rec.id = "record".into();
+            }
+            rec
+        }
+        (None, Some(data)) => {
+            let id =
+                a.id.as_deref()
+                    .ok_or_else(|| CliError::usage("error: give the record's id with --id ID"))?;
+            super::find_record(&plan, data, &a.data_args, id)?
+        }
+        (None, None) => {
+            return Err(CliError::usage(
+                "error: give DATA and --id ID, or --record '{...}'",
+            ))
+        }
+    };
+    let e = crate::explain::explain(&plan, &rec)
+        .map_err(|e| CliError::rules(format!("error: record `{}`: {e}", rec.id)))?;
+    if a.json {
+        let s =
+            serde_json::to_string_pretty(&e).map_err(|e| CliError::usage(format!("error: {e}")))?;
+        println!("{s}");
+    } else {
+        print!("{}", crate::report::explain::text(&e));
+    }
+    Ok(exit::OK)
+}

@@ -1,0 +1,46 @@
+//! `thresholds fmt RULES [--check]`: canonical layout in place.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::{exit, CliError, CliResult};
+
+/// Arguments of `fmt`.
+#[derive(Args, Debug)]
+pub struct FmtArgs {
+    /// The rule file.
+    pub rules: PathBuf,
+    /// Only check: exit 1 when the file is not formatted.
+    #[arg(long)]
+    pub check: bool,
+}
+
+/// Runs `fmt`.
+pub fn run(a: FmtArgs) -> CliResult {
+    let text = std::fs::read_to_string(&a.rules)
+        .map_err(|e| CliError::usage(format!("error: cannot read `{}`: {e}", a.rules.display())))?;
+    let source = crate::span::Source::new(a.rules.display().to_string(), text);
+    let formatted = crate::format::format_source(&source).map_err(|d| {
+        CliError::rules(crate::report::diagnostics::human(
+            &crate::error::Diagnostics(vec![*d]),
+            super::stderr_is_terminal(),
+        ))
+    })?;
+    if formatted == *source.text {
+        return Ok(exit::OK);
+    }
+    if a.check {
+        eprintln!(
+            "{} is not formatted; run `thresholds fmt {}`",
+            a.rules.display(),
+            a.rules.display()
+        );
+        return Ok(exit::RULES);
+    }
+    std::fs::write(&a.rules, formatted).map_err(|e| {
+        CliError::usage(format!("error: cannot write `{}`: {e}", a.rules.display()))
+    })?;
+    eprintln!("formatted {}", a.rules.display());
+    Ok(exit::OK)
+}

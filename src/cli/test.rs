@@ -1,0 +1,77 @@
+//! `thresholds test RULES`: run the embedded examples; the last line is
+//! `N passed, M failed`.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::{exit, load_rules, CliResult, ErrorFormat};
+use crate::plan::{ExampleCase, Plan};
+
+/// Arguments of `test`.
+#[derive(Args, Debug)]
+pub struct TestArgs {
+    /// The rule file.
+    pub rules: PathBuf,
+}
+
+/// One example's outcome: `None` = passed, else what went wrong.
+pub fn run_example(plan: &Plan, ex: &ExampleCase) -> Option<String> {
+    let score = match crate::eval::score(plan, &ex.record) {
+        Ok(s) => s,
+        Err(e) => return Some(format!("error: {e}")),
+    };
+    let mut problems = Vec::new();
+    if let Some(want) = ex.expect {
+        if want != score.level {
+            problems.push(format!(
+                "expected {}, got {}",
+                plan.level_id(want),
+                plan.level_id(score.level)
+            ));
+        }
+    }
+    for r in &ex.fired {
+        if !score.fired.contains(r) {
+            let id = plan.rules.get(*r as usize).map_or("?", |r| r.id.as_str());
+            problems.push(format!("rule `{id}` did not fire"));
+        }
+    }
+    for f in &ex.flags {
+        if !score.flags.contains(f) {
+            let id = plan.flags.get(*f as usize).map_or("?", |f| f.id.as_str());
+            problems.push(format!("flag `{id}` was not raised"));
+        }
+    }
+    if problems.is_empty() {
+        None
+    } else {
+        Some(problems.join("; "))
+    }
+}
+
+/// Runs `test`.
+pub fn run(a: TestArgs, ef: ErrorFormat) -> CliResult {
+    let plan = load_rules(&a.rules, ef)?;
+    let (mut passed, mut failed) = (0usize, 0usize);
+    for ex in &plan.examples {
+        match run_example(&plan, ex) {
+            None => {
+                passed += 1;
+                println!("ok      {}", ex.name);
+            }
+            Some(why) => {
+                failed += 1;
+                let (line, _) = plan.source.line_col(ex.span.start);
+                println!("FAILED  {} ({}:{line}): {why}", ex.name, plan.source.name);
+                if let Ok(e) = crate::explain::explain(&plan, &ex.record) {
+                    for l in crate::report::explain::text(&e).lines() {
+                        println!("        {l}");
+                    }
+                }
+            }
+        }
+    }
+    println!("{passed} passed, {failed} failed");
+    Ok(if failed > 0 { exit::RULES } else { exit::OK })
+}

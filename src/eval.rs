@@ -1,0 +1,365 @@
+//! Plan × Record → Score, exactly as SPEC §2.3: base from the indicators,
+//! floor from `at least` rules, the largest `raise`, capped at the top level.
+//! No I/O and no printing; no string lookups on the way.
+
+use std::borrow::Cow;
+
+use rhai::Dynamic;
+
+use crate::plan::*;
+use crate::script::{self, ScriptError};
+
+/// The outcome for one record.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Score {
+    /// The final level (rank).
+    pub level: u8,
+    /// The highest `at` level among the indicators (lowest when none).
+    pub base: u8,
+    /// The highest `at least` among fired rules.
+    pub floor: Option<u8>,
+    /// The largest `raise` among fired rules.
+    pub raise: u8,
+    /// Fired rules (indexes into [`Plan::rules`]), in file order.
+    pub fired: Vec<u32>,
+    /// Raised flags (indexes into [`Plan::flags`]), in declaration order.
+    pub flags: Vec<u16>,
+}
+
+/// Why a record could not be scored.
+#[derive(Clone, Debug, PartialEq)]
+pub enum EvalError {
+    /// A script failed or went over a limit.
+    Script {
+        /// The rule whose condition called it.
+        rule: String,
+        /// What happened.
+        error: ScriptError,
+    },
+    /// A script returned the wrong kind of value.
+    Type {
+        /// The rule.
+        rule: String,
+        /// What happened.
+        message: String,
+    },
+}
+
+impl std::fmt::Display for EvalError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EvalError::Script { rule, error } => write!(f, "rule `{rule}`: {error}"),
+            EvalError::Type { rule, message } => write!(f, "rule `{rule}`: {message}"),
+        }
+    }
+}
+
+/// A value met while evaluating.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Val<'a> {
+    /// Missing optional value.
+    Missing,
+    /// A number.
+    Num(f64),
+    /// A bool.
+    Bool(bool),
+    /// Text.
+    Str(Cow<'a, str>),
+}
+
+impl std::fmt::Display for Val<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Val::Missing => f.write_str("missing"),
+            Val::Num(n) => write!(f, "{}", crate::format_number(*n)),
+            Val::Bool(b) => write!(f, "{b}"),
+            Val::Str(s) => write!(f, "\"{s}\""),
+        }
+    }
+}
+
+/// One record's evaluation: the plan, the record and a lazily built script map.
+pub struct Eval<'a> {
+    /// The plan.
+    pub plan: &'a Plan,
+    /// The record.
+    pub rec: &'a Record,
+    script_rec: Option<Dynamic>,
+    /// The rule being evaluated (for error messages).
+    pub rule: u32,
+}
+
+impl<'a> Eval<'a> {
+    /// Starts evaluating `rec`.
+    pub fn new(plan: &'a Plan, rec: &'a Record) -> Self {
+        Self {
+            plan,
+            rec,
+            script_rec: None,
+            rule: 0,
+        }
+    }
+
+    fn rule_id(&self) -> String {
+        self.plan
+            .rules
+            .get(self.rule as usize)
+            .map_or_else(String::new, |r| r.id.clone())
+    }
+
+    #[inline]
+    fn node(&self, id: NodeId) -> &'a Node {
+        // INVARIANT: node ids come from the same plan's compiler.
+        &self.plan.nodes[id as usize]
+    }
+
+    /// Evaluates a node as a condition: missing, and comparisons with missing, are false.
+    pub fn truth(&mut self, id: NodeId) -> Result<bool, EvalError> {
+        let plan = self.plan;
+        Ok(match self.node(id) {
+            Node::Indicator(b) => self.rec.indicators.contains(*b as usize),
+            Node::And(xs) => {
+                for x in xs {
+                    if !self.truth(*x)? {
+                        return Ok(false);
+                    }
+                }
+                true
+            }
+            Node::Or(xs) => {
+                for x in xs {
+                    if self.truth(*x)? {
+                        return Ok(true);
+                    }
+                }
+                false
+            }
+            Node::Not(x) => !self.truth(*x)?,
+            Node::Cmp(op, a, b) => {
+                let l = self.value(*a)?;
+                let r = self.value(*b)?;
+                compare(*op, &l, &r)
+            }
+            Node::AnyMask(m) => self
+                .rec
+                .indicators
+                .intersects(&plan.masks[*m as usize].bits),
+            Node::Known(s) => !matches!(
+                self.rec.values.get(*s as usize),
+                Some(Value::Missing) | None
+            ),
+            _ => match self.value(id)? {
+                Val::Bool(b) => b,
+                Val::Missing => false,
+                other => {
+                    return Err(EvalError::Type {
+                        rule: self.rule_id(),
+                        message: format!(
+                            "`{}` gave {other} where true or false was expected",
+                            plan.node_text(id)
+                        ),
+                    })
+                }
+            },
+        })
+    }
+
+    /// Evaluates a node to a value.
+    pub fn value(&mut self, id: NodeId) -> Result<Val<'a>, EvalError> {
+        let plan = self.plan;
+        Ok(match self.node(id) {
+            Node::Const(c) => match c {
+                Const::Num(n) => Val::Num(*n),
+                Const::Str(s) => Val::Str(Cow::Borrowed(s)),
+                Const::Bool(b) => Val::Bool(*b),
+            },
+            Node::Field(s) => match self.rec.values.get(*s as usize) {
+                Some(Value::Num(n)) => Val::Num(*n),
+                Some(Value::Bool(b)) => Val::Bool(*b),
+                Some(Value::Text(t)) => Val::Str(Cow::Borrowed(t)),
+                Some(Value::Choice(i)) => match plan.fields.get(*s as usize).map(|f| &f.kind) {
+                    Some(FieldKind::OneOf(o)) => o
+                        .get(*i as usize)
+                        .map_or(Val::Missing, |s| Val::Str(Cow::Borrowed(s))),
+                    _ => Val::Missing,
+                },
+                Some(Value::Missing) | None => Val::Missing,
+            },
+            Node::Neg(x) => match self.value(*x)? {
+                Val::Num(n) => Val::Num(-n),
+                _ => Val::Missing,
+            },
+            Node::Arith(op, a, b) => match (self.value(*a)?, self.value(*b)?) {
+                (Val::Num(x), Val::Num(y)) => {
+                    let v = match op {
+                        ArithOp::Add => x + y,
+                        ArithOp::Sub => x - y,
+                        ArithOp::Mul => x * y,
+                        ArithOp::Div => x / y,
+                    };
+                    if v.is_finite() {
+                        Val::Num(v)
+                    } else {
+                        Val::Missing
+                    }
+                }
+                _ => Val::Missing,
+            },
+            Node::In(x, items) => {
+                let v = self.value(*x)?;
+                Val::Bool(items.iter().any(|c| match (c, &v) {
+                    (Const::Num(a), Val::Num(b)) => a == b,
+                    (Const::Str(a), Val::Str(b)) => **a == **b,
+                    (Const::Bool(a), Val::Bool(b)) => a == b,
+                    _ => false,
+                }))
+            }
+            Node::Count(xs) => {
+                let mut n = 0u32;
+                for x in xs {
+                    n += u32::from(self.truth(*x)?);
+                }
+                Val::Num(f64::from(n))
+            }
+            Node::CountMask(m) => Val::Num(f64::from(
+                self.rec.indicators.count_and(&plan.masks[*m as usize].bits),
+            )),
+            Node::Call(f, args) => {
+                let mut dargs = Vec::with_capacity(args.len());
+                for a in args {
+                    dargs.push(match self.value(*a)? {
+                        Val::Missing => Dynamic::UNIT,
+                        Val::Num(n) => Dynamic::from_float(n),
+                        Val::Bool(b) => Dynamic::from_bool(b),
+                        Val::Str(s) => Dynamic::from(s.into_owned()),
+                    });
+                }
+                let scripts = plan.scripts.as_ref().ok_or_else(|| EvalError::Type {
+                    rule: self.rule_id(),
+                    message: "no scripts are loaded".into(),
+                })?;
+                let rec_map = match &self.script_rec {
+                    Some(d) => d.clone(),
+                    None => {
+                        let d = script::record_map(plan, self.rec);
+                        self.script_rec = Some(d.clone());
+                        d
+                    }
+                };
+                let out = scripts
+                    .call(*f, &rec_map, dargs)
+                    .map_err(|error| EvalError::Script {
+                        rule: self.rule_id(),
+                        error,
+                    })?;
+                from_dynamic(out).ok_or_else(|| EvalError::Type {
+                    rule: self.rule_id(),
+                    message: format!(
+                        "`{}` must return a number, true/false or text",
+                        plan.node_text(id)
+                    ),
+                })?
+            }
+            Node::Indicator(_)
+            | Node::And(_)
+            | Node::Or(_)
+            | Node::Not(_)
+            | Node::Cmp(..)
+            | Node::AnyMask(_)
+            | Node::Known(_) => Val::Bool(self.truth(id)?),
+        })
+    }
+}
+
+fn from_dynamic(d: Dynamic) -> Option<Val<'static>> {
+    if d.is_unit() {
+        return Some(Val::Missing);
+    }
+    if let Ok(b) = d.as_bool() {
+        return Some(Val::Bool(b));
+    }
+    if let Ok(i) = d.as_int() {
+        return Some(Val::Num(i as f64));
+    }
+    if let Ok(f) = d.as_float() {
+        return Some(if f.is_finite() {
+            Val::Num(f)
+        } else {
+            Val::Missing
+        });
+    }
+    if d.is_string() {
+        return d
+            .into_immutable_string()
+            .ok()
+            .map(|s| Val::Str(Cow::Owned(s.to_string())));
+    }
+    None
+}
+
+/// A comparison; anything involving a missing value is false.
+pub fn compare(op: CmpOp, l: &Val<'_>, r: &Val<'_>) -> bool {
+    use std::cmp::Ordering;
+    let ord = match (l, r) {
+        (Val::Num(a), Val::Num(b)) => a.partial_cmp(b),
+        (Val::Str(a), Val::Str(b)) => Some(a.as_ref().cmp(b.as_ref())),
+        (Val::Bool(a), Val::Bool(b)) => Some(a.cmp(b)),
+        _ => None,
+    };
+    let Some(ord) = ord else { return false };
+    match op {
+        CmpOp::Eq => ord == Ordering::Equal,
+        CmpOp::Ne => ord != Ordering::Equal,
+        CmpOp::Lt => ord == Ordering::Less,
+        CmpOp::Le => ord != Ordering::Greater,
+        CmpOp::Gt => ord == Ordering::Greater,
+        CmpOp::Ge => ord != Ordering::Less,
+    }
+}
+
+/// The base level: the highest level among the present indicators.
+#[inline]
+pub fn base_level(plan: &Plan, rec: &Record) -> u8 {
+    for (rank, mask) in plan.level_masks.iter().enumerate().rev() {
+        if rec.indicators.intersects(mask) {
+            return rank as u8;
+        }
+    }
+    0
+}
+
+/// Scores a record into `out` (reusing its buffers).
+pub fn score_into(plan: &Plan, rec: &Record, out: &mut Score) -> Result<(), EvalError> {
+    out.fired.clear();
+    out.flags.clear();
+    out.base = base_level(plan, rec);
+    out.floor = None;
+    out.raise = 0;
+    let mut ev = Eval::new(plan, rec);
+    for (i, rule) in plan.rules.iter().enumerate() {
+        ev.rule = i as u32;
+        if ev.truth(rule.cond)? {
+            out.fired.push(i as u32);
+            if let Some(f) = rule.floor {
+                out.floor = Some(out.floor.map_or(f, |x| x.max(f)));
+            }
+            out.raise = out.raise.max(rule.raise);
+            for fl in &rule.flags {
+                if !out.flags.contains(fl) {
+                    out.flags.push(*fl);
+                }
+            }
+        }
+    }
+    out.flags.sort_unstable();
+    let lifted = u16::from(out.base.max(out.floor.unwrap_or(0))) + u16::from(out.raise);
+    out.level = lifted.min(u16::from(plan.top())) as u8;
+    Ok(())
+}
+
+/// Scores a record.
+pub fn score(plan: &Plan, rec: &Record) -> Result<Score, EvalError> {
+    let mut s = Score::default();
+    score_into(plan, rec, &mut s)?;
+    Ok(s)
+}

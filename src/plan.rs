@@ -1,0 +1,341 @@
+//! The compiled rule set: names resolved to slots, indicators to bit
+//! positions, selectors to masks, conditions to a flat node array. Built once
+//! by `check`; read by `eval`, `explain` and the data loaders.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::bits::Bits;
+use crate::script::Scripts;
+use crate::span::{Source, Span};
+
+/// Index of a node in [`Plan::nodes`].
+pub type NodeId = u32;
+
+/// A level: rank 0 is the lowest.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LevelInfo {
+    /// The id, e.g. `early_help`.
+    pub id: String,
+    /// The label, e.g. "Level 2 - Early help".
+    pub label: String,
+}
+
+/// Something with an id and a label: a theme, flag or domain.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Named {
+    /// The id.
+    pub id: String,
+    /// The label.
+    pub label: String,
+}
+
+/// The value type of a field.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FieldKind {
+    /// A number, with an optional inclusive range.
+    Number(Option<(f64, f64)>),
+    /// true / false.
+    Bool,
+    /// Free text.
+    Text,
+    /// One of a declared set of strings.
+    OneOf(Vec<String>),
+}
+
+/// A declared field.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FieldInfo {
+    /// The id (and data column name).
+    pub id: String,
+    /// Its type.
+    pub kind: FieldKind,
+    /// May be missing.
+    pub optional: bool,
+}
+
+/// A declared indicator.
+#[derive(Clone, Debug, PartialEq)]
+pub struct IndicatorInfo {
+    /// The id.
+    pub id: String,
+    /// What it means.
+    pub description: String,
+    /// The level it sets (rank).
+    pub level: u8,
+    /// Its domain (index into [`Plan::domains`]).
+    pub domain: u16,
+    /// Its themes (indexes into [`Plan::themes`]).
+    pub themes: Vec<u16>,
+}
+
+/// Comparison operators.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CmpOp {
+    /// `==`
+    Eq,
+    /// `!=`
+    Ne,
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+}
+
+/// Arithmetic operators.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ArithOp {
+    /// `+`
+    Add,
+    /// `-`
+    Sub,
+    /// `*`
+    Mul,
+    /// `/`
+    Div,
+}
+
+/// A literal constant.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Const {
+    /// A number.
+    Num(f64),
+    /// A string.
+    Str(Box<str>),
+    /// A bool.
+    Bool(bool),
+}
+
+/// One compiled expression node.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Node {
+    /// A constant.
+    Const(Const),
+    /// A field's value (slot in [`Plan::fields`]).
+    Field(u16),
+    /// An indicator's presence (bit in the record's set).
+    Indicator(u32),
+    /// `not`
+    Not(NodeId),
+    /// Unary minus.
+    Neg(NodeId),
+    /// Short-circuit `and`.
+    And(Vec<NodeId>),
+    /// Short-circuit `or`.
+    Or(Vec<NodeId>),
+    /// A comparison.
+    Cmp(CmpOp, NodeId, NodeId),
+    /// Arithmetic.
+    Arith(ArithOp, NodeId, NodeId),
+    /// `x in [...]`.
+    In(NodeId, Vec<Const>),
+    /// `count(e1, e2, ...)`.
+    Count(Vec<NodeId>),
+    /// `count(indicators ...)`: index into [`Plan::masks`].
+    CountMask(u32),
+    /// `any(indicators ...)`: index into [`Plan::masks`].
+    AnyMask(u32),
+    /// `known(field)`.
+    Known(u16),
+    /// A script function (index into the script table) with arguments.
+    Call(u32, Vec<NodeId>),
+}
+
+/// A compiled rule.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlanRule {
+    /// The id.
+    pub id: String,
+    /// The reason, in a practitioner's words.
+    pub reason: String,
+    /// The condition's root node.
+    pub cond: NodeId,
+    /// `at least LEVEL` (rank), the highest if several.
+    pub floor: Option<u8>,
+    /// `raise N`, the largest if several (0 = none).
+    pub raise: u8,
+    /// `flag F` (indexes into [`Plan::flags`]).
+    pub flags: Vec<u16>,
+    /// Where the rule is written.
+    pub span: Span,
+}
+
+/// A selector mask with the text it came from (for explanations).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Mask {
+    /// The indicators it selects.
+    pub bits: Bits,
+    /// e.g. `indicators at targeted`.
+    pub text: String,
+}
+
+/// A value a record holds for a field.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    /// No value (empty cell, optional field).
+    Missing,
+    /// A number.
+    Num(f64),
+    /// A bool.
+    Bool(bool),
+    /// Free text.
+    Text(String),
+    /// A `one_of` choice (index into the declared set).
+    Choice(u16),
+}
+
+/// One referral as the evaluator sees it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Record {
+    /// The record's id.
+    pub id: String,
+    /// One value per declared field, by slot.
+    pub values: Vec<Value>,
+    /// The indicators present.
+    pub indicators: Bits,
+}
+
+impl Record {
+    /// An empty record shaped for `plan`.
+    pub fn empty(plan: &Plan) -> Self {
+        Self {
+            id: String::new(),
+            values: vec![Value::Missing; plan.fields.len()],
+            indicators: Bits::with_capacity(plan.indicators.len()),
+        }
+    }
+
+    /// Clears values and indicators, keeping capacity.
+    pub fn reset(&mut self) {
+        self.id.clear();
+        self.values.iter_mut().for_each(|v| *v = Value::Missing);
+        self.indicators.clear();
+    }
+}
+
+/// A name in the shared namespace.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Symbol {
+    /// A level (rank).
+    Level(u8),
+    /// A field (slot).
+    Field(u16),
+    /// A domain.
+    Domain(u16),
+    /// A theme.
+    Theme(u16),
+    /// An indicator.
+    Indicator(u32),
+    /// A rule.
+    Rule(u32),
+}
+
+/// An embedded example, compiled.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExampleCase {
+    /// Its name.
+    pub name: String,
+    /// The record it describes (id = name).
+    pub record: Record,
+    /// `expect LEVEL`, when given.
+    pub expect: Option<u8>,
+    /// `fired [...]`: rules that must fire.
+    pub fired: Vec<u32>,
+    /// `flags [...]`: flags that must be raised.
+    pub flags: Vec<u16>,
+    /// Where it is written.
+    pub span: Span,
+}
+
+/// The compiled rule set.
+#[derive(Debug)]
+pub struct Plan {
+    /// `continuum "NAME"`.
+    pub name: String,
+    /// `version "V"`.
+    pub version: Option<String>,
+    /// Levels, lowest first.
+    pub levels: Vec<LevelInfo>,
+    /// Recorded decision text (trimmed, lowercase) → level rank.
+    pub decisions: HashMap<String, u8>,
+    /// Themes.
+    pub themes: Vec<Named>,
+    /// Flags.
+    pub flags: Vec<Named>,
+    /// Domains.
+    pub domains: Vec<Named>,
+    /// Fields by slot.
+    pub fields: Vec<FieldInfo>,
+    /// Indicators by bit.
+    pub indicators: Vec<IndicatorInfo>,
+    /// Rules in file order.
+    pub rules: Vec<PlanRule>,
+    /// Expression nodes.
+    pub nodes: Vec<Node>,
+    /// Where each node is written (same index as `nodes`).
+    pub node_spans: Vec<Span>,
+    /// Selector masks.
+    pub masks: Vec<Mask>,
+    /// For each level rank, the indicators at exactly that level.
+    pub level_masks: Vec<Bits>,
+    /// For each theme, its indicators.
+    pub theme_masks: Vec<Bits>,
+    /// The examples.
+    pub examples: Vec<ExampleCase>,
+    /// Compiled scripts, when any are imported.
+    pub scripts: Option<Scripts>,
+    /// Every id in the shared namespace.
+    pub symbols: HashMap<String, Symbol>,
+    /// The rule file.
+    pub source: Arc<Source>,
+}
+
+impl Plan {
+    /// The top level's rank.
+    pub fn top(&self) -> u8 {
+        u8::try_from(self.levels.len().saturating_sub(1)).unwrap_or(u8::MAX)
+    }
+
+    /// Looks up a recorded decision (trimmed, case-insensitive).
+    pub fn decision_level(&self, text: &str) -> Option<u8> {
+        let t = text.trim();
+        if let Some(l) = self.decisions.get(t) {
+            return Some(*l);
+        }
+        self.decisions.get(&t.to_lowercase()).copied()
+    }
+
+    /// A field's slot by id.
+    pub fn field_slot(&self, id: &str) -> Option<u16> {
+        match self.symbols.get(id) {
+            Some(Symbol::Field(s)) => Some(*s),
+            _ => None,
+        }
+    }
+
+    /// An indicator's bit by id.
+    pub fn indicator_bit(&self, id: &str) -> Option<u32> {
+        match self.symbols.get(id) {
+            Some(Symbol::Indicator(i)) => Some(*i),
+            _ => None,
+        }
+    }
+
+    /// The source text of a node (for explanations).
+    pub fn node_text(&self, node: NodeId) -> &str {
+        self.node_spans
+            .get(node as usize)
+            .map_or("", |s| self.source.slice(*s))
+    }
+
+    /// The level id of a rank.
+    pub fn level_id(&self, rank: u8) -> &str {
+        self.levels
+            .get(rank as usize)
+            .map_or("?", |l| l.id.as_str())
+    }
+}

@@ -1,0 +1,4 @@
+//! Renderers: everything that turns results into text for people or files.
+
+pub mod diagnostics;
+pub mod explain;

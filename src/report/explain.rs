@@ -1,0 +1,59 @@
+//! An [`Explanation`] as plain text for a person reading it.
+
+use std::fmt::Write as _;
+
+use crate::explain::Explanation;
+
+/// The explanation as indented plain text.
+pub fn text(e: &Explanation) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "record {}: {} ({})", e.id, e.level, e.level_label);
+    if e.base_indicators.is_empty() {
+        let _ = writeln!(s, "  base: {} (no indicator present)", e.base);
+    } else {
+        let _ = writeln!(
+            s,
+            "  base: {}, set by {}",
+            e.base,
+            e.base_indicators.join(", ")
+        );
+    }
+    if e.indicators.len() > e.base_indicators.len() {
+        let others: Vec<String> = e
+            .indicators
+            .iter()
+            .filter(|(id, _)| !e.base_indicators.contains(id))
+            .map(|(id, l)| format!("{id} ({l})"))
+            .collect();
+        let _ = writeln!(s, "  other indicators: {}", others.join(", "));
+    }
+    if e.fired.is_empty() {
+        let _ = writeln!(s, "  no rule fired");
+    } else {
+        let _ = writeln!(s, "  fired:");
+        for r in &e.fired {
+            let _ = writeln!(s, "    {} -> {}: {}", r.rule, r.effect, r.reason);
+        }
+    }
+    if let Some(f) = &e.floor {
+        let _ = writeln!(s, "  floor: {f}");
+    }
+    if e.raise > 0 {
+        let _ = writeln!(s, "  raise: {}", e.raise);
+    }
+    if !e.flags.is_empty() {
+        let flags: Vec<String> = e
+            .flags
+            .iter()
+            .map(|(id, label)| format!("{id} ({label})"))
+            .collect();
+        let _ = writeln!(s, "  flags: {}", flags.join(", "));
+    }
+    if !e.not_fired.is_empty() {
+        let _ = writeln!(s, "  did not fire:");
+        for n in &e.not_fired {
+            let _ = writeln!(s, "    {}: {}", n.rule, n.because.join("; "));
+        }
+    }
+    s
+}
