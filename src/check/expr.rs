@@ -254,7 +254,7 @@ impl Cx<'_> {
                         self.error(
                             "type",
                             id.span,
-                            format!("`known` takes a field, `{}` is a {k}", id.name),
+                            format!("`known` takes a field, `{}` is {k}", id.name),
                         );
                         0
                     }
@@ -287,6 +287,10 @@ impl Cx<'_> {
     }
 
     fn unknown_function(&mut self, name: &Ident, nargs: usize) {
+        if self.scripts_failed {
+            // The script's own error was reported; a second one here is noise.
+            return;
+        }
         let (same_name, cands): (Vec<usize>, Vec<String>) = match &self.scripts {
             Some(s) => (
                 s.functions
@@ -359,7 +363,7 @@ impl Cx<'_> {
                 let d = self.error(
                     "not-a-value",
                     id.span,
-                    format!("`{}` is a {k}, not a field or indicator", id.name),
+                    format!("`{}` is {k}, not a field or indicator", id.name),
                 );
                 d.help = help;
                 (self.push(Node::Const(Const::Bool(false)), id.span), Ty::Any)

@@ -179,6 +179,12 @@ fn syntax_help(source: &Source, pos: usize) -> Option<String> {
         .chars()
         .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
         .collect();
+    if let Some(c) = rest.chars().next().filter(|c| !c.is_ascii()) {
+        return Some(format!(
+            "`{c}` (U+{:04X}) is not an ASCII character: ids use a-z, 0-9 and `_` (it may be a look-alike of a Latin letter)",
+            c as u32
+        ));
+    }
     if word.chars().next().is_some_and(|c| c.is_ascii_uppercase()) {
         return Some("ids are lowercase: letters, digits and `_`, starting with a letter".into());
     }
