@@ -63,12 +63,17 @@ impl Parsing<'_> {
         let header = inner
             .next()
             .ok_or_else(|| self.bug("file without header"))?;
-        let header_span = header.as_span().into();
+        let header_start = header.as_span().start();
         let mut h = header.into_inner();
         h.next(); // kw_continuum
         let name = text(h.next().ok_or_else(|| self.bug("header without name"))?);
         h.next(); // kw_version
         let version = h.next().map(text);
+        // The pair's span runs on over the blank lines after the header; stop at its last string.
+        let header_span = Span::new(
+            header_start,
+            version.as_ref().map_or(name.span.end, |v| v.span.end),
+        );
         let mut items = Vec::new();
         for p in inner {
             if p.as_rule() == Rule::EOI {
