@@ -112,7 +112,8 @@ pub fn check(file: &RuleFile, source: &Arc<Source>, loader: &dyn ScriptLoader) -
     cx.compile_examples(file);
     let (plan, diags) = cx.finish(file);
     let mut diagnostics = diags.0;
-    if let Some(p) = &plan {
+    // Warnings read the plan, which is only trustworthy when nothing failed.
+    if let Some(p) = plan.as_ref().filter(|_| !diagnostics.iter().any(|d| d.is_error())) {
         diagnostics.extend(lint::warnings(p, file));
     }
     diagnostics.sort_by_key(|d| (!Arc::ptr_eq(&d.source, source), d.span.start));
