@@ -113,7 +113,10 @@ pub fn check(file: &RuleFile, source: &Arc<Source>, loader: &dyn ScriptLoader) -
     let (plan, diags) = cx.finish(file);
     let mut diagnostics = diags.0;
     // Warnings read the plan, which is only trustworthy when nothing failed.
-    if let Some(p) = plan.as_ref().filter(|_| !diagnostics.iter().any(|d| d.is_error())) {
+    if let Some(p) = plan
+        .as_ref()
+        .filter(|_| !diagnostics.iter().any(|d| d.is_error()))
+    {
         diagnostics.extend(lint::warnings(p, file));
     }
     diagnostics.sort_by_key(|d| (!Arc::ptr_eq(&d.source, source), d.span.start));
@@ -144,6 +147,8 @@ pub(crate) struct Cx<'a> {
     pub node_spans: Vec<Span>,
     pub masks: Vec<Mask>,
     pub scripts: Option<Scripts>,
+    /// A script did not load or compile: calls cannot be checked.
+    pub scripts_failed: bool,
     pub examples: Vec<ExampleCase>,
 }
 
@@ -167,6 +172,7 @@ impl<'a> Cx<'a> {
             node_spans: Vec::new(),
             masks: Vec::new(),
             scripts: None,
+            scripts_failed: false,
             examples: Vec::new(),
         }
     }
@@ -556,6 +562,7 @@ impl<'a> Cx<'a> {
                 match loader.load(&s.path.value) {
                     Ok(src) => sources.push(src),
                     Err(msg) => {
+                        self.scripts_failed = true;
                         self.error("script-load", s.path.span, msg);
                     }
                 }
@@ -566,7 +573,10 @@ impl<'a> Cx<'a> {
         }
         match Scripts::compile(sources) {
             Ok(s) => self.scripts = Some(s),
-            Err(errs) => self.diags.extend(errs),
+            Err(errs) => {
+                self.scripts_failed = true;
+                self.diags.extend(errs);
+            }
         }
     }
 
@@ -587,15 +597,16 @@ impl<'a> Cx<'a> {
                     ActionKind::Raise(n) => {
                         let levels = self.levels.len() as u64;
                         if *n == 0 || *n > MAX_RAISE || (levels > 1 && *n >= levels) {
-                            self.error(
-                                "bad-raise",
-                                a.span,
-                                format!("`raise {n}` cannot be right for {levels} levels"),
-                            )
-                            .help = Some(format!(
-                                "raise by 1 to {} levels",
-                                levels.saturating_sub(1).max(1)
-                            ));
+                            let most = levels.saturating_sub(1).max(1);
+                            let msg = if *n == 0 {
+                                "`raise 0` would never change a level".to_string()
+                            } else {
+                                format!(
+                                    "`raise {n}` is too large: with {levels} levels a record can go up by at most {most}"
+                                )
+                            };
+                            self.error("bad-raise", a.span, msg).help =
+                                Some(format!("raise by 1 to {most} levels"));
                         } else {
                             raise = raise.max(*n as u8);
                         }
