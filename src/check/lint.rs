@@ -60,7 +60,7 @@ pub(crate) fn warnings(plan: &Plan, file: &RuleFile) -> Vec<Diagnostic> {
                             src,
                             id_span,
                             format!(
-                                "rule `{}` can never change a level: it needs `{}`, which is already at `{}`, and its floor is `{}`",
+                                "rule `{}` can never change a level: it only fires with `{}`, which already puts the record at `{}`, so `at least {}` adds nothing",
                                 rule.id,
                                 ind.id,
                                 plan.level_id(ind.level),
