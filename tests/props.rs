@@ -230,3 +230,27 @@ fn print_sample() {
     let text = m.render(&order, &mut rng);
     println!("{text}\n-----\n{}", fmt(&text));
 }
+
+/// Writes the benchmark rule file: `BENCH_OUT=/tmp/rules2000.thr cargo test
+/// --test props write_bench_rules -- --ignored` (see BENCHMARKS.md).
+#[test]
+#[ignore = "writes the 2,000-rule benchmark file"]
+fn write_bench_rules() {
+    let out = std::env::var("BENCH_OUT").unwrap_or_else(|_| "rules2000.thr".into());
+    let sizes = gen::Sizes {
+        levels: 6,
+        themes: 8,
+        flags: 4,
+        domains: 12,
+        fields: 12,
+        indicators: 300,
+        rules: 2000,
+        examples: 20,
+    };
+    let mut rng = Rng::new(2026);
+    let m = gen::model_sized(&mut rng, ANY, false, &sizes);
+    let order: Vec<usize> = (0..m.rules.len()).collect();
+    let text = m.render(&order, &mut rng);
+    plan_of(&text);
+    std::fs::write(&out, fmt(&text)).unwrap();
+}

@@ -93,12 +93,35 @@ pub struct Rec {
 const NUMS: &[&str] = &["0", "1", "2", "3", "0.5", "2.25", "10", "17"];
 
 pub fn model(rng: &mut Rng, opts: Opts, comments: bool) -> Model {
-    let levels = 2 + rng.below(4);
-    let themes = rng.below(3);
-    let flags = rng.below(3);
-    let domains = 1 + rng.below(2);
+    let sizes = Sizes {
+        levels: 2 + rng.below(4),
+        themes: rng.below(3),
+        flags: rng.below(3),
+        domains: 1 + rng.below(2),
+        fields: rng.below(5),
+        indicators: 1 + rng.below(6),
+        rules: rng.below(8),
+        examples: rng.below(3),
+    };
+    model_sized(rng, opts, comments, &sizes)
+}
+
+/// How big a generated model is.
+pub struct Sizes {
+    pub levels: usize,
+    pub themes: usize,
+    pub flags: usize,
+    pub domains: usize,
+    pub fields: usize,
+    pub indicators: usize,
+    pub rules: usize,
+    pub examples: usize,
+}
+
+pub fn model_sized(rng: &mut Rng, opts: Opts, comments: bool, z: &Sizes) -> Model {
+    let (levels, themes, flags, domains) = (z.levels, z.themes, z.flags, z.domains);
     let mut fields = Vec::new();
-    for i in 0..rng.below(5) {
+    for i in 0..z.fields {
         let ty = match rng.below(4) {
             0 => Ty::Number,
             1 => Ty::Bool,
@@ -112,7 +135,7 @@ pub fn model(rng: &mut Rng, opts: Opts, comments: bool) -> Model {
         });
     }
     let mut indicators = Vec::new();
-    for i in 0..1 + rng.below(6) {
+    for i in 0..z.indicators {
         let mut ts = Vec::new();
         for t in 0..themes {
             if rng.chance(40) {
@@ -137,7 +160,7 @@ pub fn model(rng: &mut Rng, opts: Opts, comments: bool) -> Model {
         examples: Vec::new(),
         comments,
     };
-    for r in 0..rng.below(8) {
+    for r in 0..z.rules {
         let cond = m.bool_expr(rng, opts, 3);
         let mut actions = Vec::new();
         for _ in 0..1 + rng.below(2) {
@@ -158,7 +181,7 @@ pub fn model(rng: &mut Rng, opts: Opts, comments: bool) -> Model {
             actions.join(", ")
         ));
     }
-    for e in 0..rng.below(3) {
+    for e in 0..z.examples {
         let rec = m.record(rng);
         let mut s = format!("example \"e{e}\" {{\n");
         for (id, v) in &rec.values {
