@@ -94,3 +94,25 @@ fn fmt_refuses_a_file_that_does_not_parse() {
         bad
     );
 }
+
+#[test]
+fn formatting_the_shipped_continuum_keeps_its_examples_passing() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    let tmp = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(root.join("continuum.thr")).unwrap();
+    std::fs::write(tmp.path().join("continuum.thr"), &text).unwrap();
+    std::fs::create_dir(tmp.path().join("scripts")).unwrap();
+    for e in std::fs::read_dir(root.join("scripts")).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, tmp.path().join("scripts").join(p.file_name().unwrap())).unwrap();
+    }
+    let before = run(&["test", "continuum.thr"], tmp.path());
+    assert!(run(&["fmt", "continuum.thr"], tmp.path()).status.success());
+    let formatted = std::fs::read_to_string(tmp.path().join("continuum.thr")).unwrap();
+    assert_eq!(formatted.matches("//").count(), text.matches("//").count());
+    let after = run(&["test", "continuum.thr"], tmp.path());
+    assert_eq!(before.stdout, after.stdout);
+    assert_eq!(before.status.code(), after.status.code());
+    let again = run(&["fmt", "--check", "continuum.thr"], tmp.path());
+    assert_eq!(again.status.code(), Some(0));
+}
