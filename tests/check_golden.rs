@@ -4,6 +4,12 @@
 //! folder with `NO_COLOR=1`. Adding a case is adding a folder.
 //! `UPDATE_GOLDEN=1 cargo test --test check_golden` rewrites the expectations.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "test helpers fail loudly"
+)]
+
 use std::path::Path;
 use std::process::Command;
 

@@ -2,6 +2,12 @@
 //! `expected.thr`), idempotence, and `--check`. `UPDATE_GOLDEN=1` rewrites
 //! the expectations.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "test helpers fail loudly"
+)]
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

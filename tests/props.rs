@@ -4,6 +4,12 @@
 //! compiled evaluator agrees with a plain AST-walking reference evaluator.
 //! Rule files are generated as text from a small random model (props/gen.rs).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "test helpers fail loudly"
+)]
+
 #[path = "props/erase.rs"]
 mod erase;
 #[path = "props/gen.rs"]
