@@ -16,6 +16,8 @@ mod erase;
 mod gen;
 #[path = "props/reference.rs"]
 mod reference;
+#[path = "props/render.rs"]
+mod render;
 
 use proptest::prelude::*;
 use thresholds::check::{check_source, NoScripts};
