@@ -138,7 +138,11 @@ pub fn check(file: &RuleFile, source: &Arc<Source>, loader: &dyn ScriptLoader) -
     cx.compile_examples(file);
     let (plan, diags) = cx.finish(file);
     let mut diagnostics = diags.0;
-    if let Some(p) = &plan {
+    // Warnings read the plan, which is only trustworthy when nothing failed.
+    if let Some(p) = plan
+        .as_ref()
+        .filter(|_| !diagnostics.iter().any(|d| d.is_error()))
+    {
         diagnostics.extend(lint::warnings(p, file));
     }
     diagnostics.sort_by_key(|d| (!Arc::ptr_eq(&d.source, source), d.span.start));
@@ -169,7 +173,7 @@ pub(crate) struct Cx<'a> {
     pub node_spans: Vec<Span>,
     pub masks: Vec<Mask>,
     pub scripts: Option<Scripts>,
-    /// A script failed to load or compile: calls are not reported again.
+    /// A script did not load or compile: calls cannot be checked.
     pub scripts_failed: bool,
     pub examples: Vec<ExampleCase>,
 }
@@ -616,15 +620,16 @@ impl<'a> Cx<'a> {
                     ActionKind::Raise(n) => {
                         let levels = self.levels.len() as u64;
                         if *n == 0 || *n > MAX_RAISE || (levels > 1 && *n >= levels) {
-                            self.error(
-                                "bad-raise",
-                                a.span,
-                                format!("`raise {n}` cannot be right for {levels} levels"),
-                            )
-                            .help = Some(format!(
-                                "raise by 1 to {} levels",
-                                levels.saturating_sub(1).max(1)
-                            ));
+                            let most = levels.saturating_sub(1).max(1);
+                            let msg = if *n == 0 {
+                                "`raise 0` would never change a level".to_string()
+                            } else {
+                                format!(
+                                    "`raise {n}` is too large: with {levels} levels a record can go up by at most {most}"
+                                )
+                            };
+                            self.error("bad-raise", a.span, msg).help =
+                                Some(format!("raise by 1 to {most} levels"));
                         } else {
                             raise = raise.max(*n as u8);
                         }
