@@ -126,6 +126,8 @@ pub struct RuleCount {
     pub id: String,
     /// Its reason.
     pub reason: String,
+    /// What it does, e.g. `at least specialist, flag marac`.
+    pub effect: String,
     /// Records on which it fired (all scored records, with or without decision).
     pub fired: u64,
 }
@@ -179,6 +181,11 @@ impl Audit {
     /// The top level's rank.
     pub fn top(&self) -> u8 {
         u8::try_from(self.levels.len().saturating_sub(1)).unwrap_or(u8::MAX)
+    }
+
+    /// The reasons of an evidence item's fired rules, as `(rule, reason, effect)`.
+    pub fn reasons<'a>(&'a self, e: &'a Evidence) -> impl Iterator<Item = &'a RuleCount> + 'a {
+        e.fired.iter().filter_map(|r| self.rules.get(*r as usize))
     }
 
     /// Disagreements where the rules say the top level and the decision is lower.
@@ -323,6 +330,7 @@ impl<'p> Auditor<'p> {
                 .map(|(r, n)| RuleCount {
                     id: r.id.clone(),
                     reason: r.reason.clone(),
+                    effect: crate::explain::effect(plan, r),
                     fired: *n,
                 })
                 .collect(),

@@ -1,0 +1,85 @@
+//! Markdown helpers for reports: escaping text that came from the data, and
+//! pipe tables. Escaped text renders as itself in CommonMark and GitHub
+//! Markdown: no emphasis, links, code, HTML or table breaks can be injected.
+
+use std::fmt::Write as _;
+
+/// `s` escaped for use anywhere in a Markdown line (including table cells):
+/// `&`, `<`, `>` become entities; `\ * _ [ ] { } | ~` and `` ` `` are
+/// backslash-escaped, as are `# + - = !` at the start and `.` after leading
+/// digits, where they could start a block;
+/// line breaks become spaces.
+///
+/// ```
+/// use thresholds::report::markdown::escape;
+/// assert_eq!(escape("<b>*x*</b> | y"), r"&lt;b&gt;\*x\*&lt;/b&gt; \| y");
+/// ```
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut at_start = true;
+    // Only digits so far: a `.` would make an ordered list item.
+    let mut numbered = true;
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\n' | '\r' => out.push(' '),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '{' | '}' | '|' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '#' | '+' | '-' | '=' | '!' if at_start => {
+                out.push('\\');
+                out.push(c);
+            }
+            '.' if numbered => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+        at_start = at_start && c.is_whitespace();
+        numbered = numbered && (c.is_whitespace() || c.is_ascii_digit());
+    }
+    out
+}
+
+/// A pipe table. `rows` hold Markdown already (escape data with [`escape`]);
+/// `right` marks columns to right-align (numbers), by index.
+pub fn table(headers: &[&str], right: &[usize], rows: &[Vec<String>]) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "| {} |", headers.join(" | "));
+    let rule: Vec<&str> = (0..headers.len())
+        .map(|i| if right.contains(&i) { "---:" } else { "---" })
+        .collect();
+    let _ = writeln!(s, "|{}|", rule.join("|"));
+    for r in rows {
+        let _ = writeln!(s, "| {} |", r.join(" | "));
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hostile_text_is_inert() {
+        assert_eq!(escape("[x](javascript:y)"), r"\[x\](javascript:y)");
+        assert_eq!(escape("# title"), r"\# title");
+        assert_eq!(escape("1. item"), r"1\. item");
+        assert_eq!(escape("a - b"), "a - b");
+        assert_eq!(escape("`code`\nnext"), r"\`code\` next");
+        assert_eq!(
+            escape("<script>alert(1)</script>"),
+            r"&lt;script&gt;alert(1)&lt;/script&gt;"
+        );
+    }
+
+    #[test]
+    fn tables_align_numbers_right() {
+        let t = table(&["a", "n"], &[1], &[vec!["x".into(), "1".into()]]);
+        assert_eq!(t, "| a | n |\n|---|---:|\n| x | 1 |\n");
+    }
+}
