@@ -19,11 +19,21 @@ const FORMULA: &str = "=cmd|' /C calc'!A0";
 fn plan() -> Plan {
     let text = include_str!("fixtures/audit/rules.thr");
     let src = Arc::new(Source::new("rules.thr", text));
-    check_source(&src, &NoScripts).plan.expect("fixture rules check")
+    check_source(&src, &NoScripts)
+        .plan
+        .expect("fixture rules check")
 }
 
 /// (id, age, indicators, decision, agency, rationale, quarter)
-type Spec<'a> = (&'a str, f64, &'a [&'a str], Option<&'a str>, &'a str, &'a str, &'a str);
+type Spec<'a> = (
+    &'a str,
+    f64,
+    &'a [&'a str],
+    Option<&'a str>,
+    &'a str,
+    &'a str,
+    &'a str,
+);
 
 fn audit(rows: &[Spec<'_>]) -> Audit {
     let plan = plan();
@@ -38,7 +48,8 @@ fn audit(rows: &[Spec<'_>]) -> Audit {
         rec.id = id.to_string();
         rec.values[plan.field_slot("age").unwrap() as usize] = Value::Num(*age);
         for x in *ind {
-            rec.indicators.insert(plan.indicator_bit(x).unwrap() as usize);
+            rec.indicators
+                .insert(plan.indicator_bit(x).unwrap() as usize);
         }
         let score = eval::score(&plan, &rec).unwrap();
         let row = Row {
@@ -62,10 +73,42 @@ fn audit(rows: &[Spec<'_>]) -> Audit {
 
 fn hostile() -> Audit {
     audit(&[
-        (SCRIPT, 0.5, &["unexplained_injury"], Some("Early help"), "<b>police</b>", "*bold* [x](javascript:y)", "<i>Q1</i>"),
-        (FORMULA, 12.0, &["dv_household"], Some("NFA"), FORMULA, "", "2026-Q1"),
-        ("a&b\"c'd", 9.0, &[], Some("S47"), "| pipe |", "`tick`", "2026-Q2"),
-        ("ok", 9.0, &["poor_hygiene"], Some("Early help"), "health", "", "2026-Q2"),
+        (
+            SCRIPT,
+            0.5,
+            &["unexplained_injury"],
+            Some("Early help"),
+            "<b>police</b>",
+            "*bold* [x](javascript:y)",
+            "<i>Q1</i>",
+        ),
+        (
+            FORMULA,
+            12.0,
+            &["dv_household"],
+            Some("NFA"),
+            FORMULA,
+            "",
+            "2026-Q1",
+        ),
+        (
+            "a&b\"c'd",
+            9.0,
+            &[],
+            Some("S47"),
+            "| pipe |",
+            "`tick`",
+            "2026-Q2",
+        ),
+        (
+            "ok",
+            9.0,
+            &["poor_hygiene"],
+            Some("Early help"),
+            "health",
+            "",
+            "2026-Q2",
+        ),
     ])
 }
 
@@ -110,10 +153,19 @@ fn html_is_well_formed_and_escapes_everything() {
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     assert!(html.contains("&lt;b&gt;police&lt;/b&gt;"));
     assert!(texts.contains("Standing questions"));
-    for chart in ["Agreement by agency", "Decisions against the rules", "by theme", "Agreement by period"] {
+    for chart in [
+        "Agreement by agency",
+        "Decisions against the rules",
+        "by theme",
+        "Agreement by period",
+    ] {
         assert!(html.contains(chart), "{chart}");
     }
-    assert!(!html.contains("http://") || html.matches("http://").count() == html.matches("xmlns=\"http://www.w3.org/").count());
+    assert!(
+        !html.contains("http://")
+            || html.matches("http://").count()
+                == html.matches("xmlns=\"http://www.w3.org/").count()
+    );
 }
 
 #[test]
@@ -153,14 +205,34 @@ fn csv_neutralises_formulas() {
 fn json_has_the_spec_keys_and_escapes_nothing_needed() {
     let v: serde_json::Value = serde_json::from_str(&text(Format::Json, &hostile())).unwrap();
     for k in [
-        "n", "agree", "over", "under", "agreement", "agreement_ci", "kappa", "kappa_se", "kappa_linear",
-        "kappa_quadratic", "gwet_ac1", "confusion", "groups", "themes", "rules", "evidence", "rejected",
+        "n",
+        "agree",
+        "over",
+        "under",
+        "agreement",
+        "agreement_ci",
+        "kappa",
+        "kappa_se",
+        "kappa_linear",
+        "kappa_quadratic",
+        "gwet_ac1",
+        "confusion",
+        "groups",
+        "themes",
+        "rules",
+        "evidence",
+        "rejected",
     ] {
         assert!(v.get(k).is_some(), "missing {k}");
     }
     assert_eq!(v["n"], 4);
     // The JSON keeps the data as it is (JSON escaping is the consumer's business).
-    let ids: Vec<&str> = v["evidence"].as_array().unwrap().iter().map(|e| e["id"].as_str().unwrap()).collect();
+    let ids: Vec<&str> = v["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].as_str().unwrap())
+        .collect();
     assert!(ids.contains(&SCRIPT));
     assert_eq!(v["evidence"][0]["alert"], true);
     assert_eq!(v["evidence"][0]["documented"], true);
@@ -174,16 +246,30 @@ fn workbook_reads_back_with_numbers() {
     let bytes = report::render(&hostile(), Format::Xlsx).unwrap();
     let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
     let names = wb.sheet_names().to_vec();
-    for s in ["Summary", "By agency", "Themes", "Periods", "Evidence", "Rules", "Rejected"] {
+    for s in [
+        "Summary",
+        "By agency",
+        "Themes",
+        "Periods",
+        "Evidence",
+        "Rules",
+        "Rejected",
+    ] {
         assert!(names.iter().any(|n| n == s), "{s} in {names:?}");
     }
     let summary = wb.worksheet_range("Summary").unwrap();
-    let n_row = summary.rows().find(|r| r[0] == Data::String("n (with a decision)".into())).unwrap();
+    let n_row = summary
+        .rows()
+        .find(|r| r[0] == Data::String("n (with a decision)".into()))
+        .unwrap();
     assert_eq!(n_row[1], Data::Float(4.0));
     let ev = wb.worksheet_range("Evidence").unwrap();
     let rows: Vec<_> = ev.rows().collect();
     assert_eq!(rows[0][0], Data::String("id".into()));
-    assert!(matches!(rows[1][5], Data::Float(d) if d < 0.0), "distance is a number");
+    assert!(
+        matches!(rows[1][5], Data::Float(d) if d < 0.0),
+        "distance is a number"
+    );
     for r in &rows[1..] {
         for c in r.iter() {
             if let Data::String(s) = c {
@@ -199,4 +285,24 @@ fn terminal_summary_answers_the_standing_questions() {
     assert!(t.contains("How often do decisions agree with the thresholds?"));
     assert!(t.contains("safeguarding alert"));
     assert!(t.contains("Is agreement improving period on period?"));
+}
+
+#[test]
+#[ignore = "writes the hostile sample's reports to /tmp/audit-preview for a person to look at"]
+fn preview() {
+    let a = hostile();
+    std::fs::create_dir_all("/tmp/audit-preview").unwrap();
+    for (f, ext) in [
+        (Format::Html, "html"),
+        (Format::Markdown, "md"),
+        (Format::Json, "json"),
+        (Format::Csv, "csv"),
+    ] {
+        std::fs::write(
+            format!("/tmp/audit-preview/hostile.{ext}"),
+            report::render(&a, f).unwrap(),
+        )
+        .unwrap();
+    }
+    std::fs::write("/tmp/audit-preview/hostile.txt", report::text::render(&a)).unwrap();
 }

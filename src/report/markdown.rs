@@ -6,8 +6,8 @@ use std::fmt::Write as _;
 
 /// `s` escaped for use anywhere in a Markdown line (including table cells):
 /// `&`, `<`, `>` become entities; `\ * _ [ ] { } | ~` and `` ` `` are
-/// backslash-escaped, as are `# + - = !` at the start and `.` after leading
-/// digits, where they could start a block;
+/// backslash-escaped, as are a leading `# + - =` and a `.` or `)` after
+/// leading digits where they would start a heading, list or rule;
 /// line breaks become spaces.
 ///
 /// ```
@@ -16,10 +16,13 @@ use std::fmt::Write as _;
 /// ```
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
+    let mut chars = s.chars().peekable();
     let mut at_start = true;
-    // Only digits so far: a `.` would make an ordered list item.
+    // Only digits so far: `1.` or `1)` and a space would make a list item.
     let mut numbered = true;
-    for c in s.chars() {
+    while let Some(c) = chars.next() {
+        let next = chars.peek().copied();
+        let ends_marker = next.is_none_or(|n| n.is_whitespace() || n == c);
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
@@ -29,18 +32,18 @@ pub fn escape(s: &str) -> String {
                 out.push('\\');
                 out.push(c);
             }
-            '#' | '+' | '-' | '=' | '!' if at_start => {
+            '#' | '+' | '-' | '=' if at_start && ends_marker => {
                 out.push('\\');
                 out.push(c);
             }
-            '.' if numbered => {
+            '.' | ')' if numbered && !at_start && next.is_none_or(char::is_whitespace) => {
                 out.push('\\');
                 out.push(c);
             }
             _ => out.push(c),
         }
-        at_start = at_start && c.is_whitespace();
         numbered = numbered && (c.is_whitespace() || c.is_ascii_digit());
+        at_start = at_start && c.is_whitespace();
     }
     out
 }
@@ -70,6 +73,11 @@ mod tests {
         assert_eq!(escape("# title"), r"\# title");
         assert_eq!(escape("1. item"), r"1\. item");
         assert_eq!(escape("a - b"), "a - b");
+        assert_eq!(escape("- x"), r"\- x");
+        assert_eq!(escape("---"), r"\---");
+        assert_eq!(escape("-0.400"), "-0.400");
+        assert_eq!(escape("25.0%"), "25.0%");
+        assert_eq!(escape("12."), r"12\.");
         assert_eq!(escape("`code`\nnext"), r"\`code\` next");
         assert_eq!(
             escape("<script>alert(1)</script>"),

@@ -147,7 +147,12 @@ fn missed(a: &Audit) -> String {
     );
     if alerts > 0 {
         t.push_str(&format!(
-            " {alerts} of them are safeguarding alerts: the rules say {} and the decision was lower.",
+            " {alerts} of them {}: the rules say {} and the decision was lower.",
+            if alerts == 1 {
+                "is a safeguarding alert"
+            } else {
+                "are safeguarding alerts"
+            },
             a.level_label(a.top())
         ));
     } else {
@@ -168,10 +173,11 @@ fn missed(a: &Audit) -> String {
             .filter(|e| e.documented() == Some(true))
             .count();
         t.push_str(&format!(
-            " {} of the {} disagreements have a recorded rationale (documented overrides); {} have none.",
+            " {} of the {} disagreements have a recorded rationale (documented overrides); {} {} none.",
             documented,
             a.evidence.len(),
-            a.evidence.len() - documented
+            a.evidence.len() - documented,
+            if a.evidence.len() - documented == 1 { "has" } else { "have" }
         ));
     }
     t
