@@ -1,6 +1,6 @@
 //! Spreadsheet-safe text for CSV and Excel output: a cell that came from the
 //! data and starts with `=`, `+`, `-`, `@`, a tab or a carriage return is
-//! prefixed with `'`, so a spreadsheet shows it as text instead of running it
+//! prefixed with `'` (unless it is a plain number such as `-1`), so a spreadsheet shows it as text instead of running it
 //! as a formula (OWASP "CSV injection").
 
 use std::borrow::Cow;
@@ -13,7 +13,9 @@ use std::borrow::Cow;
 /// assert_eq!(neutralise("R-001"), "R-001");
 /// ```
 pub fn neutralise(s: &str) -> Cow<'_, str> {
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    // A plain number such as `-1` is data, not a formula.
+    let number = s.trim().parse::<f64>().is_ok_and(f64::is_finite);
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) && !number {
         Cow::Owned(format!("'{s}"))
     } else {
         Cow::Borrowed(s)
@@ -26,10 +28,11 @@ mod tests {
 
     #[test]
     fn leading_formula_characters_are_quoted() {
-        for s in ["=1+1", "+1", "-2", "@SUM(A1)", "\t=1", "\r=1"] {
+        for s in ["=1+1", "+1+1", "-2+cmd", "@SUM(A1)", "\t=1", "\r=1"] {
             assert!(neutralise(s).starts_with('\''), "{s:?}");
         }
         assert_eq!(neutralise(""), "");
         assert_eq!(neutralise("a=1"), "a=1");
+        assert_eq!(neutralise("-1.5"), "-1.5");
     }
 }
