@@ -3,6 +3,13 @@
 //! and Excel, and the errors a QA officer can run into.
 //! `UPDATE_GOLDEN=1 cargo test --test audit_cli` rewrites the golden files.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test helpers fail the test loudly"
+)]
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

@@ -3,6 +3,13 @@
 //! Markdown and CSV escape and neutralise, the workbook reads back with
 //! calamine with real numbers.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test helpers fail the test loudly"
+)]
+
 use std::sync::Arc;
 
 use thresholds::audit::{Audit, Auditor, Columns};
