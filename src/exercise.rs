@@ -89,6 +89,21 @@ pub fn parse_answer(plan: &Plan, text: &str) -> Option<u8> {
         .flatten()
 }
 
+/// The level a record would get if rule `rule` fired as well as the rules
+/// that did (SPEC §2.3 applied to the extra floor and raise).
+pub fn level_if_fired(plan: &Plan, score: &Score, rule: u32) -> u8 {
+    let Some(r) = plan.rules.get(rule as usize) else {
+        return score.level;
+    };
+    let floor = match (score.floor, r.floor) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
+    };
+    let raise = score.raise.max(r.raise);
+    let lifted = u16::from(score.base.max(floor.unwrap_or(0))) + u16::from(raise);
+    lifted.min(u16::from(plan.top())) as u8
+}
+
 /// `dash_score` → `Dash score`: a field id as a practitioner reads it.
 pub fn humanise(id: &str) -> String {
     let spaced = id.replace('_', " ");

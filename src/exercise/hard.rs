@@ -34,13 +34,7 @@ pub fn hardness(plan: &Plan, rec: &Record, score: &Score) -> Hardness {
         if score.fired.contains(&i) {
             continue;
         }
-        let floor = match (score.floor, rule.floor) {
-            (Some(a), Some(b)) => Some(a.max(b)),
-            (a, b) => a.or(b),
-        };
-        let raise = score.raise.max(rule.raise);
-        let lifted = u16::from(score.base.max(floor.unwrap_or(0))) + u16::from(raise);
-        let would = lifted.min(u16::from(plan.top())) as u8;
+        let would = super::level_if_fired(plan, score, i);
         if would == score.level {
             continue;
         }

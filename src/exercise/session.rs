@@ -110,7 +110,11 @@ pub fn results_text(plan: &Plan, pack: &Pack, answers: &[(usize, u8)]) -> String
         let right = vig.score.level;
         if *a == right {
             correct += 1;
-            lines.push_str(&format!("  {}  {}  (matches the guidance)\n", vig.id, label(*a)));
+            lines.push_str(&format!(
+                "  {}  {}  (matches the guidance)\n",
+                vig.id,
+                label(*a)
+            ));
         } else {
             lines.push_str(&format!(
                 "  {}  you said {}; the guidance says {}\n",
@@ -166,7 +170,10 @@ mod tests {
         let p = plan();
         let pack = Pack::new(vec![vignette(&p, "V01", 4.0, &[])]);
         let mut input = "".as_bytes();
-        let o = run(&p, &pack, &[0], &mut input, &mut Vec::new(), &mut |_, _| Ok(())).unwrap();
+        let o = run(&p, &pack, &[0], &mut input, &mut Vec::new(), &mut |_, _| {
+            Ok(())
+        })
+        .unwrap();
         assert!(o.quit && o.answered.is_empty());
     }
 }
