@@ -4,18 +4,27 @@
 
 use super::{fixed, pct, signed, Report};
 
-/// Escapes text for Markdown (inline, table cells included): ASCII
-/// punctuation with a meaning is backslash-escaped, newlines become spaces.
+/// Escapes text for Markdown (inline, table cells included): characters
+/// that can start emphasis, code, links, HTML or a table cell are
+/// backslash-escaped anywhere; those that only matter at the start of a line
+/// (`#`, `+`, `-`, `=`, `1.`) are escaped there; newlines become spaces.
 pub fn esc(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
+    let mut o = String::with_capacity(s.len() + 8);
+    let s = s.trim_start();
+    let digits = s.chars().take_while(char::is_ascii_digit).count();
+    for (i, c) in s.chars().enumerate() {
+        let start = i == 0 && matches!(c, '#' | '+' | '-' | '=');
+        let ordered = i == digits && digits > 0 && matches!(c, '.' | ')');
         match c {
-            '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '<' | '>' | '(' | ')' | '#' | '+'
-            | '-' | '!' | '|' | '~' | '&' | '"' => {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&' => {
                 o.push('\\');
                 o.push(c);
             }
             '\r' | '\n' => o.push(' '),
+            c if start || ordered => {
+                o.push('\\');
+                o.push(c);
+            }
             c => o.push(c),
         }
     }
@@ -206,8 +215,11 @@ mod tests {
     fn escapes_markdown() {
         assert_eq!(
             esc("a|b *c* [x](y)\n<b>"),
-            "a\\|b \\*c\\* \\[x\\]\\(y\\) \\<b\\>"
+            "a\\|b \\*c\\* \\[x\\](y) \\<b\\>"
         );
+        assert_eq!(esc("- Level 1 - x"), "\\- Level 1 - x");
+        assert_eq!(esc("12. x"), "12\\. x");
+        assert_eq!(esc("# h"), "\\# h");
         assert_eq!(esc("Ann Smith"), "Ann Smith");
     }
 }
