@@ -3,6 +3,12 @@
 //! numbers and exit 3, the empty-file error, and the terminal mode driven
 //! through piped stdin and through a pseudo-terminal (`script`).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "test helpers may fail loudly"
+)]
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -39,7 +45,12 @@ fn pack(dir: &Path, seed: &str, n: &str, name: &str) -> String {
         os("-o"),
         out.as_os_str(),
     ]);
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     std::fs::read_to_string(out).unwrap()
 }
 
@@ -80,7 +91,10 @@ fn pack_is_deterministic_stratified_and_anonymous() {
     let mut lines = a.lines();
     assert_eq!(lines.next(), Some("id,age,dash_score,indicators"));
     let ids: Vec<&str> = lines.map(|l| l.split(',').next().unwrap()).collect();
-    assert_eq!(ids, ["V01", "V02", "V03", "V04", "V05", "V06", "V07", "V08"]);
+    assert_eq!(
+        ids,
+        ["V01", "V02", "V03", "V04", "V05", "V06", "V07", "V08"]
+    );
     assert!(!a.contains("R10") && !a.contains("private") && !a.contains("S47"));
     for seed in ["1", "2", "3", "4"] {
         let p = pack(tmp.path(), seed, "4", "s.csv");
@@ -105,7 +119,11 @@ fn pack_handout_has_case_notes_without_levels() {
 fn rejects_are_listed_with_lines_and_exit_3() {
     let tmp = tempfile::tempdir().unwrap();
     let pack_csv = tmp.path().join("pack.csv");
-    std::fs::write(&pack_csv, "id,age,dash_score,indicators\nV01,4,,hygiene\nV02,4,,\n").unwrap();
+    std::fs::write(
+        &pack_csv,
+        "id,age,dash_score,indicators\nV01,4,,hygiene\nV02,4,,\n",
+    )
+    .unwrap();
     let report = tmp.path().join("r.json");
     let o = run(&[
         os("exercise"),
@@ -115,14 +133,24 @@ fn rejects_are_listed_with_lines_and_exit_3() {
         os("-o"),
         report.as_os_str(),
     ]);
-    assert_eq!(o.status.code(), Some(3), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let j: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
     let rej: Vec<(u64, String)> = j["rejected"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| (r["row"].as_u64().unwrap(), r["column"].as_str().unwrap().into()))
+        .map(|r| {
+            (
+                r["row"].as_u64().unwrap(),
+                r["column"].as_str().unwrap().into(),
+            )
+        })
         .collect();
     assert_eq!(
         rej,
@@ -135,7 +163,10 @@ fn rejects_are_listed_with_lines_and_exit_3() {
     assert_eq!(j["responses_read"], 5);
     assert_eq!(j["n"], 2);
     let stderr = String::from_utf8_lossy(&o.stderr);
-    assert!(stderr.contains("line 5: column `vignette`: `ann` already answered `V01` (line 2)"), "{stderr}");
+    assert!(
+        stderr.contains("line 5: column `vignette`: `ann` already answered `V01` (line 2)"),
+        "{stderr}"
+    );
     // Without -o: the summary on screen lists them too.
     let o = run(&[
         os("exercise"),
@@ -145,7 +176,10 @@ fn rejects_are_listed_with_lines_and_exit_3() {
     ]);
     assert_eq!(o.status.code(), Some(3));
     let stdout = String::from_utf8_lossy(&o.stdout);
-    assert!(stdout.contains("line 4: vignette: no vignette `V99` in the pack"), "{stdout}");
+    assert!(
+        stdout.contains("line 4: vignette: no vignette `V99` in the pack"),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -266,7 +300,11 @@ fn terminal_mode_through_a_pseudo_terminal() {
     }
     let o = child.wait_with_output().unwrap();
     let stdout = String::from_utf8_lossy(&o.stdout);
-    assert!(o.status.success(), "{stdout}{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     // A terminal turns "\n" into "\r\n": proof the program ran on a tty.
     assert!(stdout.contains("\r\n"), "{stdout}");
     assert!(stdout.contains("`maybe` is not a level"), "{stdout}");

@@ -21,6 +21,12 @@
 //! = −1/23 = −0.0434783; Krippendorff (ordinal): n_c = 1, 3, 2, 2; Σ o·δ² = 33,
 //! Σ n_c n_k δ² = 624 → alpha = 1 − 7 · 33 / 624 = 0.6298077.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "test helpers may fail loudly"
+)]
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
