@@ -369,3 +369,40 @@ pub fn fixed(x: Option<f64>) -> String {
 pub fn signed(x: Option<f64>) -> String {
     x.map_or("–".into(), |v| format!("{v:+.2}"))
 }
+
+/// A small report for renderer tests, with a hostile trainee name.
+#[cfg(test)]
+pub(crate) fn sample_report(trainee: &str) -> Report {
+    use crate::exercise::responses::Response;
+    use crate::exercise::testutil::{plan, vignette};
+    let p = plan();
+    let pack = Pack::new(vec![
+        vignette(&p, "V01", 4.0, &["hygiene"]),
+        vignette(&p, "V02", 0.5, &["injury"]),
+    ]);
+    let mut rs = Vec::new();
+    for (phase, who, answers) in [
+        ("pre", trainee, [0u8, 2]),
+        ("pre", "Bo", [1, 2]),
+        ("post", trainee, [1, 3]),
+        ("post", "Bo", [1, 2]),
+    ] {
+        for (v, a) in answers.iter().enumerate() {
+            rs.push(Response {
+                row: 0,
+                trainee: who.into(),
+                vignette: v,
+                answer: *a,
+                phase: Some(phase.into()),
+            });
+        }
+    }
+    let c = crate::exercise::cohort::cohort(&p, &pack, &rs);
+    let rejects = vec![Reject {
+        row: 9,
+        id: None,
+        column: "level".into(),
+        reason: "`<b>` is not a level".into(),
+    }];
+    build(&p, &pack, &c, 9, &rejects)
+}

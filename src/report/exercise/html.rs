@@ -250,3 +250,23 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod page_tests {
+    use super::*;
+
+    #[test]
+    fn self_contained_and_escaped() {
+        let r = crate::report::exercise::sample_report("<script>alert('x')</script>");
+        let h = render(&r);
+        assert!(!h.contains("<script"), "data must be escaped");
+        assert!(h.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"));
+        assert!(h.contains("&lt;b&gt;"));
+        assert_eq!(h.matches("<svg").count(), 2);
+        for bad in ["http://", "https://", "src=", "<link", "@import"] {
+            let n = h.matches(bad).count();
+            let allowed = if bad == "http://" { 2 } else { 0 }; // the two SVG xmlns
+            assert_eq!(n, allowed, "{bad}");
+        }
+    }
+}

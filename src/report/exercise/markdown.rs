@@ -222,4 +222,13 @@ mod tests {
         assert_eq!(esc("# h"), "\\# h");
         assert_eq!(esc("Ann Smith"), "Ann Smith");
     }
+
+    #[test]
+    fn report_escapes_names_and_shows_phases() {
+        let r = crate::report::exercise::sample_report("Ann | *x*");
+        let md = render(&r);
+        assert!(md.contains("| Ann \\| \\*x\\* |"), "{md}");
+        assert!(md.contains("| pre |") && md.contains("| post |"));
+        assert!(md.contains("Paired sign test, pre to post"));
+    }
 }

@@ -201,3 +201,33 @@ pub fn render(r: &Report) -> Result<Vec<u8>, XlsxError> {
     )?;
     wb.save_to_buffer()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use calamine::{Data, Reader, Xlsx};
+
+    #[test]
+    fn numbers_are_numbers_and_text_stays_text() {
+        let r = crate::report::exercise::sample_report("=1+1");
+        let bytes = render(&r).unwrap();
+        let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        let names = wb.sheet_names().to_vec();
+        assert_eq!(
+            names,
+            [
+                "Summary",
+                "Trainees",
+                "Vignettes",
+                "Phases",
+                "Themes",
+                "Rejected"
+            ]
+        );
+        let t = wb.worksheet_range("Trainees").unwrap();
+        assert_eq!(t.get((0, 0)), Some(&Data::String("Trainee".into())));
+        assert_eq!(t.get((1, 0)), Some(&Data::String("=1+1".into())));
+        assert_eq!(t.get((1, 1)), Some(&Data::Float(2.0)));
+        assert_eq!(t.get((1, 3)), Some(&Data::Float(1.0)));
+    }
+}
