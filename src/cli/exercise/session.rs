@@ -85,11 +85,15 @@ pub fn run(a: RunArgs, ef: ErrorFormat) -> CliResult {
             )));
         }
     }
-    let file = std::fs::OpenOptions::new()
+    let mut file = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
         .open(&a.output)
         .map_err(io(&a.output))?;
+    if existing.last().is_some_and(|b| *b != b'\n') {
+        // A file saved without a final newline: start our rows on a line of their own.
+        file.write_all(b"\n").map_err(io(&a.output))?;
+    }
     let mut w = csv::WriterBuilder::new()
         .has_headers(false)
         .from_writer(file);
