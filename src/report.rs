@@ -8,6 +8,7 @@
 pub mod audit;
 pub mod cell;
 pub mod diagnostics;
+pub mod exercise;
 pub mod explain;
 pub mod html;
 pub mod markdown;
