@@ -1,10 +1,10 @@
 //! The hostile-input corpus (tests/hostile/cases.tsv): each input must end
-
-#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic, reason = "test harness")]
 //! with its expected exit code and message, without a crash, a hang or
 //! unbounded memory. Large inputs are generated into a temporary folder.
 //! A table of outcomes, times and peak memory is written to
 //! target/hostile-report.md (times are reported, never asserted).
+
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic, reason = "test harness")]
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
