@@ -85,6 +85,10 @@ pub struct Eval<'a> {
     /// The record.
     pub rec: &'a Record,
     script_rec: Option<Dynamic>,
+    /// Script results already computed for this record: scripts cannot keep
+    /// state between calls, so the same call with the same arguments gives
+    /// the same value (several rules often ask the same screening question).
+    memo: Vec<(u32, Vec<Val<'a>>, Val<'a>)>,
     /// The rule being evaluated (for error messages).
     pub rule: u32,
 }
@@ -96,6 +100,7 @@ impl<'a> Eval<'a> {
             plan,
             rec,
             script_rec: None,
+            memo: Vec::new(),
             rule: 0,
         }
     }
@@ -225,9 +230,16 @@ impl<'a> Eval<'a> {
                 self.rec.indicators.count_and(&plan.masks[*m as usize].bits),
             )),
             Node::Call(f, args) => {
-                let mut dargs = Vec::with_capacity(args.len());
+                let mut vals = Vec::with_capacity(args.len());
                 for a in args {
-                    dargs.push(match self.value(*a)? {
+                    vals.push(self.value(*a)?);
+                }
+                if let Some((_, _, v)) = self.memo.iter().find(|(g, a, _)| g == f && *a == vals) {
+                    return Ok(v.clone());
+                }
+                let mut dargs = Vec::with_capacity(vals.len());
+                for v in vals.iter().cloned() {
+                    dargs.push(match v {
                         Val::Missing => Dynamic::UNIT,
                         Val::Num(n) => Dynamic::from_float(n),
                         Val::Bool(b) => Dynamic::from_bool(b),
@@ -252,13 +264,15 @@ impl<'a> Eval<'a> {
                         rule: self.rule_id(),
                         error,
                     })?;
-                from_dynamic(out).ok_or_else(|| EvalError::Type {
+                let v = from_dynamic(out).ok_or_else(|| EvalError::Type {
                     rule: self.rule_id(),
                     message: format!(
                         "`{}` must return a number, true/false or text",
                         plan.node_text(id)
                     ),
-                })?
+                })?;
+                self.memo.push((*f, vals, v.clone()));
+                v
             }
             Node::Indicator(_)
             | Node::And(_)

@@ -41,10 +41,19 @@ pub struct ScriptFn {
     pub script: usize,
 }
 
+/// Strings handed to scripts for every record, made once per plan so a
+/// record map costs reference counts rather than allocations.
+#[derive(Debug, Default)]
+struct Interned {
+    indicators: Vec<ImmutableString>,
+    choices: Vec<Vec<ImmutableString>>,
+}
+
 /// Compiled scripts and the engine that runs them.
 pub struct Scripts {
     engine: Engine,
     ast: AST,
+    interned: std::sync::OnceLock<Interned>,
     /// Functions the scripts define.
     pub functions: Vec<ScriptFn>,
     /// The script sources.
@@ -190,6 +199,7 @@ impl Scripts {
             Ok(Scripts {
                 engine,
                 ast: merged,
+                interned: std::sync::OnceLock::new(),
                 functions,
                 sources,
             })
@@ -243,31 +253,49 @@ impl Scripts {
 }
 
 /// The record as a rhai object map: each declared field (`()` when missing)
-/// and `indicators`, an array of the ids present. Shared, so passing it to
-/// several calls costs a reference count.
+/// and `indicators`, an array of the ids present. Not a shared value: rhai
+/// copies a shared map on every property read, a plain one once per call.
 pub fn record_map(plan: &Plan, rec: &Record) -> Dynamic {
+    let empty = Interned::default();
+    let interned = match &plan.scripts {
+        Some(s) => s.interned.get_or_init(|| Interned {
+            indicators: plan
+                .indicators
+                .iter()
+                .map(|i| i.id.as_str().into())
+                .collect(),
+            choices: plan
+                .fields
+                .iter()
+                .map(|f| match &f.kind {
+                    FieldKind::OneOf(o) => o.iter().map(|s| s.as_str().into()).collect(),
+                    _ => Vec::new(),
+                })
+                .collect(),
+        }),
+        None => &empty,
+    };
     let mut m = Map::new();
-    for (f, v) in plan.fields.iter().zip(&rec.values) {
+    for (slot, (f, v)) in plan.fields.iter().zip(&rec.values).enumerate() {
         let d = match v {
             Value::Missing => Dynamic::UNIT,
             Value::Num(n) => Dynamic::from_float(*n),
             Value::Bool(b) => Dynamic::from_bool(*b),
             Value::Text(t) => Dynamic::from(t.clone()),
-            Value::Choice(i) => match &f.kind {
-                FieldKind::OneOf(opts) => opts
-                    .get(*i as usize)
-                    .map_or(Dynamic::UNIT, |s| Dynamic::from(s.clone())),
-                _ => Dynamic::UNIT,
-            },
+            Value::Choice(i) => interned
+                .choices
+                .get(slot)
+                .and_then(|c| c.get(*i as usize))
+                .map_or(Dynamic::UNIT, |s| Dynamic::from(s.clone())),
         };
         m.insert(f.id.as_str().into(), d);
     }
     let inds: rhai::Array = rec
         .indicators
         .iter()
-        .filter_map(|i| plan.indicators.get(i))
-        .map(|i| Dynamic::from(i.id.clone()))
+        .filter_map(|i| interned.indicators.get(i))
+        .map(|s| Dynamic::from(s.clone()))
         .collect();
     m.insert("indicators".into(), Dynamic::from_array(inds));
-    Dynamic::from_map(m).into_shared()
+    Dynamic::from_map(m)
 }
