@@ -42,6 +42,7 @@ pub mod explain;
 pub mod format;
 pub mod parse;
 pub mod pipeline;
+pub mod pseudonym;
 pub mod plan;
 pub mod report;
 pub mod sample;
