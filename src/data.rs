@@ -11,6 +11,12 @@ pub const NO: [&str; 5] = ["0", "false", "no", "n", ""];
 
 /// Reads a yes/no word.
 pub fn parse_yes_no(cell: &str) -> Option<bool> {
+    // Fast path for the common spellings, before trimming and case folding.
+    match cell.as_bytes() {
+        b"true" | b"1" | b"yes" | b"TRUE" | b"x" => return Some(true),
+        b"false" | b"0" | b"no" | b"FALSE" | b"" => return Some(false),
+        _ => {}
+    }
     let t = cell.trim();
     if YES.iter().any(|w| t.eq_ignore_ascii_case(w)) {
         Some(true)
