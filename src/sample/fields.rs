@@ -7,7 +7,7 @@
 //! (domestic violence 49.6%, mental health 36.6%, drug or alcohol misuse
 //! about 19% each, emotional abuse 19.3%, neglect 17.5%, physical abuse 14%,
 //! sexual abuse 6.4%, CSE 3.9%, going missing 2.7%, gangs 1.2%), scaled by
-//! 0.6 because a referral sample is less needy than children assessed.
+//! 0.5 because a referral sample is less needy than children assessed.
 //! Referral sources: DfE children in need census 2020 (police 28.7%,
 //! schools 18.2%, health 15.0%, LA services 14.1%, individual 8.1%, ...).
 
@@ -33,7 +33,7 @@ pub const SOURCES: [(&str, f64); 11] = [
 /// The calibrated share of referrals showing a theme, by its id.
 pub fn theme_share(id: &str) -> f64 {
     let has = |w: &[&str]| w.iter().any(|x| id.contains(x));
-    0.6 * if has(&["dv", "domestic"]) {
+    0.5 * if has(&["dv", "domestic"]) {
         0.496
     } else if has(&["mental", "mh"]) {
         0.366
@@ -69,6 +69,7 @@ pub struct Model {
     dv: Option<usize>,
     trio: Vec<usize>,
     cse: Option<usize>,
+    neglect: Option<usize>,
 }
 
 /// Lower-level indicators are more common than higher ones.
@@ -97,8 +98,11 @@ impl Model {
             .iter()
             .enumerate()
             .filter(|(_, i)| i.themes.is_empty())
-            .map(|(b, i)| (b, 0.05 * level_weight(i.level)))
-            .collect();
+            .map(|(b, i)| (b, level_weight(i.level)))
+            .collect::<Vec<_>>();
+        // About 0.6 indicators without a theme per referral, in all.
+        let total: f64 = loose.iter().map(|x: &(usize, f64)| x.1).sum::<f64>().max(1.0);
+        let loose = loose.into_iter().map(|(b, w)| (b, 0.6 * w / total)).collect();
         let find = |w: &[&str]| {
             plan.themes
                 .iter()
@@ -115,6 +119,7 @@ impl Model {
             dv,
             trio,
             cse: find(&["cse"]),
+            neglect: find(&["neglect"]),
         }
     }
 
@@ -178,12 +183,51 @@ impl Model {
     ) -> (Value, Cell) {
         let name = f.id.as_str();
         let dv = self.theme_present(self.dv, rec, plan);
-        let v = if f.optional && !name.contains("dash") && g.chance(0.15) {
+        let has = |w: &[&str]| w.iter().any(|x| name.contains(x));
+        // Screening-tool fields go with their theme: a DASH score where
+        // there is domestic abuse, a Graded Care Profile where there is neglect.
+        let linked = if has(&["dash", "da_", "marac", "domestic"]) {
+            Some(dv)
+        } else if has(&["gcp", "graded", "neglect"]) {
+            Some(self.theme_present(self.neglect, rec, plan))
+        } else if has(&["cse", "exploit"]) {
+            Some(self.theme_present(self.cse, rec, plan))
+        } else {
+            None
+        };
+        let v = if linked == Some(false) && (f.optional || !matches!(f.kind, FieldKind::Text)) {
+            if f.optional && g.chance(0.9) {
+                Value::Missing
+            } else {
+                lowest(&f.kind)
+            }
+        } else if has(&["mobil"]) {
+            if let FieldKind::OneOf(opts) = &f.kind {
+                let baby = plan
+                    .field_slot("age")
+                    .and_then(|s| rec.values.get(s as usize))
+                    .is_some_and(|v| matches!(v, Value::Num(a) if *a < 1.0));
+                let i = if baby && g.chance(0.85) { 0 } else { opts.len().saturating_sub(1) };
+                Value::Choice(i as u16)
+            } else {
+                Value::Missing
+            }
+        } else if f.optional && !name.contains("dash") && g.chance(0.15) {
             Value::Missing
+        } else if linked == Some(true) && matches!(f.kind, FieldKind::Bool) {
+            Value::Bool(g.chance(0.2))
+        } else if linked == Some(true) && name.contains("gcp") {
+            let (lo, hi) = match f.kind {
+                FieldKind::Number(Some(r)) => r,
+                _ => (1.0, 5.0),
+            };
+            Value::Num((lo + 1.0 + g.below(3) as f64).min(hi))
+        } else if linked == Some(true) && has(&["incident"]) {
+            Value::Num(1.0 + g.below(4) as f64)
         } else {
             match &f.kind {
                 FieldKind::Number(range) => number(g, name, *range, dv, f.optional),
-                FieldKind::Bool => Value::Bool(g.chance(if name.contains("disab") { 0.08 } else { 0.1 })),
+                FieldKind::Bool => Value::Bool(g.chance(if name.contains("disab") { 0.08 } else { 0.04 })),
                 FieldKind::Text if is_source(name) => {
                     let w: Vec<f64> = SOURCES.iter().map(|s| s.1).collect();
                     Value::Text(SOURCES[g.weighted(&w)].0.to_string())
@@ -197,6 +241,16 @@ impl Model {
         };
         let cell = value_cell(plan, slot, &v);
         (v, cell)
+    }
+}
+
+/// The mildest value of a type: the bottom of a range, false, the first choice.
+fn lowest(kind: &FieldKind) -> Value {
+    match kind {
+        FieldKind::Number(r) => Value::Num(r.map_or(0.0, |r| r.0)),
+        FieldKind::Bool => Value::Bool(false),
+        FieldKind::OneOf(_) => Value::Choice(0),
+        FieldKind::Text => Value::Missing,
     }
 }
 
@@ -231,10 +285,11 @@ fn number(g: &mut SplitMix64, name: &str, range: Option<(f64, f64)>, dv: bool, o
     }
     let u = g.next_f64();
     let whole = lo.fract() == 0.0 && hi.fract() == 0.0;
+    let u = u * u * u;
     Value::Num(if whole {
-        clamp((lo + (u * u * (hi - lo + 1.0)).floor()).min(hi))
+        clamp((lo + (u * (hi - lo + 1.0)).floor()).min(hi))
     } else {
-        clamp(round1(lo + u * u * (hi - lo)))
+        clamp(round1(lo + u * (hi - lo)))
     })
 }
 
