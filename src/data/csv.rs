@@ -15,6 +15,9 @@ pub struct CsvSource {
     reader: ::csv::Reader<Box<dyn Read + Send>>,
     header: Vec<String>,
     path: PathBuf,
+    /// csv's line count for a record lags by one when lines end in CRLF (the
+    /// `\n` of the previous line is still unread when the record starts).
+    crlf: bool,
 }
 
 fn io_error(path: &Path, e: impl std::fmt::Display) -> DataError {
@@ -31,7 +34,13 @@ impl CsvSource {
         let mut buf = BufReader::with_capacity(256 * 1024, file);
         let first = buf.fill_buf().map_err(|e| io_error(path, e))?;
         let delimiter = sniff(first);
-        Self::from_reader(path, Box::new(buf), delimiter)
+        let crlf = first
+            .iter()
+            .position(|b| *b == b'\n')
+            .is_some_and(|i| i > 0 && first[i - 1] == b'\r');
+        let mut src = Self::from_reader(path, Box::new(buf), delimiter)?;
+        src.crlf = crlf;
+        Ok(src)
     }
 
     /// Reads CSV from any reader (tests, stdin).
@@ -72,6 +81,7 @@ impl CsvSource {
             reader,
             header,
             path: path.to_path_buf(),
+            crlf: false,
         })
     }
 }
@@ -122,7 +132,7 @@ impl RowSource for CsvSource {
             .reader
             .read_byte_record(cells)
             .map_err(|e| csv_error(&self.path, e))?;
-        *line = cells.position().map_or(0, |p| p.line());
+        *line = cells.position().map_or(0, |p| p.line()) + u64::from(self.crlf);
         Ok(more)
     }
 
