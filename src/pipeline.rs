@@ -211,6 +211,7 @@ pub fn run(
 
 /// Reads once and scores every row under two rule sets (for `diff`). A row
 /// rejected under either is rejected (reported once, with both reasons).
+#[allow(clippy::type_complexity, reason = "the signature is the data contract")]
 pub fn run_two(
     old: &Plan,
     new: &Plan,

@@ -129,12 +129,16 @@ fn decision(g: &mut SplitMix64, agree: f64, level: u8, top: u8, texts: &[Vec<Str
         let step = if g.chance(0.75) { 1 } else { 2 };
         let up = g.chance(0.5);
         let top = i32::from(top);
-        let (a, b) = if up { (d + step, d - step) } else { (d - step, d + step) };
+        let (a, b) = if up {
+            (d + step, d - step)
+        } else {
+            (d - step, d + step)
+        };
         d = if (0..=top).contains(&a) {
             a
         } else if (0..=top).contains(&b) {
             b
-        } else if d + 1 <= top {
+        } else if d < top {
             d + 1
         } else {
             (d - 1).max(0)
@@ -155,9 +159,9 @@ pub fn value_cell(plan: &Plan, slot: usize, v: &Value) -> Cell {
         Value::Bool(b) => Cell::Text(if *b { "yes" } else { "no" }.into()),
         Value::Text(t) => Cell::Text(t.clone()),
         Value::Choice(i) => match plan.fields.get(slot).map(|f| &f.kind) {
-            Some(crate::plan::FieldKind::OneOf(o)) => {
-                o.get(*i as usize).map_or(Cell::Empty, |s| Cell::Text(s.clone()))
-            }
+            Some(crate::plan::FieldKind::OneOf(o)) => o
+                .get(*i as usize)
+                .map_or(Cell::Empty, |s| Cell::Text(s.clone())),
             _ => Cell::Empty,
         },
     }

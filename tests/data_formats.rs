@@ -1,6 +1,11 @@
 //! Reading referral data: every format, every kind of reject (row and
 //! column asserted), and bad input that must give a clear message, not a panic.
 
+#![allow(
+    clippy::unwrap_used,
+    reason = "test helpers fail the test on any error"
+)]
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -88,7 +93,12 @@ fn every_format_gives_the_same_scores() {
     );
     let (code, want, rej, _) = score(&csv, &[]);
     assert_eq!(code, 0, "{rej:?}");
-    assert!(want.contains("R2,specialist,targeted,cse_high;dash_high,marac,Early help,early_help,under,-2"), "{want}");
+    assert!(
+        want.contains(
+            "R2,specialist,targeted,cse_high;dash_high,marac,Early help,early_help,under,-2"
+        ),
+        "{want}"
+    );
     assert!(want.contains("R3,universal,universal,,,,,,\n"), "{want}");
     assert_eq!(score(&json, &[]).1, want);
     let (code, got, rej, _) = score(&jsonl, &[]);
@@ -140,7 +150,11 @@ R11,3,no,,,health,,NFA\n"
             .map(|(a, b)| (a.to_string(), b.to_string()))
             .collect::<Vec<_>>()
     );
-    assert!(rej[1][3].contains("did you mean `dv_household`"), "{:?}", rej[1]);
+    assert!(
+        rej[1][3].contains("did you mean `dv_household`"),
+        "{:?}",
+        rej[1]
+    );
     assert!(rej[2][3].contains("missing required field"));
     assert!(rej[4][3].contains("not mapped"));
     assert!(rej[9][3].contains("duplicate id"));
@@ -169,11 +183,27 @@ fn bad_files_get_clear_messages() {
     let dir = tempfile::tempdir().unwrap();
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
         ("empty.csv", vec![], "empty"),
-        ("notxlsx.xlsx", b"id,age\n1,2\n".to_vec(), "not an Excel workbook"),
-        ("wrong.json", br#"{"id": "R1"}"#.to_vec(), "expected a JSON array"),
+        (
+            "notxlsx.xlsx",
+            b"id,age\n1,2\n".to_vec(),
+            "not an Excel workbook",
+        ),
+        (
+            "wrong.json",
+            br#"{"id": "R1"}"#.to_vec(),
+            "expected a JSON array",
+        ),
         ("broken.json", b"[{\"id\": }]".to_vec(), "line 1, column"),
-        ("noid.csv", b"age,disabled,agency\n1,no,x\n".to_vec(), "no column `id`"),
-        ("nofield.csv", b"id,age,agency\n1,2,x\n".to_vec(), "no column `disabled`"),
+        (
+            "noid.csv",
+            b"age,disabled,agency\n1,no,x\n".to_vec(),
+            "no column `id`",
+        ),
+        (
+            "nofield.csv",
+            b"id,age,agency\n1,2,x\n".to_vec(),
+            "no column `disabled`",
+        ),
         ("data.txt", b"id\n".to_vec(), "cannot tell the format"),
     ];
     for (name, bytes, want) in cases {
@@ -232,7 +262,13 @@ fn json_values_of_the_wrong_type_are_rejected() {
     let got: Vec<(&str, &str)> = rej.iter().map(|r| (r[0].as_str(), r[2].as_str())).collect();
     assert_eq!(
         got,
-        [("1", "age"), ("2", "disabled"), ("3", "row"), ("4", "row"), ("5", "indicators")]
+        [
+            ("1", "age"),
+            ("2", "disabled"),
+            ("3", "row"),
+            ("4", "row"),
+            ("5", "indicators")
+        ]
     );
 }
 
@@ -249,7 +285,10 @@ fn pseudonymise_needs_a_key_and_hides_ids() {
     let (code, out, rej, _) = score(&p, &["--pseudonymise", "--key", "a long secret key"]);
     assert_eq!(code, 3);
     assert!(!out.contains("cmd") && !out.contains("R2"), "{out}");
-    assert!(rej[0][1].starts_with('p') && rej[0][1].len() == 25, "{rej:?}");
+    assert!(
+        rej[0][1].starts_with('p') && rej[0][1].len() == 25,
+        "{rej:?}"
+    );
     let (_, plain, _, _) = score(&p, &[]);
     assert!(plain.contains("\n'=cmd(),universal"), "{plain}");
 }
@@ -264,7 +303,13 @@ fn explain_finds_a_record_by_id() {
     );
     let r = rules();
     let run = |id: &str| {
-        thresholds(&["explain", r.to_str().unwrap(), p.to_str().unwrap(), "--id", id])
+        thresholds(&[
+            "explain",
+            r.to_str().unwrap(),
+            p.to_str().unwrap(),
+            "--id",
+            id,
+        ])
     };
     let ok = run("R1");
     assert!(ok.status.success());

@@ -36,7 +36,9 @@ fn io_err(e: impl std::fmt::Display) -> CliError {
 /// Runs `sample`.
 pub fn run(a: SampleArgs, ef: ErrorFormat) -> CliResult {
     if !(0.0..=1.0).contains(&a.agreement) {
-        return Err(CliError::usage("error: --agreement must be between 0 and 1"));
+        return Err(CliError::usage(
+            "error: --agreement must be between 0 and 1",
+        ));
     }
     let plan = load_rules(&a.rules, ef)?;
     let opts = SampleOptions {
@@ -54,7 +56,9 @@ pub fn run(a: SampleArgs, ef: ErrorFormat) -> CliResult {
     match (ext.as_deref(), &a.output) {
         (Some("xlsx"), Some(path)) => {
             if a.n >= 1_048_576 {
-                return Err(CliError::usage("error: an Excel sheet holds at most 1,048,575 rows; write CSV instead"));
+                return Err(CliError::usage(
+                    "error: an Excel sheet holds at most 1,048,575 rows; write CSV instead",
+                ));
             }
             let mut sheet = rust_xlsxwriter::Worksheet::new();
             sheet.set_name("referrals").map_err(io_err)?;
@@ -103,7 +107,8 @@ pub fn run(a: SampleArgs, ef: ErrorFormat) -> CliResult {
                     obj.insert(h.clone(), v);
                 }
                 if !lines {
-                    w.write_all(if first { b"\n" } else { b",\n" }).map_err(io_err)?;
+                    w.write_all(if first { b"\n" } else { b",\n" })
+                        .map_err(io_err)?;
                 }
                 first = false;
                 serde_json::to_writer(&mut w, &obj).map_err(io_err)?;
@@ -129,7 +134,8 @@ pub fn run(a: SampleArgs, ef: ErrorFormat) -> CliResult {
             });
             match result.and_then(|()| w.flush().map_err(csv::Error::from)) {
                 Ok(()) => {}
-                Err(e) if matches!(e.kind(), csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe) => {}
+                Err(e) if matches!(e.kind(), csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe) =>
+                    {}
                 Err(e) => return Err(io_err(e)),
             }
         }

@@ -60,7 +60,12 @@ pub fn load_options(a: &DataArgs) -> LoadOptions {
         }),
         sheet: a.sheet.clone(),
         decision: Some(a.decision.clone()),
-        keep: a.keep.iter().filter(|k| !k.trim().is_empty()).cloned().collect(),
+        keep: a
+            .keep
+            .iter()
+            .filter(|k| !k.trim().is_empty())
+            .cloned()
+            .collect(),
         extra: Vec::new(),
         strict: a.strict,
     }
@@ -144,7 +149,11 @@ pub fn report_rejects(
             _ => String::new(),
         }
     );
-    Ok(if rejected > 0 { exit::REJECTS } else { exit::OK })
+    Ok(if rejected > 0 {
+        exit::REJECTS
+    } else {
+        exit::OK
+    })
 }
 
 /// The output format from `--format`, the extension of `-o`, or the terminal.
@@ -184,13 +193,14 @@ pub fn run(a: ScoreArgs, ef: ErrorFormat) -> CliResult {
     let plan = load_rules(&a.rules, ef)?;
     let format = out_format(&a)?;
     let opts = load_options(&a.data_args);
-    let out: Box<dyn Write> = match (&a.output, format) {
-        (Some(_), OutFormat::Xlsx) => Box::new(std::io::sink()),
-        (Some(p), _) => Box::new(std::fs::File::create(p).map_err(|e| {
-            CliError::usage(format!("error: cannot write `{}`: {e}", p.display()))
-        })?),
-        (None, _) => Box::new(std::io::stdout().lock()),
-    };
+    let out: Box<dyn Write> =
+        match (&a.output, format) {
+            (Some(_), OutFormat::Xlsx) => Box::new(std::io::sink()),
+            (Some(p), _) => Box::new(std::fs::File::create(p).map_err(|e| {
+                CliError::usage(format!("error: cannot write `{}`: {e}", p.display()))
+            })?),
+            (None, _) => Box::new(std::io::stdout().lock()),
+        };
     let mut writer = ScoreWriter::new(
         &plan,
         format,
@@ -213,7 +223,11 @@ pub fn run(a: ScoreArgs, ef: ErrorFormat) -> CliResult {
     let summary = result.map_err(data_error)?;
     match writer.finish() {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(exit::OK),
-        Err(e) => return Err(CliError::usage(format!("error: cannot write the output: {e}"))),
+        Err(e) => {
+            return Err(CliError::usage(format!(
+                "error: cannot write the output: {e}"
+            )))
+        }
         Ok(()) => {}
     }
     report_rejects(&summary, &a.data_args, pseudo.as_ref())

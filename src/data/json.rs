@@ -192,7 +192,10 @@ impl JsonLayout {
         row.record.indicators.clear();
         row.decision = None;
         row.decision_text = None;
-        row.record.values.iter_mut().for_each(|v| *v = Value::Missing);
+        row.record
+            .values
+            .iter_mut()
+            .for_each(|v| *v = Value::Missing);
         let get = |name: &str| {
             obj.get(name)
                 .or_else(|| obj.iter().find(|(k, _)| norm(k) == norm(name)).map(|x| x.1))
@@ -212,7 +215,10 @@ impl JsonLayout {
         }
         let mut seen = vec![false; plan.fields.len()];
         for (k, val) in obj {
-            let key = self.keys.get(k.as_str()).or_else(|| self.keys.get(&norm(k)));
+            let key = self
+                .keys
+                .get(k.as_str())
+                .or_else(|| self.keys.get(&norm(k)));
             match key {
                 Some(Key::Field(slot)) => {
                     let s = *slot as usize;
@@ -287,8 +293,9 @@ impl JsonLayout {
         }
         match get(&self.decision) {
             None | Some(J::Null) => {}
-            Some(J::String(s)) => super::layout::set_decision(plan, s, row)
-                .map_err(|e| (self.decision.clone(), e))?,
+            Some(J::String(s)) => {
+                super::layout::set_decision(plan, s, row).map_err(|e| (self.decision.clone(), e))?
+            }
             Some(other) => {
                 return Err((
                     self.decision.clone(),

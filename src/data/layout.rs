@@ -137,7 +137,12 @@ impl Layout {
             None if opts.decision.is_none() || norm(dname) == "decision" => None,
             None => return Err(no_column(dname)),
         };
-        let find = |name: &String| index.get(&norm(name)).copied().ok_or_else(|| no_column(name));
+        let find = |name: &String| {
+            index
+                .get(&norm(name))
+                .copied()
+                .ok_or_else(|| no_column(name))
+        };
         let keep = opts.keep.iter().map(find).collect::<Result<Vec<_>, _>>()?;
         let extra = opts.extra.iter().map(find).collect::<Result<Vec<_>, _>>()?;
         Ok(Layout {
@@ -248,7 +253,8 @@ impl Layout {
             }
         }
         for (k, ci) in self.keep.iter().enumerate() {
-            copy_cell(&cells, *ci, &mut row.keep[k]).map_err(|e| (self.name(*ci).to_string(), e))?;
+            copy_cell(&cells, *ci, &mut row.keep[k])
+                .map_err(|e| (self.name(*ci).to_string(), e))?;
         }
         for (k, ci) in self.extra.iter().enumerate() {
             copy_cell(&cells, *ci, &mut row.extra[k])

@@ -87,7 +87,12 @@ impl XlsxSource {
         let mut header = None;
         for (_, cells) in rows.by_ref() {
             if cells.iter().any(|c| !matches!(c, Data::Empty)) {
-                header = Some(cells.iter().map(|c| cell_text(c).trim().to_string()).collect());
+                header = Some(
+                    cells
+                        .iter()
+                        .map(|c| cell_text(c).trim().to_string())
+                        .collect(),
+                );
                 break;
             }
         }

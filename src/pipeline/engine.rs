@@ -67,9 +67,9 @@ fn process(plans: &[&Plan], parsers: &[Parser], raw: &Raw, slot: &mut Slot) {
             continue;
         };
         row.line = line;
-        let outcome = parser
-            .parse(plan, raw, row)
-            .and_then(|()| score_into(plan, &row.record, score).map_err(|e| ("row".into(), e.to_string())));
+        let outcome = parser.parse(plan, raw, row).and_then(|()| {
+            score_into(plan, &row.record, score).map_err(|e| ("row".into(), e.to_string()))
+        });
         if let Err(e) = outcome {
             errors.push(if plans.len() == 2 {
                 let which = if i == 0 { "old rules" } else { "new rules" };
@@ -82,7 +82,8 @@ fn process(plans: &[&Plan], parsers: &[Parser], raw: &Raw, slot: &mut Slot) {
     if errors.is_empty() {
         return;
     }
-    if errors.len() == 2 && strip(&errors[0].1) == strip(&errors[1].1) && errors[0].0 == errors[1].0 {
+    if errors.len() == 2 && strip(&errors[0].1) == strip(&errors[1].1) && errors[0].0 == errors[1].0
+    {
         let (column, reason) = &errors[0];
         errors = vec![(column.clone(), strip(reason).to_string())];
     }
@@ -94,7 +95,13 @@ fn process(plans: &[&Plan], parsers: &[Parser], raw: &Raw, slot: &mut Slot) {
     let column = errors[0].0.clone();
     let reason = errors
         .iter()
-        .map(|(c, r)| if *c == column { r.clone() } else { format!("column `{c}`: {r}") })
+        .map(|(c, r)| {
+            if *c == column {
+                r.clone()
+            } else {
+                format!("column `{c}`: {r}")
+            }
+        })
         .collect::<Vec<_>>()
         .join("; ");
     slot.reject = Some(Reject {

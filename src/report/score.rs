@@ -166,7 +166,12 @@ impl<'p> ScoreWriter<'p> {
         };
         match format {
             OutFormat::Csv => {
-                for (i, c) in COLUMNS.iter().map(|c| c.to_string()).chain(w.keep.clone()).enumerate() {
+                for (i, c) in COLUMNS
+                    .iter()
+                    .map(|c| c.to_string())
+                    .chain(w.keep.clone())
+                    .enumerate()
+                {
                     if i > 0 {
                         w.buf.push(b',');
                     }
@@ -212,9 +217,21 @@ impl<'p> ScoreWriter<'p> {
                 b.push(b',');
                 b.extend_from_slice(plan.level_id(score.base).as_bytes());
                 b.push(b',');
-                join_ids(b, score.fired.iter().map(|r| plan.rules.get(*r as usize).map_or("", |r| r.id.as_str())));
+                join_ids(
+                    b,
+                    score
+                        .fired
+                        .iter()
+                        .map(|r| plan.rules.get(*r as usize).map_or("", |r| r.id.as_str())),
+                );
                 b.push(b',');
-                join_ids(b, score.flags.iter().map(|f| plan.flags.get(*f as usize).map_or("", |f| f.id.as_str())));
+                join_ids(
+                    b,
+                    score
+                        .flags
+                        .iter()
+                        .map(|f| plan.flags.get(*f as usize).map_or("", |f| f.id.as_str())),
+                );
                 b.push(b',');
                 csv_data(b, decision_text);
                 b.push(b',');
@@ -245,9 +262,21 @@ impl<'p> ScoreWriter<'p> {
                 b.extend_from_slice(b"\",\"base\":\"");
                 b.extend_from_slice(plan.level_id(score.base).as_bytes());
                 b.extend_from_slice(b"\",\"fired\":[");
-                json_ids(b, score.fired.iter().map(|r| plan.rules.get(*r as usize).map_or("", |r| r.id.as_str())));
+                json_ids(
+                    b,
+                    score
+                        .fired
+                        .iter()
+                        .map(|r| plan.rules.get(*r as usize).map_or("", |r| r.id.as_str())),
+                );
                 b.extend_from_slice(b"],\"flags\":[");
-                json_ids(b, score.flags.iter().map(|f| plan.flags.get(*f as usize).map_or("", |f| f.id.as_str())));
+                json_ids(
+                    b,
+                    score
+                        .flags
+                        .iter()
+                        .map(|f| plan.flags.get(*f as usize).map_or("", |f| f.id.as_str())),
+                );
                 b.extend_from_slice(b"],\"decision\":");
                 match &row.decision_text {
                     Some(t) => json_str(b, t),
@@ -261,7 +290,9 @@ impl<'p> ScoreWriter<'p> {
                     b.extend_from_slice(b"\",\"distance\":");
                     push_int(b, dist);
                 } else {
-                    b.extend_from_slice(b",\"decision_level\":null,\"agreement\":null,\"distance\":null");
+                    b.extend_from_slice(
+                        b",\"decision_level\":null,\"agreement\":null,\"distance\":null",
+                    );
                 }
                 for (name, v) in self.keep.iter().zip(&row.keep) {
                     b.push(b',');
@@ -286,7 +317,8 @@ impl<'p> ScoreWriter<'p> {
             OutFormat::Table => self.table.push(plan, id, row, score, verdict.map(|v| v.1)),
             OutFormat::Xlsx => {
                 if let Some(x) = &mut self.xlsx {
-                    x.push(plan, id, row, score, verdict).map_err(io::Error::other)?;
+                    x.push(plan, id, row, score, verdict)
+                        .map_err(io::Error::other)?;
                 }
             }
         }
@@ -301,7 +333,10 @@ impl<'p> ScoreWriter<'p> {
     /// Ends the output (closing brackets, the table, the workbook) and flushes.
     pub fn finish(mut self) -> io::Result<()> {
         match self.format {
-            OutFormat::Json => self.buf.extend_from_slice(if self.rows == 0 { b"]\n" } else { b"\n]\n" }),
+            OutFormat::Json => {
+                self.buf
+                    .extend_from_slice(if self.rows == 0 { b"]\n" } else { b"\n]\n" })
+            }
             OutFormat::Table => self.table.render(&mut self.buf, self.plan),
             OutFormat::Xlsx => {
                 if let Some(x) = self.xlsx.take() {

@@ -60,10 +60,13 @@ pub fn theme_share(id: &str) -> f64 {
     }
 }
 
+/// A theme's index, its share, and its indicators with their weights.
+type ThemeDraw = (usize, f64, Vec<(usize, f64)>);
+
 /// What the model knows about a rule file.
 pub struct Model {
     /// (theme index, share, its indicators with weights).
-    themes: Vec<(usize, f64, Vec<(usize, f64)>)>,
+    themes: Vec<ThemeDraw>,
     /// Indicators with no theme, with their chance.
     loose: Vec<(usize, f64)>,
     dv: Option<usize>,
@@ -101,18 +104,28 @@ impl Model {
             .map(|(b, i)| (b, level_weight(i.level)))
             .collect::<Vec<_>>();
         // About 0.6 indicators without a theme per referral, in all.
-        let total: f64 = loose.iter().map(|x: &(usize, f64)| x.1).sum::<f64>().max(1.0);
-        let loose = loose.into_iter().map(|(b, w)| (b, 0.6 * w / total)).collect();
+        let total: f64 = loose
+            .iter()
+            .map(|x: &(usize, f64)| x.1)
+            .sum::<f64>()
+            .max(1.0);
+        let loose = loose
+            .into_iter()
+            .map(|(b, w)| (b, 0.6 * w / total))
+            .collect();
         let find = |w: &[&str]| {
             plan.themes
                 .iter()
                 .position(|t| w.iter().any(|x| t.id.contains(x)))
         };
         let dv = find(&["dv", "domestic"]);
-        let trio = [find(&["mental", "mh"]), find(&["substance", "alcohol", "drug"])]
-            .into_iter()
-            .flatten()
-            .collect();
+        let trio = [
+            find(&["mental", "mh"]),
+            find(&["substance", "alcohol", "drug"]),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
         Model {
             themes,
             loose,
@@ -207,7 +220,11 @@ impl Model {
                     .field_slot("age")
                     .and_then(|s| rec.values.get(s as usize))
                     .is_some_and(|v| matches!(v, Value::Num(a) if *a < 1.0));
-                let i = if baby && g.chance(0.85) { 0 } else { opts.len().saturating_sub(1) };
+                let i = if baby && g.chance(0.85) {
+                    0
+                } else {
+                    opts.len().saturating_sub(1)
+                };
                 Value::Choice(i as u16)
             } else {
                 Value::Missing
@@ -227,7 +244,9 @@ impl Model {
         } else {
             match &f.kind {
                 FieldKind::Number(range) => number(g, name, *range, dv, f.optional),
-                FieldKind::Bool => Value::Bool(g.chance(if name.contains("disab") { 0.08 } else { 0.04 })),
+                FieldKind::Bool => {
+                    Value::Bool(g.chance(if name.contains("disab") { 0.08 } else { 0.04 }))
+                }
                 FieldKind::Text if is_source(name) => {
                     let w: Vec<f64> = SOURCES.iter().map(|s| s.1).collect();
                     Value::Text(SOURCES[g.weighted(&w)].0.to_string())
@@ -262,7 +281,13 @@ fn round1(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
 }
 
-fn number(g: &mut SplitMix64, name: &str, range: Option<(f64, f64)>, dv: bool, optional: bool) -> Value {
+fn number(
+    g: &mut SplitMix64,
+    name: &str,
+    range: Option<(f64, f64)>,
+    dv: bool,
+    optional: bool,
+) -> Value {
     let is_age = name == "age" || name.ends_with("_age") || name.starts_with("age_");
     let (lo, hi) = range.unwrap_or(if is_age { (0.0, 17.9) } else { (0.0, 10.0) });
     let clamp = |x: f64| x.max(lo).min(hi);
