@@ -1,1 +1,355 @@
-//! (being written)
+//! Audit evidence on thresholds (SPEC §6): agreement between recorded
+//! decisions and the rules, overall, per value of each `--by` column, per
+//! theme and per period; every disagreement as evidence; how often each rule
+//! fired. Pure: rows and scores in, an [`Audit`] out; no I/O, no rendering.
+//!
+//! Per-row work is kept small: a k×k count array per group (k = levels in the
+//! rule file), and an [`Evidence`] item only for disagreements. Statistics
+//! are computed once, at [`Auditor::finish`].
+
+pub mod evidence;
+pub mod findings;
+pub mod stats;
+
+#[cfg(test)]
+mod tests;
+
+use std::collections::HashMap;
+
+use crate::eval::Score;
+use crate::pipeline::{Reject, Row};
+use crate::plan::Plan;
+
+pub use evidence::Evidence;
+pub use findings::natural_cmp;
+pub use stats::{Stats, SMALL_N};
+
+/// The data columns an audit reads beside the fields (`--by`, `--reason`,
+/// `--period`). They are asked of the loader, in [`Columns::extra`] order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Columns {
+    /// `--by`: group statistics by each of these columns.
+    pub by: Vec<String>,
+    /// `--reason`: the recorded rationale for a decision.
+    pub reason: Option<String>,
+    /// `--period`: e.g. the quarter, for the trend.
+    pub period: Option<String>,
+}
+
+impl Columns {
+    /// The columns to request as `LoadOptions::extra`: by columns, then the
+    /// reason column, then the period column.
+    pub fn extra(&self) -> Vec<String> {
+        let mut v = self.by.clone();
+        v.extend(self.reason.iter().cloned());
+        v.extend(self.period.iter().cloned());
+        v
+    }
+
+    fn reason_at(&self) -> Option<usize> {
+        self.reason.as_ref().map(|_| self.by.len())
+    }
+
+    fn period_at(&self) -> Option<usize> {
+        self.period
+            .as_ref()
+            .map(|_| self.by.len() + usize::from(self.reason.is_some()))
+    }
+}
+
+/// Counts for one group: a k×k matrix (rows = decision level, columns =
+/// rules level) and the number of scored records, with or without decision.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Tally {
+    k: usize,
+    cells: Vec<u64>,
+    scored: u64,
+}
+
+impl Tally {
+    /// Empty counts over `k` levels.
+    pub fn new(k: usize) -> Self {
+        Self {
+            k,
+            cells: vec![0; k * k],
+            scored: 0,
+        }
+    }
+
+    /// Counts one scored record.
+    #[inline]
+    pub fn add(&mut self, decision: Option<u8>, level: u8) {
+        self.scored += 1;
+        if let Some(d) = decision {
+            let (d, l) = (d as usize, level as usize);
+            if d < self.k && l < self.k {
+                if let Some(c) = self.cells.get_mut(d * self.k + l) {
+                    *c += 1;
+                }
+            }
+        }
+    }
+
+    /// The statistics of these counts.
+    pub fn stats(&self) -> Stats {
+        let rows: Vec<Vec<u64>> = self
+            .cells
+            .chunks(self.k.max(1))
+            .map(<[u64]>::to_vec)
+            .collect();
+        Stats::new(&rows, self.k, self.scored)
+    }
+}
+
+/// A level, theme or other named thing of the rule file, for reports.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Name {
+    /// The id.
+    pub id: String,
+    /// The label.
+    pub label: String,
+}
+
+/// Statistics for each value of one `--by` column.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Grouping {
+    /// The column.
+    pub column: String,
+    /// Each value (natural order) with its statistics.
+    pub values: Vec<(String, Stats)>,
+}
+
+/// How often a rule fired on the sample.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuleCount {
+    /// The rule id.
+    pub id: String,
+    /// Its reason.
+    pub reason: String,
+    /// What it does, e.g. `at least specialist, flag marac`.
+    pub effect: String,
+    /// Records on which it fired (all scored records, with or without decision).
+    pub fired: u64,
+}
+
+/// A finished audit: everything a report shows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Audit {
+    /// The continuum's name.
+    pub name: String,
+    /// Its version.
+    pub version: Option<String>,
+    /// Levels, lowest first (confusion matrix order).
+    pub levels: Vec<Name>,
+    /// The columns the audit was asked to read.
+    pub columns: Columns,
+    /// Data rows read (scored + rejected).
+    pub read: u64,
+    /// Rows scored.
+    pub scored: u64,
+    /// Overall statistics.
+    pub overall: Stats,
+    /// One grouping per `--by` column, in the order given.
+    pub groups: Vec<Grouping>,
+    /// Per theme (records with a present indicator of the theme), declaration order.
+    pub themes: Vec<(Name, Stats)>,
+    /// Per period, natural order (empty without `--period`).
+    pub periods: Vec<(String, Stats)>,
+    /// Every rule, file order, with how often it fired.
+    pub rules: Vec<RuleCount>,
+    /// Every disagreement, worst first (see [`evidence::sort`]).
+    pub evidence: Vec<Evidence>,
+    /// Rejected rows, in input order.
+    pub rejected: Vec<Reject>,
+}
+
+impl Audit {
+    /// The id of a level rank (`?` when out of range).
+    pub fn level_id(&self, rank: u8) -> &str {
+        self.levels
+            .get(rank as usize)
+            .map_or("?", |l| l.id.as_str())
+    }
+
+    /// The label of a level rank.
+    pub fn level_label(&self, rank: u8) -> &str {
+        self.levels
+            .get(rank as usize)
+            .map_or("?", |l| l.label.as_str())
+    }
+
+    /// The top level's rank.
+    pub fn top(&self) -> u8 {
+        u8::try_from(self.levels.len().saturating_sub(1)).unwrap_or(u8::MAX)
+    }
+
+    /// The reasons of an evidence item's fired rules, as `(rule, reason, effect)`.
+    pub fn reasons<'a>(&'a self, e: &'a Evidence) -> impl Iterator<Item = &'a RuleCount> + 'a {
+        e.fired.iter().filter_map(|r| self.rules.get(*r as usize))
+    }
+
+    /// Disagreements where the rules say the top level and the decision is lower.
+    pub fn alerts(&self) -> usize {
+        self.evidence.iter().filter(|e| e.alert).count()
+    }
+}
+
+/// Accumulates scored rows into an [`Audit`].
+pub struct Auditor<'p> {
+    plan: &'p Plan,
+    columns: Columns,
+    k: usize,
+    overall: Tally,
+    groups: Vec<HashMap<String, Tally>>,
+    themes: Vec<Tally>,
+    periods: HashMap<String, Tally>,
+    fired: Vec<u64>,
+    evidence: Vec<Evidence>,
+    seq: u64,
+}
+
+impl<'p> Auditor<'p> {
+    /// Starts an audit of rows scored with `plan`, whose `Row::extra` holds
+    /// [`Columns::extra`] in that order.
+    pub fn new(plan: &'p Plan, columns: Columns) -> Self {
+        let k = plan.levels.len();
+        Self {
+            plan,
+            k,
+            overall: Tally::new(k),
+            groups: vec![HashMap::new(); columns.by.len()],
+            themes: vec![Tally::new(k); plan.themes.len()],
+            periods: HashMap::new(),
+            fired: vec![0; plan.rules.len()],
+            evidence: Vec::new(),
+            seq: 0,
+            columns,
+        }
+    }
+
+    /// Adds one scored row.
+    pub fn add(&mut self, row: &Row, score: &Score) {
+        let (d, l) = (row.decision, score.level);
+        self.overall.add(d, l);
+        for (g, map) in self.groups.iter_mut().enumerate() {
+            let v = row.extra.get(g).map_or("", String::as_str);
+            tally_in(map, v, self.k).add(d, l);
+        }
+        if let Some(p) = self.columns.period_at() {
+            let v = row.extra.get(p).map_or("", String::as_str);
+            tally_in(&mut self.periods, v, self.k).add(d, l);
+        }
+        for (t, mask) in self.plan.theme_masks.iter().enumerate() {
+            if row.record.indicators.intersects(mask) {
+                if let Some(tally) = self.themes.get_mut(t) {
+                    tally.add(d, l);
+                }
+            }
+        }
+        for r in &score.fired {
+            if let Some(c) = self.fired.get_mut(*r as usize) {
+                *c += 1;
+            }
+        }
+        if let Some(dl) = d {
+            if dl != l {
+                self.evidence.push(self.evidence_for(row, score, dl));
+            }
+        }
+        self.seq += 1;
+    }
+
+    fn evidence_for(&self, row: &Row, score: &Score, dl: u8) -> Evidence {
+        let extra = |i: Option<usize>| i.and_then(|i| row.extra.get(i)).cloned();
+        let top = u8::try_from(self.k.saturating_sub(1)).unwrap_or(u8::MAX);
+        Evidence {
+            seq: self.seq,
+            row: row.line,
+            id: row.record.id.clone(),
+            decision: row.decision_text.clone().unwrap_or_default(),
+            decision_level: dl,
+            level: score.level,
+            distance: i16::from(dl) - i16::from(score.level),
+            alert: score.level == top && dl < top,
+            fired: score.fired.clone(),
+            reason: extra(self.columns.reason_at()).map(|s| s.trim().to_string()),
+            by: row
+                .extra
+                .iter()
+                .take(self.columns.by.len())
+                .cloned()
+                .collect(),
+            period: extra(self.columns.period_at()),
+        }
+    }
+
+    /// Finishes: statistics, sorted groups and evidence.
+    pub fn finish(self, read: u64, rejected: Vec<Reject>) -> Audit {
+        let plan = self.plan;
+        let name = |id: &str, label: &str| Name {
+            id: id.to_string(),
+            label: label.to_string(),
+        };
+        let sorted = |map: HashMap<String, Tally>| {
+            let mut v: Vec<(String, Stats)> =
+                map.into_iter().map(|(k, t)| (k, t.stats())).collect();
+            v.sort_by(|a, b| natural_cmp(&a.0, &b.0));
+            v
+        };
+        let mut evidence = self.evidence;
+        evidence::sort(&mut evidence);
+        Audit {
+            name: plan.name.clone(),
+            version: plan.version.clone(),
+            levels: plan.levels.iter().map(|l| name(&l.id, &l.label)).collect(),
+            read,
+            scored: self.overall.scored,
+            overall: self.overall.stats(),
+            groups: self
+                .columns
+                .by
+                .iter()
+                .cloned()
+                .zip(self.groups)
+                .map(|(column, map)| Grouping {
+                    column,
+                    values: sorted(map),
+                })
+                .collect(),
+            themes: plan
+                .themes
+                .iter()
+                .zip(&self.themes)
+                .map(|(t, tally)| (name(&t.id, &t.label), tally.stats()))
+                .collect(),
+            periods: sorted(self.periods),
+            rules: plan
+                .rules
+                .iter()
+                .zip(&self.fired)
+                .map(|(r, n)| RuleCount {
+                    id: r.id.clone(),
+                    reason: r.reason.clone(),
+                    effect: crate::explain::effect(plan, r),
+                    fired: *n,
+                })
+                .collect(),
+            evidence,
+            rejected,
+            columns: self.columns,
+        }
+    }
+}
+
+/// The tally for `key`, created on first sight (no allocation when it exists).
+#[inline]
+fn tally_in<'m>(map: &'m mut HashMap<String, Tally>, key: &str, k: usize) -> &'m mut Tally {
+    if !map.contains_key(key) {
+        map.insert(key.to_string(), Tally::new(k));
+    }
+    // INVARIANT: inserted just above when absent.
+    match map.get_mut(key) {
+        Some(t) => t,
+        None => unreachable!("tally inserted above"),
+    }
+}

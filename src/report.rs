@@ -1,5 +1,16 @@
 //! Renderers: everything that turns results into text for people or files.
+//!
+//! Shared helpers any report can use: [`html`] (escaping, a self-contained
+//! page, tables, inline SVG charts), [`markdown`] (escaping, tables),
+//! [`xlsx`] (typed cells, frozen header tables, sheet names) and [`cell`]
+//! (formula-injection neutralising for CSV and Excel).
 
+pub mod audit;
+pub mod cell;
 pub mod diagnostics;
+pub mod exercise;
 pub mod explain;
+pub mod html;
+pub mod markdown;
 pub mod score;
+pub mod xlsx;

@@ -4,6 +4,8 @@
 //! A table of outcomes, times and peak memory is written to
 //! target/hostile-report.md (times are reported, never asserted).
 
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic, reason = "test harness")]
+
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

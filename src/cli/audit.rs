@@ -1,17 +1,248 @@
-//! `thresholds audit` (being written).
+//! `thresholds audit RULES DATA`: agreement between recorded decisions and
+//! the rules, as audit evidence (SPEC §6). Reads with the shared pipeline,
+//! aggregates with [`crate::audit`], renders with [`crate::report::audit`]
+//! by the extension of `-o` (a terminal summary without it).
+
+use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{CliError, CliResult, ErrorFormat};
+use super::{exit, load_rules, CliError, CliResult, DataArgs, ErrorFormat, InputFormat};
+use crate::audit::{Audit, Auditor, Columns};
+use crate::pipeline::{self, DataError, Format, LoadOptions, Reject};
+use crate::plan::Plan;
+use crate::report::audit::{self as report, Format as ReportFormat};
 
 /// Arguments of `audit`.
 #[derive(Args, Debug)]
 pub struct AuditArgs {
-    /// Arguments (placeholder).
-    pub args: Vec<String>,
+    /// The rule file (.thr).
+    pub rules: PathBuf,
+    /// The referral sample (CSV, JSON, JSON Lines or Excel).
+    pub data: PathBuf,
+    /// Also give the statistics for each value of these columns (e.g. agency).
+    #[arg(long, value_delimiter = ',')]
+    pub by: Vec<String>,
+    /// Column holding the recorded rationale for a decision: evidence then tells
+    /// documented overrides from undocumented disagreements.
+    #[arg(long)]
+    pub reason: Option<String>,
+    /// Column holding the period (e.g. 2026-Q1), for the trend.
+    #[arg(long)]
+    pub period: Option<String>,
+    /// Write the report here; the format follows the extension:
+    /// .html, .md, .json, .csv (the evidence list) or .xlsx.
+    #[arg(short = 'o', long)]
+    pub output: Option<PathBuf>,
+    /// Data options.
+    #[command(flatten)]
+    pub data_args: DataArgs,
 }
 
 /// Runs `audit`.
-pub fn run(_a: AuditArgs, _ef: ErrorFormat) -> CliResult {
-    Err(CliError::usage("error: `audit` is not available yet"))
+pub fn run(a: AuditArgs, ef: ErrorFormat) -> CliResult {
+    let format = match &a.output {
+        Some(p) => Some(ReportFormat::of(p).ok_or_else(|| {
+            CliError::usage(format!(
+                "error: cannot tell the report format of `{}`; use .html, .md, .json, .csv or .xlsx",
+                p.display()
+            ))
+        })?),
+        None => None,
+    };
+    let key = pseudonym_key(&a.data_args)?;
+    let plan = load_rules(&a.rules, ef)?;
+    let columns = Columns {
+        by: a.by.iter().map(|c| c.trim().to_string()).collect(),
+        reason: a.reason.clone(),
+        period: a.period.clone(),
+    };
+    let d = &a.data_args;
+    let mut extra = columns.extra();
+    // The decision column must exist for an audit: asking for it as well
+    // makes a missing one an error that lists the columns there are.
+    extra.push(d.decision.clone());
+    let opts = LoadOptions {
+        format: d.input_format.map(|f| match f {
+            InputFormat::Csv => Format::Csv,
+            InputFormat::Json => Format::Json,
+            InputFormat::Jsonl => Format::Jsonl,
+            InputFormat::Xlsx => Format::Xlsx,
+        }),
+        sheet: d.sheet.clone(),
+        decision: Some(d.decision.clone()),
+        keep: Vec::new(),
+        extra,
+        strict: d.strict,
+    };
+    let mut auditor = Auditor::new(&plan, columns);
+    let summary = pipeline::run(&plan, &a.data, &opts, &mut |row, score| {
+        auditor.add(row, score);
+        Ok(())
+    })
+    .map_err(|e| data_error(e, &a))?;
+    let mut audit = auditor.finish(summary.read, summary.rejects);
+    nothing_to_audit(&audit, &plan, &d.decision, &a.data)?;
+    if let Some(k) = &key {
+        for e in &mut audit.evidence {
+            e.id = pseudonym(k, &e.id);
+        }
+    }
+    if let Some(path) = &d.rejects {
+        write_rejects(path, &audit.rejected, key.as_ref())?;
+    }
+    match (&a.output, format) {
+        (Some(path), Some(f)) => {
+            let bytes =
+                report::render(&audit, f).map_err(|m| CliError::usage(format!("error: {m}")))?;
+            std::fs::write(path, bytes).map_err(|e| {
+                CliError::usage(format!("error: cannot write `{}`: {e}", path.display()))
+            })?;
+            eprintln!(
+                "audit of {} decisions written to {}",
+                audit.overall.n,
+                path.display()
+            );
+        }
+        _ => print!("{}", report::text::render(&audit)),
+    }
+    if audit.rejected.is_empty() {
+        Ok(exit::OK)
+    } else {
+        eprintln!(
+            "warning: {} of {} rows were rejected and are not in the figures (listed in the report{})",
+            audit.rejected.len(),
+            audit.read,
+            if d.rejects.is_some() { " and the --rejects file" } else { "" }
+        );
+        Ok(exit::REJECTS)
+    }
+}
+
+/// A data error as the user should read it, naming the flag at fault.
+fn data_error(e: DataError, a: &AuditArgs) -> CliError {
+    match &e {
+        DataError::NoColumn { name, .. } => {
+            let flag = if a.by.iter().any(|b| b.trim() == name) {
+                "--by"
+            } else if a.reason.as_deref() == Some(name.as_str()) {
+                "--reason"
+            } else if a.period.as_deref() == Some(name.as_str()) {
+                "--period"
+            } else {
+                "--decision"
+            };
+            CliError::usage(format!("error: {e} (check {flag})"))
+        }
+        DataError::Strict(_) => CliError {
+            code: exit::REJECTS,
+            message: format!("error: {e} (stopped at the first rejected row: --strict)"),
+        },
+        _ => CliError::usage(format!("error: {e}")),
+    }
+}
+
+/// Refuses to write a report without a single decision to compare.
+fn nothing_to_audit(
+    audit: &Audit,
+    plan: &Plan,
+    decision: &str,
+    data: &std::path::Path,
+) -> Result<(), CliError> {
+    if audit.overall.n > 0 {
+        return Ok(());
+    }
+    let unmapped: Vec<&Reject> = audit
+        .rejected
+        .iter()
+        .filter(|r| r.column == decision)
+        .collect();
+    let message = if audit.read == 0 {
+        format!("error: `{}` has no data rows", data.display())
+    } else if !unmapped.is_empty() && audit.scored == 0 {
+        let mut known: Vec<&str> = plan.decisions.keys().map(String::as_str).collect();
+        known.sort_unstable();
+        format!(
+            "error: no value in column `{decision}` maps to a level of the rule file ({} rows rejected, e.g. row {}: {}); \
+             the rule file's `decisions` block and its level ids and labels are what maps, e.g. {}",
+            unmapped.len(),
+            unmapped[0].row,
+            unmapped[0].reason,
+            known.iter().take(8).map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+        )
+    } else if audit.scored == 0 {
+        let first = audit
+            .rejected
+            .first()
+            .map(|r| {
+                format!(
+                    "; first: row {}, column `{}`: {}",
+                    r.row, r.column, r.reason
+                )
+            })
+            .unwrap_or_default();
+        format!(
+            "error: all {} rows were rejected, nothing to audit{first}",
+            audit.read
+        )
+    } else {
+        format!(
+            "error: none of the {} scored records has a decision in column `{decision}`; \
+             name the decision column with --decision COL",
+            audit.scored
+        )
+    };
+    Err(CliError::usage(message))
+}
+
+/// The pseudonymisation key, when `--pseudonymise` is given.
+fn pseudonym_key(d: &DataArgs) -> Result<Option<[u8; 32]>, CliError> {
+    if !d.pseudonymise {
+        return Ok(None);
+    }
+    let key = d
+        .key
+        .clone()
+        .or_else(|| std::env::var("THRESHOLDS_KEY").ok())
+        .filter(|k| !k.is_empty())
+        .ok_or_else(|| {
+            CliError::usage("error: --pseudonymise needs a key: --key KEY or the THRESHOLDS_KEY environment variable")
+        })?;
+    Ok(Some(blake3::derive_key(
+        "thresholds pseudonymise v1",
+        key.as_bytes(),
+    )))
+}
+
+/// A keyed, stable pseudonym for an id.
+fn pseudonym(key: &[u8; 32], id: &str) -> String {
+    let h = blake3::keyed_hash(key, id.as_bytes());
+    format!("p-{}", &h.to_hex()[..16])
+}
+
+/// Writes rejected rows as CSV: row, id, column, reason.
+fn write_rejects(
+    path: &std::path::Path,
+    rejects: &[Reject],
+    key: Option<&[u8; 32]>,
+) -> Result<(), CliError> {
+    let io = |e: String| CliError::usage(format!("error: cannot write `{}`: {e}", path.display()));
+    let mut w = csv::Writer::from_path(path).map_err(|e| io(e.to_string()))?;
+    w.write_record(["row", "id", "column", "reason"])
+        .map_err(|e| io(e.to_string()))?;
+    for r in rejects {
+        let id = match (&r.id, key) {
+            (Some(id), Some(k)) => pseudonym(k, id),
+            (Some(id), None) => id.clone(),
+            (None, _) => String::new(),
+        };
+        let cells = [
+            r.row.to_string(),
+            crate::report::cell::neutralise(&id).into_owned(),
+            crate::report::cell::neutralise(&r.column).into_owned(),
+            crate::report::cell::neutralise(&r.reason).into_owned(),
+        ];
+        w.write_record(&cells).map_err(|e| io(e.to_string()))?;
+    }
+    w.flush().map_err(|e| io(e.to_string()))
 }

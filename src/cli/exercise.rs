@@ -1,17 +1,192 @@
-//! `thresholds exercise` (being written).
+//! `thresholds exercise`: threshold exercises for trainers (SPEC §7).
+//!
+//! * `exercise RULES VIGNETTES RESPONSES [-o REPORT] [--feedback DIR]`: the
+//!   cohort's results; report format from the extension (`.json`, `.md`,
+//!   `.html`, `.xlsx`), a terminal summary without `-o`.
+//! * `exercise pack RULES DATA --n N [--seed S] [-o VIGNETTES] [--format csv|md]`.
+//! * `exercise run RULES VIGNETTES --trainee NAME [--phase P] [-o RESPONSES]`.
 
-use clap::Args;
+mod pack;
+mod session;
 
-use super::{CliError, CliResult, ErrorFormat};
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Subcommand};
+
+use super::{exit, load_rules, CliError, CliResult, ErrorFormat};
+use crate::exercise::{cohort, responses, Pack, Vignette};
+use crate::pipeline::{self, LoadOptions, Reject};
+use crate::plan::Plan;
+use crate::report::exercise as report;
 
 /// Arguments of `exercise`.
 #[derive(Args, Debug)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct ExerciseArgs {
-    /// Arguments (placeholder).
-    pub args: Vec<String>,
+    /// `pack` or `run`; without one, the results of an exercise.
+    #[command(subcommand)]
+    pub command: Option<ExerciseCommand>,
+    /// The rule file.
+    pub rules: Option<PathBuf>,
+    /// The vignette pack (referral data without decisions).
+    pub vignettes: Option<PathBuf>,
+    /// The trainees' answers: CSV with `trainee, vignette, level[, phase]`.
+    pub responses: Option<PathBuf>,
+    /// Write the report here (.json, .md, .html, .xlsx); default: a summary on screen.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// Write one Markdown feedback sheet per trainee into this directory.
+    #[arg(long)]
+    pub feedback: Option<PathBuf>,
+}
+
+/// The `exercise` subcommands.
+#[derive(Subcommand, Debug)]
+pub enum ExerciseCommand {
+    /// Build a vignette pack from a sample.
+    Pack(pack::PackArgs),
+    /// Take one trainee through the pack at the terminal.
+    Run(session::RunArgs),
 }
 
 /// Runs `exercise`.
-pub fn run(_a: ExerciseArgs, _ef: ErrorFormat) -> CliResult {
-    Err(CliError::usage("error: `exercise` is not available yet"))
+pub fn run(a: ExerciseArgs, ef: ErrorFormat) -> CliResult {
+    match a.command {
+        Some(ExerciseCommand::Pack(p)) => pack::run(p, ef),
+        Some(ExerciseCommand::Run(r)) => session::run(r, ef),
+        None => results(a, ef),
+    }
+}
+
+/// Loads a vignette pack, scoring each vignette; rejected rows are returned.
+pub(crate) fn load_pack(plan: &Plan, path: &Path) -> Result<(Pack, Vec<Reject>), CliError> {
+    let mut vignettes = Vec::new();
+    let summary = pipeline::run(plan, path, &LoadOptions::default(), &mut |row, score| {
+        vignettes.push(Vignette {
+            id: row.record.id.clone(),
+            record: row.record.clone(),
+            score: score.clone(),
+        });
+        Ok(())
+    })
+    .map_err(|e| CliError::usage(format!("error: {e}")))?;
+    Ok((Pack::new(vignettes), summary.rejects))
+}
+
+/// Prints rejected rows to stderr.
+pub(crate) fn print_rejects(what: &str, rejects: &[Reject]) {
+    if rejects.is_empty() {
+        return;
+    }
+    eprintln!("{} {what} row(s) rejected:", rejects.len());
+    for r in rejects {
+        eprintln!("  line {}: column `{}`: {}", r.row, r.column, r.reason);
+    }
+}
+
+fn results(a: ExerciseArgs, ef: ErrorFormat) -> CliResult {
+    let (Some(rules), Some(vig_path), Some(resp_path)) = (&a.rules, &a.vignettes, &a.responses)
+    else {
+        return Err(CliError::usage(
+            "error: give RULES VIGNETTES RESPONSES (or `exercise pack ...`, `exercise run ...`)\n\
+             usage: thresholds exercise RULES VIGNETTES RESPONSES [-o REPORT] [--feedback DIR]",
+        ));
+    };
+    let format = match &a.output {
+        Some(o) => Some(report_format(o)?),
+        None => None,
+    };
+    let plan = load_rules(rules, ef)?;
+    let (pack, vig_rejects) = load_pack(&plan, vig_path)?;
+    if pack.is_empty() {
+        return Err(CliError::usage(format!(
+            "error: `{}` holds no vignettes that could be read",
+            vig_path.display()
+        )));
+    }
+    let file = std::fs::File::open(resp_path).map_err(|e| {
+        CliError::usage(format!("error: cannot read `{}`: {e}", resp_path.display()))
+    })?;
+    let read = responses::read(&plan, &pack, std::io::BufReader::new(file))
+        .map_err(|e| CliError::usage(format!("error: `{}`: {e}", resp_path.display())))?;
+    let c = cohort::cohort(&plan, &pack, &read.accepted);
+    let model = report::build(&plan, &pack, &c, read.read, &read.rejects);
+    match (&a.output, format) {
+        (Some(out), Some(f)) => {
+            let bytes = match f {
+                Fmt::Json => report::json(&model)
+                    .map_err(|e| CliError::usage(format!("error: {e}")))?
+                    .into_bytes(),
+                Fmt::Md => report::markdown::render(&model).into_bytes(),
+                Fmt::Html => report::html::render(&model).into_bytes(),
+                Fmt::Xlsx => report::xlsx::render(&model).map_err(|e| {
+                    CliError::usage(format!("error: cannot build the workbook: {e}"))
+                })?,
+            };
+            write_file(out, &bytes)?;
+            eprintln!(
+                "{} answers from {} trainees; report written to {}",
+                model.n,
+                model.trainees.len(),
+                out.display()
+            );
+        }
+        _ => print!("{}", report::text(&model)),
+    }
+    if let Some(dir) = &a.feedback {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            CliError::usage(format!("error: cannot create `{}`: {e}", dir.display()))
+        })?;
+        let order = cohort::phase_order(&read.accepted);
+        let sheets = report::feedback::sheets(&plan, &pack, &read.accepted, &order);
+        for (name, text) in &sheets {
+            write_file(&dir.join(name), text.as_bytes())?;
+        }
+        eprintln!(
+            "{} feedback sheet(s) written to {}",
+            sheets.len(),
+            dir.display()
+        );
+    }
+    print_rejects("vignette", &vig_rejects);
+    if a.output.is_some() {
+        print_rejects("response", &read.rejects);
+    }
+    if read.rejects.is_empty() && vig_rejects.is_empty() {
+        Ok(exit::OK)
+    } else {
+        Ok(exit::REJECTS)
+    }
+}
+
+/// Report formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Fmt {
+    Json,
+    Md,
+    Html,
+    Xlsx,
+}
+
+fn report_format(p: &Path) -> Result<Fmt, CliError> {
+    let ext = p
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match ext.as_deref() {
+        Some("json") => Ok(Fmt::Json),
+        Some("md") | Some("markdown") => Ok(Fmt::Md),
+        Some("html") | Some("htm") => Ok(Fmt::Html),
+        Some("xlsx") => Ok(Fmt::Xlsx),
+        _ => Err(CliError::usage(format!(
+            "error: cannot tell the report format of `{}`: use .json, .md, .html or .xlsx",
+            p.display()
+        ))),
+    }
+}
+
+/// Writes a file, naming it in the error.
+pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
+    std::fs::write(path, bytes)
+        .map_err(|e| CliError::usage(format!("error: cannot write `{}`: {e}", path.display())))
 }

@@ -1,0 +1,157 @@
+//! `thresholds exercise pack RULES DATA --n N [--seed S] [-o VIGNETTES]
+//! [--format csv|md]`: a vignette pack from a sample, as data (CSV with
+//! `id`, the declared fields and `indicators`) or as a printable handout.
+
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+
+use super::super::{exit, load_rules, CliError, CliResult, DataArgs, ErrorFormat, InputFormat};
+use crate::exercise::{hard, notes, pack as build};
+use crate::pipeline::{self, Format, LoadOptions};
+use crate::report::exercise::markdown;
+
+/// Arguments of `exercise pack`.
+#[derive(Args, Debug)]
+pub struct PackArgs {
+    /// The rule file.
+    pub rules: PathBuf,
+    /// The sample to draw vignettes from.
+    pub data: PathBuf,
+    /// How many vignettes.
+    #[arg(long)]
+    pub n: usize,
+    /// Random seed (the same seed and data give the same pack).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Write the pack here (default: standard output).
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// `csv` (vignettes for `exercise`) or `md` (a printable handout);
+    /// default from the extension of -o, else csv.
+    #[arg(long, value_enum)]
+    pub format: Option<PackFormat>,
+    /// Options for reading DATA.
+    #[command(flatten)]
+    pub data_args: DataArgs,
+}
+
+/// Pack formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum PackFormat {
+    /// Vignettes as referral data.
+    Csv,
+    /// A printable handout of case notes.
+    Md,
+}
+
+/// Runs `exercise pack`.
+pub fn run(a: PackArgs, ef: ErrorFormat) -> CliResult {
+    if a.n == 0 {
+        return Err(CliError::usage("error: --n must be at least 1"));
+    }
+    let format = a.format.unwrap_or_else(|| {
+        match a
+            .output
+            .as_ref()
+            .and_then(|o| o.extension())
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            Some("md") | Some("markdown") => PackFormat::Md,
+            _ => PackFormat::Csv,
+        }
+    });
+    let plan = load_rules(&a.rules, ef)?;
+    let opts = LoadOptions {
+        format: a.data_args.input_format.map(|f| match f {
+            InputFormat::Csv => Format::Csv,
+            InputFormat::Json => Format::Json,
+            InputFormat::Jsonl => Format::Jsonl,
+            InputFormat::Xlsx => Format::Xlsx,
+        }),
+        sheet: a.data_args.sheet.clone(),
+        strict: a.data_args.strict,
+        ..LoadOptions::default()
+    };
+    let mut rows = Vec::new();
+    let summary = pipeline::run(&plan, &a.data, &opts, &mut |row, score| {
+        rows.push((row.record.clone(), score.clone()));
+        Ok(())
+    })
+    .map_err(|e| CliError::usage(format!("error: {e}")))?;
+    if rows.is_empty() {
+        return Err(CliError::usage(format!(
+            "error: `{}` holds no records that could be scored",
+            a.data.display()
+        )));
+    }
+    let cands: Vec<build::Candidate> = rows
+        .iter()
+        .map(|(rec, score)| build::Candidate {
+            level: score.level,
+            hard: hard::hardness(&plan, rec, score).is_hard(),
+        })
+        .collect();
+    let chosen = build::select(&cands, a.n, a.seed);
+    let text = match format {
+        PackFormat::Csv => {
+            let mut w = csv::Writer::from_writer(Vec::new());
+            let mut out: Result<(), csv::Error> = w.write_record(build::header(&plan));
+            for (i, c) in chosen.iter().enumerate() {
+                let id = build::vignette_id(i, chosen.len());
+                out = out.and_then(|()| w.write_record(build::row(&plan, &rows[*c].0, &id)));
+            }
+            out.map_err(|e| CliError::usage(format!("error: {e}")))?;
+            w.into_inner()
+                .map_err(|e| CliError::usage(format!("error: {e}")))?
+        }
+        PackFormat::Md => {
+            let cases: Vec<notes::CaseNotes> = chosen
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    notes::case_notes(&plan, &rows[*c].0, &build::vignette_id(i, chosen.len()))
+                })
+                .collect();
+            markdown::handout(&plan, &cases).into_bytes()
+        }
+    };
+    match &a.output {
+        Some(o) => super::write_file(o, &text)?,
+        None => {
+            use std::io::Write;
+            std::io::stdout()
+                .write_all(&text)
+                .map_err(|e| CliError::usage(format!("error: {e}")))?;
+        }
+    }
+    let mut per_level = vec![0usize; plan.levels.len()];
+    for c in &chosen {
+        if let Some(x) = per_level.get_mut(cands[*c].level as usize) {
+            *x += 1;
+        }
+    }
+    let spread: Vec<String> = per_level
+        .iter()
+        .enumerate()
+        .map(|(l, n)| format!("{} {n}", plan.level_id(l as u8)))
+        .collect();
+    eprintln!(
+        "pack of {} vignettes from {} records ({}); {} hard case(s)",
+        chosen.len(),
+        rows.len(),
+        spread.join(", "),
+        chosen.iter().filter(|c| cands[**c].hard).count()
+    );
+    if chosen.len() < a.n {
+        eprintln!("note: the sample has only {} usable records", rows.len());
+    }
+    super::print_rejects("data", &summary.rejects);
+    Ok(if summary.rejects.is_empty() {
+        exit::OK
+    } else {
+        exit::REJECTS
+    })
+}

@@ -1,0 +1,153 @@
+//! `thresholds exercise run RULES VIGNETTES --trainee NAME [--phase P]
+//! [-o RESPONSES]`: one trainee at the terminal, one vignette at a time.
+//! Each answer is appended to RESPONSES as it is given (the file is created
+//! with a header when new); vignettes this trainee already answered in this
+//! phase are skipped, so a session can be resumed.
+
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::super::{exit, load_rules, CliError, CliResult, ErrorFormat};
+use crate::exercise::responses::{self, ResponsesError};
+use crate::exercise::session;
+
+/// Arguments of `exercise run`.
+#[derive(Args, Debug)]
+pub struct RunArgs {
+    /// The rule file.
+    pub rules: PathBuf,
+    /// The vignette pack.
+    pub vignettes: PathBuf,
+    /// The trainee's name, as it should appear in the results.
+    #[arg(long)]
+    pub trainee: String,
+    /// The phase, e.g. `pre` or `post`.
+    #[arg(long)]
+    pub phase: Option<String>,
+    /// The responses file to append to (created when new).
+    #[arg(short, long, default_value = "responses.csv")]
+    pub output: PathBuf,
+}
+
+fn io(path: &std::path::Path) -> impl Fn(std::io::Error) -> CliError + '_ {
+    move |e| CliError::usage(format!("error: `{}`: {e}", path.display()))
+}
+
+/// Runs `exercise run`.
+pub fn run(a: RunArgs, ef: ErrorFormat) -> CliResult {
+    let trainee = a.trainee.trim().to_string();
+    if trainee.is_empty() {
+        return Err(CliError::usage("error: --trainee needs a name"));
+    }
+    let phase = a.phase.as_deref().map(str::trim).unwrap_or("").to_string();
+    let plan = load_rules(&a.rules, ef)?;
+    let (pack, rejects) = super::load_pack(&plan, &a.vignettes)?;
+    super::print_rejects("vignette", &rejects);
+    if pack.is_empty() {
+        return Err(CliError::usage(format!(
+            "error: `{}` holds no vignettes that could be read",
+            a.vignettes.display()
+        )));
+    }
+    // What this trainee already answered in this phase, and the file's columns.
+    let existing = std::fs::read(&a.output).unwrap_or_default();
+    let mut has_phase_col = true;
+    let mut done = Vec::new();
+    let mut previous = Vec::new();
+    if !existing.iter().all(u8::is_ascii_whitespace) {
+        let first = existing.split(|b| *b == b'\n').next().unwrap_or(&[]);
+        has_phase_col = String::from_utf8_lossy(first)
+            .to_lowercase()
+            .contains("phase");
+        match responses::read(&plan, &pack, existing.as_slice()) {
+            Ok(r) => {
+                for x in r.accepted {
+                    if x.trainee == trainee && x.phase.as_deref().unwrap_or("") == phase {
+                        done.push(x.vignette);
+                        previous.push((x.vignette, x.answer));
+                    }
+                }
+            }
+            Err(ResponsesError::Empty) => {}
+            Err(e) => {
+                return Err(CliError::usage(format!(
+                    "error: `{}`: {e}",
+                    a.output.display()
+                )))
+            }
+        }
+        if !phase.is_empty() && !has_phase_col {
+            return Err(CliError::usage(format!(
+                "error: `{}` has no `phase` column; use another file for phase `{phase}`",
+                a.output.display()
+            )));
+        }
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&a.output)
+        .map_err(io(&a.output))?;
+    if existing.last().is_some_and(|b| *b != b'\n') {
+        // A file saved without a final newline: start our rows on a line of their own.
+        file.write_all(b"\n").map_err(io(&a.output))?;
+    }
+    let mut w = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(file);
+    if existing.iter().all(u8::is_ascii_whitespace) {
+        w.write_record(["trainee", "vignette", "level", "phase"])
+            .and_then(|()| w.flush().map_err(csv::Error::from))
+            .map_err(|e| CliError::usage(format!("error: `{}`: {e}", a.output.display())))?;
+    }
+    let todo: Vec<usize> = (0..pack.len()).filter(|i| !done.contains(i)).collect();
+    if !done.is_empty() {
+        println!(
+            "{trainee} already answered {} case(s){}; carrying on.",
+            done.len(),
+            if phase.is_empty() {
+                String::new()
+            } else {
+                format!(" in phase {phase}")
+            }
+        );
+    }
+    let stdin = std::io::stdin();
+    let mut input = stdin.lock();
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let mut save = |v: usize, l: u8| -> std::io::Result<()> {
+        let vid = pack.vignettes.get(v).map_or("", |x| x.id.as_str());
+        let mut rec = vec![trainee.as_str(), vid, plan.level_id(l)];
+        if has_phase_col {
+            rec.push(phase.as_str());
+        }
+        w.write_record(&rec)?;
+        w.flush()
+    };
+    let outcome = session::run(
+        &plan,
+        &pack,
+        &todo,
+        &mut input as &mut dyn BufRead,
+        &mut out as &mut dyn Write,
+        &mut save,
+    )
+    .map_err(io(&a.output))?;
+    previous.extend(outcome.answered.iter().copied());
+    let mut end = String::new();
+    if outcome.quit {
+        end.push_str("Stopped. ");
+    }
+    end.push_str(&format!(
+        "{} answer(s) saved to {}.\n\n",
+        outcome.answered.len(),
+        a.output.display()
+    ));
+    end.push_str(&session::results_text(&plan, &pack, &previous));
+    write!(out, "{end}").map_err(io(&a.output))?;
+    out.flush().map_err(io(&a.output))?;
+    Ok(exit::OK)
+}

@@ -1,0 +1,109 @@
+//! Audit reports (SPEC §6): JSON, CSV (the evidence list), Markdown, HTML,
+//! Excel and a terminal summary, all from one [`Audit`]. Each opens with the
+//! board's standing questions answered in plain English ([`summary`]).
+
+pub mod csv;
+pub mod html;
+pub mod json;
+pub mod markdown;
+pub mod summary;
+pub mod tables;
+pub mod text;
+pub mod xlsx;
+
+use std::path::Path;
+
+use crate::audit::{Audit, Stats};
+
+/// Report formats, chosen by the extension of `-o`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// `.json`: every figure, machine-readable.
+    Json,
+    /// `.csv`: the evidence list.
+    Csv,
+    /// `.md`: Markdown.
+    Markdown,
+    /// `.html`: one self-contained page with charts.
+    Html,
+    /// `.xlsx`: a workbook.
+    Xlsx,
+}
+
+impl Format {
+    /// The format for a report path, from its extension.
+    pub fn of(path: &Path) -> Option<Format> {
+        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+            "json" => Some(Format::Json),
+            "csv" => Some(Format::Csv),
+            "md" | "markdown" => Some(Format::Markdown),
+            "html" | "htm" => Some(Format::Html),
+            "xlsx" => Some(Format::Xlsx),
+            _ => None,
+        }
+    }
+}
+
+/// Renders `audit` in `format`.
+pub fn render(audit: &Audit, format: Format) -> Result<Vec<u8>, String> {
+    Ok(match format {
+        Format::Json => json::render(audit).into_bytes(),
+        Format::Csv => csv::render(audit)?,
+        Format::Markdown => markdown::render(audit).into_bytes(),
+        Format::Html => html::render(audit).into_bytes(),
+        Format::Xlsx => {
+            xlsx::render(audit).map_err(|e| format!("cannot write the workbook: {e}"))?
+        }
+    })
+}
+
+/// A share as a percentage with one decimal, e.g. `68.3%`.
+pub fn pct(v: f64) -> String {
+    format!("{:.1}%", v * 100.0)
+}
+
+/// An optional share, or `–`.
+pub fn opt_pct(v: Option<f64>) -> String {
+    v.map_or_else(|| "–".into(), pct)
+}
+
+/// An interval of shares, e.g. `61.2%–74.0%`.
+pub fn pct_ci(ci: Option<(f64, f64)>) -> String {
+    ci.map_or_else(|| "–".into(), |(l, h)| format!("{}–{}", pct(l), pct(h)))
+}
+
+/// A coefficient with 3 decimals, or `–`.
+pub fn coef(v: Option<f64>) -> String {
+    v.map_or_else(|| "–".into(), |v| format!("{v:.3}"))
+}
+
+/// Kappa for a person: the value, or why there is none.
+pub fn kappa_text(s: &Stats) -> String {
+    match (s.kappa, s.kappa_undefined()) {
+        (Some(k), _) => format!("{:.3}", k.value),
+        (None, Some(why)) => why.to_string(),
+        (None, None) => "–".into(),
+    }
+}
+
+/// A caution for a person reading a group's figures, if one is due.
+pub fn caution(s: &Stats) -> &'static str {
+    if s.n == 0 {
+        "no decisions"
+    } else if s.small() {
+        "too few to judge (n < 30)"
+    } else if s.kappa.is_none() {
+        "kappa undefined: one level only"
+    } else {
+        ""
+    }
+}
+
+/// The value shown for a group value that is blank in the data.
+pub fn group_value(v: &str) -> &str {
+    if v.trim().is_empty() {
+        "(blank)"
+    } else {
+        v
+    }
+}

@@ -1,0 +1,253 @@
+//! The report's tables as plain text cells, shared by the Markdown, HTML and
+//! terminal renderers (each escapes or aligns the cells its own way).
+
+use crate::audit::{stats::band, Audit, Stats};
+
+use super::{caution, coef, group_value, kappa_text, opt_pct, pct, pct_ci};
+
+/// A table of plain-text cells.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Table {
+    /// Column headings.
+    pub headers: Vec<String>,
+    /// Columns holding figures (right-aligned), by index.
+    pub num: Vec<usize>,
+    /// The rows.
+    pub rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    /// Headings as `&str`.
+    pub fn heads(&self) -> Vec<&str> {
+        self.headers.iter().map(String::as_str).collect()
+    }
+}
+
+fn strings(v: &[&str]) -> Vec<String> {
+    v.iter().map(|s| s.to_string()).collect()
+}
+
+fn with_ci(k: Option<crate::stats::Kappa>) -> (String, String) {
+    match k {
+        Some(k) => {
+            let (l, h) = k.ci95();
+            (
+                format!("{:.3} ({})", k.value, band(k.value)),
+                format!("{l:.3} to {h:.3} (SE {:.3})", k.se),
+            )
+        }
+        None => ("undefined".into(), String::new()),
+    }
+}
+
+/// The overall statistics, one per row: statistic, value, 95% interval.
+pub fn overall(s: &Stats) -> Table {
+    let share = |c: u64, v: Option<f64>| format!("{c} ({})", opt_pct(v));
+    let mut rows = vec![
+        strings(&["Records scored", &s.scored.to_string(), ""]),
+        strings(&["Decisions compared (n)", &s.n.to_string(), ""]),
+        strings(&["Agree", &share(s.agree, s.agreement), ""]),
+        strings(&[
+            "Decision above the rules (over)",
+            &share(s.over, s.over_share()),
+            "",
+        ]),
+        strings(&[
+            "Decision below the rules (under)",
+            &share(s.under, s.under_share()),
+            "",
+        ]),
+        strings(&[
+            "Observed agreement",
+            &opt_pct(s.agreement),
+            &pct_ci(s.agreement_ci),
+        ]),
+    ];
+    for (name, k) in [
+        ("Cohen's kappa", s.kappa),
+        ("Weighted kappa, linear", s.kappa_linear),
+        ("Weighted kappa, quadratic", s.kappa_quadratic),
+    ] {
+        let (v, ci) = with_ci(k);
+        rows.push(vec![name.into(), v, ci]);
+    }
+    let ac1 = s
+        .gwet_ac1
+        .map_or_else(|| "undefined".into(), |v| format!("{v:.3} ({})", band(v)));
+    let ac1_se = s
+        .gwet_ac1_se
+        .map_or_else(String::new, |se| format!("SE {se:.3}"));
+    rows.push(vec!["Gwet's AC1".into(), ac1, ac1_se]);
+    Table {
+        headers: strings(&["Statistic", "Value", "95% interval"]),
+        num: vec![],
+        rows,
+    }
+}
+
+/// The confusion matrix: rows = decision level, columns = rules level.
+pub fn confusion(a: &Audit, s: &Stats) -> Table {
+    let mut headers = vec!["Decision \\ rules".to_string()];
+    headers.extend(a.levels.iter().map(|l| l.id.clone()));
+    headers.push("Total".into());
+    let k = a.levels.len();
+    let m = s.confusion.rows();
+    let mut rows: Vec<Vec<String>> = m
+        .iter()
+        .zip(&a.levels)
+        .map(|(r, l)| {
+            let mut v = vec![l.id.clone()];
+            v.extend(r.iter().map(u64::to_string));
+            v.push(r.iter().sum::<u64>().to_string());
+            v
+        })
+        .collect();
+    let mut total = vec!["Total".to_string()];
+    total.extend(s.confusion.col_totals().iter().map(u64::to_string));
+    total.push(s.n.to_string());
+    rows.push(total);
+    Table {
+        headers,
+        num: (1..=k + 1).collect(),
+        rows,
+    }
+}
+
+/// One row per group: n, agree, over, under, agreement with interval, kappa, note.
+pub fn groups<'a>(first: &str, items: impl Iterator<Item = (&'a str, &'a Stats)>) -> Table {
+    let rows = items
+        .map(|(g, s)| {
+            vec![
+                group_value(g).to_string(),
+                s.n.to_string(),
+                s.agree.to_string(),
+                s.over.to_string(),
+                s.under.to_string(),
+                opt_pct(s.agreement),
+                pct_ci(s.agreement_ci),
+                kappa_text(s),
+                coef(s.kappa_quadratic.map(|k| k.value)),
+                coef(s.gwet_ac1),
+                caution(s).to_string(),
+            ]
+        })
+        .collect();
+    Table {
+        headers: strings(&[
+            first,
+            "n",
+            "agree",
+            "over",
+            "under",
+            "agreement",
+            "95% interval",
+            "kappa",
+            "quadratic kappa",
+            "AC1",
+            "note",
+        ]),
+        num: vec![1, 2, 3, 4, 5, 7, 8, 9],
+        rows,
+    }
+}
+
+/// The evidence list, worst first.
+pub fn evidence(a: &Audit) -> Table {
+    let mut headers = strings(&[
+        "#",
+        "id",
+        "decision",
+        "decision level",
+        "rules level",
+        "distance",
+        "alert",
+    ]);
+    if a.columns.reason.is_some() {
+        headers.push("rationale".into());
+    }
+    headers.extend(a.columns.by.iter().cloned());
+    if let Some(p) = &a.columns.period {
+        headers.push(p.clone());
+    }
+    headers.push("fired rules and reasons".into());
+    let rows = a
+        .evidence
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let mut r = vec![
+                (i + 1).to_string(),
+                e.id.clone(),
+                e.decision.clone(),
+                a.level_id(e.decision_level).to_string(),
+                a.level_id(e.level).to_string(),
+                format!("{:+}", e.distance),
+                if e.alert {
+                    "ALERT".into()
+                } else {
+                    String::new()
+                },
+            ];
+            if let Some(reason) = &e.reason {
+                r.push(if reason.is_empty() {
+                    "undocumented".into()
+                } else {
+                    format!("documented: {reason}")
+                });
+            }
+            r.extend(e.by.iter().map(|v| group_value(v).to_string()));
+            if a.columns.period.is_some() {
+                r.push(group_value(e.period.as_deref().unwrap_or("")).to_string());
+            }
+            let reasons: Vec<String> = a
+                .reasons(e)
+                .map(|x| format!("{}: {}", x.id, x.reason))
+                .collect();
+            r.push(if reasons.is_empty() {
+                "none (level from the indicators)".into()
+            } else {
+                reasons.join("; ")
+            });
+            r
+        })
+        .collect();
+    Table {
+        headers,
+        num: vec![0, 5],
+        rows,
+    }
+}
+
+/// How often each rule fired.
+pub fn rules(a: &Audit) -> Table {
+    let rows = a
+        .rules
+        .iter()
+        .map(|r| {
+            let share = if a.scored > 0 {
+                pct(r.fired as f64 / a.scored as f64)
+            } else {
+                "–".into()
+            };
+            vec![r.id.clone(), r.fired.to_string(), share, r.reason.clone()]
+        })
+        .collect();
+    Table {
+        headers: strings(&["rule", "times fired", "share of records", "reason"]),
+        num: vec![1, 2],
+        rows,
+    }
+}
+
+/// Rejected rows.
+pub fn rejected(a: &Audit) -> Table {
+    Table {
+        headers: strings(&["row", "column", "reason"]),
+        num: vec![0],
+        rows: a
+            .rejected
+            .iter()
+            .map(|r| vec![r.row.to_string(), r.column.clone(), r.reason.clone()])
+            .collect(),
+    }
+}

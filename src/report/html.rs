@@ -1,0 +1,115 @@
+//! HTML helpers for reports: escaping, a self-contained page (inline CSS, no
+//! scripts, fonts or images from elsewhere, so it opens on an air-gapped
+//! laptop), tables, and inline SVG charts ([`chart`]). Output is
+//! XHTML-compatible (every element closed, attributes quoted), so tests can
+//! parse it as XML.
+
+pub mod chart;
+
+use std::fmt::Write as _;
+
+/// `s` escaped for HTML text and attribute values (`& < > " '`).
+///
+/// ```
+/// use thresholds::report::html::escape;
+/// assert_eq!(escape("<script>alert('x')</script>"),
+///            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;");
+/// ```
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            // Control characters are not allowed in XML; show nothing for them.
+            c if c.is_control() && !matches!(c, '\n' | '\t') => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The stylesheet every report page carries inline: print-friendly, readable
+/// on a projector, colour-blind-safe palette (blue agree, vermilion under,
+/// orange over).
+pub const CSS: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',Arial,sans-serif;\
+max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b;line-height:1.45}\
+h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.25rem;margin-top:2rem;\
+border-bottom:2px solid #ddd;padding-bottom:.2rem}h3{font-size:1.05rem}\
+table{border-collapse:collapse;margin:.6rem 0;font-size:.92rem}\
+th,td{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;vertical-align:top}\
+th{background:#f2f2f2}td.num{text-align:right;font-variant-numeric:tabular-nums}\
+.muted{color:#666}.alert{color:#a11;font-weight:bold}.note{color:#8a5300}\
+.summary{background:#f5f8fc;border-left:4px solid #0072b2;padding:.6rem 1rem}\
+.summary dt{font-weight:bold;margin-top:.4rem}.summary dd{margin-left:0}\
+svg{max-width:100%;height:auto;font-family:inherit}\
+@media print{body{margin:0;max-width:none}h2{break-after:avoid}}";
+
+/// A complete page: `title` is plain text (escaped here), `body` is HTML.
+pub fn page(title: &str, body: &str) -> String {
+    let mut s = String::with_capacity(body.len() + 2048);
+    s.push_str(
+        "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head>\n",
+    );
+    s.push_str("<meta charset=\"utf-8\"/>\n");
+    s.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n");
+    // No script may run, and nothing may be fetched from elsewhere.
+    s.push_str("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\"/>\n");
+    let _ = writeln!(s, "<title>{}</title>", escape(title));
+    let _ = writeln!(s, "<style>{CSS}</style>\n</head>\n<body>");
+    s.push_str(body);
+    s.push_str("</body>\n</html>\n");
+    s
+}
+
+/// A table. `headers` are plain text (escaped here); `rows` hold HTML
+/// already (escape data with [`escape`]); columns listed in `num` are
+/// right-aligned figures.
+pub fn table(headers: &[&str], num: &[usize], rows: &[Vec<String>]) -> String {
+    let mut s = String::from("<table>\n<thead><tr>");
+    for (i, h) in headers.iter().enumerate() {
+        let class = if num.contains(&i) {
+            " class=\"num\""
+        } else {
+            ""
+        };
+        let _ = write!(s, "<th{class}>{}</th>", escape(h));
+    }
+    s.push_str("</tr></thead>\n<tbody>\n");
+    for r in rows {
+        s.push_str("<tr>");
+        for (i, c) in r.iter().enumerate() {
+            let class = if num.contains(&i) {
+                " class=\"num\""
+            } else {
+                ""
+            };
+            let _ = write!(s, "<td{class}>{c}</td>");
+        }
+        s.push_str("</tr>\n");
+    }
+    s.push_str("</tbody>\n</table>\n");
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup_and_quotes() {
+        assert_eq!(escape("a&b\"c"), "a&amp;b&quot;c");
+        assert_eq!(escape("\u{1}x"), " x");
+    }
+
+    #[test]
+    fn page_has_no_external_resources() {
+        let p = page("<t>", "<p>x</p>");
+        assert!(p.contains("<title>&lt;t&gt;</title>"));
+        assert!(!p.contains("<script") && !p.contains("http://") || p.contains("xmlns"));
+        assert!(!p.contains("src=") && !p.contains("href="));
+    }
+}

@@ -1,0 +1,148 @@
+//! Excel helpers for reports (rust_xlsxwriter): typed cells so figures are
+//! real numbers, text from the data neutralised against formula injection,
+//! tables with a bold, frozen header row and an autofilter, and safe sheet
+//! names.
+
+use std::borrow::Cow;
+
+use rust_xlsxwriter::{Format, Worksheet, XlsxError};
+
+use super::cell::neutralise;
+
+/// One cell of a table.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cell<'a> {
+    /// Text written by us (labels, ids of the rule file).
+    Text(Cow<'a, str>),
+    /// Text from the data: neutralised with [`neutralise`].
+    Data(Cow<'a, str>),
+    /// A number.
+    Num(f64),
+    /// A share, shown as a percentage (stored as 0..1).
+    Pct(f64),
+    /// A yes/no.
+    Bool(bool),
+    /// Nothing (e.g. a statistic that is undefined).
+    Empty,
+}
+
+impl<'a> Cell<'a> {
+    /// Our own text.
+    pub fn text(s: impl Into<Cow<'a, str>>) -> Self {
+        Cell::Text(s.into())
+    }
+    /// Text from the data.
+    pub fn data(s: impl Into<Cow<'a, str>>) -> Self {
+        Cell::Data(s.into())
+    }
+    /// A count.
+    pub fn int(n: u64) -> Self {
+        Cell::Num(n as f64)
+    }
+    /// A number, or empty when undefined.
+    pub fn opt(v: Option<f64>) -> Self {
+        v.map_or(Cell::Empty, Cell::Num)
+    }
+    /// A share, or empty when undefined.
+    pub fn opt_pct(v: Option<f64>) -> Self {
+        v.map_or(Cell::Empty, Cell::Pct)
+    }
+}
+
+/// Writes one cell.
+pub fn write(ws: &mut Worksheet, row: u32, col: u16, cell: &Cell<'_>) -> Result<(), XlsxError> {
+    match cell {
+        Cell::Text(s) => ws.write_string(row, col, s.as_ref()).map(|_| ()),
+        Cell::Data(s) => ws
+            .write_string(row, col, neutralise(s).as_ref())
+            .map(|_| ()),
+        Cell::Num(n) => ws.write_number(row, col, *n).map(|_| ()),
+        Cell::Pct(n) => {
+            let f = Format::new().set_num_format("0.0%");
+            ws.write_number_with_format(row, col, *n, &f).map(|_| ())
+        }
+        Cell::Bool(b) => ws.write_boolean(row, col, *b).map(|_| ()),
+        Cell::Empty => Ok(()),
+    }
+}
+
+/// Writes a table from row `at`: a bold header row, frozen (when `at` is 0)
+/// and filterable, then the rows. Returns the next free row.
+pub fn table(
+    ws: &mut Worksheet,
+    at: u32,
+    headers: &[&str],
+    rows: &[Vec<Cell<'_>>],
+) -> Result<u32, XlsxError> {
+    let bold = Format::new().set_bold();
+    for (c, h) in headers.iter().enumerate() {
+        let c = col(c);
+        ws.write_string_with_format(at, c, *h, &bold)?;
+        ws.set_column_width(c, (h.chars().count() as f64 + 4.0).clamp(10.0, 40.0))?;
+    }
+    for (r, cells) in rows.iter().enumerate() {
+        let r = at.saturating_add(u32::try_from(r + 1).unwrap_or(u32::MAX));
+        for (c, cell) in cells.iter().enumerate() {
+            write(ws, r, col(c), cell)?;
+        }
+    }
+    if at == 0 {
+        ws.set_freeze_panes(1, 0)?;
+    }
+    if !headers.is_empty() && !rows.is_empty() {
+        let last = at.saturating_add(u32::try_from(rows.len()).unwrap_or(u32::MAX));
+        ws.autofilter(at, 0, last, col(headers.len() - 1))?;
+    }
+    Ok(at.saturating_add(u32::try_from(rows.len() + 2).unwrap_or(u32::MAX)))
+}
+
+fn col(c: usize) -> u16 {
+    u16::try_from(c).unwrap_or(u16::MAX)
+}
+
+/// A valid, unique sheet name from `want`: characters Excel forbids
+/// (`[ ] : * ? / \`) replaced, at most 31 characters, not starting or ending
+/// with `'`; a number is added when `used` already has it.
+pub fn sheet_name(want: &str, used: &mut Vec<String>) -> String {
+    let clean: String = want
+        .chars()
+        .map(|c| {
+            if "[]:*?/\\".contains(c) || c.is_control() {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let clean = clean.trim_matches('\'').trim();
+    let base: String = if clean.is_empty() {
+        "Sheet".into()
+    } else {
+        clean.chars().take(31).collect()
+    };
+    let mut name = base.clone();
+    let mut i = 2;
+    while used.iter().any(|u| u.eq_ignore_ascii_case(&name)) {
+        let suffix = format!(" ({i})");
+        let head: String = base.chars().take(31 - suffix.chars().count()).collect();
+        name = format!("{head}{suffix}");
+        i += 1;
+    }
+    used.push(name.clone());
+    name
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sheet_names_are_valid_and_unique() {
+        let mut used = vec![];
+        assert_eq!(sheet_name("By agency", &mut used), "By agency");
+        assert_eq!(sheet_name("by agency", &mut used), "by agency (2)");
+        assert_eq!(sheet_name("a[b]:c*?/\\", &mut used), "a_b__c____");
+        assert_eq!(sheet_name(&"x".repeat(40), &mut used).len(), 31);
+        assert_eq!(sheet_name("''", &mut used), "Sheet");
+    }
+}

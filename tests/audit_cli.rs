@@ -1,0 +1,279 @@
+//! `thresholds audit` end to end on real files: golden reports (JSON,
+//! Markdown, CSV) for a small fixed sample, a hostile sample rendered to HTML
+//! and Excel, and the errors a QA officer can run into.
+//! `UPDATE_GOLDEN=1 cargo test --test audit_cli` rewrites the golden files.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test helpers fail the test loudly"
+)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const RULES: &str = "tests/fixtures/audit/rules.thr";
+
+fn fixture(name: &str) -> String {
+    format!("tests/fixtures/audit/{name}")
+}
+
+fn audit(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_thresholds"))
+        .arg("audit")
+        .args(args)
+        .env_remove("THRESHOLDS_KEY")
+        .output()
+        .unwrap()
+}
+
+fn golden(case: &str, file: &str, actual: &str) {
+    let path = PathBuf::from("tests/golden/audit").join(case).join(file);
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let want = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e} (run with UPDATE_GOLDEN=1)", path.display()));
+    assert!(
+        want == actual,
+        "{} differs from the golden file; diff it, then UPDATE_GOLDEN=1 if intended\n{actual}",
+        path.display()
+    );
+}
+
+fn read(p: &Path) -> String {
+    std::fs::read_to_string(p).unwrap()
+}
+
+#[test]
+fn sample_reports_match_golden_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = fixture("sample.csv");
+    let args = [
+        "--by",
+        "agency",
+        "--reason",
+        "rationale",
+        "--period",
+        "quarter",
+    ];
+    for (out, file) in [
+        ("report.json", "report.json"),
+        ("report.md", "report.md"),
+        ("evidence.csv", "evidence.csv"),
+    ] {
+        let path = dir.path().join(out);
+        let mut all = vec![RULES, sample.as_str()];
+        all.extend(args);
+        all.extend(["-o", path.to_str().unwrap()]);
+        let o = audit(&all);
+        assert_eq!(
+            o.status.code(),
+            Some(3),
+            "rejected rows exit 3: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        golden("sample", file, &read(&path));
+    }
+    let mut all = vec![RULES, sample.as_str()];
+    all.extend(args);
+    let o = audit(&all);
+    assert_eq!(o.status.code(), Some(3));
+    golden(
+        "sample",
+        "terminal.txt",
+        &String::from_utf8(o.stdout).unwrap(),
+    );
+}
+
+#[test]
+fn sample_json_figures() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.json");
+    let o = audit(&[
+        RULES,
+        &fixture("sample.csv"),
+        "--by",
+        "agency",
+        "-o",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(3));
+    let v: serde_json::Value = serde_json::from_str(&read(&path)).unwrap();
+    // 22 rows: 2 rejected, 20 scored, 19 with a decision.
+    assert_eq!(
+        (v["read"].as_u64(), v["scored"].as_u64(), v["n"].as_u64()),
+        (Some(22), Some(20), Some(19))
+    );
+    assert_eq!(
+        v["agree"].as_u64().unwrap() + v["over"].as_u64().unwrap() + v["under"].as_u64().unwrap(),
+        19
+    );
+    assert_eq!(v["rejected"].as_array().unwrap().len(), 2);
+    assert_eq!(v["rules"]["older_teen"], 0);
+    assert_eq!(v["groups"]["agency"]["police"]["n"], 7);
+    // Worst first: the two alerts, then under, then over.
+    let ev = v["evidence"].as_array().unwrap();
+    assert_eq!(ev[0]["id"], "R004");
+    assert_eq!(ev[0]["alert"], true);
+    assert!(
+        ev.iter().all(|e| e.get("documented").is_none()),
+        "no --reason, no documented"
+    );
+}
+
+#[test]
+fn hostile_sample_html_and_workbook() {
+    let dir = tempfile::tempdir().unwrap();
+    let html = dir.path().join("a.html");
+    let xlsx = dir.path().join("a.xlsx");
+    for p in [&html, &xlsx] {
+        let o = audit(&[
+            RULES,
+            &fixture("hostile.csv"),
+            "--by",
+            "agency",
+            "--reason",
+            "rationale",
+            "--period",
+            "quarter",
+            "-o",
+            p.to_str().unwrap(),
+        ]);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    let page = read(&html);
+    let mut r = quick_xml::Reader::from_str(page.split_once('\n').unwrap().1);
+    loop {
+        match r.read_event() {
+            Ok(quick_xml::events::Event::Start(e)) | Ok(quick_xml::events::Event::Empty(e)) => {
+                let n = e.name().as_ref().to_vec();
+                assert!(
+                    !matches!(&n[..], b"script" | b"img" | b"b" | b"a" | b"iframe"),
+                    "{n:?}"
+                );
+            }
+            Ok(quick_xml::events::Event::Eof) => break,
+            Ok(_) => {}
+            Err(e) => panic!("HTML not well-formed at {}: {e}", r.buffer_position()),
+        }
+    }
+    for raw in ["<script>", "<img src", "<b>2026", "onerror=alert(1)>"] {
+        assert!(!page.contains(raw), "unescaped {raw}");
+    }
+    assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+
+    use calamine::{Data, Reader, Xlsx};
+    let mut wb: Xlsx<_> = calamine::open_workbook(&xlsx).unwrap();
+    let ev = wb.worksheet_range("Evidence").unwrap();
+    let mut seen_formula_id = false;
+    for row in ev.rows().skip(1) {
+        for c in row {
+            if let Data::String(s) = c {
+                assert!(!s.starts_with(['=', '+', '@']), "{s}");
+                seen_formula_id |= s == "'=cmd|' /C calc'!A0";
+            }
+        }
+    }
+    assert!(seen_formula_id);
+    let by = wb.worksheet_range("By agency").unwrap();
+    assert!(
+        by.rows().skip(1).all(|r| matches!(r[2], Data::Float(_))),
+        "n is a number"
+    );
+}
+
+#[test]
+fn hostile_sample_markdown_and_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let md = dir.path().join("a.md");
+    let csv = dir.path().join("a.csv");
+    for p in [&md, &csv] {
+        let o = audit(&[
+            RULES,
+            &fixture("hostile.csv"),
+            "--by",
+            "agency",
+            "--reason",
+            "rationale",
+            "-o",
+            p.to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(0));
+    }
+    let md = read(&md);
+    assert!(!md.contains("<script>") && !md.contains("<img"));
+    assert!(md.contains(r"\[click\](javascript:alert(1))"));
+    let mut r = csv::Reader::from_path(&csv).unwrap();
+    for rec in r.records() {
+        for cell in rec.unwrap().iter() {
+            assert!(!cell.starts_with(['=', '+', '@']), "{cell}");
+        }
+    }
+}
+
+#[test]
+fn pseudonymised_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.json");
+    let o = audit(&[
+        RULES,
+        &fixture("sample.csv"),
+        "--pseudonymise",
+        "--key",
+        "a long test key",
+        "-o",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(3));
+    let text = read(&path);
+    assert!(!text.contains("\"R004\""));
+    let o = audit(&[RULES, &fixture("sample.csv"), "--pseudonymise"]);
+    assert_eq!(o.status.code(), Some(2), "no key");
+}
+
+fn fails(args: &[&str], code: i32, needle: &str) {
+    let o = audit(args);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(code), "{err}");
+    assert!(err.contains(needle), "{needle:?} not in {err}");
+}
+
+#[test]
+fn bad_input_is_explained() {
+    let sample = fixture("sample.csv");
+    fails(&[RULES, &sample, "--by", "agncy"], 2, "no column `agncy`");
+    fails(&[RULES, &sample, "--by", "agncy"], 2, "--by");
+    fails(&[RULES, &sample, "--reason", "why"], 2, "--reason");
+    fails(&[RULES, &sample, "--period", "qtr"], 2, "quarter");
+    fails(
+        &[RULES, &fixture("no_decisions.csv")],
+        2,
+        "no column `decision`",
+    );
+    fails(
+        &[RULES, &fixture("blank_decisions.csv")],
+        2,
+        "none of the 2 scored records has a decision",
+    );
+    fails(
+        &[RULES, &fixture("unmapped.csv")],
+        2,
+        "no value in column `decision` maps to a level",
+    );
+    fails(
+        &[RULES, &sample, "-o", "report.pdf"],
+        2,
+        "cannot tell the report format",
+    );
+    fails(&[&fixture("broken.thr"), &sample], 1, "");
+    fails(&[RULES, "tests/fixtures/audit/nosuch.csv"], 2, "nosuch.csv");
+}
