@@ -12,4 +12,5 @@ pub mod exercise;
 pub mod explain;
 pub mod html;
 pub mod markdown;
+pub mod score;
 pub mod xlsx;
