@@ -120,14 +120,12 @@ fn a_rule_change_moves_records_and_names_the_rule() {
         (2, 0, 2, 0)
     );
     assert_eq!(i.flag_changes.len(), 2);
-    // Under old: r1..r5 all agree (5 decided); under new r2 and r5 disagree.
-    assert_eq!(i.agreement.old.agree, 5);
+    // Old: r4 (S17, rules targeted) disagrees; new: r2 and r5 disagree, r4 agrees.
+    assert_eq!(i.agreement.old.n, 5);
+    assert_eq!(i.agreement.old.agree, 4);
     assert_eq!(i.agreement.new.agree, 3);
-    assert_eq!(
-        (i.agreement.agree_old_only, i.agreement.agree_new_only),
-        (2, 0)
-    );
-    assert_eq!(i.agreement.old.kappa, Some(1.0));
+    let m = &i.agreement;
+    assert_eq!((m.agree_old_only, m.agree_new_only), (2, 1));
 }
 
 #[test]
