@@ -46,13 +46,7 @@ pub(crate) fn warnings(plan: &Plan, file: &RuleFile) -> Vec<Diagnostic> {
         }
         if rule.raise == 0 && rule.flags.is_empty() {
             if let Some(floor) = rule.floor {
-                let setter = conj.iter().find_map(|n| match plan.nodes.get(*n as usize) {
-                    Some(Node::Indicator(b)) => plan
-                        .indicators
-                        .get(*b as usize)
-                        .filter(|ind| ind.level >= floor),
-                    _ => None,
-                });
+                let setter = conj.iter().find_map(|n| implied_indicator(plan, *n, floor));
                 if let Some(ind) = setter {
                     out.push(
                         Diagnostic::warning(
@@ -60,10 +54,8 @@ pub(crate) fn warnings(plan: &Plan, file: &RuleFile) -> Vec<Diagnostic> {
                             src,
                             id_span,
                             format!(
-                                "rule `{}` can never change a level: it needs `{}`, which is already at `{}`, and its floor is `{}`",
+                                "rule `{}` can never change a level: it needs {ind}, already at or above its floor `{}`",
                                 rule.id,
-                                ind.id,
-                                plan.level_id(ind.level),
                                 plan.level_id(floor)
                             ),
                         )
@@ -110,6 +102,35 @@ fn level_span(file: &RuleFile, rank: u8) -> crate::span::Span {
         .unwrap_or_default()
 }
 
+/// When `node` being true means an indicator at or above `floor` is present,
+/// the words naming it (the rule's floor then adds nothing).
+fn implied_indicator(plan: &Plan, node: NodeId, floor: u8) -> Option<String> {
+    match plan.nodes.get(node as usize)? {
+        Node::Indicator(b) => {
+            let ind = plan.indicators.get(*b as usize)?;
+            (ind.level >= floor)
+                .then(|| format!("`{}` (at `{}`)", ind.id, plan.level_id(ind.level)))
+        }
+        Node::Or(xs) => {
+            let parts: Option<Vec<String>> = xs
+                .iter()
+                .map(|x| implied_indicator(plan, *x, floor))
+                .collect();
+            parts.map(|p| format!("one of {}", p.join(", ")))
+        }
+        Node::AnyMask(m) => {
+            let mask = plan.masks.get(*m as usize)?;
+            let all_high = !mask.bits.is_empty()
+                && mask
+                    .bits
+                    .iter()
+                    .all(|i| plan.indicators.get(i).is_some_and(|ind| ind.level >= floor));
+            all_high.then(|| format!("`{}`", mask.text))
+        }
+        _ => None,
+    }
+}
+
 /// The nodes that must all be true for `cond` to be true.
 fn conjuncts(plan: &Plan, cond: NodeId) -> Vec<NodeId> {
     match plan.nodes.get(cond as usize) {
@@ -147,12 +168,21 @@ fn contradiction(plan: &Plan, conj: &[NodeId]) -> Option<String> {
                     _ => continue,
                 };
                 let key = plan.node_text(term).to_string();
-                let mut e = *bounds.entry(key.clone()).or_insert((
-                    f64::NEG_INFINITY,
-                    true,
-                    f64::INFINITY,
-                    true,
-                ));
+                // Declared ranges and the nature of counts seed the bounds.
+                let open = (f64::NEG_INFINITY, true, f64::INFINITY, true);
+                let declared = match plan.nodes.get(term as usize) {
+                    Some(Node::Field(slot)) => {
+                        match plan.fields.get(*slot as usize).map(|f| &f.kind) {
+                            Some(FieldKind::Number(Some((lo, hi)))) => (*lo, true, *hi, true),
+                            _ => open,
+                        }
+                    }
+                    Some(Node::CountMask(_)) | Some(Node::Count(_)) => {
+                        (0.0, true, f64::INFINITY, true)
+                    }
+                    _ => open,
+                };
+                let mut e = *bounds.entry(key.clone()).or_insert(declared);
                 match op {
                     CmpOp::Lt | CmpOp::Le => {
                         let inc = op == CmpOp::Le;

@@ -6,6 +6,11 @@ use serde::Serialize;
 
 use crate::error::{Diagnostic, Diagnostics, Severity};
 
+/// At most this many diagnostics of each severity are rendered in full.
+pub const MAX_SHOWN: usize = 50;
+/// Source lines longer than this are shown as a window around the span.
+const MAX_LINE: usize = 240;
+
 /// Human-readable diagnostics followed by a count line.
 pub fn human(d: &Diagnostics, color: bool) -> String {
     let theme = if color {
@@ -15,18 +20,30 @@ pub fn human(d: &Diagnostics, color: bool) -> String {
     };
     let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
     let mut out = String::new();
+    let (mut errors, mut warnings) = (0usize, 0usize);
     for diag in &d.0 {
+        let shown = match diag.severity {
+            Severity::Error => &mut errors,
+            Severity::Warning => &mut warnings,
+        };
+        *shown += 1;
+        if *shown > MAX_SHOWN {
+            continue;
+        }
         let mut s = String::new();
-        if handler.render_report(&mut s, diag).is_err() {
-            s = format!(
-                "{}: {}: {}\n",
-                severity_word(diag),
-                diag.location(),
-                diag.message
-            );
+        if needs_window(diag) || handler.render_report(&mut s, diag).is_err() {
+            s = windowed(diag);
         }
         out.push_str(&s);
         out.push('\n');
+    }
+    for (n, word) in [(errors, "errors"), (warnings, "warnings")] {
+        if n > MAX_SHOWN {
+            out.push_str(&format!(
+                "... and {} more {word} not shown\n",
+                n - MAX_SHOWN
+            ));
+        }
     }
     out.push_str(&summary(d));
     out.push('\n');
@@ -47,6 +64,52 @@ pub fn summary(d: &Diagnostics) -> String {
         }
     };
     format!("{}, {}", plural(e, "error"), plural(w, "warning"))
+}
+
+/// True when the span's line is too long for a readable excerpt.
+fn needs_window(d: &Diagnostic) -> bool {
+    let text = &d.source.text;
+    let start = crate::span::floor_char_boundary(text, d.span.start.min(text.len()));
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    line_end - line_start > MAX_LINE || d.span.len() > MAX_LINE
+}
+
+/// A compact rendering with a window of the source line around the span.
+fn windowed(d: &Diagnostic) -> String {
+    let text = &d.source.text;
+    let start = crate::span::floor_char_boundary(text, d.span.start.min(text.len()));
+    let (line, col) = d.source.line_col(start);
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let from = crate::span::floor_char_boundary(text, start.saturating_sub(40).max(line_start));
+    let to = crate::span::floor_char_boundary(text, (start + 80).min(line_end));
+    let lead = if from > line_start { "..." } else { "" };
+    let tail = if to < line_end { "..." } else { "" };
+    let excerpt = &text[from..to];
+    let caret_at = lead.chars().count() + text[from..start].chars().count();
+    let span_end = crate::span::floor_char_boundary(text, d.span.end.min(to).max(start));
+    let width = text[start..span_end].chars().count().clamp(1, 40);
+    let gutter = line.to_string().len();
+    let mut s = format!(
+        "{}: {}\n{:gutter$} --> {}:{line}:{col}\n{line} | {lead}{excerpt}{tail}\n{:gutter$} | {}{}",
+        severity_word(d),
+        d.message,
+        "",
+        d.source.name,
+        "",
+        " ".repeat(caret_at),
+        "^".repeat(width),
+    );
+    if let Some(l) = &d.label {
+        s.push(' ');
+        s.push_str(l);
+    }
+    s.push('\n');
+    if let Some(h) = &d.help {
+        s.push_str(&format!("{:gutter$} = help: {h}\n", ""));
+    }
+    s
 }
 
 fn severity_word(d: &Diagnostic) -> &'static str {
