@@ -17,14 +17,24 @@ fn golden(case: &str) {
         .arg(dir.join("new.thr"))
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let got = String::from_utf8(out.stdout).unwrap();
     let path = Path::new("tests/golden/diff/structure").join(format!("{case}.txt"));
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
         std::fs::write(&path, &got).unwrap();
     }
     let want = std::fs::read_to_string(&path).unwrap_or_default();
-    assert_eq!(got, want, "golden {} differs (UPDATE_GOLDEN=1 rewrites)", path.display());
+    assert_eq!(
+        got,
+        want,
+        "golden {} differs (UPDATE_GOLDEN=1 rewrites)",
+        path.display()
+    );
 }
 
 #[test]
@@ -95,12 +105,19 @@ fn the_structure_renders_as_markdown_json_and_html() {
             .arg(&out_path)
             .output()
             .unwrap();
-        assert!(out.status.success(), "{ext}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{ext}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         assert!(std::fs::metadata(&out_path).unwrap().len() > 0);
     }
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("r.json")).unwrap()).unwrap();
-    assert_eq!(json["structure"][1]["text"], "rule `toxic_trio` now needs 2 of 3 instead of 3");
+    assert_eq!(
+        json["structure"][1]["text"],
+        "rule `toxic_trio` now needs 2 of 3 instead of 3"
+    );
     let md = std::fs::read_to_string(dir.path().join("r.md")).unwrap();
     assert!(md.contains("- rule `toxic_trio` now needs 2 of 3 instead of 3"));
 }
@@ -108,6 +125,9 @@ fn the_structure_renders_as_markdown_json_and_html() {
 #[test]
 fn an_unknown_report_extension_is_a_usage_error() {
     let f = "tests/fixtures/diff/count_threshold/old.thr";
-    let out = bin().args(["diff", f, f, "-o", "report.txt"]).output().unwrap();
+    let out = bin()
+        .args(["diff", f, f, "-o", "report.txt"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
