@@ -2,6 +2,13 @@
 //! reports no change, identical agreement under both versions, and a
 //! transition matrix that is diagonal and adds up to the records scored.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test or benchmark that cannot run should fail loudly"
+)]
+
 use proptest::prelude::*;
 use thresholds::check::{load_file, Checked};
 use thresholds::diff::{self, ImpactBuilder, Side};

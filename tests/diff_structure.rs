@@ -2,6 +2,13 @@
 //! tests/fixtures/diff/<case>/{old,new}.thr; the terminal summary is compared
 //! with tests/golden/diff/structure/<case>.txt (UPDATE_GOLDEN=1 rewrites).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test or benchmark that cannot run should fail loudly"
+)]
+
 use std::path::Path;
 use std::process::Command;
 

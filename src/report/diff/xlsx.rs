@@ -8,6 +8,9 @@ use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 use super::DiffReport;
 use crate::diff::impact::Responsible;
 
+/// A summary line: label, old, new, change.
+type Line<'a> = (&'a str, Option<f64>, Option<f64>, Option<f64>);
+
 /// Excel's last row; longer lists are cut with a note.
 const MAX_ROWS: usize = 1_048_000;
 
@@ -82,7 +85,7 @@ fn build(r: &DiffReport<'_>, path: &Path) -> Result<(), XlsxError> {
     let a = &i.agreement;
     {
         let ws = sheet(&mut wb, "Summary", &["Measure", "Old", "New", "Change"])?;
-        let rows: Vec<(&str, Option<f64>, Option<f64>, Option<f64>)> = vec![
+        let rows: Vec<Line<'_>> = vec![
             ("Records scored", Some(i.n as f64), None, None),
             ("Rows read", Some(r.read as f64), None, None),
             ("Rows rejected", Some(r.rejects.len() as f64), None, None),
