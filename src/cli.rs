@@ -215,14 +215,53 @@ pub fn render_all(d: &Diagnostics, ef: ErrorFormat) -> String {
     }
 }
 
-/// Finds one record by id in a data file (for `explain`).
+/// Finds one record by id in a data file (for `explain`). The whole file is
+/// read: a record that was rejected, or whose id is not unique, is an error
+/// that says why, never a silent miss.
 pub fn find_record(
-    _plan: &crate::plan::Plan,
-    _data: &std::path::Path,
-    _args: &DataArgs,
-    _id: &str,
+    plan: &crate::plan::Plan,
+    data: &std::path::Path,
+    args: &DataArgs,
+    id: &str,
 ) -> Result<crate::plan::Record, CliError> {
-    Err(CliError::usage(
-        "error: reading data files is being written (data loader)",
-    ))
+    let mut opts = score::load_options(args);
+    opts.strict = false;
+    let want = id.trim();
+    let mut found: Option<(u64, crate::plan::Record)> = None;
+    let summary = crate::pipeline::run(plan, data, &opts, &mut |row, _| {
+        if found.is_none() && row.record.id == want {
+            found = Some((row.line, row.record.clone()));
+        }
+        Ok(())
+    })
+    .map_err(score::data_error)?;
+    let mut problems = summary
+        .rejects
+        .iter()
+        .filter(|r| r.id.as_deref() == Some(want))
+        .map(|r| format!("row {}, column `{}`: {}", r.row, r.column, r.reason))
+        .peekable();
+    match found {
+        Some((line, rec)) => {
+            for p in problems {
+                eprintln!("warning: explaining row {line}; the id is also on a rejected row: {p}");
+            }
+            Ok(rec)
+        }
+        None if problems.peek().is_some() => Err(CliError {
+            code: exit::REJECTS,
+            message: format!(
+                "error: the record with id `{}` was rejected: {}",
+                crate::data::shorten(want),
+                problems.collect::<Vec<_>>().join("; ")
+            ),
+        }),
+        None => Err(CliError::usage(format!(
+            "error: no record with id `{}` in `{}` ({} rows read, {} rejected without a readable id)",
+            crate::data::shorten(want),
+            data.display(),
+            summary.read,
+            summary.rejects.iter().filter(|r| r.id.is_none()).count()
+        ))),
+    }
 }

@@ -11,6 +11,12 @@ pub const NO: [&str; 5] = ["0", "false", "no", "n", ""];
 
 /// Reads a yes/no word.
 pub fn parse_yes_no(cell: &str) -> Option<bool> {
+    // Fast path for the common spellings, before trimming and case folding.
+    match cell.as_bytes() {
+        b"true" | b"1" | b"yes" | b"TRUE" | b"x" => return Some(true),
+        b"false" | b"0" | b"no" | b"FALSE" | b"" => return Some(false),
+        _ => {}
+    }
     let t = cell.trim();
     if YES.iter().any(|w| t.eq_ignore_ascii_case(w)) {
         Some(true)
@@ -239,3 +245,56 @@ pub fn set_indicator(plan: &Plan, rec: &mut Record, id: &str) -> Result<(), Stri
         }
     }
 }
+
+/// One unparsed row, as a reader hands it over (buffers are reused).
+#[derive(Debug)]
+pub enum Raw {
+    /// Cells of a CSV line or sheet row.
+    Cells {
+        /// Line (header = 1) or sheet row.
+        line: u64,
+        /// The cells.
+        cells: ::csv::ByteRecord,
+    },
+    /// An element of a JSON array.
+    Json {
+        /// 1-based index.
+        line: u64,
+        /// The value.
+        value: serde_json::Value,
+    },
+    /// A line of JSON Lines, not yet parsed.
+    JsonText {
+        /// Line number.
+        line: u64,
+        /// The bytes of the line.
+        text: Vec<u8>,
+    },
+}
+
+impl Raw {
+    /// The row's line or sheet row.
+    pub fn line(&self) -> u64 {
+        match self {
+            Raw::Cells { line, .. } | Raw::Json { line, .. } | Raw::JsonText { line, .. } => *line,
+        }
+    }
+}
+
+/// A reader of rows: CSV, JSON, JSON Lines or a sheet.
+pub trait RowSource: Send {
+    /// Column names, for tabular formats (`None` for JSON).
+    fn header(&self) -> Option<&[String]>;
+    /// Fills `raw` with the next row (reusing its buffers); false at the end.
+    fn next_row(&mut self, raw: &mut Option<Raw>) -> Result<bool, pipeline::DataError>;
+    /// Bytes read so far, for progress.
+    fn position(&self) -> u64;
+}
+
+pub mod csv;
+pub mod dedup;
+pub mod json;
+pub mod layout;
+pub mod xlsx;
+
+use crate::pipeline;

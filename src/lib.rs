@@ -43,6 +43,7 @@ pub mod format;
 pub mod parse;
 pub mod pipeline;
 pub mod plan;
+pub mod pseudonym;
 pub mod report;
 pub mod sample;
 pub mod script;

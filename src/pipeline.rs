@@ -3,10 +3,14 @@
 //! batches, parsed and scored in parallel, and handed to the caller's sink in
 //! input order, so memory stays flat whatever the size of the input.
 //!
-//! CONTRACT (implemented by the data-loading work; signatures are fixed):
+//! CSV and JSON Lines are streamed; JSON arrays and Excel workbooks are loaded
+//! whole (neither format can be split into rows before it is parsed).
 
 use std::path::{Path, PathBuf};
 
+use crate::data::json::JsonLayout;
+use crate::data::layout::Layout;
+use crate::data::RowSource;
 use crate::eval::Score;
 use crate::plan::{Plan, Record};
 
@@ -131,6 +135,58 @@ pub fn format_of(path: &Path, explicit: Option<Format>) -> Option<Format> {
     )
 }
 
+mod engine;
+mod progress;
+
+pub use engine::BATCH;
+use engine::{drive, Parser};
+
+/// Opens the reader for a file.
+fn open(path: &Path, opts: &LoadOptions) -> Result<Box<dyn RowSource>, DataError> {
+    let format = format_of(path, opts.format).ok_or_else(|| DataError::Format {
+        path: path.to_path_buf(),
+        message: "cannot tell the format from the file name: use .csv, .json, .jsonl or .xlsx, or give --input-format".into(),
+    })?;
+    if std::fs::metadata(path).is_ok_and(|m| m.is_dir()) {
+        return Err(DataError::Io {
+            path: path.to_path_buf(),
+            message: "it is a directory, not a data file".into(),
+        });
+    }
+    Ok(match format {
+        Format::Csv => Box::new(crate::data::csv::CsvSource::open(path)?),
+        Format::Json => Box::new(crate::data::json::JsonArraySource::open(path)?),
+        Format::Jsonl => Box::new(crate::data::json::JsonlSource::open(path)?),
+        Format::Xlsx => Box::new(crate::data::xlsx::XlsxSource::open(
+            path,
+            opts.sheet.as_deref(),
+        )?),
+    })
+}
+
+/// How each plan reads the file's rows.
+fn parser(
+    plan: &Plan,
+    path: &Path,
+    source: &dyn RowSource,
+    opts: &LoadOptions,
+) -> Result<Parser, DataError> {
+    Ok(match source.header() {
+        Some(h) => Parser::Cells(Layout::new(plan, path, h, opts)?),
+        None => Parser::Json(JsonLayout::new(plan, opts)),
+    })
+}
+
+/// The size of a file worth a progress bar, when stderr is a terminal.
+fn progress_total(path: &Path, opts: &LoadOptions) -> Option<u64> {
+    let len = std::fs::metadata(path).ok()?.len();
+    let streamed = matches!(
+        format_of(path, opts.format),
+        Some(Format::Csv | Format::Jsonl)
+    );
+    (streamed && len >= progress::MIN_BYTES && crate::cli::stderr_is_terminal()).then_some(len)
+}
+
 /// Reads, scores and hands each row to `sink` in input order.
 pub fn run(
     plan: &Plan,
@@ -138,8 +194,19 @@ pub fn run(
     opts: &LoadOptions,
     sink: &mut dyn FnMut(&Row, &Score) -> Result<(), DataError>,
 ) -> Result<Summary, DataError> {
-    let _ = (plan, path, opts, sink);
-    Err(DataError::Sink("data loading is being written".into()))
+    let source = open(path, opts)?;
+    let parsers = [parser(plan, path, source.as_ref(), opts)?];
+    drive(
+        &[plan],
+        &parsers,
+        source,
+        opts,
+        progress_total(path, opts),
+        &mut |slot| match (slot.rows.first(), slot.scores.first()) {
+            (Some(r), Some(s)) => sink(r, s),
+            _ => Ok(()),
+        },
+    )
 }
 
 /// Reads once and scores every row under two rule sets (for `diff`). A row
@@ -151,6 +218,20 @@ pub fn run_two(
     opts: &LoadOptions,
     sink: &mut dyn FnMut(&Row, &Score, &Row, &Score) -> Result<(), DataError>,
 ) -> Result<Summary, DataError> {
-    let _ = (old, new, path, opts, sink);
-    Err(DataError::Sink("data loading is being written".into()))
+    let source = open(path, opts)?;
+    let parsers = [
+        parser(old, path, source.as_ref(), opts)?,
+        parser(new, path, source.as_ref(), opts)?,
+    ];
+    drive(
+        &[old, new],
+        &parsers,
+        source,
+        opts,
+        progress_total(path, opts),
+        &mut |slot| match (slot.rows.as_slice(), slot.scores.as_slice()) {
+            ([r1, r2], [s1, s2]) => sink(r1, s1, r2, s2),
+            _ => Ok(()),
+        },
+    )
 }

@@ -3,3 +3,4 @@
 pub mod diagnostics;
 pub mod diff;
 pub mod explain;
+pub mod score;

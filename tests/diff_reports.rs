@@ -43,14 +43,24 @@ fn golden(name: &str, got: &str) {
         std::fs::write(&path, got).unwrap();
     }
     let want = std::fs::read_to_string(&path).unwrap_or_default();
-    assert_eq!(got, want, "golden {} differs (UPDATE_GOLDEN=1 rewrites)", path.display());
+    assert_eq!(
+        got,
+        want,
+        "golden {} differs (UPDATE_GOLDEN=1 rewrites)",
+        path.display()
+    );
 }
 
 #[test]
 fn json_report_matches_golden() {
     let (text, out) = report("json");
     // One row (R13, age `abc`) is rejected: the report is written, exit 3.
-    assert_eq!(out.status.code(), Some(3), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     golden("report.json", &text);
 }
 
@@ -94,7 +104,11 @@ fn json_figures_are_consistent() {
     let total: u64 = t.iter().flatten().sum();
     assert_eq!(total, n);
     let off: u64 = (0..t.len())
-        .flat_map(|i| (0..t[i].len()).filter(move |j| *j != i).map(move |j| (i, j)))
+        .flat_map(|i| {
+            (0..t[i].len())
+                .filter(move |j| *j != i)
+                .map(move |j| (i, j))
+        })
         .map(|(i, j)| t[i][j])
         .sum();
     assert_eq!(v["changed"].as_u64().unwrap(), off);

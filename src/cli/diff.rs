@@ -7,10 +7,11 @@ use std::time::{Duration, Instant};
 
 use clap::Args;
 
-use super::{exit, load_rules, CliError, CliResult, DataArgs, ErrorFormat, InputFormat};
+use super::score::{data_error, load_options, pseudonymiser, report_rejects};
+use super::{exit, load_rules, CliError, CliResult, DataArgs, ErrorFormat};
 use crate::diff::{self, ImpactBuilder, Side, Timing};
 use crate::eval::{self, Score};
-use crate::pipeline::{self, DataError, Format, LoadOptions, Summary};
+use crate::pipeline::{self, LoadOptions, Summary};
 use crate::plan::Plan;
 use crate::report::diff::{self as render, DiffReport};
 
@@ -81,32 +82,6 @@ fn load_both(a: &DiffArgs, ef: ErrorFormat) -> Result<(Plan, Plan), CliError> {
     }
 }
 
-fn load_options(d: &DataArgs) -> LoadOptions {
-    LoadOptions {
-        format: d.input_format.map(|f| match f {
-            InputFormat::Csv => Format::Csv,
-            InputFormat::Json => Format::Json,
-            InputFormat::Jsonl => Format::Jsonl,
-            InputFormat::Xlsx => Format::Xlsx,
-        }),
-        sheet: d.sheet.clone(),
-        decision: Some(d.decision.clone()),
-        keep: vec![],
-        extra: vec![],
-        strict: d.strict,
-    }
-}
-
-fn data_error(e: DataError) -> CliError {
-    match e {
-        DataError::Strict(_) => CliError {
-            code: exit::REJECTS,
-            message: format!("error: {e}"),
-        },
-        other => CliError::usage(format!("error: {other}")),
-    }
-}
-
 /// Scores the data under both versions in one pass.
 fn score_both(
     old: &Plan,
@@ -156,13 +131,23 @@ fn score_both(
 /// Runs `diff`.
 pub fn run(a: DiffArgs, ef: ErrorFormat) -> CliResult {
     let format = a.output.as_deref().map(out_format).transpose()?;
+    let pseudo = match &a.data {
+        Some(_) => pseudonymiser(&a.data_args)?,
+        None => None,
+    };
     let (old, new) = load_both(&a, ef)?;
     let side = |p: &Plan| Side::of(p).map_err(|m| CliError::rules(format!("error: {m}")));
     let structure = diff::compare(&side(&old)?, &side(&new)?);
 
     let (impact, summary, timing) = match &a.data {
         Some(data) => {
-            let (i, s, t) = score_both(&old, &new, data, &load_options(&a.data_args))?;
+            let mut opts = load_options(&a.data_args);
+            opts.keep.clear();
+            let (mut i, s, t) = score_both(&old, &new, data, &opts)?;
+            if let Some(p) = &pseudo {
+                i.changes.iter_mut().for_each(|c| c.id = p.id(&c.id));
+                i.flag_changes.iter_mut().for_each(|c| c.id = p.id(&c.id));
+            }
             (Some(i), s, Some(t))
         }
         None => (None, Summary::default(), None),
@@ -203,13 +188,8 @@ pub fn run(a: DiffArgs, ef: ErrorFormat) -> CliResult {
         }
         _ => print!("{}", render::text::render(&report)),
     }
-    if !summary.rejects.is_empty() {
-        eprintln!(
-            "{} of {} rows rejected (listed in the report)",
-            summary.rejects.len(),
-            summary.read
-        );
-        return Ok(exit::REJECTS);
+    if a.data.is_some() {
+        return report_rejects(&summary, &a.data_args, pseudo.as_ref());
     }
     Ok(exit::OK)
 }

@@ -1,17 +1,144 @@
-//! `thresholds sample` (being written).
+//! `thresholds sample RULES --n N [--seed S] [--agreement P] [-o OUT]`:
+//! synthetic referrals for any rule file, as CSV (default, or `.csv`),
+//! Excel (`.xlsx`), JSON (`.json`) or JSON Lines (`.jsonl`).
+
+use std::io::Write;
+use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{CliError, CliResult, ErrorFormat};
+use super::{exit, load_rules, CliError, CliResult, ErrorFormat};
+use crate::sample::{self, Cell, SampleOptions};
 
 /// Arguments of `sample`.
 #[derive(Args, Debug)]
 pub struct SampleArgs {
-    /// Arguments (placeholder).
-    pub args: Vec<String>,
+    /// The rule file.
+    pub rules: PathBuf,
+    /// Number of referrals.
+    #[arg(long, short)]
+    pub n: u64,
+    /// Seed: the same seed gives the same file on every machine.
+    #[arg(long, default_value_t = 2026)]
+    pub seed: u64,
+    /// Probability that the simulated decision agrees with the rules.
+    #[arg(long, default_value_t = 0.7)]
+    pub agreement: f64,
+    /// Output file (format from the extension; default CSV on stdout).
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+}
+
+fn io_err(e: impl std::fmt::Display) -> CliError {
+    CliError::usage(format!("error: cannot write the sample: {e}"))
 }
 
 /// Runs `sample`.
-pub fn run(_a: SampleArgs, _ef: ErrorFormat) -> CliResult {
-    Err(CliError::usage("error: `sample` is not available yet"))
+pub fn run(a: SampleArgs, ef: ErrorFormat) -> CliResult {
+    if !(0.0..=1.0).contains(&a.agreement) {
+        return Err(CliError::usage(
+            "error: --agreement must be between 0 and 1",
+        ));
+    }
+    let plan = load_rules(&a.rules, ef)?;
+    let opts = SampleOptions {
+        n: a.n,
+        seed: a.seed,
+        agreement: a.agreement,
+    };
+    let header = sample::columns(&plan);
+    let ext = a
+        .output
+        .as_ref()
+        .and_then(|p| p.extension())
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match (ext.as_deref(), &a.output) {
+        (Some("xlsx"), Some(path)) => {
+            if a.n >= 1_048_576 {
+                return Err(CliError::usage(
+                    "error: an Excel sheet holds at most 1,048,575 rows; write CSV instead",
+                ));
+            }
+            let mut sheet = rust_xlsxwriter::Worksheet::new();
+            sheet.set_name("referrals").map_err(io_err)?;
+            for (c, h) in header.iter().enumerate() {
+                sheet.write_string(0, c as u16, h).map_err(io_err)?;
+            }
+            let mut r = 1u32;
+            sample::generate(&plan, &opts, |cells| -> Result<(), CliError> {
+                for (c, cell) in cells.iter().enumerate() {
+                    match cell {
+                        Cell::Num(n) => sheet.write_number(r, c as u16, *n).map(|_| ()),
+                        Cell::Text(t) => sheet.write_string(r, c as u16, t).map(|_| ()),
+                        Cell::Empty => Ok(()),
+                    }
+                    .map_err(io_err)?;
+                }
+                r += 1;
+                Ok(())
+            })?;
+            let mut wb = rust_xlsxwriter::Workbook::new();
+            wb.push_worksheet(sheet);
+            wb.save(path).map_err(io_err)?;
+        }
+        (Some(e @ ("json" | "jsonl")), Some(path)) => {
+            let f = std::fs::File::create(path).map_err(io_err)?;
+            let mut w = std::io::BufWriter::new(f);
+            let lines = e == "jsonl";
+            let mut first = true;
+            if !lines {
+                w.write_all(b"[").map_err(io_err)?;
+            }
+            sample::generate(&plan, &opts, |cells| -> Result<(), CliError> {
+                let mut obj = serde_json::Map::new();
+                for (h, cell) in header.iter().zip(cells) {
+                    let v = match cell {
+                        Cell::Num(n) => serde_json::json!(n),
+                        Cell::Text(t) if h == "indicators" => serde_json::Value::Array(
+                            t.split(';')
+                                .filter(|s| !s.is_empty())
+                                .map(|s| serde_json::Value::String(s.into()))
+                                .collect(),
+                        ),
+                        Cell::Text(t) => serde_json::Value::String(t.clone()),
+                        Cell::Empty => serde_json::Value::Null,
+                    };
+                    obj.insert(h.clone(), v);
+                }
+                if !lines {
+                    w.write_all(if first { b"\n" } else { b",\n" })
+                        .map_err(io_err)?;
+                }
+                first = false;
+                serde_json::to_writer(&mut w, &obj).map_err(io_err)?;
+                if lines {
+                    w.write_all(b"\n").map_err(io_err)?;
+                }
+                Ok(())
+            })?;
+            if !lines {
+                w.write_all(b"\n]\n").map_err(io_err)?;
+            }
+            w.flush().map_err(io_err)?;
+        }
+        (_, out) => {
+            let sink: Box<dyn Write> = match out {
+                Some(p) => Box::new(std::fs::File::create(p).map_err(io_err)?),
+                None => Box::new(std::io::stdout().lock()),
+            };
+            let mut w = csv::Writer::from_writer(std::io::BufWriter::new(sink));
+            w.write_record(&header).map_err(io_err)?;
+            let result = sample::generate(&plan, &opts, |cells| {
+                w.write_record(cells.iter().map(Cell::text))
+            });
+            match result.and_then(|()| w.flush().map_err(csv::Error::from)) {
+                Ok(()) => {}
+                Err(e) if matches!(e.kind(), csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe) =>
+                    {}
+                Err(e) => return Err(io_err(e)),
+            }
+        }
+    }
+    Ok(exit::OK)
 }

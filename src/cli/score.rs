@@ -1,17 +1,234 @@
-//! `thresholds score` (being written).
+//! `thresholds score RULES DATA [-o OUT] [--format csv|json|jsonl|table]`:
+//! every record's level, base, fired rules, flags and agreement with the
+//! recorded decision, in input order; rejected rows listed on stderr (and
+//! in `--rejects FILE`), with a summary that always adds up.
+//!
+//! The helpers here (`load_options`, `pseudonymiser`, `data_error`,
+//! `report_rejects`) serve every command that reads referral data.
 
-use clap::Args;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
 
-use super::{CliError, CliResult, ErrorFormat};
+use clap::{Args, ValueEnum};
+
+use super::{exit, load_rules, CliError, CliResult, DataArgs, ErrorFormat, InputFormat};
+use crate::pipeline::{self, DataError, Format, LoadOptions, Summary};
+use crate::pseudonym::Pseudonymiser;
+use crate::report::score::{write_rejects, OutFormat, ScoreWriter};
 
 /// Arguments of `score`.
 #[derive(Args, Debug)]
 pub struct ScoreArgs {
-    /// Arguments (placeholder).
-    pub args: Vec<String>,
+    /// The rule file.
+    pub rules: PathBuf,
+    /// The referral data (.csv, .json, .jsonl or .xlsx).
+    pub data: PathBuf,
+    /// Write the results here (format from the extension unless --format).
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// Output format (default: a table on a terminal, else CSV).
+    #[arg(long, value_enum)]
+    pub format: Option<ScoreFormat>,
+    /// Options for reading DATA.
+    #[command(flatten)]
+    pub data_args: DataArgs,
+}
+
+/// `score` output formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ScoreFormat {
+    /// CSV.
+    Csv,
+    /// A JSON array.
+    Json,
+    /// JSON Lines.
+    Jsonl,
+    /// A readable table.
+    Table,
+    /// An Excel workbook (needs -o).
+    Xlsx,
+}
+
+/// Reading options from the shared data arguments.
+pub fn load_options(a: &DataArgs) -> LoadOptions {
+    LoadOptions {
+        format: a.input_format.map(|f| match f {
+            InputFormat::Csv => Format::Csv,
+            InputFormat::Json => Format::Json,
+            InputFormat::Jsonl => Format::Jsonl,
+            InputFormat::Xlsx => Format::Xlsx,
+        }),
+        sheet: a.sheet.clone(),
+        decision: Some(a.decision.clone()),
+        keep: a
+            .keep
+            .iter()
+            .filter(|k| !k.trim().is_empty())
+            .cloned()
+            .collect(),
+        extra: Vec::new(),
+        strict: a.strict,
+    }
+}
+
+/// The pseudonymiser when `--pseudonymise` is on; no key is a usage error.
+pub fn pseudonymiser(a: &DataArgs) -> Result<Option<Pseudonymiser>, CliError> {
+    if !a.pseudonymise {
+        return Ok(None);
+    }
+    let key = a
+        .key
+        .clone()
+        .or_else(|| std::env::var("THRESHOLDS_KEY").ok())
+        .filter(|k| !k.is_empty())
+        .ok_or_else(|| {
+            CliError::usage(
+                "error: --pseudonymise needs a key: set THRESHOLDS_KEY (or give --key); keep the key to link results back to records",
+            )
+        })?;
+    Pseudonymiser::new(&key)
+        .map(Some)
+        .map_err(|e| CliError::usage(format!("error: {e}")))
+}
+
+/// A data error as a command failure: `--strict` rejects exit 3.
+pub fn data_error(e: DataError) -> CliError {
+    match &e {
+        DataError::Strict(_) => CliError {
+            code: exit::REJECTS,
+            message: format!("error: {e}\n(--strict: stopped at the first rejected row)"),
+        },
+        _ => CliError::usage(format!("error: {e}")),
+    }
+}
+
+/// Prints rejects and the summary to stderr, writes `--rejects`, and
+/// returns the exit code (3 when any row was rejected).
+pub fn report_rejects(
+    summary: &Summary,
+    a: &DataArgs,
+    pseudo: Option<&Pseudonymiser>,
+) -> CliResult {
+    if let Some(path) = &a.rejects {
+        let mut f = std::fs::File::create(path).map_err(|e| {
+            CliError::usage(format!("error: cannot write `{}`: {e}", path.display()))
+        })?;
+        write_rejects(&mut f, &summary.rejects, pseudo).map_err(|e| {
+            CliError::usage(format!("error: cannot write `{}`: {e}", path.display()))
+        })?;
+    }
+    let mut err = std::io::stderr().lock();
+    let shown = if a.rejects.is_some() { 10 } else { usize::MAX };
+    for r in summary.rejects.iter().take(shown) {
+        let id = match (&r.id, pseudo) {
+            (Some(id), Some(p)) => format!(" (id {})", p.id(id)),
+            (Some(id), None) => format!(" (id {})", crate::data::shorten(id)),
+            (None, _) => String::new(),
+        };
+        let _ = writeln!(
+            err,
+            "rejected: row {}{id}, column `{}`: {}",
+            r.row, r.column, r.reason
+        );
+    }
+    if summary.rejects.len() > shown {
+        let _ = writeln!(
+            err,
+            "... and {} more rejected rows",
+            summary.rejects.len() - shown
+        );
+    }
+    let rejected = summary.rejects.len();
+    let _ = writeln!(
+        err,
+        "read {} rows: {} scored, {rejected} rejected{}",
+        summary.read,
+        summary.scored,
+        match &a.rejects {
+            Some(p) if rejected > 0 => format!(" (listed in {})", p.display()),
+            _ => String::new(),
+        }
+    );
+    Ok(if rejected > 0 {
+        exit::REJECTS
+    } else {
+        exit::OK
+    })
+}
+
+/// The output format from `--format`, the extension of `-o`, or the terminal.
+fn out_format(a: &ScoreArgs) -> Result<OutFormat, CliError> {
+    if let Some(f) = a.format {
+        return Ok(match f {
+            ScoreFormat::Csv => OutFormat::Csv,
+            ScoreFormat::Json => OutFormat::Json,
+            ScoreFormat::Jsonl => OutFormat::Jsonl,
+            ScoreFormat::Table => OutFormat::Table,
+            ScoreFormat::Xlsx if a.output.is_some() => OutFormat::Xlsx,
+            ScoreFormat::Xlsx => {
+                return Err(CliError::usage("error: --format xlsx needs -o FILE.xlsx"))
+            }
+        });
+    }
+    let ext = a
+        .output
+        .as_deref()
+        .and_then(Path::extension)
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    Ok(match ext.as_deref() {
+        Some("json") => OutFormat::Json,
+        Some("jsonl" | "ndjson") => OutFormat::Jsonl,
+        Some("xlsx") => OutFormat::Xlsx,
+        Some("txt") => OutFormat::Table,
+        Some(_) => OutFormat::Csv,
+        None if std::io::stdout().is_terminal() => OutFormat::Table,
+        None => OutFormat::Csv,
+    })
 }
 
 /// Runs `score`.
-pub fn run(_a: ScoreArgs, _ef: ErrorFormat) -> CliResult {
-    Err(CliError::usage("error: `score` is not available yet"))
+pub fn run(a: ScoreArgs, ef: ErrorFormat) -> CliResult {
+    let pseudo = pseudonymiser(&a.data_args)?;
+    let plan = load_rules(&a.rules, ef)?;
+    let format = out_format(&a)?;
+    let opts = load_options(&a.data_args);
+    let out: Box<dyn Write> =
+        match (&a.output, format) {
+            (Some(_), OutFormat::Xlsx) => Box::new(std::io::sink()),
+            (Some(p), _) => Box::new(std::fs::File::create(p).map_err(|e| {
+                CliError::usage(format!("error: cannot write `{}`: {e}", p.display()))
+            })?),
+            (None, _) => Box::new(std::io::stdout().lock()),
+        };
+    let mut writer = ScoreWriter::new(
+        &plan,
+        format,
+        out,
+        &opts.keep,
+        pseudo.clone(),
+        a.output.clone(),
+    )
+    .map_err(|e| CliError::usage(format!("error: cannot write the output: {e}")))?;
+    let mut broken_pipe = false;
+    let result = pipeline::run(&plan, &a.data, &opts, &mut |row, score| {
+        writer.write(row, score).map_err(|e| {
+            broken_pipe = e.kind() == std::io::ErrorKind::BrokenPipe;
+            DataError::Sink(format!("cannot write the output: {e}"))
+        })
+    });
+    if broken_pipe {
+        return Ok(exit::OK);
+    }
+    let summary = result.map_err(data_error)?;
+    match writer.finish() {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(exit::OK),
+        Err(e) => {
+            return Err(CliError::usage(format!(
+                "error: cannot write the output: {e}"
+            )))
+        }
+        Ok(()) => {}
+    }
+    report_rejects(&summary, &a.data_args, pseudo.as_ref())
 }

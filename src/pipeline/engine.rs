@@ -1,0 +1,237 @@
+//! The three-stage driver behind [`super::run`] and [`super::run_two`]: a
+//! reader thread fills batches of raw rows, a worker stage parses and scores
+//! each batch on the rayon pool (all cores), and the calling thread checks
+//! ids and hands rows to the sink in input order. Batches and their buffers
+//! go back round the loop, so memory stays flat and rows reuse their
+//! allocations.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{channel, sync_channel};
+
+use rayon::prelude::*;
+
+use super::{DataError, LoadOptions, Reject, Row, Summary};
+use crate::data::dedup::IdSet;
+use crate::data::json::JsonLayout;
+use crate::data::layout::{Layout, RowError};
+use crate::data::{Raw, RowSource};
+use crate::eval::{score_into, Score};
+use crate::plan::Plan;
+
+/// Rows per batch: big enough to keep both cores busy, small enough that
+/// a handful of batches in flight cost a few megabytes.
+pub const BATCH: usize = 8192;
+
+/// How rows are parsed under one plan.
+pub enum Parser {
+    /// Tabular formats.
+    Cells(Layout),
+    /// JSON objects.
+    Json(JsonLayout),
+}
+
+impl Parser {
+    fn empty_row(&self, plan: &Plan) -> Row {
+        match self {
+            Parser::Cells(l) => l.empty_row(plan),
+            Parser::Json(l) => l.empty_row(plan),
+        }
+    }
+
+    fn parse(&self, plan: &Plan, raw: &Raw, row: &mut Row) -> Result<(), RowError> {
+        match (self, raw) {
+            (Parser::Cells(l), Raw::Cells { cells, .. }) => l.parse(plan, cells.iter(), row),
+            (Parser::Json(l), Raw::Json { value, .. }) => l.parse(plan, value, row),
+            (Parser::Json(l), Raw::JsonText { text, .. }) => l.parse_text(plan, text, row),
+            _ => Err(("row".into(), "internal: reader and parser disagree".into())),
+        }
+    }
+}
+
+/// One row's work area, reused from batch to batch.
+pub struct Slot {
+    /// The row as read under each plan.
+    pub rows: Vec<Row>,
+    /// Its score under each plan.
+    pub scores: Vec<Score>,
+    /// Why it cannot be used.
+    pub reject: Option<Reject>,
+}
+
+fn process(plans: &[&Plan], parsers: &[Parser], raw: &Raw, slot: &mut Slot) {
+    slot.reject = None;
+    let line = raw.line();
+    let mut errors: Vec<RowError> = Vec::new();
+    for (i, (plan, parser)) in plans.iter().zip(parsers).enumerate() {
+        let (Some(row), Some(score)) = (slot.rows.get_mut(i), slot.scores.get_mut(i)) else {
+            continue;
+        };
+        row.line = line;
+        let outcome = parser.parse(plan, raw, row).and_then(|()| {
+            score_into(plan, &row.record, score).map_err(|e| ("row".into(), e.to_string()))
+        });
+        if let Err(e) = outcome {
+            errors.push(if plans.len() == 2 {
+                let which = if i == 0 { "old rules" } else { "new rules" };
+                (e.0, format!("{which}: {}", e.1))
+            } else {
+                e
+            });
+        }
+    }
+    if errors.is_empty() {
+        return;
+    }
+    if errors.len() == 2 && strip(&errors[0].1) == strip(&errors[1].1) && errors[0].0 == errors[1].0
+    {
+        let (column, reason) = &errors[0];
+        errors = vec![(column.clone(), strip(reason).to_string())];
+    }
+    let id = slot
+        .rows
+        .first()
+        .map(|r| r.record.id.clone())
+        .filter(|s| !s.is_empty());
+    let column = errors[0].0.clone();
+    let reason = errors
+        .iter()
+        .map(|(c, r)| {
+            if *c == column {
+                r.clone()
+            } else {
+                format!("column `{c}`: {r}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    slot.reject = Some(Reject {
+        row: line,
+        id,
+        column,
+        reason,
+    });
+}
+
+fn strip(reason: &str) -> &str {
+    reason
+        .strip_prefix("old rules: ")
+        .or_else(|| reason.strip_prefix("new rules: "))
+        .unwrap_or(reason)
+}
+
+/// Reads, parses, scores and sinks every row; see the module comment.
+pub fn drive(
+    plans: &[&Plan],
+    parsers: &[Parser],
+    mut source: Box<dyn RowSource>,
+    opts: &LoadOptions,
+    progress_total: Option<u64>,
+    sink: &mut dyn FnMut(&Slot) -> Result<(), DataError>,
+) -> Result<Summary, DataError> {
+    let make_slot = || Slot {
+        rows: plans
+            .iter()
+            .zip(parsers)
+            .map(|(p, parser)| parser.empty_row(p))
+            .collect(),
+        scores: plans.iter().map(|_| Score::default()).collect(),
+        reject: None,
+    };
+    let position = AtomicU64::new(0);
+    let bar = progress_total.map(super::progress::bar);
+    let mut summary = Summary::default();
+    let mut ids = IdSet::new();
+    let result = std::thread::scope(|s| -> Result<(), DataError> {
+        type RawBatch = Vec<Option<Raw>>;
+        let (raw_tx, raw_rx) = sync_channel::<Result<(RawBatch, usize), DataError>>(2);
+        let (free_raw_tx, free_raw_rx) = channel::<RawBatch>();
+        let (done_tx, done_rx) = sync_channel::<Result<(Vec<Slot>, usize), DataError>>(2);
+        let (free_slot_tx, free_slot_rx) = channel::<Vec<Slot>>();
+        let position = &position;
+        s.spawn(move || loop {
+            let mut batch = free_raw_rx
+                .try_recv()
+                .unwrap_or_else(|_| (0..BATCH).map(|_| None).collect());
+            let mut n = 0;
+            while n < BATCH {
+                match source.next_row(&mut batch[n]) {
+                    Ok(true) => n += 1,
+                    Ok(false) => break,
+                    Err(e) => {
+                        let _ = raw_tx.send(Err(e));
+                        return;
+                    }
+                }
+            }
+            position.store(source.position(), Ordering::Relaxed);
+            if n == 0 || raw_tx.send(Ok((batch, n))).is_err() || n < BATCH {
+                return;
+            }
+        });
+        s.spawn(move || {
+            while let Ok(msg) = raw_rx.recv() {
+                let (raws, n) = match msg {
+                    Ok(x) => x,
+                    Err(e) => {
+                        let _ = done_tx.send(Err(e));
+                        return;
+                    }
+                };
+                let mut slots = free_slot_rx.try_recv().unwrap_or_default();
+                while slots.len() < n {
+                    slots.push(make_slot());
+                }
+                slots[..n]
+                    .par_iter_mut()
+                    .zip(raws[..n].par_iter())
+                    .with_min_len(256)
+                    .for_each(|(slot, raw)| {
+                        if let Some(raw) = raw {
+                            process(plans, parsers, raw, slot);
+                        }
+                    });
+                let _ = free_raw_tx.send(raws);
+                if done_tx.send(Ok((slots, n))).is_err() {
+                    return;
+                }
+            }
+        });
+        for msg in done_rx {
+            let (mut slots, n) = msg?;
+            for slot in &mut slots[..n] {
+                summary.read += 1;
+                if slot.reject.is_none() {
+                    let id = slot.rows.first().map_or("", |r| r.record.id.as_str());
+                    if !ids.insert(id) {
+                        slot.reject = Some(Reject {
+                            row: slot.rows.first().map_or(0, |r| r.line),
+                            id: Some(id.to_string()),
+                            column: "id".into(),
+                            reason: format!(
+                                "duplicate id `{}`: an earlier row has the same id",
+                                crate::data::shorten(id)
+                            ),
+                        });
+                    }
+                }
+                match slot.reject.take() {
+                    None => {
+                        summary.scored += 1;
+                        sink(slot)?;
+                    }
+                    Some(r) if opts.strict => return Err(DataError::Strict(r)),
+                    Some(r) => summary.rejects.push(r),
+                }
+            }
+            if let Some(b) = &bar {
+                b.set_position(position.load(Ordering::Relaxed));
+            }
+            let _ = free_slot_tx.send(slots);
+        }
+        Ok(())
+    });
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    result.map(|()| summary)
+}
