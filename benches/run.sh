@@ -87,8 +87,13 @@ measure "thresholds check rules_2000.thr (2,000 rules)" 0 \
   "$BIN" check "$BIG"
 
 if [ -x "$ZEN" ]; then
-  measure "zen-bench --n 1000000 --reps 3 --threads 2 (peer, evaluation only)" 3000000 \
-    "$ZEN" --n 1000000 --reps 3 --threads 2 --dump-csv "$PEER_CSV"
+  if [ -s "$PEER_CSV" ]; then
+    measure "zen-bench --n 1000000 --reps 3 --threads 2 (peer, evaluation only)" 3000000 \
+      "$ZEN" --n 1000000 --reps 3 --threads 2
+  else
+    measure "zen-bench --n 1000000 --reps 3 --threads 2 (peer, evaluation only)" 3000000 \
+      "$ZEN" --n 1000000 --reps 3 --threads 2 --dump-csv "$PEER_CSV"
+  fi
   if [ -s "$PEER_CSV" ] && [ -f benches/peer.thr ]; then
     measure "thresholds score benches/peer.thr /tmp/records_1m.csv (same table as zen)" 1000000 \
       "$BIN" score benches/peer.thr "$PEER_CSV" -o "$WORK/peer_scored.csv"

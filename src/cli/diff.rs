@@ -17,7 +17,7 @@ use crate::report::diff::{self as render, DiffReport};
 
 /// One record in this many is scored again under each version, timed, to
 /// estimate each version's share of the scoring time.
-const TIME_EVERY: u64 = 32;
+const TIME_EVERY: u64 = 256;
 
 /// Arguments of `diff`.
 #[derive(Args, Debug)]
