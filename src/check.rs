@@ -46,6 +46,7 @@ pub struct FsLoader {
 
 impl ScriptLoader for FsLoader {
     fn load(&self, path: &str) -> Result<Arc<Source>, String> {
+        check_script_path(path)?;
         let full = self.base.join(path);
         let meta = std::fs::metadata(&full).map_err(|e| format!("cannot read `{path}`: {e}"))?;
         if meta.len() > 4 * 1024 * 1024 {
@@ -56,6 +57,31 @@ impl ScriptLoader for FsLoader {
             String::from_utf8(bytes).map_err(|_| format!("script `{path}` is not UTF-8 text"))?;
         Ok(Source::new(full.display().to_string(), text))
     }
+}
+
+/// Scripts must live beside the rule file or below it and end in `.rhai`:
+/// a rule file cannot make `thresholds` read any other file.
+pub fn check_script_path(path: &str) -> Result<(), String> {
+    let p = Path::new(path);
+    if p.is_absolute() || path.starts_with('/') || path.starts_with('\\') || path.contains(':') {
+        return Err(format!(
+            "script path `{path}` must be relative to the rule file"
+        ));
+    }
+    if p.components().any(|c| {
+        !matches!(
+            c,
+            std::path::Component::Normal(_) | std::path::Component::CurDir
+        )
+    }) {
+        return Err(format!(
+            "script path `{path}` must stay in the rule file's folder (no `..`)"
+        ));
+    }
+    if p.extension().and_then(|e| e.to_str()) != Some("rhai") {
+        return Err(format!("script path `{path}` must end in `.rhai`"));
+    }
+    Ok(())
 }
 
 /// A loader with no scripts (for tests and in-memory rules).
@@ -112,7 +138,11 @@ pub fn check(file: &RuleFile, source: &Arc<Source>, loader: &dyn ScriptLoader) -
     cx.compile_examples(file);
     let (plan, diags) = cx.finish(file);
     let mut diagnostics = diags.0;
-    if let Some(p) = &plan {
+    // Warnings read the plan, which is only trustworthy when nothing failed.
+    if let Some(p) = plan
+        .as_ref()
+        .filter(|_| !diagnostics.iter().any(|d| d.is_error()))
+    {
         diagnostics.extend(lint::warnings(p, file));
     }
     diagnostics.sort_by_key(|d| (!Arc::ptr_eq(&d.source, source), d.span.start));
@@ -143,6 +173,8 @@ pub(crate) struct Cx<'a> {
     pub node_spans: Vec<Span>,
     pub masks: Vec<Mask>,
     pub scripts: Option<Scripts>,
+    /// A script did not load or compile: calls cannot be checked.
+    pub scripts_failed: bool,
     pub examples: Vec<ExampleCase>,
 }
 
@@ -166,6 +198,7 @@ impl<'a> Cx<'a> {
             node_spans: Vec::new(),
             masks: Vec::new(),
             scripts: None,
+            scripts_failed: false,
             examples: Vec::new(),
         }
     }
@@ -187,10 +220,7 @@ impl<'a> Cx<'a> {
         if let Some((prev, prev_span)) = self.names.get(&id.name) {
             let (line, _) = self.source.line_col(prev_span.start);
             let kind = symbol_kind(*prev);
-            let msg = format!(
-                "`{}` is already declared as a {kind} on line {line}",
-                id.name
-            );
+            let msg = format!("`{}` is already declared as {kind} on line {line}", id.name);
             self.error("duplicate-name", id.span, msg).label =
                 Some(format!("this {what} needs another id"));
             return false;
@@ -217,7 +247,7 @@ impl<'a> Cx<'a> {
             Some((Symbol::Level(l), _)) => Some(*l),
             Some((other, _)) => {
                 let kind = symbol_kind(*other);
-                let msg = format!("`{}` is a {kind}, not a level", id.name);
+                let msg = format!("`{}` is {kind}, not a level", id.name);
                 let levels = self.level_list();
                 self.error("not-a-level", id.span, msg).help = Some(format!("levels are {levels}"));
                 None
@@ -260,7 +290,7 @@ impl<'a> Cx<'a> {
                 self.error(
                     "wrong-kind",
                     id.span,
-                    format!("`{}` is a {kind}, not a {want}", id.name),
+                    format!("`{}` is {kind}, not a {want}", id.name),
                 );
                 None
             }
@@ -555,6 +585,7 @@ impl<'a> Cx<'a> {
                 match loader.load(&s.path.value) {
                     Ok(src) => sources.push(src),
                     Err(msg) => {
+                        self.scripts_failed = true;
                         self.error("script-load", s.path.span, msg);
                     }
                 }
@@ -565,7 +596,10 @@ impl<'a> Cx<'a> {
         }
         match Scripts::compile(sources) {
             Ok(s) => self.scripts = Some(s),
-            Err(errs) => self.diags.extend(errs),
+            Err(errs) => {
+                self.scripts_failed = true;
+                self.diags.extend(errs);
+            }
         }
     }
 
@@ -586,15 +620,16 @@ impl<'a> Cx<'a> {
                     ActionKind::Raise(n) => {
                         let levels = self.levels.len() as u64;
                         if *n == 0 || *n > MAX_RAISE || (levels > 1 && *n >= levels) {
-                            self.error(
-                                "bad-raise",
-                                a.span,
-                                format!("`raise {n}` cannot be right for {levels} levels"),
-                            )
-                            .help = Some(format!(
-                                "raise by 1 to {} levels",
-                                levels.saturating_sub(1).max(1)
-                            ));
+                            let most = levels.saturating_sub(1).max(1);
+                            let msg = if *n == 0 {
+                                "`raise 0` would never change a level".to_string()
+                            } else {
+                                format!(
+                                    "`raise {n}` is too large: with {levels} levels a record can go up by at most {most}"
+                                )
+                            };
+                            self.error("bad-raise", a.span, msg).help =
+                                Some(format!("raise by 1 to {most} levels"));
                         } else {
                             raise = raise.max(*n as u8);
                         }
@@ -664,14 +699,14 @@ impl<'a> Cx<'a> {
     }
 }
 
-/// What kind of thing a symbol is, in words.
+/// What kind of thing a symbol is, in words with its article.
 pub fn symbol_kind(s: Symbol) -> &'static str {
     match s {
-        Symbol::Level(_) => "level",
-        Symbol::Field(_) => "field",
-        Symbol::Domain(_) => "domain",
-        Symbol::Theme(_) => "theme",
-        Symbol::Indicator(_) => "indicator",
-        Symbol::Rule(_) => "rule",
+        Symbol::Level(_) => "a level",
+        Symbol::Field(_) => "a field",
+        Symbol::Domain(_) => "a domain",
+        Symbol::Theme(_) => "a theme",
+        Symbol::Indicator(_) => "an indicator",
+        Symbol::Rule(_) => "a rule",
     }
 }

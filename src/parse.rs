@@ -63,12 +63,17 @@ impl Parsing<'_> {
         let header = inner
             .next()
             .ok_or_else(|| self.bug("file without header"))?;
-        let header_span = header.as_span().into();
+        let header_start = header.as_span().start();
         let mut h = header.into_inner();
         h.next(); // kw_continuum
         let name = text(h.next().ok_or_else(|| self.bug("header without name"))?);
         h.next(); // kw_version
         let version = h.next().map(text);
+        // The pair's span runs on over the blank lines after the header; stop at its last string.
+        let header_span = Span::new(
+            header_start,
+            version.as_ref().map_or(name.span.end, |v| v.span.end),
+        );
         let mut items = Vec::new();
         for p in inner {
             if p.as_rule() == Rule::EOI {
@@ -94,7 +99,7 @@ impl Parsing<'_> {
     }
 
     fn item(&self, pair: Pair<'_, Rule>) -> PResult<Item> {
-        let span: Span = pair.as_span().into();
+        let span: Span = tight(&pair);
         Ok(match pair.as_rule() {
             Rule::levels_block => Item::Levels(self.label_block(pair)?),
             Rule::themes_block => Item::Themes(self.label_block(pair)?),
@@ -147,7 +152,7 @@ impl Parsing<'_> {
     }
 
     fn label_block(&self, pair: Pair<'_, Rule>) -> PResult<Block<LabelDef>> {
-        let span = pair.as_span().into();
+        let span = tight(&pair);
         let (entries, close) = block_entries(pair, |p| {
             let mut i = p.into_inner();
             let id = i.next().map(ident);
@@ -165,7 +170,7 @@ impl Parsing<'_> {
     }
 
     fn domain(&self, pair: Pair<'_, Rule>) -> PResult<Domain> {
-        let span = pair.as_span().into();
+        let span = tight(&pair);
         let mut inner = pair.into_inner();
         inner.next(); // kw_domain
         let id = inner
@@ -181,7 +186,7 @@ impl Parsing<'_> {
         for p in inner {
             match p.as_rule() {
                 Rule::indicator_def => {
-                    let ispan = p.as_span().into();
+                    let ispan = tight(&p);
                     let mut i = p.into_inner();
                     i.next(); // kw_indicator
                     let iid = i
@@ -225,7 +230,7 @@ impl Parsing<'_> {
     }
 
     fn rule(&self, pair: Pair<'_, Rule>) -> PResult<crate::ast::Rule> {
-        let span = pair.as_span().into();
+        let span = tight(&pair);
         let mut inner = pair.into_inner();
         inner.next(); // kw_rule
         let id = inner.next().map(ident).ok_or_else(|| self.bug("rule id"))?;
@@ -296,7 +301,7 @@ impl Parsing<'_> {
     }
 
     fn example(&self, pair: Pair<'_, Rule>) -> PResult<Example> {
-        let span = pair.as_span().into();
+        let span = tight(&pair);
         let mut inner = pair.into_inner();
         inner.next(); // kw_example
         let name = inner
@@ -306,7 +311,7 @@ impl Parsing<'_> {
         let mut stmts = Vec::new();
         let mut close = span;
         for p in inner {
-            let sspan: Span = p.as_span().into();
+            let sspan: Span = tight(&p);
             let ids = |p: Pair<'_, Rule>| -> Vec<Ident> {
                 p.into_inner()
                     .filter(|p| p.as_rule() == Rule::ident)
@@ -383,7 +388,7 @@ fn block_entries<'i, T>(
             | Rule::flag_def
             | Rule::decision_def
             | Rule::field_def => {
-                let span = p.as_span().into();
+                let span = tight(&p);
                 if let Some(t) = f(p) {
                     out.push((span, t));
                 }
@@ -422,6 +427,42 @@ fn field_def(p: Pair<'_, Rule>) -> Option<(Ident, FieldType, bool)> {
         ),
     };
     Some((id, ty, optional))
+}
+
+/// A pair's span without the whitespace and comments pest takes in after an
+/// optional or repeated last part (`themes [...]?`, `("," action)*`), so an
+/// entry's span ends at its last token and comments after it stay outside.
+fn tight(p: &Pair<'_, Rule>) -> Span {
+    let s = p.as_span();
+    Span::new(s.start(), trim_end(s.get_input(), s.start(), s.end()))
+}
+
+/// Moves `end` back over whitespace and `//` comments (strings cannot span lines).
+fn trim_end(text: &str, start: usize, mut end: usize) -> usize {
+    loop {
+        let before = end;
+        end = start + text[start..end].trim_end().len();
+        let line_start = text[..end].rfind('\n').map_or(0, |i| i + 1);
+        let mut in_string = false;
+        let mut escaped = false;
+        for (i, c) in text[line_start..end].char_indices() {
+            if in_string {
+                match c {
+                    '\\' if !escaped => escaped = true,
+                    '"' if !escaped => in_string = false,
+                    _ => escaped = false,
+                }
+            } else if c == '"' {
+                in_string = true;
+            } else if text[line_start + i..].starts_with("//") {
+                end = (line_start + i).max(start);
+                break;
+            }
+        }
+        if end == before {
+            return end;
+        }
+    }
 }
 
 pub(crate) fn ident(p: Pair<'_, Rule>) -> Ident {

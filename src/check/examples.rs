@@ -119,7 +119,15 @@ impl Cx<'_> {
                 self.error(
                     "wrong-kind",
                     id.span,
-                    format!("`{}` is a {k}, not an {want}", id.name),
+                    format!(
+                        "`{}` is {k}, not {} {want}",
+                        id.name,
+                        if want.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                            "an"
+                        } else {
+                            "a"
+                        }
+                    ),
                 );
             }
             None => {

@@ -45,23 +45,42 @@ impl Cx<'_> {
         id
     }
 
+    /// The written text of a span for a message: `` `x` `` or "this" when long.
+    fn quoted(&self, span: Span) -> String {
+        let t = self.source.slice(span);
+        if t.is_empty() || t.chars().count() > 40 || t.contains('\n') {
+            "this".into()
+        } else {
+            format!("`{t}`")
+        }
+    }
+
     fn expect_bool(&mut self, ty: Ty, span: Span, what: &str) {
         if !matches!(ty, Ty::Bool | Ty::Any) {
-            self.error(
+            let subject = self.quoted(span);
+            let d = self.error(
                 "type",
                 span,
-                format!("{what} must be true or false, this is {}", ty_word(ty)),
-            )
-            .help = Some("compare it, e.g. `dash_score >= 14`".into());
+                format!(
+                    "{what} must be true or false, but {subject} is {}",
+                    ty_word(ty)
+                ),
+            );
+            d.help = Some(if ty == Ty::Num {
+                "compare the number, e.g. `dash_score >= 14`".into()
+            } else {
+                "compare the text, e.g. `agency == \"police\"`".into()
+            });
         }
     }
 
     fn expect_num(&mut self, ty: Ty, span: Span, what: &str) {
         if !matches!(ty, Ty::Num | Ty::Any) {
+            let subject = self.quoted(span);
             self.error(
                 "type",
                 span,
-                format!("{what} needs a number, this is {}", ty_word(ty)),
+                format!("{what} needs a number, but {subject} is {}", ty_word(ty)),
             );
         }
     }
@@ -166,7 +185,7 @@ impl Cx<'_> {
             ExprKind::Name(id) => self.name(id),
             ExprKind::Not(x) => {
                 let (a, t) = self.expr(x, d);
-                self.expect_bool(t, x.span, "`not`");
+                self.expect_bool(t, x.span, "what follows `not`");
                 (self.push(Node::Not(a), span), Ty::Bool)
             }
             ExprKind::Neg(x) => {
@@ -176,9 +195,9 @@ impl Cx<'_> {
             }
             ExprKind::And(xs) | ExprKind::Or(xs) => {
                 let word = if matches!(e.kind, ExprKind::And(_)) {
-                    "`and`"
+                    "each side of `and`"
                 } else {
-                    "`or`"
+                    "each side of `or`"
                 };
                 let mut ids = Vec::with_capacity(xs.len());
                 for x in xs {
@@ -254,7 +273,7 @@ impl Cx<'_> {
                         self.error(
                             "type",
                             id.span,
-                            format!("`known` takes a field, `{}` is a {k}", id.name),
+                            format!("`known` takes a field, `{}` is {k}", id.name),
                         );
                         0
                     }
@@ -276,6 +295,8 @@ impl Cx<'_> {
                 };
                 let f = match f {
                     Some(f) => f,
+                    // A script that failed to load has its own error already.
+                    None if self.scripts_failed => 0,
                     None => {
                         self.unknown_function(name, args.len());
                         0
@@ -359,7 +380,7 @@ impl Cx<'_> {
                 let d = self.error(
                     "not-a-value",
                     id.span,
-                    format!("`{}` is a {k}, not a field or indicator", id.name),
+                    format!("`{}` is {k}, not a field or indicator", id.name),
                 );
                 d.help = help;
                 (self.push(Node::Const(Const::Bool(false)), id.span), Ty::Any)
@@ -401,15 +422,20 @@ impl Cx<'_> {
         } else {
             let same = lt == Ty::Any || rt == Ty::Any || lt == rt || (texty(lt) && texty(rt));
             if !same {
+                let (ls, rs) = (self.quoted(l.span), self.quoted(r.span));
                 self.error(
                     "type",
                     span,
                     format!(
-                        "`{}` compares {} with {}",
+                        "`{}` cannot compare {ls}, which is {}, with {rs}, which is {}",
                         op.symbol(),
                         ty_word(lt),
                         ty_word(rt)
                     ),
+                )
+                .help = Some(
+                    "compare like with like: text with a quoted string, a number with a number"
+                        .into(),
                 );
             }
         }

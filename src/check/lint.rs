@@ -54,7 +54,7 @@ pub(crate) fn warnings(plan: &Plan, file: &RuleFile) -> Vec<Diagnostic> {
                             src,
                             id_span,
                             format!(
-                                "rule `{}` can never change a level: it needs {ind}, already at or above its floor `{}`",
+                                "rule `{}` can never change a level: it only fires with {ind}, which already puts the record at or above `{}`",
                                 rule.id,
                                 plan.level_id(floor)
                             ),

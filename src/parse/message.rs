@@ -133,7 +133,8 @@ fn found(text: &str, pos: usize) -> String {
                 .collect();
             format!("`{word}`")
         }
-        Some(c) => format!("`{}`", c.escape_default()),
+        Some(c) if c.is_control() => format!("`{}`", c.escape_default()),
+        Some(c) => format!("`{c}`"),
     }
 }
 
@@ -143,6 +144,9 @@ pub(super) fn syntax_error(source: &Arc<Source>, e: &Error<Rule>) -> Diagnostic 
         InputLocation::Pos(p) => (p, p),
         InputLocation::Span((s, t)) => (s, t),
     };
+    if let Some(d) = unterminated_string(source, start) {
+        return d;
+    }
     let message = match &e.variant {
         ErrorVariant::ParsingError { positives, .. } => {
             format!(
@@ -172,6 +176,36 @@ pub(super) fn syntax_error(source: &Arc<Source>, e: &Error<Rule>) -> Diagnostic 
     d
 }
 
+/// A string opened at `pos` that does not close on its line: pest only
+/// says it expected a string there, which reads oddly with a quote in view.
+fn unterminated_string(source: &Arc<Source>, pos: usize) -> Option<Diagnostic> {
+    let text = &source.text;
+    let pos = floor_char_boundary(text, pos);
+    let rest = text[pos..].trim_start_matches([' ', '\t']);
+    let start = text.len() - rest.len();
+    let after = rest.strip_prefix('"')?;
+    let line = after.split('\n').next().unwrap_or("");
+    let mut escaped = false;
+    for c in line.chars() {
+        match c {
+            '\\' if !escaped => escaped = true,
+            '"' if !escaped => return None,
+            _ => escaped = false,
+        }
+    }
+    let end = start + 1 + line.trim_end_matches('\r').len();
+    Some(
+        Diagnostic::error(
+            "syntax",
+            source,
+            Span::new(start, end),
+            "this string is not closed: a string must end with `\"` on the same line",
+        )
+        .with_label("no closing `\"`")
+        .with_help("add the closing `\"`; write `\\\"` for a quote inside the text"),
+    )
+}
+
 /// Advice for a few frequent mistakes, judged from the text at the error.
 fn syntax_help(source: &Source, pos: usize) -> Option<String> {
     let rest = &source.text[floor_char_boundary(&source.text, pos)..];
@@ -179,6 +213,12 @@ fn syntax_help(source: &Source, pos: usize) -> Option<String> {
         .chars()
         .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
         .collect();
+    if let Some(c) = rest.chars().next().filter(|c| !c.is_ascii()) {
+        return Some(format!(
+            "`{c}` (U+{:04X}) is not an ASCII character: ids use a-z, 0-9 and `_` (it may be a look-alike of a Latin letter)",
+            c as u32
+        ));
+    }
     if word.chars().next().is_some_and(|c| c.is_ascii_uppercase()) {
         return Some("ids are lowercase: letters, digits and `_`, starting with a letter".into());
     }
@@ -187,6 +227,9 @@ fn syntax_help(source: &Source, pos: usize) -> Option<String> {
     }
     if rest.starts_with('=') && !rest.starts_with("==") {
         return Some("compare with `==`".into());
+    }
+    if pos == 0 || source.text[..pos].trim().is_empty() {
+        return Some("the first line names the continuum, e.g. `continuum \"Our partnership\" version \"2026.1\"`".into());
     }
     if rest.starts_with('\'') {
         return Some("strings use double quotes".into());
