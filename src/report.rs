@@ -9,6 +9,7 @@ pub mod audit;
 pub mod cell;
 pub mod diagnostics;
 pub mod exercise;
+pub mod diff;
 pub mod explain;
 pub mod html;
 pub mod markdown;

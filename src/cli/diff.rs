@@ -1,17 +1,199 @@
-//! `thresholds diff` (being written).
+//! `thresholds diff OLD NEW [DATA] [-o REPORT]`: what a new version of the
+//! rules changes. Without data, the structural changes; with data, both
+//! versions scored on the same records in one pass (SPEC §8).
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use clap::Args;
 
-use super::{CliError, CliResult, ErrorFormat};
+use super::score::{data_error, load_options, pseudonymiser, report_rejects};
+use super::{exit, load_rules, CliError, CliResult, DataArgs, ErrorFormat};
+use crate::diff::{self, ImpactBuilder, Side, Timing};
+use crate::eval::{self, Score};
+use crate::pipeline::{self, LoadOptions, Summary};
+use crate::plan::Plan;
+use crate::report::diff::{self as render, DiffReport};
+
+/// One record in this many is scored again under each version, timed, to
+/// estimate each version's share of the scoring time.
+const TIME_EVERY: u64 = 256;
 
 /// Arguments of `diff`.
 #[derive(Args, Debug)]
 pub struct DiffArgs {
-    /// Arguments (placeholder).
-    pub args: Vec<String>,
+    /// The rules in force.
+    pub old: PathBuf,
+    /// The proposed rules.
+    pub new: PathBuf,
+    /// Referral data to score under both (omit for the structural changes only).
+    pub data: Option<PathBuf>,
+    /// Write a report; the format follows the extension: .md, .html, .json, .xlsx.
+    #[arg(short = 'o', long = "output")]
+    pub output: Option<PathBuf>,
+    /// Leave timings out of the report (a re-run then gives the same file).
+    #[arg(long)]
+    pub no_timing: bool,
+    /// Data options.
+    #[command(flatten)]
+    pub data_args: DataArgs,
+}
+
+/// Report formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Out {
+    Json,
+    Markdown,
+    Html,
+    Xlsx,
+}
+
+fn out_format(path: &Path) -> Result<Out, CliError> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match ext.as_deref() {
+        Some("json") => Ok(Out::Json),
+        Some("md" | "markdown") => Ok(Out::Markdown),
+        Some("html" | "htm") => Ok(Out::Html),
+        Some("xlsx") => Ok(Out::Xlsx),
+        _ => Err(CliError::usage(format!(
+            "error: cannot tell the report format of `{}`: use .md, .html, .json or .xlsx",
+            path.display()
+        ))),
+    }
+}
+
+/// Loads both rule files; the errors of either (or both) end the command.
+fn load_both(a: &DiffArgs, ef: ErrorFormat) -> Result<(Plan, Plan), CliError> {
+    let old = load_rules(&a.old, ef);
+    let new = load_rules(&a.new, ef);
+    match (old, new) {
+        (Ok(o), Ok(n)) => Ok((o, n)),
+        (Err(e), Ok(_)) | (Ok(_), Err(e)) => Err(e),
+        (Err(e1), Err(e2)) => {
+            let code = e1.code.max(e2.code);
+            Err(CliError {
+                code,
+                message: format!("{}\n{}", e1.message.trim_end(), e2.message),
+            })
+        }
+    }
+}
+
+/// Scores the data under both versions in one pass.
+fn score_both(
+    old: &Plan,
+    new: &Plan,
+    data: &Path,
+    opts: &LoadOptions,
+) -> Result<(diff::Impact, Summary, Timing), CliError> {
+    let mut b = ImpactBuilder::new(old, new);
+    let (mut t_old, mut t_new) = (Duration::ZERO, Duration::ZERO);
+    let mut seen = 0u64;
+    let mut sampled = 0u64;
+    let mut scratch = Score::default();
+    let start = Instant::now();
+    let summary = pipeline::run_two(old, new, data, opts, &mut |ro, so, rn, sn| {
+        if seen % TIME_EVERY == 0 {
+            let t0 = Instant::now();
+            let a = eval::score_into(old, &ro.record, &mut scratch);
+            let t1 = Instant::now();
+            let b2 = eval::score_into(new, &rn.record, &mut scratch);
+            t_old += t1 - t0;
+            t_new += t1.elapsed();
+            if a.is_ok() && b2.is_ok() {
+                sampled += 1;
+            }
+        }
+        seen += 1;
+        b.add(ro, so, rn, sn);
+        Ok(())
+    })
+    .map_err(data_error)?;
+    let wall = start.elapsed().as_secs_f64();
+    let scale = if sampled > 0 {
+        summary.scored as f64 / sampled as f64
+    } else {
+        0.0
+    };
+    let timing = Timing {
+        wall_seconds: wall,
+        old_seconds: t_old.as_secs_f64() * scale,
+        new_seconds: t_new.as_secs_f64() * scale,
+        sampled,
+        records: summary.scored,
+    };
+    Ok((b.finish(), summary, timing))
 }
 
 /// Runs `diff`.
-pub fn run(_a: DiffArgs, _ef: ErrorFormat) -> CliResult {
-    Err(CliError::usage("error: `diff` is not available yet"))
+pub fn run(a: DiffArgs, ef: ErrorFormat) -> CliResult {
+    let format = a.output.as_deref().map(out_format).transpose()?;
+    let pseudo = match &a.data {
+        Some(_) => pseudonymiser(&a.data_args)?,
+        None => None,
+    };
+    let (old, new) = load_both(&a, ef)?;
+    let side = |p: &Plan| Side::of(p).map_err(|m| CliError::rules(format!("error: {m}")));
+    let structure = diff::compare(&side(&old)?, &side(&new)?);
+
+    let (impact, summary, timing) = match &a.data {
+        Some(data) => {
+            let mut opts = load_options(&a.data_args);
+            opts.keep.clear();
+            let (mut i, s, t) = score_both(&old, &new, data, &opts)?;
+            if let Some(p) = &pseudo {
+                i.changes.iter_mut().for_each(|c| c.id = p.id(&c.id));
+                i.flag_changes.iter_mut().for_each(|c| c.id = p.id(&c.id));
+            }
+            (Some(i), s, Some(t))
+        }
+        None => (None, Summary::default(), None),
+    };
+    let report = DiffReport {
+        old_file: a.old.display().to_string(),
+        new_file: a.new.display().to_string(),
+        data_file: a.data.as_ref().map(|d| d.display().to_string()),
+        structure: &structure,
+        impact: impact.as_ref(),
+        read: summary.read,
+        rejects: &summary.rejects,
+        timing: if a.no_timing { None } else { timing },
+    };
+    match (&a.output, format) {
+        (Some(path), Some(f)) => {
+            let written = match f {
+                Out::Json => write(path, render::json::render(&report)),
+                Out::Markdown => write(path, render::markdown::render(&report)),
+                Out::Html => write(path, render::html::render(&report)),
+                Out::Xlsx => render::xlsx::write(&report, path),
+            };
+            written.map_err(|m| {
+                CliError::usage(format!("error: cannot write `{}`: {m}", path.display()))
+            })?;
+            if let Some(i) = &impact {
+                eprintln!(
+                    "{}: {} records, {} changed level, kappa {} → {}",
+                    path.display(),
+                    i.n,
+                    i.changed,
+                    render::stat(i.agreement.old.kappa),
+                    render::stat(i.agreement.new.kappa)
+                );
+            } else {
+                eprintln!("{}: {} changes", path.display(), structure.changes.len());
+            }
+        }
+        _ => print!("{}", render::text::render(&report)),
+    }
+    if a.data.is_some() {
+        return report_rejects(&summary, &a.data_args, pseudo.as_ref());
+    }
+    Ok(exit::OK)
+}
+
+fn write(path: &Path, text: String) -> Result<(), String> {
+    std::fs::write(path, text).map_err(|e| e.to_string())
 }

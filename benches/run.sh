@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# End-to-end timings of the main commands on a 1,000,000-row sample, with
+# peak memory, written as a Markdown table into BENCHMARKS.md between
+#   <!-- run.sh:begin --> and <!-- run.sh:end -->
+#
+# Usage: bash benches/run.sh            (N=200000 bash benches/run.sh for a quicker run)
+# Needs: cargo, GNU time at /usr/bin/time. The zen-engine peer is timed when
+# /tmp/peers/zen-bench/target/release/zen-bench exists (see ../shared/peers).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+N=${N:-1000000}
+WORK=${WORK:-/tmp/thresholds-bench}
+BIN=target/release/thresholds
+ZEN=/tmp/peers/zen-bench/target/release/zen-bench
+PEER_CSV=/tmp/records_1m.csv
+OUT=BENCHMARKS.md
+
+[ -x /usr/bin/time ] || { echo "run.sh needs GNU time at /usr/bin/time" >&2; exit 2; }
+echo "== building (release)"
+cargo build --release --locked --quiet
+
+mkdir -p "$WORK"
+DATA="$WORK/referrals_$N.csv"
+if [ ! -s "$DATA" ]; then
+  echo "== generating $N referrals"
+  "$BIN" sample rules/continuum.thr --n "$N" --seed 1 -o "$DATA"
+fi
+
+# The "new version": the default rules with two thresholds moved (scripts copied alongside).
+rm -rf "$WORK/new" && mkdir -p "$WORK/new" && cp -r rules/. "$WORK/new/"
+sed -i -e 's/count(indicators at early_help) >= 3/count(indicators at early_help) >= 2/' \
+       -e 's/cse_score() >= 10/cse_score() >= 9/' "$WORK/new/continuum.thr"
+
+# A generated 2,000-rule file for `check`.
+BIG="$WORK/rules_2000.thr"
+{
+  echo 'continuum "Generated" version "1"'
+  echo 'levels { l1 "One" l2 "Two" l3 "Three" l4 "Four" }'
+  echo 'fields { age: number score: number? }'
+  echo 'domain d "Generated" {'
+  for i in $(seq 0 199); do echo "  indicator i$i \"Indicator $i\" at l$(( i % 3 + 1 ))"; done
+  echo '}'
+  for r in $(seq 0 1999); do
+    a=$(( r % 200 )); b=$(( (r * 7 + 3) % 200 )); c=$(( (r * 13 + 5) % 200 ))
+    case $(( r % 4 )) in
+      0) echo "rule r$r \"Rule $r\" when count(i$a, i$b, i$c) >= 2 then at least l$(( r % 3 + 2 ))" ;;
+      1) echo "rule r$r \"Rule $r\" when age < $(( r % 18 + 1 )) and i$a then raise 1" ;;
+      2) echo "rule r$r \"Rule $r\" when score >= $(( r % 24 )) and (i$a or i$b) then at least l4" ;;
+      3) echo "rule r$r \"Rule $r\" when count(indicators at l2) >= $(( r % 5 + 2 )) then at least l3" ;;
+    esac
+  done
+} > "$BIG"
+
+ROWS=()
+# measure LABEL ROWS_PROCESSED CMD...: wall time and peak RSS via GNU time.
+measure() {
+  local label=$1 rows=$2; shift 2
+  echo "== $label"
+  local log="$WORK/time.log"
+  local rc=0
+  /usr/bin/time -v "$@" > "$WORK/stdout.log" 2> "$log" || rc=$?
+  local wall rss secs rate
+  wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$log")
+  rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$log")
+  secs=$(echo "$wall" | awk -F: '{ if (NF == 3) print $1 * 3600 + $2 * 60 + $3; else print $1 * 60 + $2 }')
+  if [ "$rows" -gt 0 ]; then
+    rate=$(awk -v n="$rows" -v s="$secs" 'BEGIN { if (s > 0) printf "%\047.0f", n / s; else print "—" }')
+  else
+    rate="—"
+  fi
+  local note=""
+  [ "$rc" -eq 0 ] || note=" (exit $rc)"
+  ROWS+=("| \`$label\`$note | $(printf '%.2f' "$secs") s | $rate | $(( rss / 1024 )) MB |")
+  echo "   ${secs}s, ${rss} kB, exit $rc"
+}
+
+measure "thresholds score rules/continuum.thr DATA -o OUT.csv" "$N" \
+  "$BIN" score rules/continuum.thr "$DATA" -o "$WORK/scored.csv"
+measure "thresholds audit rules/continuum.thr DATA -o REPORT.json" "$N" \
+  "$BIN" audit rules/continuum.thr "$DATA" -o "$WORK/audit.json"
+measure "thresholds diff rules/continuum.thr NEW DATA -o REPORT.json" "$N" \
+  "$BIN" diff rules/continuum.thr "$WORK/new/continuum.thr" "$DATA" -o "$WORK/diff.json"
+measure "thresholds diff rules/continuum.thr NEW DATA (terminal summary)" "$N" \
+  "$BIN" diff rules/continuum.thr "$WORK/new/continuum.thr" "$DATA"
+measure "thresholds check rules_2000.thr (2,000 rules)" 0 \
+  "$BIN" check "$BIG"
+
+if [ -x "$ZEN" ]; then
+  if [ -s "$PEER_CSV" ]; then
+    measure "zen-bench --n 1000000 --reps 3 --threads 2 (peer, evaluation only)" 3000000 \
+      "$ZEN" --n 1000000 --reps 3 --threads 2
+  else
+    measure "zen-bench --n 1000000 --reps 3 --threads 2 (peer, evaluation only)" 3000000 \
+      "$ZEN" --n 1000000 --reps 3 --threads 2 --dump-csv "$PEER_CSV"
+  fi
+  if [ -s "$PEER_CSV" ] && [ -f benches/peer.thr ]; then
+    measure "thresholds score benches/peer.thr /tmp/records_1m.csv (same table as zen)" 1000000 \
+      "$BIN" score benches/peer.thr "$PEER_CSV" -o "$WORK/peer_scored.csv"
+  fi
+else
+  echo "== zen-engine peer not built ($ZEN): skipped"
+fi
+
+CPU=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
+TABLE="$WORK/table.md"
+{
+  echo "<!-- run.sh:begin -->"
+  echo "Measured by \`benches/run.sh\` on $(date -u +%Y-%m-%d): $(nproc) cores ($CPU), $(rustc --version), $N records."
+  echo
+  echo "| Command | Wall time | Rows/s | Peak RSS |"
+  echo "|---|---:|---:|---:|"
+  printf '%s\n' "${ROWS[@]}"
+  echo "<!-- run.sh:end -->"
+} > "$TABLE"
+
+if [ ! -f "$OUT" ]; then
+  printf '# Benchmarks\n\n<!-- run.sh:begin -->\n<!-- run.sh:end -->\n' > "$OUT"
+fi
+if grep -q '<!-- run.sh:begin -->' "$OUT"; then
+  awk -v table="$TABLE" '
+    /<!-- run.sh:begin -->/ { while ((getline line < table) > 0) print line; skip = 1; next }
+    /<!-- run.sh:end -->/   { skip = 0; next }
+    !skip { print }
+  ' "$OUT" > "$OUT.tmp" && mv "$OUT.tmp" "$OUT"
+else
+  { echo; cat "$TABLE"; } >> "$OUT"
+fi
+echo "== wrote $OUT"
+cat "$TABLE"

@@ -1,0 +1,84 @@
+//! Renderers for `thresholds diff`: terminal text, JSON, Markdown, HTML and
+//! Excel, all from one [`DiffReport`]. Values from rule files and data are
+//! escaped for each format.
+
+pub mod html;
+pub mod json;
+pub mod markdown;
+pub mod text;
+pub mod xlsx;
+
+use crate::diff::{Impact, Structure, Timing};
+use crate::pipeline::Reject;
+
+/// Everything a diff report shows.
+#[derive(Clone, Debug)]
+pub struct DiffReport<'a> {
+    /// The old rule file as named on the command line.
+    pub old_file: String,
+    /// The new rule file.
+    pub new_file: String,
+    /// The data file, when records were scored.
+    pub data_file: Option<String>,
+    /// What changed in the rules.
+    pub structure: &'a Structure,
+    /// What the change does to the records (with data).
+    pub impact: Option<&'a Impact>,
+    /// Data rows read.
+    pub read: u64,
+    /// Rows that could not be used.
+    pub rejects: &'a [Reject],
+    /// Timing (left out for reproducible reports).
+    pub timing: Option<Timing>,
+}
+
+/// At most this many changed records are listed in text, Markdown and HTML
+/// (JSON and Excel list them all).
+pub const LIST_LIMIT: usize = 1000;
+
+/// A share as a percentage with one decimal, or an em dash.
+pub fn pct(x: Option<f64>) -> String {
+    x.map_or_else(|| "—".into(), |v| format!("{:.1}%", v * 100.0))
+}
+
+/// A signed change in percentage points.
+pub fn pp(x: Option<f64>) -> String {
+    x.map_or_else(|| "—".into(), |v| format!("{:+.1} pp", v * 100.0))
+}
+
+/// A statistic with three decimals, or an em dash when undefined.
+pub fn stat(x: Option<f64>) -> String {
+    x.map_or_else(|| "—".into(), |v| format!("{v:.3}"))
+}
+
+/// A signed statistic with three decimals.
+pub fn signed(x: Option<f64>) -> String {
+    x.map_or_else(|| "—".into(), |v| format!("{v:+.3}"))
+}
+
+/// A p-value: four decimals, or `< 0.0001`.
+pub fn p_value(p: f64) -> String {
+    if p < 0.0001 {
+        "< 0.0001".into()
+    } else {
+        format!("{p:.4}")
+    }
+}
+
+/// A signed count.
+pub fn delta(x: i64) -> String {
+    if x > 0 {
+        format!("+{x}")
+    } else {
+        x.to_string()
+    }
+}
+
+/// Seconds, readable.
+pub fn seconds(s: f64) -> String {
+    if s < 1.0 {
+        format!("{:.0} ms", s * 1000.0)
+    } else {
+        format!("{s:.2} s")
+    }
+}

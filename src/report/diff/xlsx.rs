@@ -1,0 +1,299 @@
+//! The Excel report: one sheet per table, real numbers (not text), bold
+//! frozen header rows, every changed record listed.
+
+use std::path::Path;
+
+use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
+
+use super::DiffReport;
+use crate::diff::impact::Responsible;
+
+/// A summary line: label, old, new, change.
+type Line<'a> = (&'a str, Option<f64>, Option<f64>, Option<f64>);
+
+/// Excel's last row; longer lists are cut with a note.
+const MAX_ROWS: usize = 1_048_000;
+
+fn sheet<'w>(
+    wb: &'w mut Workbook,
+    name: &str,
+    headers: &[&str],
+) -> Result<&'w mut Worksheet, XlsxError> {
+    let bold = Format::new().set_bold();
+    let ws = wb.add_worksheet();
+    ws.set_name(name)?;
+    for (c, h) in headers.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *h, &bold)?;
+        ws.set_column_width(c as u16, if c == 0 { 28 } else { 16 })?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    Ok(ws)
+}
+
+fn num(ws: &mut Worksheet, r: u32, c: u16, v: Option<f64>) -> Result<(), XlsxError> {
+    match v {
+        Some(v) if v.is_finite() => ws.write_number(r, c, v).map(|_| ()),
+        _ => Ok(()),
+    }
+}
+
+fn rules(rs: &[Responsible]) -> String {
+    rs.iter()
+        .map(|r| format!("{} ({})", r.rule, r.why()))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// Writes the workbook.
+pub fn write(r: &DiffReport<'_>, path: &Path) -> Result<(), String> {
+    build(r, path).map_err(|e| e.to_string())
+}
+
+fn build(r: &DiffReport<'_>, path: &Path) -> Result<(), XlsxError> {
+    let mut wb = Workbook::new();
+    let s = r.structure;
+    {
+        let ws = sheet(
+            &mut wb,
+            "Rule changes",
+            &["Section", "Id", "Change", "Description"],
+        )?;
+        let mut row = 1u32;
+        if let Some(note) = &s.level_note {
+            ws.write_string(row, 0, "Levels")?;
+            ws.write_string(row, 3, note)?;
+            row += 1;
+        }
+        for c in &s.changes {
+            ws.write_string(row, 0, c.section.title())?;
+            ws.write_string(row, 1, &c.id)?;
+            let kind = match c.kind {
+                crate::diff::ChangeKind::Added => "added",
+                crate::diff::ChangeKind::Removed => "removed",
+                crate::diff::ChangeKind::Changed => "changed",
+            };
+            ws.write_string(row, 2, kind)?;
+            ws.write_string(row, 3, &c.text)?;
+            row += 1;
+        }
+        ws.set_column_width(3, 90)?;
+    }
+    let Some(i) = r.impact else {
+        return wb.save(path);
+    };
+    let lv = &i.levels;
+    let a = &i.agreement;
+    {
+        let ws = sheet(&mut wb, "Summary", &["Measure", "Old", "New", "Change"])?;
+        let rows: Vec<Line<'_>> = vec![
+            ("Records scored", Some(i.n as f64), None, None),
+            ("Rows read", Some(r.read as f64), None, None),
+            ("Rows rejected", Some(r.rejects.len() as f64), None, None),
+            (
+                "Records whose level changed",
+                Some(i.changed as f64),
+                None,
+                None,
+            ),
+            ("Moved up", Some(i.up as f64), None, None),
+            ("Moved down", Some(i.down as f64), None, None),
+            (
+                "Records with a decision",
+                Some(a.old.n as f64),
+                Some(a.new.n as f64),
+                None,
+            ),
+            (
+                "Agreeing with the decision",
+                Some(a.old.agree as f64),
+                Some(a.new.agree as f64),
+                Some(a.new.agree as f64 - a.old.agree as f64),
+            ),
+            (
+                "Agreement (share)",
+                a.old.agreement,
+                a.new.agreement,
+                a.agreement_change,
+            ),
+            ("Cohen's kappa", a.old.kappa, a.new.kappa, a.kappa_change),
+            (
+                "Weighted kappa (linear)",
+                a.old.kappa_linear,
+                a.new.kappa_linear,
+                a.old
+                    .kappa_linear
+                    .zip(a.new.kappa_linear)
+                    .map(|(x, y)| y - x),
+            ),
+            (
+                "Weighted kappa (quadratic)",
+                a.old.kappa_quadratic,
+                a.new.kappa_quadratic,
+                a.old
+                    .kappa_quadratic
+                    .zip(a.new.kappa_quadratic)
+                    .map(|(x, y)| y - x),
+            ),
+            (
+                "Agree under old only (McNemar b)",
+                Some(a.agree_old_only as f64),
+                None,
+                None,
+            ),
+            (
+                "Agree under new only (McNemar c)",
+                Some(a.agree_new_only as f64),
+                None,
+                None,
+            ),
+            ("McNemar chi-square", Some(a.mcnemar_statistic), None, None),
+            ("McNemar p", Some(a.mcnemar_p), None, None),
+            ("McNemar exact p", Some(a.mcnemar_p_exact), None, None),
+        ];
+        let mut rows = rows;
+        if let Some(t) = &r.timing {
+            rows.push(("Wall time (s)", Some(t.wall_seconds), None, None));
+            rows.push((
+                "Scoring time (s)",
+                Some(t.old_seconds),
+                Some(t.new_seconds),
+                None,
+            ));
+        }
+        for (n, (label, x, y, z)) in rows.into_iter().enumerate() {
+            let row = n as u32 + 1;
+            ws.write_string(row, 0, label)?;
+            num(ws, row, 1, x)?;
+            num(ws, row, 2, y)?;
+            num(ws, row, 3, z)?;
+        }
+        ws.set_column_width(0, 36)?;
+    }
+    {
+        let mut headers: Vec<&str> = vec!["Old \\ New"];
+        headers.extend(lv.new.iter().map(String::as_str));
+        let ws = sheet(&mut wb, "Transitions", &headers)?;
+        for (n, (o, counts)) in lv.old.iter().zip(&i.transitions).enumerate() {
+            let row = n as u32 + 1;
+            ws.write_string(row, 0, o)?;
+            for (c, v) in counts.iter().enumerate() {
+                ws.write_number(row, c as u16 + 1, *v as f64)?;
+            }
+        }
+    }
+    {
+        let ws = sheet(
+            &mut wb,
+            "Demand",
+            &[
+                "Level",
+                "Old",
+                "New",
+                "Change",
+                "Old share",
+                "New share",
+                "Change in share",
+            ],
+        )?;
+        for (n, d) in i.demand.iter().enumerate() {
+            let row = n as u32 + 1;
+            ws.write_string(row, 0, &d.level)?;
+            ws.write_number(row, 1, d.old as f64)?;
+            ws.write_number(row, 2, d.new as f64)?;
+            ws.write_number(row, 3, d.change as f64)?;
+            num(ws, row, 4, d.old_share)?;
+            num(ws, row, 5, d.new_share)?;
+            num(ws, row, 6, d.share_change)?;
+        }
+    }
+    {
+        let ws = sheet(
+            &mut wb,
+            "Flags",
+            &[
+                "Flag",
+                "Old",
+                "New",
+                "Change",
+                "Records gaining",
+                "Records losing",
+            ],
+        )?;
+        for (n, f) in i.flags.iter().enumerate() {
+            let row = n as u32 + 1;
+            ws.write_string(row, 0, &f.flag)?;
+            for (c, v) in [
+                f.old as f64,
+                f.new as f64,
+                f.change as f64,
+                f.gained as f64,
+                f.lost as f64,
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                ws.write_number(row, c as u16 + 1, v)?;
+            }
+        }
+    }
+    {
+        let ws = sheet(
+            &mut wb,
+            "Rules",
+            &["Rule", "Fired (old)", "Fired (new)", "Effect changed"],
+        )?;
+        for (n, x) in i.rules.iter().enumerate() {
+            let row = n as u32 + 1;
+            ws.write_string(row, 0, &x.rule)?;
+            num(ws, row, 1, x.old.map(|v| v as f64))?;
+            num(ws, row, 2, x.new.map(|v| v as f64))?;
+            ws.write_boolean(row, 3, x.effect_changed)?;
+        }
+    }
+    {
+        let ws = sheet(
+            &mut wb,
+            "Changed records",
+            &[
+                "Id",
+                "Old",
+                "New",
+                "Rules responsible",
+                "Indicators that moved",
+            ],
+        )?;
+        for (n, c) in i.changes.iter().take(MAX_ROWS).enumerate() {
+            let row = n as u32 + 1;
+            ws.write_string(row, 0, &c.id)?;
+            ws.write_string(row, 1, &c.old)?;
+            ws.write_string(row, 2, &c.new)?;
+            ws.write_string(row, 3, rules(&c.rules))?;
+            ws.write_string(row, 4, c.indicators.join("; "))?;
+        }
+        ws.set_column_width(3, 50)?;
+    }
+    if !i.flag_changes.is_empty() {
+        let ws = sheet(
+            &mut wb,
+            "Flag changes",
+            &["Id", "Gained", "Lost", "Rules responsible"],
+        )?;
+        for (n, c) in i.flag_changes.iter().take(MAX_ROWS).enumerate() {
+            let row = n as u32 + 1;
+            ws.write_string(row, 0, &c.id)?;
+            ws.write_string(row, 1, c.gained.join("; "))?;
+            ws.write_string(row, 2, c.lost.join("; "))?;
+            ws.write_string(row, 3, rules(&c.rules))?;
+        }
+    }
+    if !r.rejects.is_empty() {
+        let ws = sheet(&mut wb, "Rejected", &["Row", "Column", "Reason"])?;
+        for (n, x) in r.rejects.iter().take(MAX_ROWS).enumerate() {
+            let row = n as u32 + 1;
+            ws.write_number(row, 0, x.row as f64)?;
+            ws.write_string(row, 1, &x.column)?;
+            ws.write_string(row, 2, &x.reason)?;
+        }
+    }
+    wb.save(path)
+}

@@ -1,0 +1,148 @@
+//! `thresholds diff OLD NEW DATA -o REPORT` end to end on a small sample
+//! (tests/golden/diff/impact_small/): the JSON and Markdown reports are
+//! compared exactly with golden files (UPDATE_GOLDEN=1 rewrites them), and the
+//! JSON figures are checked against counts computed here independently.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test that cannot run should fail loudly"
+)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const CASE: &str = "tests/golden/diff/impact_small";
+
+fn run(out: &Path, extra: &[&str]) -> Output {
+    let case = Path::new(CASE);
+    Command::new(env!("CARGO_BIN_EXE_thresholds"))
+        .arg("diff")
+        .arg(case.join("old.thr"))
+        .arg(case.join("new.thr"))
+        .arg(case.join("data.csv"))
+        .arg("-o")
+        .arg(out)
+        .arg("--no-timing")
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+fn report(ext: &str) -> (String, Output) {
+    let dir = tempfile::tempdir().unwrap();
+    let path: PathBuf = dir.path().join(format!("report.{ext}"));
+    let out = run(&path, &[]);
+    (std::fs::read_to_string(&path).unwrap_or_default(), out)
+}
+
+fn golden(name: &str, got: &str) {
+    let path = Path::new(CASE).join(name);
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&path, got).unwrap();
+    }
+    let want = std::fs::read_to_string(&path).unwrap_or_default();
+    assert_eq!(
+        got,
+        want,
+        "golden {} differs (UPDATE_GOLDEN=1 rewrites)",
+        path.display()
+    );
+}
+
+#[test]
+fn json_report_matches_golden() {
+    let (text, out) = report("json");
+    // One row (R13, age `abc`) is rejected: the report is written, exit 3.
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    golden("report.json", &text);
+}
+
+#[test]
+fn markdown_report_matches_golden() {
+    let (text, out) = report("md");
+    assert_eq!(out.status.code(), Some(3));
+    golden("report.md", &text);
+}
+
+#[test]
+fn html_report_is_self_contained_and_escaped() {
+    let (text, _) = report("html");
+    assert!(text.starts_with("<!DOCTYPE html>"));
+    assert!(text.contains("<svg"));
+    assert!(!text.contains("<script"));
+    assert!(!text.contains("http://") || text.contains("xmlns=\"http://www.w3.org/2000/svg\""));
+}
+
+#[test]
+fn xlsx_report_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("report.xlsx");
+    let out = run(&path, &[]);
+    assert_eq!(out.status.code(), Some(3));
+    let bytes = std::fs::read(&path).unwrap();
+    assert!(bytes.starts_with(b"PK"));
+}
+
+/// Counts from the JSON agree with each other and with an independent count
+/// of the transitions (rows = old level, columns = new level).
+#[test]
+fn json_figures_are_consistent() {
+    let (text, _) = report("json");
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let n = v["n"].as_u64().unwrap();
+    assert_eq!(n, 19);
+    assert_eq!(v["read"], 20);
+    assert_eq!(v["rejected"].as_array().unwrap().len(), 1);
+    let t: Vec<Vec<u64>> = serde_json::from_value(v["transitions"].clone()).unwrap();
+    let total: u64 = t.iter().flatten().sum();
+    assert_eq!(total, n);
+    let off: u64 = (0..t.len())
+        .flat_map(|i| {
+            (0..t[i].len())
+                .filter(move |j| *j != i)
+                .map(move |j| (i, j))
+        })
+        .map(|(i, j)| t[i][j])
+        .sum();
+    assert_eq!(v["changed"].as_u64().unwrap(), off);
+    assert_eq!(v["changes"].as_array().unwrap().len() as u64, off);
+    let levels = ["universal", "early_help", "targeted", "specialist"];
+    for (r, l) in levels.iter().enumerate() {
+        let old: u64 = t[r].iter().sum();
+        let new: u64 = t.iter().map(|row| row[r]).sum();
+        assert_eq!(v["demand"][l]["old"], old);
+        assert_eq!(v["demand"][l]["new"], new);
+        assert_eq!(v["demand"][l]["change"], new as i64 - old as i64);
+    }
+    for c in v["changes"].as_array().unwrap() {
+        assert_ne!(c["old"], c["new"]);
+        assert!(c["id"].is_string() && c["rules"].is_array());
+    }
+    assert!(v["kappa_old"].is_number() && v["kappa_new"].is_number());
+}
+
+#[test]
+fn pseudonymised_reports_carry_no_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("report.json");
+    let out = Command::new(env!("CARGO_BIN_EXE_thresholds"))
+        .arg("diff")
+        .arg(Path::new(CASE).join("old.thr"))
+        .arg(Path::new(CASE).join("new.thr"))
+        .arg(Path::new(CASE).join("data.csv"))
+        .arg("-o")
+        .arg(&path)
+        .args(["--pseudonymise", "--key", "a long enough key"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(!text.contains("\"R0") && !text.contains("\"R1"), "{text}");
+}
