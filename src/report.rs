@@ -8,8 +8,8 @@
 pub mod audit;
 pub mod cell;
 pub mod diagnostics;
-pub mod exercise;
 pub mod diff;
+pub mod exercise;
 pub mod explain;
 pub mod html;
 pub mod markdown;

@@ -24,7 +24,7 @@ pub const MAX_CALL_LEVELS: usize = 32;
 /// Expression nesting (global, in functions).
 pub const MAX_EXPR_DEPTH: (usize, usize) = (64, 32);
 /// Longest string a script may build, in bytes.
-pub const MAX_STRING_SIZE: usize = 16 * 1024;
+pub const MAX_STRING_SIZE: usize = 4 * 1024 * 1024;
 /// Largest array a script may build.
 pub const MAX_ARRAY_SIZE: usize = 10_000;
 /// Largest map a script may build.
