@@ -4,6 +4,7 @@
 mod examples;
 mod expr;
 mod lint;
+mod need;
 pub mod suggest;
 
 use std::collections::HashMap;
@@ -650,6 +651,7 @@ impl<'a> Cx<'a> {
                 floor,
                 raise,
                 flags,
+                need: need::need(&self.nodes, &self.masks, self.indicators.len(), cond),
                 span: r.span,
             });
         }

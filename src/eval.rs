@@ -149,6 +149,14 @@ impl<'a> Eval<'a> {
                 .rec
                 .indicators
                 .intersects(&plan.masks[*m as usize].bits),
+            Node::ChoiceIs(s, i, eq) => match self.rec.values.get(*s as usize) {
+                Some(Value::Choice(c)) => (c == i) == *eq,
+                _ => false,
+            },
+            Node::ChoiceIn(s, idx) => match self.rec.values.get(*s as usize) {
+                Some(Value::Choice(c)) => idx.contains(c),
+                _ => false,
+            },
             Node::Known(s) => !matches!(
                 self.rec.values.get(*s as usize),
                 Some(Value::Missing) | None
@@ -250,6 +258,20 @@ impl<'a> Eval<'a> {
                     rule: self.rule_id(),
                     message: "no scripts are loaded".into(),
                 })?;
+                // Reuse a result computed for an earlier record that agrees
+                // on everything the scripts read.
+                let mut key = Vec::new();
+                let mut argbytes = Vec::new();
+                for v in &vals {
+                    encode_val(v, &mut argbytes);
+                }
+                let keyed = scripts.memo_key(plan, self.rec, *f, &argbytes, &mut key);
+                if keyed {
+                    if let Some(v) = SCRIPT_CACHE.with(|c| c.borrow().get(&key).cloned()) {
+                        self.memo.push((*f, vals, v.clone()));
+                        return Ok(v);
+                    }
+                }
                 let rec_map = match &self.script_rec {
                     Some(d) => d.clone(),
                     None => {
@@ -271,6 +293,15 @@ impl<'a> Eval<'a> {
                         plan.node_text(id)
                     ),
                 })?;
+                if keyed {
+                    SCRIPT_CACHE.with(|c| {
+                        let mut c = c.borrow_mut();
+                        if c.len() >= SCRIPT_CACHE_ENTRIES {
+                            c.clear();
+                        }
+                        c.insert(key, v.clone());
+                    });
+                }
                 self.memo.push((*f, vals, v.clone()));
                 v
             }
@@ -280,8 +311,35 @@ impl<'a> Eval<'a> {
             | Node::Not(_)
             | Node::Cmp(..)
             | Node::AnyMask(_)
-            | Node::Known(_) => Val::Bool(self.truth(id)?),
+            | Node::Known(_)
+            | Node::ChoiceIs(..)
+            | Node::ChoiceIn(..) => Val::Bool(self.truth(id)?),
         })
+    }
+}
+
+/// Script results per thread, keyed by `Scripts::memo_key`.
+const SCRIPT_CACHE_ENTRIES: usize = 100_000;
+
+thread_local! {
+    static SCRIPT_CACHE: std::cell::RefCell<std::collections::HashMap<Vec<u8>, Val<'static>>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+/// Appends an unambiguous encoding of an argument to a memo key.
+fn encode_val(v: &Val<'_>, key: &mut Vec<u8>) {
+    match v {
+        Val::Missing => key.push(0),
+        Val::Num(n) => {
+            key.push(1);
+            key.extend_from_slice(&n.to_bits().to_le_bytes());
+        }
+        Val::Bool(b) => key.extend_from_slice(&[2, u8::from(*b)]),
+        Val::Str(s) => {
+            key.push(3);
+            key.extend_from_slice(&(s.len() as u64).to_le_bytes());
+            key.extend_from_slice(s.as_bytes());
+        }
     }
 }
 
@@ -351,6 +409,11 @@ pub fn score_into(plan: &Plan, rec: &Record, out: &mut Score) -> Result<(), Eval
     out.raise = 0;
     let mut ev = Eval::new(plan, rec);
     for (i, rule) in plan.rules.iter().enumerate() {
+        if let Some(need) = &rule.need {
+            if !rec.indicators.intersects(need) {
+                continue;
+            }
+        }
         ev.rule = i as u32;
         if ev.truth(rule.cond)? {
             out.fired.push(i as u32);

@@ -173,6 +173,17 @@ fn why_false(ev: &mut Eval<'_>, node: NodeId) -> Result<Vec<String>, EvalError> 
             let f = plan.fields.get(*s as usize).map_or("?", |f| f.id.as_str());
             vec![format!("`{f}` is missing")]
         }
+        Some(Node::ChoiceIs(s, ..)) | Some(Node::ChoiceIn(s, _)) => {
+            let f = plan.fields.get(*s as usize);
+            let v = match (ev.rec.values.get(*s as usize), f.map(|f| &f.kind)) {
+                (Some(Value::Choice(c)), Some(FieldKind::OneOf(o))) => o
+                    .get(*c as usize)
+                    .map_or("missing".to_string(), |s| format!("\"{s}\"")),
+                _ => "missing".into(),
+            };
+            let id = f.map_or("?", |f| f.id.as_str());
+            vec![format!("`{text}` is false: `{id}` is {v}")]
+        }
         Some(Node::Cmp(_, a, b)) => {
             let mut parts = Vec::new();
             for side in [*a, *b] {

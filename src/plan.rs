@@ -133,6 +133,11 @@ pub enum Node {
     Arith(ArithOp, NodeId, NodeId),
     /// `x in [...]`.
     In(NodeId, Vec<Const>),
+    /// `choice_field == "lit"` (true) or `!= "lit"` (false), compiled to an
+    /// index compare; false when the field is missing.
+    ChoiceIs(u16, u16, bool),
+    /// `choice_field in ["a", "b"]`, compiled to indexes.
+    ChoiceIn(u16, Vec<u16>),
     /// `count(e1, e2, ...)`.
     Count(Vec<NodeId>),
     /// `count(indicators ...)`: index into [`Plan::masks`].
@@ -160,6 +165,10 @@ pub struct PlanRule {
     pub raise: u8,
     /// `flag F` (indexes into [`Plan::flags`]).
     pub flags: Vec<u16>,
+    /// Indicators of which at least one must be present for the condition to
+    /// be true (from its `and`/`or` structure); records without any of them
+    /// skip the rule without evaluating it. `None` = no such filter.
+    pub need: Option<Bits>,
     /// Where the rule is written.
     pub span: Span,
 }

@@ -8,6 +8,9 @@
 //! expression depth and the size of strings, arrays and maps. A script that
 //! errs or exceeds a limit returns an error for that record.
 
+pub mod deps;
+
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use rhai::packages::{Package, StandardPackage};
@@ -47,13 +50,23 @@ pub struct ScriptFn {
 struct Interned {
     indicators: Vec<ImmutableString>,
     choices: Vec<Vec<ImmutableString>>,
+    /// Slots of the fields scripts read (when known).
+    read_fields: Vec<u16>,
+    /// Indicators scripts read; `None` = all of them.
+    read_indicators: Option<crate::bits::Bits>,
 }
+
+/// Distinguishes the script sets of several plans in one process.
+static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
 /// Compiled scripts and the engine that runs them.
 pub struct Scripts {
     engine: Engine,
     ast: AST,
     interned: std::sync::OnceLock<Interned>,
+    id: u64,
+    /// What the scripts read from a record, when the scan could tell.
+    pub reads: Option<deps::Reads>,
     /// Functions the scripts define.
     pub functions: Vec<ScriptFn>,
     /// The script sources.
@@ -195,11 +208,20 @@ impl Scripts {
         }
         // Top-level statements never run: only functions are called.
         merged.clear_statements();
+        let params = merged
+            .iter_functions()
+            .filter_map(|f| f.params.first().map(|p| p.to_string()))
+            .collect();
+        let names = functions.iter().map(|f| f.name.clone()).collect();
+        let texts: Vec<&str> = sources.iter().map(|s| &*s.text).collect();
+        let reads = deps::reads(&texts, &params, &names);
         if errors.is_empty() {
             Ok(Scripts {
                 engine,
                 ast: merged,
                 interned: std::sync::OnceLock::new(),
+                id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+                reads,
                 functions,
                 sources,
             })
@@ -258,7 +280,30 @@ impl Scripts {
 pub fn record_map(plan: &Plan, rec: &Record) -> Dynamic {
     let empty = Interned::default();
     let interned = match &plan.scripts {
-        Some(s) => s.interned.get_or_init(|| Interned {
+        Some(s) => s.interned(plan),
+        None => &empty,
+    };
+    build_map(plan, rec, interned)
+}
+
+impl Scripts {
+    fn interned(&self, plan: &Plan) -> &Interned {
+        self.interned.get_or_init(|| Interned {
+            read_fields: self.reads.as_ref().map_or_else(Vec::new, |r| {
+                r.fields.iter().filter_map(|f| plan.field_slot(f)).collect()
+            }),
+            read_indicators: self.reads.as_ref().and_then(|r| {
+                if r.all_indicators {
+                    return None;
+                }
+                let mut b = crate::bits::Bits::with_capacity(plan.indicators.len());
+                for id in &r.indicators {
+                    if let Some(i) = plan.indicator_bit(id) {
+                        b.insert(i as usize);
+                    }
+                }
+                Some(b)
+            }),
             indicators: plan
                 .indicators
                 .iter()
@@ -272,9 +317,74 @@ pub fn record_map(plan: &Plan, rec: &Record) -> Dynamic {
                     _ => Vec::new(),
                 })
                 .collect(),
-        }),
-        None => &empty,
-    };
+        })
+    }
+
+    /// Fills `key` for reusing this call's result on another record: the
+    /// scripts, the function, its arguments (encoded by the caller) and the
+    /// record's values for exactly what the scripts read. False when the
+    /// reads are unknown (no reuse).
+    pub fn memo_key(
+        &self,
+        plan: &Plan,
+        rec: &Record,
+        f: u32,
+        args: &[u8],
+        key: &mut Vec<u8>,
+    ) -> bool {
+        if self.reads.is_none() {
+            return false;
+        }
+        let i = self.interned(plan);
+        key.clear();
+        key.extend_from_slice(&self.id.to_le_bytes());
+        key.extend_from_slice(&f.to_le_bytes());
+        key.extend_from_slice(args);
+        for slot in &i.read_fields {
+            encode_value(
+                rec.values.get(*slot as usize).unwrap_or(&Value::Missing),
+                key,
+            );
+        }
+        key.push(0xff);
+        match &i.read_indicators {
+            Some(mask) => {
+                for b in rec.indicators.iter_and(mask) {
+                    key.extend_from_slice(&(b as u32).to_le_bytes());
+                }
+            }
+            None => {
+                for b in rec.indicators.iter() {
+                    key.extend_from_slice(&(b as u32).to_le_bytes());
+                }
+            }
+        }
+        true
+    }
+}
+
+/// Appends an unambiguous encoding of a value to a memo key.
+pub fn encode_value(v: &Value, key: &mut Vec<u8>) {
+    match v {
+        Value::Missing => key.push(0),
+        Value::Num(n) => {
+            key.push(1);
+            key.extend_from_slice(&n.to_bits().to_le_bytes());
+        }
+        Value::Bool(b) => key.extend_from_slice(&[2, u8::from(*b)]),
+        Value::Text(t) => {
+            key.push(3);
+            key.extend_from_slice(&(t.len() as u64).to_le_bytes());
+            key.extend_from_slice(t.as_bytes());
+        }
+        Value::Choice(c) => {
+            key.push(4);
+            key.extend_from_slice(&c.to_le_bytes());
+        }
+    }
+}
+
+fn build_map(plan: &Plan, rec: &Record, interned: &Interned) -> Dynamic {
     let mut m = Map::new();
     for (slot, (f, v)) in plan.fields.iter().zip(&rec.values).enumerate() {
         let d = match v {

@@ -130,6 +130,17 @@ impl Cx<'_> {
         Some((self.masks.len() - 1) as u32)
     }
 
+    /// The index of a string literal among a `one_of` field's choices.
+    fn choice_index(&self, slot: u16, lit: &Expr) -> Option<u16> {
+        let ExprKind::Str(s) = &lit.kind else {
+            return None;
+        };
+        match &self.fields.get(slot as usize)?.kind {
+            FieldKind::OneOf(opts) => opts.iter().position(|o| o == s).map(|i| i as u16),
+            _ => None,
+        }
+    }
+
     /// Checks that a string literal compared with a `one_of` field is one of its choices.
     fn check_choice(&mut self, slot: u16, lit: &Expr) {
         let ExprKind::Str(s) = &lit.kind else { return };
@@ -235,6 +246,13 @@ impl Cx<'_> {
                         self.check_choice(slot, it);
                     }
                     consts.push(c);
+                }
+                if let Ty::Choice(slot) = t {
+                    let idx: Option<Vec<u16>> =
+                        items.iter().map(|it| self.choice_index(slot, it)).collect();
+                    if let Some(idx) = idx {
+                        return (self.push(Node::ChoiceIn(slot, idx), span), Ty::Bool);
+                    }
                 }
                 (self.push(Node::In(a, consts), span), Ty::Bool)
             }
@@ -444,6 +462,20 @@ impl Cx<'_> {
         }
         if let Ty::Choice(slot) = rt {
             self.check_choice(slot, l);
+        }
+        // A `one_of` field against one of its literals: an index compare.
+        if matches!(cop, CmpOp::Eq | CmpOp::Ne) {
+            let fast = match (lt, rt) {
+                (Ty::Choice(slot), _) => self.choice_index(slot, r).map(|i| (slot, i)),
+                (_, Ty::Choice(slot)) => self.choice_index(slot, l).map(|i| (slot, i)),
+                _ => None,
+            };
+            if let Some((slot, i)) = fast {
+                return (
+                    self.push(Node::ChoiceIs(slot, i, cop == CmpOp::Eq), span),
+                    Ty::Bool,
+                );
+            }
         }
         (self.push(Node::Cmp(cop, a, b), span), Ty::Bool)
     }
