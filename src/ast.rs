@@ -286,6 +286,22 @@ pub const IN_PRECEDENCE: u8 = 5;
 /// Precedence of unary minus.
 pub const NEG_PRECEDENCE: u8 = 8;
 
+impl Expr {
+    /// How tightly the top operator binds (for printing with the fewest
+    /// parentheses); atoms bind tightest ([`u8::MAX`]).
+    pub fn precedence(&self) -> u8 {
+        match &self.kind {
+            ExprKind::Or(_) => BinOp::Or.precedence(),
+            ExprKind::And(_) => BinOp::And.precedence(),
+            ExprKind::Not(_) => NOT_PRECEDENCE,
+            ExprKind::Binary(op, ..) => op.precedence(),
+            ExprKind::In(..) => IN_PRECEDENCE,
+            ExprKind::Neg(_) => NEG_PRECEDENCE,
+            _ => u8::MAX,
+        }
+    }
+}
+
 /// Which indicators a selector picks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SelectorKind {

@@ -63,6 +63,20 @@ pub struct Row {
     pub extra: Vec<String>,
 }
 
+impl Row {
+    /// A fresh row for `plan` with `keep` and `extra` empty values.
+    pub fn blank(plan: &Plan, keep: usize, extra: usize) -> Self {
+        Row {
+            line: 0,
+            record: Record::empty(plan),
+            decision: None,
+            decision_text: None,
+            keep: vec![String::new(); keep],
+            extra: vec![String::new(); extra],
+        }
+    }
+}
+
 /// A row that could not be used.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Reject {

@@ -277,3 +277,52 @@ fn bad_input_is_explained() {
     fails(&[&fixture("broken.thr"), &sample], 1, "");
     fails(&[RULES, "tests/fixtures/audit/nosuch.csv"], 2, "nosuch.csv");
 }
+
+/// `audit` and `score` give the same pseudonym for the same id and key, so
+/// their outputs can be joined; `--keep` is refused, not ignored.
+#[test]
+fn pseudonyms_agree_with_score_and_keep_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("a.json");
+    let key = "a long test key";
+    let o = audit(&[
+        RULES,
+        &fixture("sample.csv"),
+        "--pseudonymise",
+        "--key",
+        key,
+        "-o",
+        json.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(3));
+    let report: serde_json::Value = serde_json::from_str(&read(&json)).unwrap();
+    let audited: Vec<String> = report["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].as_str().unwrap().to_string())
+        .collect();
+    assert!(!audited.is_empty());
+    let scored = Command::new(env!("CARGO_BIN_EXE_thresholds"))
+        .args(["score", RULES, &fixture("sample.csv"), "--format", "json"])
+        .args(["--pseudonymise", "--key", key])
+        .env_remove("THRESHOLDS_KEY")
+        .output()
+        .unwrap();
+    let scored: serde_json::Value = serde_json::from_slice(&scored.stdout).unwrap();
+    let scored: Vec<&str> = scored
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    for id in &audited {
+        assert!(!id.starts_with('R'), "{id}");
+        assert!(scored.contains(&id.as_str()), "{id} not among {scored:?}");
+    }
+    fails(
+        &[RULES, &fixture("sample.csv"), "--keep", "agency"],
+        2,
+        "does not carry --keep",
+    );
+}

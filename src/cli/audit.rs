@@ -7,9 +7,10 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{exit, load_rules, CliError, CliResult, DataArgs, ErrorFormat, InputFormat};
+use super::score::{self, load_options, no_keep, pseudonymiser, report_rejects};
+use super::{load_rules, CliError, CliResult, DataArgs, ErrorFormat};
 use crate::audit::{Audit, Auditor, Columns};
-use crate::pipeline::{self, DataError, Format, LoadOptions, Reject};
+use crate::pipeline::{self, DataError, Reject};
 use crate::plan::Plan;
 use crate::report::audit::{self as report, Format as ReportFormat};
 
@@ -50,46 +51,32 @@ pub fn run(a: AuditArgs, ef: ErrorFormat) -> CliResult {
         })?),
         None => None,
     };
-    let key = pseudonym_key(&a.data_args)?;
+    let d = &a.data_args;
+    no_keep(d, "audit", "--by COL breaks the audit down by a column")?;
+    let pseudo = pseudonymiser(d)?;
     let plan = load_rules(&a.rules, ef)?;
     let columns = Columns {
         by: a.by.iter().map(|c| c.trim().to_string()).collect(),
         reason: a.reason.clone(),
         period: a.period.clone(),
     };
-    let d = &a.data_args;
-    let mut extra = columns.extra();
+    let mut opts = load_options(d);
+    opts.extra = columns.extra();
     // The decision column must exist for an audit: asking for it as well
     // makes a missing one an error that lists the columns there are.
-    extra.push(d.decision.clone());
-    let opts = LoadOptions {
-        format: d.input_format.map(|f| match f {
-            InputFormat::Csv => Format::Csv,
-            InputFormat::Json => Format::Json,
-            InputFormat::Jsonl => Format::Jsonl,
-            InputFormat::Xlsx => Format::Xlsx,
-        }),
-        sheet: d.sheet.clone(),
-        decision: Some(d.decision.clone()),
-        keep: Vec::new(),
-        extra,
-        strict: d.strict,
-    };
+    opts.extra.push(d.decision.clone());
     let mut auditor = Auditor::new(&plan, columns);
     let summary = pipeline::run(&plan, &a.data, &opts, &mut |row, score| {
         auditor.add(row, score);
         Ok(())
     })
     .map_err(|e| data_error(e, &a))?;
-    let mut audit = auditor.finish(summary.read, summary.rejects);
+    let mut audit = auditor.finish(summary.read, summary.rejects.clone());
     nothing_to_audit(&audit, &plan, &d.decision, &a.data)?;
-    if let Some(k) = &key {
+    if let Some(p) = &pseudo {
         for e in &mut audit.evidence {
-            e.id = pseudonym(k, &e.id);
+            e.id = p.id(&e.id);
         }
-    }
-    if let Some(path) = &d.rejects {
-        write_rejects(path, &audit.rejected, key.as_ref())?;
     }
     match (&a.output, format) {
         (Some(path), Some(f)) => {
@@ -106,17 +93,7 @@ pub fn run(a: AuditArgs, ef: ErrorFormat) -> CliResult {
         }
         _ => print!("{}", report::text::render(&audit)),
     }
-    if audit.rejected.is_empty() {
-        Ok(exit::OK)
-    } else {
-        eprintln!(
-            "warning: {} of {} rows were rejected and are not in the figures (listed in the report{})",
-            audit.rejected.len(),
-            audit.read,
-            if d.rejects.is_some() { " and the --rejects file" } else { "" }
-        );
-        Ok(exit::REJECTS)
-    }
+    report_rejects(&summary, d, pseudo.as_ref())
 }
 
 /// A data error as the user should read it, naming the flag at fault.
@@ -134,11 +111,7 @@ fn data_error(e: DataError, a: &AuditArgs) -> CliError {
             };
             CliError::usage(format!("error: {e} (check {flag})"))
         }
-        DataError::Strict(_) => CliError {
-            code: exit::REJECTS,
-            message: format!("error: {e} (stopped at the first rejected row: --strict)"),
-        },
-        _ => CliError::usage(format!("error: {e}")),
+        _ => score::data_error(e),
     }
 }
 
@@ -193,56 +166,4 @@ fn nothing_to_audit(
         )
     };
     Err(CliError::usage(message))
-}
-
-/// The pseudonymisation key, when `--pseudonymise` is given.
-fn pseudonym_key(d: &DataArgs) -> Result<Option<[u8; 32]>, CliError> {
-    if !d.pseudonymise {
-        return Ok(None);
-    }
-    let key = d
-        .key
-        .clone()
-        .or_else(|| std::env::var("THRESHOLDS_KEY").ok())
-        .filter(|k| !k.is_empty())
-        .ok_or_else(|| {
-            CliError::usage("error: --pseudonymise needs a key: --key KEY or the THRESHOLDS_KEY environment variable")
-        })?;
-    Ok(Some(blake3::derive_key(
-        "thresholds pseudonymise v1",
-        key.as_bytes(),
-    )))
-}
-
-/// A keyed, stable pseudonym for an id.
-fn pseudonym(key: &[u8; 32], id: &str) -> String {
-    let h = blake3::keyed_hash(key, id.as_bytes());
-    format!("p-{}", &h.to_hex()[..16])
-}
-
-/// Writes rejected rows as CSV: row, id, column, reason.
-fn write_rejects(
-    path: &std::path::Path,
-    rejects: &[Reject],
-    key: Option<&[u8; 32]>,
-) -> Result<(), CliError> {
-    let io = |e: String| CliError::usage(format!("error: cannot write `{}`: {e}", path.display()));
-    let mut w = csv::Writer::from_path(path).map_err(|e| io(e.to_string()))?;
-    w.write_record(["row", "id", "column", "reason"])
-        .map_err(|e| io(e.to_string()))?;
-    for r in rejects {
-        let id = match (&r.id, key) {
-            (Some(id), Some(k)) => pseudonym(k, id),
-            (Some(id), None) => id.clone(),
-            (None, _) => String::new(),
-        };
-        let cells = [
-            r.row.to_string(),
-            crate::report::cell::neutralise(&id).into_owned(),
-            crate::report::cell::neutralise(&r.column).into_owned(),
-            crate::report::cell::neutralise(&r.reason).into_owned(),
-        ];
-        w.write_record(&cells).map_err(|e| io(e.to_string()))?;
-    }
-    w.flush().map_err(|e| io(e.to_string()))
 }

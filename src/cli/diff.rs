@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use clap::Args;
 
-use super::score::{data_error, load_options, pseudonymiser, report_rejects};
+use super::score::{data_error, load_options, no_keep, pseudonymiser, report_rejects};
 use super::{exit, load_rules, CliError, CliResult, DataArgs, ErrorFormat};
 use crate::diff::{self, ImpactBuilder, Side, Timing};
 use crate::eval::{self, Score};
@@ -131,6 +131,7 @@ fn score_both(
 /// Runs `diff`.
 pub fn run(a: DiffArgs, ef: ErrorFormat) -> CliResult {
     let format = a.output.as_deref().map(out_format).transpose()?;
+    no_keep(&a.data_args, "diff", "the changed records are listed by id")?;
     let pseudo = match &a.data {
         Some(_) => pseudonymiser(&a.data_args)?,
         None => None,
@@ -141,8 +142,7 @@ pub fn run(a: DiffArgs, ef: ErrorFormat) -> CliResult {
 
     let (impact, summary, timing) = match &a.data {
         Some(data) => {
-            let mut opts = load_options(&a.data_args);
-            opts.keep.clear();
+            let opts = load_options(&a.data_args);
             let (mut i, s, t) = score_both(&old, &new, data, &opts)?;
             if let Some(p) = &pseudo {
                 i.changes.iter_mut().for_each(|c| c.id = p.id(&c.id));

@@ -3,8 +3,8 @@
 //! recorded decision, in input order; rejected rows listed on stderr (and
 //! in `--rejects FILE`), with a summary that always adds up.
 //!
-//! The helpers here (`load_options`, `pseudonymiser`, `data_error`,
-//! `report_rejects`) serve every command that reads referral data.
+//! The helpers here (`load_options`, `no_keep`, `pseudonymiser`,
+//! `data_error`, `report_rejects`) serve every command that reads referral data.
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -89,6 +89,18 @@ pub fn pseudonymiser(a: &DataArgs) -> Result<Option<Pseudonymiser>, CliError> {
     Pseudonymiser::new(&key)
         .map(Some)
         .map_err(|e| CliError::usage(format!("error: {e}")))
+}
+
+/// Refuses `--keep` for a command whose reports have no place for extra
+/// columns, rather than ignoring it; `instead` says what to use.
+pub fn no_keep(a: &DataArgs, command: &str, instead: &str) -> Result<(), CliError> {
+    if a.keep.iter().all(|k| k.trim().is_empty()) {
+        return Ok(());
+    }
+    Err(CliError::usage(format!(
+        "error: `{command}` does not carry --keep columns into its report; \
+         `thresholds score --keep COL` lists every record with them ({instead})"
+    )))
 }
 
 /// A data error as a command failure: `--strict` rejects exit 3.

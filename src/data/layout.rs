@@ -157,14 +157,7 @@ impl Layout {
 
     /// A fresh row shaped for this layout.
     pub fn empty_row(&self, plan: &Plan) -> Row {
-        Row {
-            line: 0,
-            record: crate::plan::Record::empty(plan),
-            decision: None,
-            decision_text: None,
-            keep: vec![String::new(); self.keep.len()],
-            extra: vec![String::new(); self.extra.len()],
-        }
+        Row::blank(plan, self.keep.len(), self.extra.len())
     }
 
     /// The name of column `i` (or `row`).

@@ -7,9 +7,6 @@
 use crate::ast::{BinOp, Expr, ExprKind, Selector, SelectorKind};
 use crate::ast::{IN_PRECEDENCE, NEG_PRECEDENCE, NOT_PRECEDENCE};
 
-/// Binding strength of an atom (literal, name, call).
-const ATOM: u8 = 9;
-
 /// A count compared with a number, found while printing with masks.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CountCmp {
@@ -38,19 +35,6 @@ pub fn masked(e: &Expr) -> (String, Vec<CountCmp>) {
     };
     let text = p.print(e);
     (text, found)
-}
-
-/// Binding strength of an expression's top operator.
-fn precedence(e: &Expr) -> u8 {
-    match &e.kind {
-        ExprKind::Or(_) => BinOp::Or.precedence(),
-        ExprKind::And(_) => BinOp::And.precedence(),
-        ExprKind::Not(_) => NOT_PRECEDENCE,
-        ExprKind::Binary(op, ..) => op.precedence(),
-        ExprKind::In(..) => IN_PRECEDENCE,
-        ExprKind::Neg(_) => NEG_PRECEDENCE,
-        _ => ATOM,
-    }
 }
 
 /// `indicators at targeted` and the like.
@@ -133,11 +117,11 @@ impl Printer<'_> {
             ExprKind::Bool(b) => b.to_string(),
             ExprKind::Name(id) => id.name.clone(),
             ExprKind::Not(x) => {
-                let inner = self.wrap(x, precedence(x) < NOT_PRECEDENCE);
+                let inner = self.wrap(x, x.precedence() < NOT_PRECEDENCE);
                 format!("not {inner}")
             }
             ExprKind::Neg(x) => {
-                let inner = self.wrap(x, precedence(x) < NEG_PRECEDENCE);
+                let inner = self.wrap(x, x.precedence() < NEG_PRECEDENCE);
                 format!("-{inner}")
             }
             ExprKind::And(xs) | ExprKind::Or(xs) => {
@@ -148,7 +132,7 @@ impl Printer<'_> {
                 };
                 xs.iter()
                     .map(|x| {
-                        let p = precedence(x) < op.precedence();
+                        let p = x.precedence() < op.precedence();
                         self.wrap(x, p)
                     })
                     .collect::<Vec<_>>()
@@ -159,13 +143,13 @@ impl Printer<'_> {
                     return s;
                 }
                 let p = op.precedence();
-                let left = precedence(a) < p || (op.is_comparison() && precedence(a) == p);
+                let left = a.precedence() < p || (op.is_comparison() && a.precedence() == p);
                 let l = self.wrap(a, left);
-                let r = self.wrap(b, precedence(b) <= p);
+                let r = self.wrap(b, b.precedence() <= p);
                 format!("{l} {} {r}", op.symbol())
             }
             ExprKind::In(x, items) => {
-                let l = self.wrap(x, precedence(x) <= IN_PRECEDENCE);
+                let l = self.wrap(x, x.precedence() <= IN_PRECEDENCE);
                 format!("{l} in [{}]", self.list(items))
             }
             ExprKind::Count(xs) => format!("count({})", self.list(xs)),

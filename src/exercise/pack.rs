@@ -1,11 +1,12 @@
 //! Building a vignette pack from a scored sample: stratified by the rules'
 //! level so every level in the sample is represented, hard cases
 //! ([`super::hard`]) over-represented, in a shuffled order, renumbered
-//! `V01, V02, ...`. Deterministic for a seed (a small SplitMix64 generator,
-//! so packs stay the same across crate upgrades).
+//! `V01, V02, ...`. Deterministic for a seed (the SplitMix64 generator of
+//! [`crate::sample::rng`], so packs stay the same across crate upgrades).
 
 use crate::format_number;
 use crate::plan::{FieldKind, Plan, Record, Value};
+use crate::sample::rng::SplitMix64;
 
 /// How much likelier a hard case is to be drawn than an ordinary one.
 pub const HARD_WEIGHT: f64 = 3.0;
@@ -19,47 +20,17 @@ pub struct Candidate {
     pub hard: bool,
 }
 
-/// SplitMix64: tiny, fast and stable.
-#[derive(Clone, Debug)]
-pub struct Rng(u64);
-
-impl Rng {
-    /// A generator from a seed.
-    pub fn new(seed: u64) -> Self {
-        Self(seed)
-    }
-
-    /// The next 64 random bits.
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in (0, 1).
-    pub fn unit(&mut self) -> f64 {
-        ((self.next_u64() >> 11) as f64 + 0.5) / (1u64 << 53) as f64
-    }
-
-    /// Uniform in `0..n` (`n > 0`).
-    pub fn below(&mut self, n: usize) -> usize {
-        ((self.unit() * n as f64) as usize).min(n.saturating_sub(1))
-    }
-}
-
 /// Chooses up to `n` candidates: every level present gets a share (as equal
 /// as the sample allows), within a level hard cases are drawn with weight
 /// [`HARD_WEIGHT`] (weighted sampling without replacement, Efraimidis and
 /// Spirakis 2006), and the pack is shuffled. Returns indexes into `cands`.
 pub fn select(cands: &[Candidate], n: usize, seed: u64) -> Vec<usize> {
-    let mut rng = Rng::new(seed);
+    let mut rng = SplitMix64::new(seed);
     let keys: Vec<f64> = cands
         .iter()
         .map(|c| {
             let w = if c.hard { HARD_WEIGHT } else { 1.0 };
-            rng.unit().powf(1.0 / w)
+            rng.next_open_f64().powf(1.0 / w)
         })
         .collect();
     let top = cands.iter().map(|c| c.level).max().unwrap_or(0) as usize;
@@ -94,7 +65,8 @@ pub fn select(cands: &[Candidate], n: usize, seed: u64) -> Vec<usize> {
         .flat_map(|(s, q)| s.iter().take(*q).copied())
         .collect();
     for i in (1..chosen.len()).rev() {
-        let j = rng.below(i + 1);
+        // Uniform in `0..=i`, as packs have always been drawn.
+        let j = ((rng.next_open_f64() * (i + 1) as f64) as usize).min(i);
         chosen.swap(i, j);
     }
     chosen
@@ -242,13 +214,5 @@ mod tests {
         assert_eq!(vignette_id(0, 9), "V01");
         assert_eq!(vignette_id(99, 120), "V100");
         assert_eq!(vignette_id(4, 120), "V005");
-    }
-
-    #[test]
-    fn rng_is_uniformish() {
-        let mut r = Rng::new(1);
-        let m: f64 = (0..10_000).map(|_| r.unit()).sum::<f64>() / 10_000.0;
-        assert!((m - 0.5).abs() < 0.02);
-        assert!((0..1000).all(|_| r.below(3) < 3));
     }
 }

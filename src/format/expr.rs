@@ -25,19 +25,6 @@ pub(crate) fn number(n: f64, span: Span, text: &str) -> String {
     }
 }
 
-/// How tightly a node binds; atoms bind tightest.
-fn precedence(e: &Expr) -> u8 {
-    match &e.kind {
-        ExprKind::Or(_) => BinOp::Or.precedence(),
-        ExprKind::And(_) => BinOp::And.precedence(),
-        ExprKind::Not(_) => NOT_PRECEDENCE,
-        ExprKind::Binary(op, ..) => op.precedence(),
-        ExprKind::In(..) => IN_PRECEDENCE,
-        ExprKind::Neg(_) => NEG_PRECEDENCE,
-        _ => u8::MAX,
-    }
-}
-
 fn list(out: &mut String, xs: &[Expr], sep: &str, min: u8, text: &str) {
     for (i, x) in xs.iter().enumerate() {
         if i > 0 {
@@ -49,7 +36,7 @@ fn list(out: &mut String, xs: &[Expr], sep: &str, min: u8, text: &str) {
 
 /// Writes `e`, in parentheses when it binds less tightly than `min`.
 fn write(out: &mut String, e: &Expr, min: u8, text: &str) {
-    let p = precedence(e);
+    let p = e.precedence();
     let paren = p < min;
     if paren {
         out.push('(');

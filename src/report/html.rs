@@ -50,6 +50,12 @@ svg{max-width:100%;height:auto;font-family:inherit}\
 
 /// A complete page: `title` is plain text (escaped here), `body` is HTML.
 pub fn page(title: &str, body: &str) -> String {
+    page_with_style(title, CSS, body)
+}
+
+/// A complete page like [`page`], with the report's own stylesheet `css`
+/// (our text, not escaped) instead of [`CSS`].
+pub fn page_with_style(title: &str, css: &str, body: &str) -> String {
     let mut s = String::with_capacity(body.len() + 2048);
     s.push_str(
         "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head>\n",
@@ -59,7 +65,7 @@ pub fn page(title: &str, body: &str) -> String {
     // No script may run, and nothing may be fetched from elsewhere.
     s.push_str("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\"/>\n");
     let _ = writeln!(s, "<title>{}</title>", escape(title));
-    let _ = writeln!(s, "<style>{CSS}</style>\n</head>\n<body>");
+    let _ = writeln!(s, "<style>{css}</style>\n</head>\n<body>");
     s.push_str(body);
     s.push_str("</body>\n</html>\n");
     s

@@ -25,6 +25,12 @@ impl SplitMix64 {
         (self.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
     }
 
+    /// Uniform in the open interval (0, 1) with 53 bits: never 0, so it can
+    /// be raised to any power or have its logarithm taken.
+    pub fn next_open_f64(&mut self) -> f64 {
+        ((self.next_u64() >> 11) as f64 + 0.5) / (1u64 << 53) as f64
+    }
+
     /// True with probability `p`.
     pub fn chance(&mut self, p: f64) -> bool {
         self.next_f64() < p
@@ -59,5 +65,7 @@ mod tests {
         assert_eq!(SplitMix64::new(0).next_u64(), 0xE220_A839_7B1D_CDAF);
         let mut g = SplitMix64::new(7);
         assert!((0..1000).all(|_| g.below(5) < 5));
+        let m: f64 = (0..10_000).map(|_| g.next_open_f64()).sum::<f64>() / 10_000.0;
+        assert!((m - 0.5).abs() < 0.02);
     }
 }

@@ -6,9 +6,10 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
-use super::super::{exit, load_rules, CliError, CliResult, DataArgs, ErrorFormat, InputFormat};
+use super::super::score::{data_error, load_options, no_keep, pseudonymiser, report_rejects};
+use super::super::{load_rules, CliError, CliResult, DataArgs, ErrorFormat};
 use crate::exercise::{hard, notes, pack as build};
-use crate::pipeline::{self, Format, LoadOptions};
+use crate::pipeline::{self, LoadOptions};
 use crate::report::exercise::markdown;
 
 /// Arguments of `exercise pack`.
@@ -63,24 +64,24 @@ pub fn run(a: PackArgs, ef: ErrorFormat) -> CliResult {
             _ => PackFormat::Csv,
         }
     });
+    no_keep(
+        &a.data_args,
+        "exercise pack",
+        "vignettes carry the rule file's fields",
+    )?;
+    let pseudo = pseudonymiser(&a.data_args)?;
     let plan = load_rules(&a.rules, ef)?;
+    // Vignettes are cases to judge: a recorded decision is not read.
     let opts = LoadOptions {
-        format: a.data_args.input_format.map(|f| match f {
-            InputFormat::Csv => Format::Csv,
-            InputFormat::Json => Format::Json,
-            InputFormat::Jsonl => Format::Jsonl,
-            InputFormat::Xlsx => Format::Xlsx,
-        }),
-        sheet: a.data_args.sheet.clone(),
-        strict: a.data_args.strict,
-        ..LoadOptions::default()
+        decision: None,
+        ..load_options(&a.data_args)
     };
     let mut rows = Vec::new();
     let summary = pipeline::run(&plan, &a.data, &opts, &mut |row, score| {
         rows.push((row.record.clone(), score.clone()));
         Ok(())
     })
-    .map_err(|e| CliError::usage(format!("error: {e}")))?;
+    .map_err(data_error)?;
     if rows.is_empty() {
         return Err(CliError::usage(format!(
             "error: `{}` holds no records that could be scored",
@@ -148,10 +149,5 @@ pub fn run(a: PackArgs, ef: ErrorFormat) -> CliResult {
     if chosen.len() < a.n {
         eprintln!("note: the sample has only {} usable records", rows.len());
     }
-    super::print_rejects("data", &summary.rejects);
-    Ok(if summary.rejects.is_empty() {
-        exit::OK
-    } else {
-        exit::REJECTS
-    })
+    report_rejects(&summary, &a.data_args, pseudo.as_ref())
 }

@@ -9,22 +9,7 @@ use std::fmt::Write as _;
 use super::{delta, p_value, pct, pp, seconds, signed, stat, DiffReport, LIST_LIMIT};
 use crate::diff::impact::Responsible;
 use crate::diff::Impact;
-
-/// Escapes text for HTML content and attribute values.
-pub(crate) fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+use crate::report::html::{escape as esc, page_with_style};
 
 /// A change sentence: escaped, with `ids` as code.
 fn sentence(s: &str) -> String {
@@ -79,12 +64,7 @@ fn codes(xs: &[String]) -> String {
 pub fn render(r: &DiffReport<'_>) -> String {
     let s = r.structure;
     let mut out = String::new();
-    let _ = write!(
-        out,
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width\">\
-         <title>Rule change impact</title><style>{STYLE}</style></head><body>\n<h1>Rule change impact</h1>\n<ul>"
-    );
+    out.push_str("<h1>Rule change impact</h1>\n<ul>");
     let _ = write!(
         out,
         "<li>Old rules: <code>{}</code> — {}</li>",
@@ -150,8 +130,7 @@ pub fn render(r: &DiffReport<'_>) -> String {
             t.sampled
         );
     }
-    out.push_str("</body></html>\n");
-    out
+    page_with_style("Rule change impact", STYLE, &out)
 }
 
 fn impact(r: &DiffReport<'_>, i: &Impact, out: &mut String) {

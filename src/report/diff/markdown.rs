@@ -6,22 +6,7 @@ use std::fmt::Write as _;
 use super::{delta, p_value, pct, pp, seconds, signed, stat, DiffReport, LIST_LIMIT};
 use crate::diff::impact::Responsible;
 use crate::diff::{Impact, Structure};
-
-/// Escapes text for a Markdown table cell or paragraph.
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '!' | '~' | '&' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '\n' | '\r' => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
-}
+use crate::report::markdown::escape as esc;
 
 /// A change sentence: `ids` kept as inline code, everything else escaped.
 fn sentence(s: &str) -> String {
@@ -36,8 +21,12 @@ fn sentence(s: &str) -> String {
     out
 }
 
-/// Inline code that survives any content (pipes escaped for tables).
+/// Inline code (pipes escaped for tables); text holding a backtick, which
+/// would close the span early, is escaped as plain text instead.
 fn code(s: &str) -> String {
+    if s.contains('`') {
+        return esc(s);
+    }
     format!("`{}`", s.replace('|', "\\|").replace(['\n', '\r'], " "))
 }
 
@@ -386,7 +375,8 @@ mod tests {
 
     #[test]
     fn escapes_markdown_and_keeps_ids_as_code() {
-        assert_eq!(esc("a|b <script>"), "a\\|b \\<script\\>");
+        assert_eq!(esc("a|b <script>"), "a\\|b &lt;script&gt;");
+        assert_eq!(code("a`<b>"), "a\\`&lt;b&gt;");
         assert_eq!(
             sentence("rule `x_y` now *raises*"),
             "rule `x_y` now \\*raises\\*"

@@ -10,7 +10,7 @@ use crate::exercise::responses::Response;
 use crate::exercise::{level_if_fired, notes, Pack};
 use crate::plan::Plan;
 
-use super::markdown::esc;
+use crate::report::markdown::escape as esc;
 
 /// A file name safe on every platform: letters, digits, `-` and `_`, at
 /// most 60 characters, never empty or a reserved device name.
@@ -276,6 +276,6 @@ mod tests {
             md.contains("An injured baby is a specialist concern"),
             "{md}"
         );
-        assert!(md.contains("age \\< 1 is false"), "{md}");
+        assert!(md.contains("age &lt; 1 is false"), "{md}");
     }
 }

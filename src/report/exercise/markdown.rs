@@ -1,35 +1,9 @@
-//! The exercise report as Markdown, and the Markdown escaping the exercise
-//! renderers share. Every data value is escaped: trainee names and case
+//! The exercise report as Markdown. Every data value is escaped (with the
+//! shared [`crate::report::markdown::escape`]): trainee names and case
 //! details come from files a user supplied.
 
 use super::{fixed, pct, signed, Report};
-
-/// Escapes text for Markdown (inline, table cells included): characters
-/// that can start emphasis, code, links, HTML or a table cell are
-/// backslash-escaped anywhere; those that only matter at the start of a line
-/// (`#`, `+`, `-`, `=`, `1.`) are escaped there; newlines become spaces.
-pub fn esc(s: &str) -> String {
-    let mut o = String::with_capacity(s.len() + 8);
-    let s = s.trim_start();
-    let digits = s.chars().take_while(char::is_ascii_digit).count();
-    for (i, c) in s.chars().enumerate() {
-        let start = i == 0 && matches!(c, '#' | '+' | '-' | '=');
-        let ordered = i == digits && digits > 0 && matches!(c, '.' | ')');
-        match c {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&' => {
-                o.push('\\');
-                o.push(c);
-            }
-            '\r' | '\n' => o.push(' '),
-            c if start || ordered => {
-                o.push('\\');
-                o.push(c);
-            }
-            c => o.push(c),
-        }
-    }
-    o
-}
+use crate::report::markdown::escape as esc;
 
 /// The Markdown report.
 pub fn render(r: &Report) -> String {
@@ -210,18 +184,6 @@ pub fn handout(plan: &crate::plan::Plan, cases: &[crate::exercise::notes::CaseNo
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn escapes_markdown() {
-        assert_eq!(
-            esc("a|b *c* [x](y)\n<b>"),
-            "a\\|b \\*c\\* \\[x\\](y) \\<b\\>"
-        );
-        assert_eq!(esc("- Level 1 - x"), "\\- Level 1 - x");
-        assert_eq!(esc("12. x"), "12\\. x");
-        assert_eq!(esc("# h"), "\\# h");
-        assert_eq!(esc("Ann Smith"), "Ann Smith");
-    }
 
     #[test]
     fn report_escapes_names_and_shows_phases() {
