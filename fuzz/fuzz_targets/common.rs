@@ -1,4 +1,5 @@
 //! Shared by the data targets: a fixed rule file exercising every field type.
+#![allow(dead_code, reason = "each target uses part of this module")]
 
 use thresholds::{check, plan::Plan, span::Source};
 
@@ -28,5 +29,31 @@ pub fn plan() -> Plan {
     match check::check_source(&src, &check::NoScripts).plan {
         Some(p) => p,
         None => panic!("the fuzz rule file must check"),
+    }
+}
+
+/// Writes `data` to a file with each extension in turn, reads it through the
+/// pipeline, and checks that no row vanished from the counts.
+pub fn read_as(plan: &Plan, data: &[u8], extensions: &[&str]) {
+    use thresholds::pipeline::{self, LoadOptions};
+    for ext in extensions {
+        let path = std::env::temp_dir().join(format!("thresholds-fuzz-{}.{ext}", std::process::id()));
+        if std::fs::write(&path, data).is_err() {
+            return;
+        }
+        let mut rows = 0u64;
+        let mut sink = |_: &pipeline::Row, _: &thresholds::eval::Score| {
+            rows += 1;
+            Ok(())
+        };
+        if let Ok(summary) = pipeline::run(plan, &path, &LoadOptions::default(), &mut sink) {
+            assert_eq!(summary.scored, rows, "scored count disagrees with rows delivered");
+            assert_eq!(
+                summary.read,
+                summary.scored + summary.rejects.len() as u64,
+                "a row vanished from the counts"
+            );
+        }
+        let _ = std::fs::remove_file(&path);
     }
 }
