@@ -2,6 +2,7 @@
 # Runs each fuzz target for SECS seconds (default 600), seeding its corpus from
 # tests/ and rules/, and prints one summary line per target. Exits 1 when a
 # target found a crash (the input is kept under fuzz/artifacts/TARGET/).
+# FUZZ_EXTRA passes more libFuzzer flags (CI: -detect_leaks=0, see SECURITY.md).
 set -u
 cd "$(dirname "$0")"
 SECS=${1:-600}
@@ -27,7 +28,7 @@ status=0
 for t in $TARGETS; do
   log=$(mktemp)
   cargo +nightly fuzz run -O "$t" "corpus/$t" -- -max_total_time="$SECS" -timeout=10 \
-    -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 >"$log" 2>&1
+    -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 ${FUZZ_EXTRA:-} >"$log" 2>&1
   code=$?
   execs=$(grep -a "stat::number_of_executed_units" "$log" | awk '{print $2}')
   echo "$t: exit $code, ${execs:-?} executions in ${SECS}s"
