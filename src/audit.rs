@@ -192,6 +192,14 @@ impl Audit {
     pub fn alerts(&self) -> usize {
         self.evidence.iter().filter(|e| e.alert).count()
     }
+
+    /// Ids of the rules that never fired on the sample, in file order.
+    pub fn never_fired(&self) -> impl Iterator<Item = &str> {
+        self.rules
+            .iter()
+            .filter(|r| r.fired == 0)
+            .map(|r| r.id.as_str())
+    }
 }
 
 /// Accumulates scored rows into an [`Audit`].

@@ -163,12 +163,7 @@ pub fn render(a: &Audit) -> String {
     }
     b.push_str("<h2>How often each rule fired</h2>\n");
     b.push_str(&html(&tables::rules(a)));
-    let never: Vec<String> = a
-        .rules
-        .iter()
-        .filter(|r| r.fired == 0)
-        .map(|r| escape(&r.id))
-        .collect();
+    let never: Vec<String> = a.never_fired().map(escape).collect();
     if !never.is_empty() {
         let _ = writeln!(
             b,

@@ -212,12 +212,7 @@ pub fn render(a: &Audit) -> String {
                 .collect(),
         ),
         rules: Ordered(a.rules.iter().map(|r| (r.id.clone(), r.fired)).collect()),
-        never_fired: a
-            .rules
-            .iter()
-            .filter(|r| r.fired == 0)
-            .map(|r| r.id.as_str())
-            .collect(),
+        never_fired: a.never_fired().collect(),
         evidence: a.evidence.iter().map(|e| evidence(a, e)).collect(),
         rejected: a
             .rejected

@@ -89,12 +89,7 @@ pub fn render(a: &Audit) -> String {
     }
     s.push_str("\n## How often each rule fired\n\n");
     s.push_str(&md(&tables::rules(a)));
-    let never: Vec<String> = a
-        .rules
-        .iter()
-        .filter(|r| r.fired == 0)
-        .map(|r| escape(&r.id))
-        .collect();
+    let never: Vec<String> = a.never_fired().map(escape).collect();
     if !never.is_empty() {
         let _ = writeln!(
             s,

@@ -115,12 +115,7 @@ pub fn render(a: &Audit) -> String {
         t.rows.truncate(EVIDENCE_SHOWN);
         s.push_str(&aligned(&t));
     }
-    let never: Vec<&str> = a
-        .rules
-        .iter()
-        .filter(|r| r.fired == 0)
-        .map(|r| r.id.as_str())
-        .collect();
+    let never: Vec<&str> = a.never_fired().collect();
     if !never.is_empty() {
         let _ = writeln!(
             s,
