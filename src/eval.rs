@@ -245,15 +245,6 @@ impl<'a> Eval<'a> {
                 if let Some((_, _, v)) = self.memo.iter().find(|(g, a, _)| g == f && *a == vals) {
                     return Ok(v.clone());
                 }
-                let mut dargs = Vec::with_capacity(vals.len());
-                for v in vals.iter().cloned() {
-                    dargs.push(match v {
-                        Val::Missing => Dynamic::UNIT,
-                        Val::Num(n) => Dynamic::from_float(n),
-                        Val::Bool(b) => Dynamic::from_bool(b),
-                        Val::Str(s) => Dynamic::from(s.into_owned()),
-                    });
-                }
                 let scripts = plan.scripts.as_ref().ok_or_else(|| EvalError::Type {
                     rule: self.rule_id(),
                     message: "no scripts are loaded".into(),
@@ -271,6 +262,16 @@ impl<'a> Eval<'a> {
                         self.memo.push((*f, vals, v.clone()));
                         return Ok(v);
                     }
+                }
+                // Only a call that will really run needs rhai values.
+                let mut dargs = Vec::with_capacity(vals.len());
+                for v in vals.iter().cloned() {
+                    dargs.push(match v {
+                        Val::Missing => Dynamic::UNIT,
+                        Val::Num(n) => Dynamic::from_float(n),
+                        Val::Bool(b) => Dynamic::from_bool(b),
+                        Val::Str(s) => Dynamic::from(s.into_owned()),
+                    });
                 }
                 let rec_map = match &self.script_rec {
                     Some(d) => d.clone(),
