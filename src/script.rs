@@ -10,7 +10,6 @@
 
 pub mod deps;
 
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use rhai::packages::{Package, StandardPackage};
@@ -44,29 +43,57 @@ pub struct ScriptFn {
     pub script: usize,
 }
 
-/// Strings handed to scripts for every record, made once per plan so a
-/// record map costs reference counts rather than allocations.
-#[derive(Debug, Default)]
+/// What a plan hands to its scripts, worked out once per plan: interned
+/// strings (so a record map costs reference counts, not allocations), the
+/// part of the record the map carries, and how to key each function's results.
+#[derive(Debug)]
 struct Interned {
     indicators: Vec<ImmutableString>,
     choices: Vec<Vec<ImmutableString>>,
-    /// Slots of the fields scripts read (when known).
-    read_fields: Vec<u16>,
-    /// Indicators scripts read; `None` = all of them.
-    read_indicators: Option<crate::bits::Bits>,
+    /// What the record map carries: what any script reads.
+    map: View,
+    /// Per function, what its memo key encodes and the key's id; `None`
+    /// when its reads are unknown (no reuse).
+    keys: Vec<Option<(View, [u8; 32])>>,
 }
 
-/// Distinguishes the script sets of several plans in one process.
-static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+/// A part of the record, resolved to slots and bits of one plan.
+#[derive(Debug)]
+struct View {
+    /// Field slots, in name order (every field when the reads are unknown).
+    fields: Vec<u16>,
+    /// Bits of the indicators tested with `has(r, "id")`, in id order;
+    /// `None` when every indicator matters (`r.indicators` is read, or the
+    /// reads are unknown).
+    indicators: Option<Vec<u32>>,
+}
+
+impl View {
+    fn new(plan: &Plan, reads: Option<&deps::Reads>) -> View {
+        View {
+            fields: match reads {
+                Some(r) => r.fields.iter().filter_map(|f| plan.field_slot(f)).collect(),
+                None => (0..plan.fields.len())
+                    .filter_map(|i| u16::try_from(i).ok())
+                    .collect(),
+            },
+            indicators: reads.filter(|r| !r.all_indicators).map(|r| {
+                r.indicators
+                    .iter()
+                    .filter_map(|id| plan.indicator_bit(id))
+                    .collect()
+            }),
+        }
+    }
+}
 
 /// Compiled scripts and the engine that runs them.
 pub struct Scripts {
     engine: Engine,
     ast: AST,
     interned: std::sync::OnceLock<Interned>,
-    id: u64,
-    /// What the scripts read from a record, when the scan could tell.
-    pub reads: Option<deps::Reads>,
+    /// What the scripts read from a record, per function and pooled.
+    pub reads: deps::Analysis,
     /// Functions the scripts define.
     pub functions: Vec<ScriptFn>,
     /// The script sources.
@@ -208,19 +235,14 @@ impl Scripts {
         }
         // Top-level statements never run: only functions are called.
         merged.clear_statements();
-        let params = merged
-            .iter_functions()
-            .filter_map(|f| f.params.first().map(|p| p.to_string()))
-            .collect();
         let names = functions.iter().map(|f| f.name.clone()).collect();
         let texts: Vec<&str> = sources.iter().map(|s| &*s.text).collect();
-        let reads = deps::reads(&texts, &params, &names);
+        let reads = deps::analyse(&texts, &names);
         if errors.is_empty() {
             Ok(Scripts {
                 engine,
                 ast: merged,
                 interned: std::sync::OnceLock::new(),
-                id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
                 reads,
                 functions,
                 sources,
@@ -275,35 +297,23 @@ impl Scripts {
 }
 
 /// The record as a rhai object map: each declared field (`()` when missing)
-/// and `indicators`, an array of the ids present. Not a shared value: rhai
-/// copies a shared map on every property read, a plain one once per call.
+/// and `indicators`, an array of the ids present (narrowed to what the
+/// scripts read when that is known, see `build_map`). Not a shared value:
+/// rhai copies a shared map on every property read, a plain one once per call.
 pub fn record_map(plan: &Plan, rec: &Record) -> Dynamic {
-    let empty = Interned::default();
-    let interned = match &plan.scripts {
-        Some(s) => s.interned(plan),
-        None => &empty,
-    };
-    build_map(plan, rec, interned)
+    match &plan.scripts {
+        Some(s) => build_map(plan, rec, s.interned(plan)),
+        None => build_map(plan, rec, &Interned::new(plan, None)),
+    }
 }
 
-impl Scripts {
-    fn interned(&self, plan: &Plan) -> &Interned {
-        self.interned.get_or_init(|| Interned {
-            read_fields: self.reads.as_ref().map_or_else(Vec::new, |r| {
-                r.fields.iter().filter_map(|f| plan.field_slot(f)).collect()
-            }),
-            read_indicators: self.reads.as_ref().and_then(|r| {
-                if r.all_indicators {
-                    return None;
-                }
-                let mut b = crate::bits::Bits::with_capacity(plan.indicators.len());
-                for id in &r.indicators {
-                    if let Some(i) = plan.indicator_bit(id) {
-                        b.insert(i as usize);
-                    }
-                }
-                Some(b)
-            }),
+impl Interned {
+    /// Everything but the memo keys, for scripts that read `reads` (`None`:
+    /// unknown, so the map carries every field and indicator).
+    fn new(plan: &Plan, reads: Option<&deps::Reads>) -> Interned {
+        Interned {
+            map: View::new(plan, reads),
+            keys: Vec::new(),
             indicators: plan
                 .indicators
                 .iter()
@@ -317,13 +327,78 @@ impl Scripts {
                     _ => Vec::new(),
                 })
                 .collect(),
+        }
+    }
+}
+
+impl Scripts {
+    fn interned(&self, plan: &Plan) -> &Interned {
+        self.interned.get_or_init(|| Interned {
+            keys: (0..self.functions.len())
+                .map(|f| {
+                    let func = self.functions.get(f)?;
+                    let reads = self.reads.by_function.get(&func.name)?.as_ref()?;
+                    Some((View::new(plan, Some(reads)), self.key_id(plan, f, reads)))
+                })
+                .collect(),
+            ..Interned::new(plan, self.reads.pooled.as_ref())
         })
     }
 
+    /// The id at the head of function `f`'s memo keys: a fingerprint of the
+    /// script texts, the function, each field it reads with its type
+    /// (choices by name, since keys hold their index) and the indicators it
+    /// reads in the order keys encode them. Two plans with the same scripts
+    /// reading alike get the same ids, so `diff` runs a script once for both
+    /// versions of the rules.
+    fn key_id(&self, plan: &Plan, f: usize, reads: &deps::Reads) -> [u8; 32] {
+        let mut h = blake3::Hasher::new();
+        let mut put = |b: &[u8]| {
+            h.update(&(b.len() as u64).to_le_bytes());
+            h.update(b);
+        };
+        for src in &self.sources {
+            put(src.text.as_bytes());
+        }
+        put(&(f as u64).to_le_bytes());
+        for name in &reads.fields {
+            put(name.as_bytes());
+            match plan
+                .field_slot(name)
+                .and_then(|i| plan.fields.get(i as usize))
+            {
+                None => put(b"absent"),
+                Some(field) => match &field.kind {
+                    FieldKind::Number(_) => put(b"number"),
+                    FieldKind::Bool => put(b"bool"),
+                    FieldKind::Text => put(b"text"),
+                    FieldKind::OneOf(choices) => {
+                        put(b"one_of");
+                        for c in choices {
+                            put(c.as_bytes());
+                        }
+                    }
+                },
+            }
+        }
+        put(b"indicators");
+        if reads.all_indicators {
+            for i in &plan.indicators {
+                put(i.id.as_bytes());
+            }
+        } else {
+            for id in &reads.indicators {
+                put(id.as_bytes());
+                put(&[u8::from(plan.indicator_bit(id).is_some())]);
+            }
+        }
+        *h.finalize().as_bytes()
+    }
+
     /// Fills `key` for reusing this call's result on another record: the
-    /// scripts, the function, its arguments (encoded by the caller) and the
-    /// record's values for exactly what the scripts read. False when the
-    /// reads are unknown (no reuse).
+    /// key id (scripts and function), its arguments (encoded by the caller)
+    /// and the record's values for exactly what the function reads. False
+    /// when its reads are unknown (no reuse).
     pub fn memo_key(
         &self,
         plan: &Plan,
@@ -332,25 +407,30 @@ impl Scripts {
         args: &[u8],
         key: &mut Vec<u8>,
     ) -> bool {
-        if self.reads.is_none() {
+        let Some(Some((view, id))) = self.interned(plan).keys.get(f as usize) else {
             return false;
-        }
-        let i = self.interned(plan);
+        };
         key.clear();
-        key.extend_from_slice(&self.id.to_le_bytes());
-        key.extend_from_slice(&f.to_le_bytes());
+        key.extend_from_slice(id);
         key.extend_from_slice(args);
-        for slot in &i.read_fields {
+        for slot in &view.fields {
             encode_value(
                 rec.values.get(*slot as usize).unwrap_or(&Value::Missing),
                 key,
             );
         }
         key.push(0xff);
-        match &i.read_indicators {
-            Some(mask) => {
-                for b in rec.indicators.iter_and(mask) {
-                    key.extend_from_slice(&(b as u32).to_le_bytes());
+        match &view.indicators {
+            Some(bits) => {
+                // One bit per indicator read, in id order.
+                for chunk in bits.chunks(8) {
+                    let mut byte = 0u8;
+                    for (k, b) in chunk.iter().enumerate() {
+                        if rec.indicators.contains(*b as usize) {
+                            byte |= 1 << k;
+                        }
+                    }
+                    key.push(byte);
                 }
             }
             None => {
@@ -384,9 +464,17 @@ pub fn encode_value(v: &Value, key: &mut Vec<u8>) {
     }
 }
 
+/// The record map scripts see. When the scan knows what they read, the
+/// map carries only those fields and, unless `r.indicators` is read, only
+/// the indicators `has` tests: scripts cannot tell, and a small map is
+/// cheaper to build, check and drop on every call.
 fn build_map(plan: &Plan, rec: &Record, interned: &Interned) -> Dynamic {
     let mut m = Map::new();
-    for (slot, (f, v)) in plan.fields.iter().zip(&rec.values).enumerate() {
+    for &slot in &interned.map.fields {
+        let slot = slot as usize;
+        let (Some(f), Some(v)) = (plan.fields.get(slot), rec.values.get(slot)) else {
+            continue;
+        };
         let d = match v {
             Value::Missing => Dynamic::UNIT,
             Value::Num(n) => Dynamic::from_float(*n),
@@ -400,12 +488,182 @@ fn build_map(plan: &Plan, rec: &Record, interned: &Interned) -> Dynamic {
         };
         m.insert(f.id.as_str().into(), d);
     }
-    let inds: rhai::Array = rec
-        .indicators
-        .iter()
-        .filter_map(|i| interned.indicators.get(i))
-        .map(|s| Dynamic::from(s.clone()))
-        .collect();
+    let string = |i: usize| interned.indicators.get(i).map(|s| Dynamic::from(s.clone()));
+    let inds: rhai::Array = match &interned.map.indicators {
+        Some(bits) => bits
+            .iter()
+            .filter(|b| rec.indicators.contains(**b as usize))
+            .filter_map(|b| string(*b as usize))
+            .collect(),
+        None => rec.indicators.iter().filter_map(string).collect(),
+    };
     m.insert("indicators".into(), Dynamic::from_array(inds));
     Dynamic::from_map(m)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::{self, ScriptLoader};
+    use proptest::prelude::*;
+
+    const RULES: &str = r#"
+continuum "T"
+levels { low "Low" high "High" }
+fields {
+  age: number?
+  x: number?
+  kind: one_of("p", "q")?
+  note: text?
+}
+domain d "D" {
+  indicator a "A" at low
+  indicator b "B" at low
+  indicator c "C" at high
+}
+script "s.rhai"
+rule r1 "R" when f() > 1 then at least high
+"#;
+
+    /// Reads of every kind the scan knows: own fields and indicators, a
+    /// helper handed the record, all indicators, and string interpolation.
+    const KNOWN: &str = r#"
+fn f(r) { let s = 0.0; if type_of(r.age) != "()" { s += r.age; } if has(r, "a") { s += 100.0; } s }
+fn g(r) { helper(r) + 1 }
+fn helper(r) { if r.kind == "p" { 1 } else if has(r, "c") { 3 } else { 2 } }
+fn k(r) { r.indicators.len() }
+fn m(r, n) { `${r.note}`.len() + n }
+"#;
+
+    /// As KNOWN, plus a function that sees the whole map.
+    const OPAQUE: &str = r#"
+fn f(r) { if type_of(r.age) == "()" { 0.0 } else { r.age } }
+fn h(r) { keys(r).len() }
+"#;
+
+    struct Mem(&'static str);
+    impl ScriptLoader for Mem {
+        fn load(&self, _: &str) -> Result<Arc<Source>, String> {
+            Ok(Source::new("s.rhai", self.0))
+        }
+    }
+
+    fn plan(script: &'static str) -> Plan {
+        let src = Source::new("t.thr", RULES);
+        check::check_source(&src, &Mem(script))
+            .plan
+            .unwrap_or_else(|| panic!("test rules check"))
+    }
+
+    fn record(plan: &Plan, age: u8, x: u8, kind: u8, note: u8, inds: u8) -> Record {
+        let mut rec = Record::empty(plan);
+        let mut set = |field: &str, v: Value| {
+            if let Some(s) = plan.field_slot(field) {
+                rec.values[s as usize] = v;
+            }
+        };
+        let num = |n: u8| {
+            if n == 0 {
+                Value::Missing
+            } else {
+                Value::Num(f64::from(n))
+            }
+        };
+        set("age", num(age));
+        set("x", num(x));
+        set(
+            "kind",
+            if kind == 0 {
+                Value::Missing
+            } else {
+                Value::Choice(u16::from(kind - 1))
+            },
+        );
+        set(
+            "note",
+            if note == 0 {
+                Value::Missing
+            } else {
+                Value::Text("n".repeat(note as usize))
+            },
+        );
+        for (bit, id) in ["a", "b", "c"].iter().enumerate() {
+            if inds & (1 << bit) != 0 {
+                if let Some(i) = plan.indicator_bit(id) {
+                    rec.indicators.insert(i as usize);
+                }
+            }
+        }
+        rec
+    }
+
+    fn call(plan: &Plan, f: u32, map: &Dynamic) -> String {
+        let Some(s) = &plan.scripts else {
+            return "no scripts".into();
+        };
+        let args = vec![Dynamic::from_int(1); s.functions[f as usize].params - 1];
+        format!("{:?}", s.call(f, map, args))
+    }
+
+    fn key(plan: &Plan, f: u32, rec: &Record) -> Option<Vec<u8>> {
+        let s = plan.scripts.as_ref()?;
+        let mut k = Vec::new();
+        s.memo_key(plan, rec, f, &[], &mut k).then_some(k)
+    }
+
+    #[test]
+    fn only_what_the_scan_cannot_follow_loses_reuse() {
+        let p = plan(KNOWN);
+        let s = p.scripts.as_ref().unwrap_or_else(|| panic!("scripts"));
+        let rec = record(&p, 1, 1, 1, 1, 1);
+        for f in &s.functions {
+            let i = s.find(&f.name, f.params).unwrap_or_else(|| panic!("found"));
+            assert_eq!(key(&p, i, &rec).is_some(), f.name != "m", "{}", f.name);
+        }
+        let q = plan(OPAQUE);
+        let s = q.scripts.as_ref().unwrap_or_else(|| panic!("scripts"));
+        assert!(s.reads.pooled.is_none());
+        let f = s.find("f", 1).unwrap_or_else(|| panic!("f"));
+        let h = s.find("h", 1).unwrap_or_else(|| panic!("h"));
+        assert!(key(&q, f, &rec).is_some(), "f's own reads are known");
+        assert!(key(&q, h, &rec).is_none());
+        // The whole map reaches the opaque function: 4 fields + indicators.
+        assert_eq!(call(&q, h, &record_map(&q, &rec)), "Ok(5)");
+    }
+
+    #[test]
+    fn plans_with_the_same_scripts_share_keys() {
+        let (p, q) = (plan(KNOWN), plan(KNOWN));
+        let rec = record(&p, 3, 0, 2, 0, 5);
+        assert_eq!(key(&p, 0, &rec), key(&q, 0, &rec));
+        let other = plan(OPAQUE);
+        assert_ne!(key(&p, 0, &rec), key(&other, 0, &rec));
+    }
+
+    proptest! {
+        /// The narrowed map gives every function the result the full map
+        /// gives, and records with equal keys get equal results: reuse is
+        /// never visible.
+        #[test]
+        fn reuse_is_invisible(
+            a in (0u8..3, 0u8..3, 0u8..3, 0u8..3, 0u8..8),
+            b in (0u8..3, 0u8..3, 0u8..3, 0u8..3, 0u8..8),
+        ) {
+            for p in [plan(KNOWN), plan(OPAQUE)] {
+                let Some(s) = &p.scripts else { continue };
+                let ra = record(&p, a.0, a.1, a.2, a.3, a.4);
+                let rb = record(&p, b.0, b.1, b.2, b.3, b.4);
+                let full = Interned::new(&p, None);
+                for f in 0..s.functions.len() as u32 {
+                    let narrow = call(&p, f, &record_map(&p, &ra));
+                    prop_assert_eq!(&narrow, &call(&p, f, &build_map(&p, &ra, &full)));
+                    if let (Some(ka), Some(kb)) = (key(&p, f, &ra), key(&p, f, &rb)) {
+                        if ka == kb {
+                            prop_assert_eq!(narrow, call(&p, f, &record_map(&p, &rb)));
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
