@@ -1,9 +1,22 @@
 //! A small fixed-width bitset: a record's indicators, a selector's mask.
 
 /// A set of small integers stored as 64-bit words.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Default, PartialEq, Eq, Hash)]
 pub struct Bits {
     words: Vec<u64>,
+}
+
+impl Clone for Bits {
+    fn clone(&self) -> Self {
+        Self {
+            words: self.words.clone(),
+        }
+    }
+
+    /// Copies into the existing words (no allocation for equal widths).
+    fn clone_from(&mut self, other: &Self) {
+        self.words.clone_from(&other.words);
+    }
 }
 
 impl Bits {

@@ -9,6 +9,8 @@ use rhai::Dynamic;
 use crate::plan::*;
 use crate::script::{self, ScriptError};
 
+pub mod paired;
+
 /// The outcome for one record.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Score {
@@ -250,19 +252,29 @@ impl<'a> Eval<'a> {
                     message: "no scripts are loaded".into(),
                 })?;
                 // Reuse a result computed for an earlier record that agrees
-                // on everything the scripts read.
-                let mut key = Vec::new();
-                let mut argbytes = Vec::new();
-                for v in &vals {
-                    encode_val(v, &mut argbytes);
-                }
-                let keyed = scripts.memo_key(plan, self.rec, *f, &argbytes, &mut key);
-                if keyed {
-                    if let Some(v) = SCRIPT_CACHE.with(|c| c.borrow().get(&key).cloned()) {
+                // on everything the function reads. The key is built in a
+                // per-thread buffer; only a miss copies it out.
+                let lookup = SCRIPT_CACHE.with(|c| {
+                    let mut c = c.borrow_mut();
+                    let ScriptCache { map, key } = &mut *c;
+                    if !scripts.memo_key(plan, self.rec, *f, key) {
+                        return Err(None);
+                    }
+                    for v in &vals {
+                        encode_val(v, key);
+                    }
+                    match map.get(key.as_slice()) {
+                        Some(v) => Ok(v.clone()),
+                        None => Err(Some(key.as_slice().into())),
+                    }
+                });
+                let key: Option<Box<[u8]>> = match lookup {
+                    Ok(v) => {
                         self.memo.push((*f, vals, v.clone()));
                         return Ok(v);
                     }
-                }
+                    Err(key) => key,
+                };
                 // Only a call that will really run needs rhai values.
                 let mut dargs = Vec::with_capacity(vals.len());
                 for v in vals.iter().cloned() {
@@ -294,13 +306,13 @@ impl<'a> Eval<'a> {
                         plan.node_text(id)
                     ),
                 })?;
-                if keyed {
+                if let Some(key) = key {
                     SCRIPT_CACHE.with(|c| {
-                        let mut c = c.borrow_mut();
-                        if c.len() >= SCRIPT_CACHE_ENTRIES {
-                            c.clear();
+                        let map = &mut c.borrow_mut().map;
+                        if map.len() >= SCRIPT_CACHE_ENTRIES {
+                            map.clear();
                         }
-                        c.insert(key, v.clone());
+                        map.insert(key, v.clone());
                     });
                 }
                 self.memo.push((*f, vals, v.clone()));
@@ -322,9 +334,18 @@ impl<'a> Eval<'a> {
 /// Script results per thread, keyed by `Scripts::memo_key`.
 const SCRIPT_CACHE_ENTRIES: usize = 100_000;
 
+/// One thread's script results and the buffer its keys are built in.
+#[derive(Default)]
+struct ScriptCache {
+    /// aHash rather than SipHash: keys are built by this program, not
+    /// chosen by an attacker, and a lookup happens for every script call.
+    map: std::collections::HashMap<Box<[u8]>, Val<'static>, ahash::RandomState>,
+    key: Vec<u8>,
+}
+
 thread_local! {
-    static SCRIPT_CACHE: std::cell::RefCell<std::collections::HashMap<Vec<u8>, Val<'static>>> =
-        std::cell::RefCell::new(std::collections::HashMap::new());
+    static SCRIPT_CACHE: std::cell::RefCell<ScriptCache> =
+        std::cell::RefCell::new(ScriptCache::default());
 }
 
 /// Appends an unambiguous encoding of an argument to a memo key.
@@ -403,6 +424,17 @@ pub fn base_level(plan: &Plan, rec: &Record) -> u8 {
 
 /// Scores a record into `out` (reusing its buffers).
 pub fn score_into(plan: &Plan, rec: &Record, out: &mut Score) -> Result<(), EvalError> {
+    score_with(plan, rec, out, |_| None)
+}
+
+/// As [`score_into`], with `known(rule)` giving a rule's outcome when it is
+/// already known (see [`paired`]); other rules are evaluated.
+fn score_with(
+    plan: &Plan,
+    rec: &Record,
+    out: &mut Score,
+    known: impl Fn(usize) -> Option<bool>,
+) -> Result<(), EvalError> {
     out.fired.clear();
     out.flags.clear();
     out.base = base_level(plan, rec);
@@ -410,13 +442,19 @@ pub fn score_into(plan: &Plan, rec: &Record, out: &mut Score) -> Result<(), Eval
     out.raise = 0;
     let mut ev = Eval::new(plan, rec);
     for (i, rule) in plan.rules.iter().enumerate() {
-        if let Some(need) = &rule.need {
-            if !rec.indicators.intersects(need) {
-                continue;
+        let fired = match known(i) {
+            Some(fired) => fired,
+            None => {
+                if let Some(need) = &rule.need {
+                    if !rec.indicators.intersects(need) {
+                        continue;
+                    }
+                }
+                ev.rule = i as u32;
+                ev.truth(rule.cond)?
             }
-        }
-        ev.rule = i as u32;
-        if ev.truth(rule.cond)? {
+        };
+        if fired {
             out.fired.push(i as u32);
             if let Some(f) = rule.floor {
                 out.floor = Some(out.floor.map_or(f, |x| x.max(f)));

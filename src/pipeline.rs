@@ -46,7 +46,7 @@ pub struct LoadOptions {
 }
 
 /// A readable row.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Debug, PartialEq)]
 pub struct Row {
     /// Line in the file (header = line 1) or sheet row (1-based); JSON
     /// arrays: the element's 1-based index.
@@ -61,6 +61,29 @@ pub struct Row {
     pub keep: Vec<String>,
     /// `LoadOptions::extra` values, in that order.
     pub extra: Vec<String>,
+}
+
+impl Clone for Row {
+    fn clone(&self) -> Self {
+        Row {
+            line: self.line,
+            record: self.record.clone(),
+            decision: self.decision,
+            decision_text: self.decision_text.clone(),
+            keep: self.keep.clone(),
+            extra: self.extra.clone(),
+        }
+    }
+
+    /// Copies into the existing buffers (the pipeline reuses rows).
+    fn clone_from(&mut self, other: &Self) {
+        self.line = other.line;
+        self.record.clone_from(&other.record);
+        self.decision = other.decision;
+        self.decision_text.clone_from(&other.decision_text);
+        self.keep.clone_from(&other.keep);
+        self.extra.clone_from(&other.extra);
+    }
 }
 
 impl Row {

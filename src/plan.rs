@@ -198,7 +198,7 @@ pub enum Value {
 }
 
 /// One referral as the evaluator sees it.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Debug, PartialEq)]
 pub struct Record {
     /// The record's id.
     pub id: String,
@@ -206,6 +206,23 @@ pub struct Record {
     pub values: Vec<Value>,
     /// The indicators present.
     pub indicators: Bits,
+}
+
+impl Clone for Record {
+    fn clone(&self) -> Self {
+        Self {
+            id: self.id.clone(),
+            values: self.values.clone(),
+            indicators: self.indicators.clone(),
+        }
+    }
+
+    /// Copies into the existing buffers (the pipeline reuses rows).
+    fn clone_from(&mut self, other: &Self) {
+        self.id.clone_from(&other.id);
+        self.values.clone_from(&other.values);
+        self.indicators.clone_from(&other.indicators);
+    }
 }
 
 impl Record {
@@ -315,7 +332,32 @@ impl Plan {
         if let Some(l) = self.decisions.get(t) {
             return Some(*l);
         }
+        // Most decision texts are short ASCII: lowercase them on the stack
+        // rather than allocating for every row.
+        let mut buf = [0u8; 64];
+        if let Some(b) = buf.get_mut(..t.len()).filter(|_| t.is_ascii()) {
+            b.copy_from_slice(t.as_bytes());
+            b.make_ascii_lowercase();
+            return std::str::from_utf8(b)
+                .ok()
+                .and_then(|s| self.decisions.get(s))
+                .copied();
+        }
         self.decisions.get(&t.to_lowercase()).copied()
+    }
+
+    /// True when `other` reads a data row exactly as this plan does (same
+    /// fields, indicators in the same order, same decision texts), so one
+    /// parse of the row serves both (`diff` of two versions of the rules).
+    pub fn reads_rows_like(&self, other: &Plan) -> bool {
+        self.fields == other.fields
+            && self.decisions == other.decisions
+            && self.indicators.len() == other.indicators.len()
+            && self
+                .indicators
+                .iter()
+                .zip(&other.indicators)
+                .all(|(a, b)| a.id == b.id)
     }
 
     /// A field's slot by id.

@@ -54,7 +54,7 @@ struct Interned {
     map: View,
     /// Per function, what its memo key encodes and the key's id; `None`
     /// when its reads are unknown (no reuse).
-    keys: Vec<Option<(View, [u8; 32])>>,
+    keys: Vec<Option<(View, u32)>>,
 }
 
 /// A part of the record, resolved to slots and bits of one plan.
@@ -252,6 +252,17 @@ impl Scripts {
         }
     }
 
+    /// True when `other` was compiled from the same script texts in the
+    /// same order (so its functions are these, numbered alike).
+    pub fn same_text(&self, other: &Scripts) -> bool {
+        self.sources.len() == other.sources.len()
+            && self
+                .sources
+                .iter()
+                .zip(&other.sources)
+                .all(|(a, b)| a.text == b.text)
+    }
+
     /// The index of a function by name and arity (record included).
     pub fn find(&self, name: &str, params: usize) -> Option<u32> {
         self.functions
@@ -338,7 +349,8 @@ impl Scripts {
                 .map(|f| {
                     let func = self.functions.get(f)?;
                     let reads = self.reads.by_function.get(&func.name)?.as_ref()?;
-                    Some((View::new(plan, Some(reads)), self.key_id(plan, f, reads)))
+                    let id = key_number(self.key_id(plan, f, reads))?;
+                    Some((View::new(plan, Some(reads)), id))
                 })
                 .collect(),
             ..Interned::new(plan, self.reads.pooled.as_ref())
@@ -395,24 +407,16 @@ impl Scripts {
         *h.finalize().as_bytes()
     }
 
-    /// Fills `key` for reusing this call's result on another record: the
-    /// key id (scripts and function), its arguments (encoded by the caller)
-    /// and the record's values for exactly what the function reads. False
-    /// when its reads are unknown (no reuse).
-    pub fn memo_key(
-        &self,
-        plan: &Plan,
-        rec: &Record,
-        f: u32,
-        args: &[u8],
-        key: &mut Vec<u8>,
-    ) -> bool {
+    /// Fills `key` for reusing a call of function `f` on another record:
+    /// the key's number (scripts and function) and the record's values for
+    /// exactly what the function reads; the caller appends the call's
+    /// arguments. False when the function's reads are unknown (no reuse).
+    pub fn memo_key(&self, plan: &Plan, rec: &Record, f: u32, key: &mut Vec<u8>) -> bool {
         let Some(Some((view, id))) = self.interned(plan).keys.get(f as usize) else {
             return false;
         };
         key.clear();
-        key.extend_from_slice(id);
-        key.extend_from_slice(args);
+        key.extend_from_slice(&id.to_le_bytes());
         for slot in &view.fields {
             encode_value(
                 rec.values.get(*slot as usize).unwrap_or(&Value::Missing),
@@ -434,6 +438,7 @@ impl Scripts {
                 }
             }
             None => {
+                key.extend_from_slice(&rec.indicators.len().to_le_bytes());
                 for b in rec.indicators.iter() {
                     key.extend_from_slice(&(b as u32).to_le_bytes());
                 }
@@ -441,6 +446,25 @@ impl Scripts {
         }
         true
     }
+}
+
+/// Fingerprints of memo keys seen in this process, numbered: a key carries
+/// 4 bytes instead of 32, and equal fingerprints get the same number
+/// exactly (no truncated hash that could collide).
+static KEY_NUMBERS: std::sync::Mutex<Vec<[u8; 32]>> = std::sync::Mutex::new(Vec::new());
+
+fn key_number(fingerprint: [u8; 32]) -> Option<u32> {
+    let mut known = KEY_NUMBERS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let i = match known.iter().position(|k| *k == fingerprint) {
+        Some(i) => i,
+        None => {
+            known.push(fingerprint);
+            known.len() - 1
+        }
+    };
+    u32::try_from(i).ok()
 }
 
 /// Appends an unambiguous encoding of a value to a memo key.
@@ -608,7 +632,7 @@ fn h(r) { keys(r).len() }
     fn key(plan: &Plan, f: u32, rec: &Record) -> Option<Vec<u8>> {
         let s = plan.scripts.as_ref()?;
         let mut k = Vec::new();
-        s.memo_key(plan, rec, f, &[], &mut k).then_some(k)
+        s.memo_key(plan, rec, f, &mut k).then_some(k)
     }
 
     #[test]

@@ -15,6 +15,7 @@ use crate::data::dedup::IdSet;
 use crate::data::json::JsonLayout;
 use crate::data::layout::{Layout, RowError};
 use crate::data::{Raw, RowSource};
+use crate::eval::paired::{score_into_paired, Pairing};
 use crate::eval::{score_into, Score};
 use crate::plan::Plan;
 
@@ -58,17 +59,55 @@ pub struct Slot {
     pub reject: Option<Reject>,
 }
 
-fn process(plans: &[&Plan], parsers: &[Parser], raw: &Raw, slot: &mut Slot) {
+/// How a second plan shares the first plan's work on a row.
+struct Sharing {
+    /// Both read rows alike (`Plan::reads_rows_like`): the first plan's
+    /// parse is copied rather than repeated.
+    rows: bool,
+    /// Rules with the same condition take the first plan's outcome.
+    pairing: Option<Pairing>,
+}
+
+/// Parses and scores one raw row under each plan, sharing what `sharing`
+/// allows between the first plan and the second.
+fn process(plans: &[&Plan], parsers: &[Parser], sharing: &Sharing, raw: &Raw, slot: &mut Slot) {
     slot.reject = None;
     let line = raw.line();
     let mut errors: Vec<RowError> = Vec::new();
+    let mut first_parse: Result<(), RowError> = Ok(());
     for (i, (plan, parser)) in plans.iter().zip(parsers).enumerate() {
-        let (Some(row), Some(score)) = (slot.rows.get_mut(i), slot.scores.get_mut(i)) else {
+        let at = i.min(slot.rows.len());
+        let (head, tail) = slot.rows.split_at_mut(at);
+        let Some(row) = tail.first_mut() else {
             continue;
         };
-        row.line = line;
-        let outcome = parser.parse(plan, raw, row).and_then(|()| {
-            score_into(plan, &row.record, score).map_err(|e| ("row".into(), e.to_string()))
+        let parsed = match head.first() {
+            Some(first) if sharing.rows => {
+                row.clone_from(first);
+                first_parse.clone()
+            }
+            _ => {
+                row.line = line;
+                let p = parser.parse(plan, raw, row);
+                first_parse.clone_from(&p);
+                p
+            }
+        };
+        let at = i.min(slot.scores.len());
+        let (done, rest) = slot.scores.split_at_mut(at);
+        let Some(score) = rest.first_mut() else {
+            continue;
+        };
+        let paired = match (&sharing.pairing, done.first()) {
+            (Some(p), Some(first)) if i == 1 && errors.is_empty() => Some((p, first)),
+            _ => None,
+        };
+        let outcome = parsed.and_then(|()| {
+            match paired {
+                Some((p, first)) => score_into_paired(plan, &row.record, score, p, first),
+                None => score_into(plan, &row.record, score),
+            }
+            .map_err(|e| ("row".into(), e.to_string()))
         });
         if let Err(e) = outcome {
             errors.push(if plans.len() == 2 {
@@ -137,6 +176,16 @@ pub fn drive(
         scores: plans.iter().map(|_| Score::default()).collect(),
         reject: None,
     };
+    let sharing = Sharing {
+        rows: plans
+            .split_first()
+            .is_some_and(|(first, rest)| rest.iter().all(|p| first.reads_rows_like(p))),
+        pairing: match plans {
+            [old, new] => Pairing::new(old, new),
+            _ => None,
+        },
+    };
+    let sharing = &sharing;
     let position = AtomicU64::new(0);
     let bar = progress_total.map(super::progress::bar);
     let mut summary = Summary::default();
@@ -187,7 +236,7 @@ pub fn drive(
                     .with_min_len(256)
                     .for_each(|(slot, raw)| {
                         if let Some(raw) = raw {
-                            process(plans, parsers, raw, slot);
+                            process(plans, parsers, sharing, raw, slot);
                         }
                     });
                 let _ = free_raw_tx.send(raws);
