@@ -235,12 +235,22 @@ pub fn find_record(
         Ok(())
     })
     .map_err(score::data_error)?;
-    let mut problems = summary
+    let mut matching = Vec::new();
+    let mut without_id = 0u64;
+    summary
         .rejects
-        .iter()
-        .filter(|r| r.id.as_deref() == Some(want))
-        .map(|r| format!("row {}, column `{}`: {}", r.row, r.column, r.reason))
-        .peekable();
+        .for_each(|r| {
+            without_id += u64::from(r.id.is_none());
+            if r.id.as_deref() == Some(want) {
+                matching.push(format!(
+                    "row {}, column `{}`: {}",
+                    r.row, r.column, r.reason
+                ));
+            }
+            Ok(())
+        })
+        .map_err(|e| CliError::usage(format!("error: cannot read back the rejected rows: {e}")))?;
+    let mut problems = matching.into_iter().peekable();
     match found {
         Some((line, rec)) => {
             for p in problems {
@@ -261,7 +271,7 @@ pub fn find_record(
             crate::data::shorten(want),
             data.display(),
             summary.read,
-            summary.rejects.iter().filter(|r| r.id.is_none()).count()
+            without_id
         ))),
     }
 }

@@ -101,7 +101,7 @@ impl Row {
 }
 
 /// A row that could not be used.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Reject {
     /// Line (header = 1) or sheet row.
     pub row: u64,
@@ -155,8 +155,9 @@ pub struct Summary {
     pub read: u64,
     /// Rows scored.
     pub scored: u64,
-    /// Rows rejected, in input order.
-    pub rejects: Vec<Reject>,
+    /// Rows rejected, in input order (the first ones in memory, the rest
+    /// in a temporary file).
+    pub rejects: Rejects,
 }
 
 /// Chooses the format from an explicit choice or the extension.
@@ -174,6 +175,9 @@ pub fn format_of(path: &Path, explicit: Option<Format>) -> Option<Format> {
 
 mod engine;
 mod progress;
+pub mod rejects;
+
+pub use rejects::Rejects;
 
 pub use engine::BATCH;
 use engine::{drive, Parser};

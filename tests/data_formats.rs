@@ -321,3 +321,35 @@ fn explain_finds_a_record_by_id() {
     assert_eq!(none.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&none.stderr).contains("no record with id `R9`"));
 }
+
+/// More rejects than are held in memory: every one is still listed, in
+/// order, and the counts add up (the rest were spilled to a temporary file).
+#[test]
+fn rejects_past_the_memory_limit_are_all_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    let n = thresholds::pipeline::rejects::KEPT * 2;
+    let mut text = String::from(HEADER);
+    for i in 0..n {
+        // Every third row is good; the others have a bad age.
+        let age = if i % 3 == 0 { "7" } else { "seven" };
+        text.push_str(&format!("R{i},{age},no,,,school,,\n"));
+    }
+    let data = write(dir.path(), "many.csv", text.as_bytes());
+    let (code, out, rejects, err) = score(&data, &[]);
+    assert_eq!(code, 3, "{err}");
+    let bad = (0..n).filter(|i| i % 3 != 0).count();
+    assert_eq!(rejects.len(), bad);
+    assert_eq!(out.lines().count() - 1, n - bad);
+    // Rows in input order, line = index + 2 (the header is line 1).
+    let rows: Vec<usize> = rejects.iter().map(|r| r[0].parse().unwrap()).collect();
+    let want: Vec<usize> = (0..n).filter(|i| i % 3 != 0).map(|i| i + 2).collect();
+    assert_eq!(rows, want);
+    assert!(rejects.iter().all(|r| r[2] == "age"));
+    assert!(
+        err.contains(&format!(
+            "read {n} rows: {} scored, {bad} rejected",
+            n - bad
+        )),
+        "{err}"
+    );
+}

@@ -71,7 +71,11 @@ pub fn run(a: AuditArgs, ef: ErrorFormat) -> CliResult {
         Ok(())
     })
     .map_err(|e| data_error(e, &a))?;
-    let mut audit = auditor.finish(summary.read, summary.rejects.clone());
+    let rejects = summary
+        .rejects
+        .all()
+        .map_err(|e| CliError::usage(format!("error: cannot read back the rejected rows: {e}")))?;
+    let mut audit = auditor.finish(summary.read, rejects);
     nothing_to_audit(&audit, &plan, &d.decision, &a.data)?;
     if let Some(p) = &pseudo {
         for e in &mut audit.evidence {

@@ -152,6 +152,10 @@ pub fn run(a: DiffArgs, ef: ErrorFormat) -> CliResult {
         }
         None => (None, Summary::default(), None),
     };
+    let rejects = summary
+        .rejects
+        .all()
+        .map_err(|e| CliError::usage(format!("error: cannot read back the rejected rows: {e}")))?;
     let report = DiffReport {
         old_file: a.old.display().to_string(),
         new_file: a.new.display().to_string(),
@@ -159,7 +163,7 @@ pub fn run(a: DiffArgs, ef: ErrorFormat) -> CliResult {
         structure: &structure,
         impact: impact.as_ref(),
         read: summary.read,
-        rejects: &summary.rejects,
+        rejects: &rejects,
         timing: if a.no_timing { None } else { timing },
     };
     match (&a.output, format) {

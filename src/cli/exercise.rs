@@ -70,7 +70,11 @@ pub(crate) fn load_pack(plan: &Plan, path: &Path) -> Result<(Pack, Vec<Reject>),
         Ok(())
     })
     .map_err(|e| CliError::usage(format!("error: {e}")))?;
-    Ok((Pack::new(vignettes), summary.rejects))
+    let rejects = summary
+        .rejects
+        .all()
+        .map_err(|e| CliError::usage(format!("error: cannot read back the rejected rows: {e}")))?;
+    Ok((Pack::new(vignettes), rejects))
 }
 
 /// Prints rejected rows to stderr.

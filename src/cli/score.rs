@@ -129,19 +129,29 @@ pub fn report_rejects(
             CliError::usage(format!("error: cannot write `{}`: {e}", path.display()))
         })?;
     }
-    let mut err = std::io::stderr().lock();
-    let shown = if a.rejects.is_some() { 10 } else { usize::MAX };
-    for r in summary.rejects.iter().take(shown) {
+    let mut err = std::io::BufWriter::new(std::io::stderr().lock());
+    let shown: u64 = if a.rejects.is_some() { 10 } else { u64::MAX };
+    let mut n = 0u64;
+    let listed = summary.rejects.for_each(|r| {
+        n += 1;
+        if n > shown {
+            return Err(std::io::ErrorKind::Interrupted.into());
+        }
         let id = match (&r.id, pseudo) {
             (Some(id), Some(p)) => format!(" (id {})", p.id(id)),
             (Some(id), None) => format!(" (id {})", crate::data::shorten(id)),
             (None, _) => String::new(),
         };
-        let _ = writeln!(
+        writeln!(
             err,
             "rejected: row {}{id}, column `{}`: {}",
             r.row, r.column, r.reason
-        );
+        )
+    });
+    if let Err(e) = listed {
+        if e.kind() != std::io::ErrorKind::Interrupted {
+            let _ = writeln!(err, "error: cannot list the rejected rows: {e}");
+        }
     }
     if summary.rejects.len() > shown {
         let _ = writeln!(

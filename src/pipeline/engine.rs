@@ -269,7 +269,10 @@ pub fn drive(
                         sink(slot)?;
                     }
                     Some(r) if opts.strict => return Err(DataError::Strict(r)),
-                    Some(r) => summary.rejects.push(r),
+                    Some(r) => summary.rejects.push(r).map_err(|e| DataError::Io {
+                        path: std::env::temp_dir(),
+                        message: format!("cannot keep the rejected rows in a temporary file: {e}"),
+                    })?,
                 }
             }
             if let Some(b) = &bar {

@@ -10,7 +10,7 @@ mod table;
 use std::io::{self, Write};
 
 use crate::eval::Score;
-use crate::pipeline::{Reject, Row};
+use crate::pipeline::{Rejects, Row};
 use crate::plan::Plan;
 use crate::pseudonym::Pseudonymiser;
 
@@ -373,11 +373,14 @@ fn json_ids<'a>(b: &mut Vec<u8>, ids: impl Iterator<Item = &'a str>) {
 /// Writes rejects as CSV: `row, id, column, reason`.
 pub fn write_rejects(
     out: &mut dyn Write,
-    rejects: &[Reject],
+    rejects: &Rejects,
     pseudo: Option<&Pseudonymiser>,
 ) -> io::Result<()> {
-    let mut b = b"row,id,column,reason\n".to_vec();
-    for r in rejects {
+    let mut out = io::BufWriter::new(out);
+    out.write_all(b"row,id,column,reason\n")?;
+    let mut b = Vec::new();
+    rejects.for_each(|r| {
+        b.clear();
         b.extend_from_slice(r.row.to_string().as_bytes());
         b.push(b',');
         if let Some(id) = &r.id {
@@ -391,8 +394,8 @@ pub fn write_rejects(
         b.push(b',');
         csv_data(&mut b, &r.reason);
         b.push(b'\n');
-    }
-    out.write_all(&b)?;
+        out.write_all(&b)
+    })?;
     out.flush()
 }
 
