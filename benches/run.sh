@@ -86,6 +86,18 @@ measure "thresholds diff rules/continuum.thr NEW DATA (terminal summary)" "$N" \
 measure "thresholds check rules_2000.thr (2,000 rules)" 0 \
   "$BIN" check "$BIG"
 
+# Memory must stay flat: the same scoring on five times the rows
+# (FIVE=0 skips it; it needs about 500 MB of disk).
+if [ "${FIVE:-1}" != 0 ]; then
+  DATA5="$WORK/referrals_$((N * 5)).csv"
+  if [ ! -s "$DATA5" ]; then
+    echo "== generating $((N * 5)) referrals"
+    "$BIN" sample rules/continuum.thr --n "$((N * 5))" --seed 1 -o "$DATA5"
+  fi
+  measure "thresholds score rules/continuum.thr DATA x5 -o OUT.csv" "$((N * 5))" \
+    "$BIN" score rules/continuum.thr "$DATA5" -o "$WORK/scored5.csv"
+fi
+
 if [ -x "$ZEN" ]; then
   if [ -s "$PEER_CSV" ]; then
     measure "zen-bench --n 1000000 --reps 3 --threads 2 (peer, evaluation only)" 3000000 \
@@ -97,6 +109,13 @@ if [ -x "$ZEN" ]; then
   if [ -s "$PEER_CSV" ] && [ -f benches/peer.thr ]; then
     measure "thresholds score benches/peer.thr /tmp/records_1m.csv (same table as zen)" 1000000 \
       "$BIN" score benches/peer.thr "$PEER_CSV" -o "$WORK/peer_scored.csv"
+    if [ "${FIVE:-1}" != 0 ]; then
+      PEER5="$WORK/records_5m.csv"
+      [ -s "$PEER5" ] || awk -F, -v OFS=, 'FNR == 1 { k++; if (k == 1) print; next } { $1 = $1 "_" k; print }' \
+        "$PEER_CSV" "$PEER_CSV" "$PEER_CSV" "$PEER_CSV" "$PEER_CSV" > "$PEER5"
+      measure "thresholds score benches/peer.thr records_5m.csv (the peer rows five times)" 5000000 \
+        "$BIN" score benches/peer.thr "$PEER5" -o "$WORK/peer_scored5.csv"
+    fi
   fi
 else
   echo "== zen-engine peer not built ($ZEN): skipped"

@@ -239,85 +239,7 @@ impl<'a> Eval<'a> {
             Node::CountMask(m) => Val::Num(f64::from(
                 self.rec.indicators.count_and(&plan.masks[*m as usize].bits),
             )),
-            Node::Call(f, args) => {
-                let mut vals = Vec::with_capacity(args.len());
-                for a in args {
-                    vals.push(self.value(*a)?);
-                }
-                if let Some((_, _, v)) = self.memo.iter().find(|(g, a, _)| g == f && *a == vals) {
-                    return Ok(v.clone());
-                }
-                let scripts = plan.scripts.as_ref().ok_or_else(|| EvalError::Type {
-                    rule: self.rule_id(),
-                    message: "no scripts are loaded".into(),
-                })?;
-                // Reuse a result computed for an earlier record that agrees
-                // on everything the function reads. The key is built in a
-                // per-thread buffer; only a miss copies it out.
-                let lookup = SCRIPT_CACHE.with(|c| {
-                    let mut c = c.borrow_mut();
-                    let ScriptCache { map, key } = &mut *c;
-                    if !scripts.memo_key(plan, self.rec, *f, key) {
-                        return Err(None);
-                    }
-                    for v in &vals {
-                        encode_val(v, key);
-                    }
-                    match map.get(key.as_slice()) {
-                        Some(v) => Ok(v.clone()),
-                        None => Err(Some(key.as_slice().into())),
-                    }
-                });
-                let key: Option<Box<[u8]>> = match lookup {
-                    Ok(v) => {
-                        self.memo.push((*f, vals, v.clone()));
-                        return Ok(v);
-                    }
-                    Err(key) => key,
-                };
-                // Only a call that will really run needs rhai values.
-                let mut dargs = Vec::with_capacity(vals.len());
-                for v in vals.iter().cloned() {
-                    dargs.push(match v {
-                        Val::Missing => Dynamic::UNIT,
-                        Val::Num(n) => Dynamic::from_float(n),
-                        Val::Bool(b) => Dynamic::from_bool(b),
-                        Val::Str(s) => Dynamic::from(s.into_owned()),
-                    });
-                }
-                let rec_map = match &self.script_rec {
-                    Some(d) => d.clone(),
-                    None => {
-                        let d = script::record_map(plan, self.rec);
-                        self.script_rec = Some(d.clone());
-                        d
-                    }
-                };
-                let out = scripts
-                    .call(*f, &rec_map, dargs)
-                    .map_err(|error| EvalError::Script {
-                        rule: self.rule_id(),
-                        error,
-                    })?;
-                let v = from_dynamic(out).ok_or_else(|| EvalError::Type {
-                    rule: self.rule_id(),
-                    message: format!(
-                        "`{}` must return a number, true/false or text",
-                        plan.node_text(id)
-                    ),
-                })?;
-                if let Some(key) = key {
-                    SCRIPT_CACHE.with(|c| {
-                        let map = &mut c.borrow_mut().map;
-                        if map.len() >= SCRIPT_CACHE_ENTRIES {
-                            map.clear();
-                        }
-                        map.insert(key, v.clone());
-                    });
-                }
-                self.memo.push((*f, vals, v.clone()));
-                v
-            }
+            Node::Call(f, args) => self.call(id, *f, args)?,
             Node::Indicator(_)
             | Node::And(_)
             | Node::Or(_)
@@ -328,6 +250,91 @@ impl<'a> Eval<'a> {
             | Node::ChoiceIs(..)
             | Node::ChoiceIn(..) => Val::Bool(self.truth(id)?),
         })
+    }
+
+    /// A script call: this record's memo, then the per-thread results of
+    /// earlier records, then rhai. Kept out of `value` so the common nodes
+    /// do not pay for its stack frame.
+    #[inline(never)]
+    fn call(&mut self, id: NodeId, f: u32, args: &[NodeId]) -> Result<Val<'a>, EvalError> {
+        let plan = self.plan;
+        let mut vals = Vec::with_capacity(args.len());
+        for a in args {
+            vals.push(self.value(*a)?);
+        }
+        if let Some((_, _, v)) = self.memo.iter().find(|(g, a, _)| *g == f && *a == vals) {
+            return Ok(v.clone());
+        }
+        let scripts = plan.scripts.as_ref().ok_or_else(|| EvalError::Type {
+            rule: self.rule_id(),
+            message: "no scripts are loaded".into(),
+        })?;
+        // Reuse a result computed for an earlier record that agrees
+        // on everything the function reads. The key is built in a
+        // per-thread buffer; only a miss copies it out.
+        let lookup = SCRIPT_CACHE.with(|c| {
+            let mut c = c.borrow_mut();
+            let ScriptCache { map, key } = &mut *c;
+            if !scripts.memo_key(plan, self.rec, f, key) {
+                return Err(None);
+            }
+            for v in &vals {
+                encode_val(v, key);
+            }
+            match map.get(key.as_slice()) {
+                Some(v) => Ok(v.clone()),
+                None => Err(Some(key.as_slice().into())),
+            }
+        });
+        let key: Option<Box<[u8]>> = match lookup {
+            Ok(v) => {
+                self.memo.push((f, vals, v.clone()));
+                return Ok(v);
+            }
+            Err(key) => key,
+        };
+        // Only a call that will really run needs rhai values.
+        let mut dargs = Vec::with_capacity(vals.len());
+        for v in vals.iter().cloned() {
+            dargs.push(match v {
+                Val::Missing => Dynamic::UNIT,
+                Val::Num(n) => Dynamic::from_float(n),
+                Val::Bool(b) => Dynamic::from_bool(b),
+                Val::Str(s) => Dynamic::from(s.into_owned()),
+            });
+        }
+        let rec_map = match &self.script_rec {
+            Some(d) => d.clone(),
+            None => {
+                let d = script::record_map(plan, self.rec);
+                self.script_rec = Some(d.clone());
+                d
+            }
+        };
+        let out = scripts
+            .call(f, rec_map, dargs)
+            .map_err(|error| EvalError::Script {
+                rule: self.rule_id(),
+                error,
+            })?;
+        let v = from_dynamic(out).ok_or_else(|| EvalError::Type {
+            rule: self.rule_id(),
+            message: format!(
+                "`{}` must return a number, true/false or text",
+                plan.node_text(id)
+            ),
+        })?;
+        if let Some(key) = key {
+            SCRIPT_CACHE.with(|c| {
+                let map = &mut c.borrow_mut().map;
+                if map.len() >= SCRIPT_CACHE_ENTRIES {
+                    map.clear();
+                }
+                map.insert(key, v.clone());
+            });
+        }
+        self.memo.push((f, vals, v.clone()));
+        Ok(v)
     }
 }
 

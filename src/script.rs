@@ -275,7 +275,7 @@ impl Scripts {
     pub fn call(
         &self,
         f: u32,
-        record: &Dynamic,
+        record: Dynamic,
         args: Vec<Dynamic>,
     ) -> Result<Dynamic, ScriptError> {
         let Some(func) = self.functions.get(f as usize) else {
@@ -286,7 +286,7 @@ impl Scripts {
             });
         };
         let mut all = Vec::with_capacity(args.len() + 1);
-        all.push(record.clone());
+        all.push(record);
         all.extend(args);
         let mut scope = Scope::new();
         let options = CallFnOptions::new().eval_ast(false).rewind_scope(false);
@@ -626,7 +626,7 @@ fn h(r) { keys(r).len() }
             return "no scripts".into();
         };
         let args = vec![Dynamic::from_int(1); s.functions[f as usize].params - 1];
-        format!("{:?}", s.call(f, map, args))
+        format!("{:?}", s.call(f, map.clone(), args))
     }
 
     fn key(plan: &Plan, f: u32, rec: &Record) -> Option<Vec<u8>> {

@@ -21,6 +21,6 @@ fuzz_target!(|data: &[u8]| {
     let map = script::record_map(plan, &rec);
     for (i, f) in scripts.functions.iter().enumerate() {
         let args = vec![rhai::Dynamic::from_int(1); f.params.saturating_sub(1)];
-        let _ = scripts.call(i as u32, &map, args);
+        let _ = scripts.call(i as u32, map.clone(), args);
     }
 });
