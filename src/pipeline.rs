@@ -3,8 +3,8 @@
 //! batches, parsed and scored in parallel, and handed to the caller's sink in
 //! input order, so memory stays flat whatever the size of the input.
 //!
-//! CSV and JSON Lines are streamed; JSON arrays and Excel workbooks are loaded
-//! whole (neither format can be split into rows before it is parsed).
+//! Every format is streamed: CSV and JSON Lines by the reader thread, JSON
+//! arrays and Excel sheets by a parsing thread of their own (src/data).
 
 use std::path::{Path, PathBuf};
 
@@ -120,6 +120,18 @@ pub enum DataError {
     /// `--strict` and a row was rejected.
     #[error("row {}: column `{}`: {}", .0.row, .0.column, .0.reason)]
     Strict(Reject),
+    /// More rows were rejected than a run keeps ([`crate::data::MAX_REJECTS`]).
+    #[error(
+        "stopped after {count} rejected rows, the most one run lists: check that the data \
+         is meant for this rule file; the first was row {}: column `{}`: {}",
+        .first.row, .first.column, .first.reason
+    )]
+    TooManyRejects {
+        /// How many were rejected.
+        count: usize,
+        /// The first reject.
+        first: Box<Reject>,
+    },
     /// The sink asked to stop.
     #[error("{0}")]
     Sink(String),

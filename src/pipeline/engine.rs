@@ -14,13 +14,17 @@ use super::{DataError, LoadOptions, Reject, Row, Summary};
 use crate::data::dedup::IdSet;
 use crate::data::json::JsonLayout;
 use crate::data::layout::{Layout, RowError};
-use crate::data::{Raw, RowSource};
+use crate::data::{Raw, RowSource, MAX_REJECTS};
 use crate::eval::{score_into, Score};
 use crate::plan::Plan;
 
 /// Rows per batch: big enough to keep both cores busy, small enough that
 /// a handful of batches in flight cost a few megabytes.
 pub const BATCH: usize = 8192;
+
+/// A batch is cut short once its raw rows hold this many bytes, so that wide
+/// rows (thousands of columns) do not make batches of gigabytes.
+pub const BATCH_BYTES: u64 = 16 * 1024 * 1024;
 
 /// How rows are parsed under one plan.
 pub enum Parser {
@@ -43,6 +47,7 @@ impl Parser {
             (Parser::Cells(l), Raw::Cells { cells, .. }) => l.parse(plan, cells.iter(), row),
             (Parser::Json(l), Raw::Json { value, .. }) => l.parse(plan, value, row),
             (Parser::Json(l), Raw::JsonText { text, .. }) => l.parse_text(plan, text, row),
+            (_, Raw::Rejected { column, reason, .. }) => Err((column.clone(), reason.clone())),
             _ => Err(("row".into(), "internal: reader and parser disagree".into())),
         }
     }
@@ -152,11 +157,17 @@ pub fn drive(
             let mut batch = free_raw_rx
                 .try_recv()
                 .unwrap_or_else(|_| (0..BATCH).map(|_| None).collect());
-            let mut n = 0;
-            while n < BATCH {
+            let (mut n, mut bytes, mut end) = (0, 0, false);
+            while n < BATCH && bytes < BATCH_BYTES {
                 match source.next_row(&mut batch[n]) {
-                    Ok(true) => n += 1,
-                    Ok(false) => break,
+                    Ok(true) => {
+                        bytes += batch[n].as_ref().map_or(0, Raw::bytes);
+                        n += 1;
+                    }
+                    Ok(false) => {
+                        end = true;
+                        break;
+                    }
                     Err(e) => {
                         let _ = raw_tx.send(Err(e));
                         return;
@@ -164,7 +175,7 @@ pub fn drive(
                 }
             }
             position.store(source.position(), Ordering::Relaxed);
-            if n == 0 || raw_tx.send(Ok((batch, n))).is_err() || n < BATCH {
+            if n == 0 || raw_tx.send(Ok((batch, n))).is_err() || end {
                 return;
             }
         });
@@ -220,6 +231,12 @@ pub fn drive(
                         sink(slot)?;
                     }
                     Some(r) if opts.strict => return Err(DataError::Strict(r)),
+                    Some(r) if summary.rejects.len() >= MAX_REJECTS => {
+                        return Err(DataError::TooManyRejects {
+                            count: summary.rejects.len() + 1,
+                            first: Box::new(summary.rejects.first().cloned().unwrap_or(r)),
+                        })
+                    }
                     Some(r) => summary.rejects.push(r),
                 }
             }
