@@ -4,10 +4,44 @@
 
 use crate::plan::{FieldInfo, FieldKind, Plan, Record, Value};
 
+/// The widest table read, in columns (a CSV header or a sheet row): Excel's
+/// own limit, so every sheet fits. A wider header stops the run (exit 2).
+pub const MAX_COLUMNS: usize = 16_384;
+
+/// The largest cell (or JSON string value) read, in bytes. A row with a
+/// larger cell is rejected, naming the column; scripts could not take such a
+/// cell anyway (`script::MAX_STRING_SIZE`).
+pub const MAX_CELL_BYTES: usize = 1024 * 1024;
+
+/// The largest CSV row, JSON Lines line or element of a JSON array, in
+/// bytes. A longer JSON Lines line is a rejected row; a longer CSV row or
+/// JSON element stops the run (exit 2), since where it ends cannot be told
+/// without reading it: most often an unclosed `"` has made the rest of the
+/// file one cell. Memory per row stays a small multiple of this.
+pub const MAX_ROW_BYTES: usize = 4 * 1024 * 1024;
+
+/// The largest part (one XML file) of an .xlsx workbook once unpacked, in
+/// bytes. Parts are unpacked and measured before the workbook is read, so
+/// a "zip bomb" (a small file whose sheet inflates to gigabytes) stops the
+/// run (exit 2) instead of exhausting memory. About a million cells; larger
+/// data belongs in CSV, which is streamed.
+pub const MAX_XLSX_PART_BYTES: u64 = 128 * 1024 * 1024;
+
 /// Words that mean present / true (case-insensitive).
 pub const YES: [&str; 5] = ["1", "true", "yes", "y", "x"];
 /// Words that mean absent / false (case-insensitive); the empty cell too.
 pub const NO: [&str; 5] = ["0", "false", "no", "n", ""];
+
+/// Refuses a cell larger than [`MAX_CELL_BYTES`] (the reason for a reject).
+pub fn cell_size(len: usize) -> Result<(), String> {
+    if len <= MAX_CELL_BYTES {
+        return Ok(());
+    }
+    Err(format!(
+        "the cell holds {} bytes; a cell may hold at most {} bytes (1 MB)",
+        len, MAX_CELL_BYTES
+    ))
+}
 
 /// Reads a yes/no word.
 pub fn parse_yes_no(cell: &str) -> Option<bool> {
@@ -92,7 +126,10 @@ pub fn parse_json(field: &FieldInfo, v: &serde_json::Value) -> Result<Value, Str
     use serde_json::Value as J;
     match (v, &field.kind) {
         (J::Null, _) => Ok(Value::Missing),
-        (J::String(s), _) => parse_cell(field, s),
+        (J::String(s), _) => {
+            cell_size(s.len())?;
+            parse_cell(field, s)
+        }
         (J::Number(n), FieldKind::Number(range)) => {
             let n = n
                 .as_f64()
@@ -135,14 +172,23 @@ pub fn json_kind(v: &serde_json::Value) -> &'static str {
 }
 
 /// At most 40 characters of a cell, for messages (data stays out of logs).
+/// Control characters are escaped (`\u{1b}`), so a cell cannot send
+/// terminal escape sequences through an error message.
 pub fn shorten(s: &str) -> String {
-    if s.chars().count() <= 40 {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(37).collect();
-        t.push_str("...");
-        t
+    let count = s.chars().count();
+    let take = if count <= 40 { count } else { 37 };
+    let mut t = String::new();
+    for c in s.chars().take(take) {
+        if c.is_control() {
+            t.extend(c.escape_default());
+        } else {
+            t.push(c);
+        }
     }
+    if take < count {
+        t.push_str("...");
+    }
+    t
 }
 
 /// Builds a record from a JSON object (used by `explain --record` and the
@@ -262,6 +308,8 @@ pub enum Raw {
         line: u64,
         /// The value.
         value: serde_json::Value,
+        /// About how many bytes of the file it took.
+        bytes: u64,
     },
     /// A line of JSON Lines, not yet parsed.
     JsonText {
@@ -270,13 +318,37 @@ pub enum Raw {
         /// The bytes of the line.
         text: Vec<u8>,
     },
+    /// A row the reader already knows is unusable (e.g. a JSON Lines line
+    /// longer than [`MAX_ROW_BYTES`]), with the column and reason.
+    Rejected {
+        /// Line number.
+        line: u64,
+        /// The column at fault (`row` for the row as a whole).
+        column: String,
+        /// Why.
+        reason: String,
+    },
 }
 
 impl Raw {
     /// The row's line or sheet row.
     pub fn line(&self) -> u64 {
         match self {
-            Raw::Cells { line, .. } | Raw::Json { line, .. } | Raw::JsonText { line, .. } => *line,
+            Raw::Cells { line, .. }
+            | Raw::Json { line, .. }
+            | Raw::JsonText { line, .. }
+            | Raw::Rejected { line, .. } => *line,
+        }
+    }
+
+    /// About how much memory the row's raw form holds, in bytes (a batch of
+    /// rows is cut short when its rows add up to much).
+    pub fn bytes(&self) -> u64 {
+        match self {
+            Raw::Cells { cells, .. } => (cells.as_slice().len() + 8 * cells.len()) as u64,
+            Raw::Json { bytes, .. } => *bytes,
+            Raw::JsonText { text, .. } => text.len() as u64,
+            Raw::Rejected { .. } => 0,
         }
     }
 }
@@ -298,3 +370,29 @@ pub mod layout;
 pub mod xlsx;
 
 use crate::pipeline;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shorten_escapes_control_characters() {
+        // A cell must not reach the terminal as escape sequences or NULs.
+        let cell = "\u{1b}]0;title\u{7}\u{1b}[2J4\u{0}";
+        let s = shorten(cell);
+        assert!(!s.chars().any(char::is_control), "{s:?}");
+        assert_eq!(s, "\\u{1b}]0;title\\u{7}\\u{1b}[2J4\\u{0}");
+        // Long cells are still cut at 37 characters, then escaped.
+        let long = format!("{}\n", "x".repeat(50));
+        assert_eq!(shorten(&long), format!("{}...", "x".repeat(37)));
+        assert_eq!(shorten("a\tb"), "a\\tb");
+        assert_eq!(shorten("plain"), "plain");
+    }
+
+    #[test]
+    fn cells_over_the_limit_are_refused() {
+        assert!(cell_size(MAX_CELL_BYTES).is_ok());
+        let e = cell_size(MAX_CELL_BYTES + 1).unwrap_err();
+        assert!(e.contains("at most 1048576 bytes"), "{e}");
+    }
+}

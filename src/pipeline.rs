@@ -3,8 +3,8 @@
 //! batches, parsed and scored in parallel, and handed to the caller's sink in
 //! input order, so memory stays flat whatever the size of the input.
 //!
-//! CSV and JSON Lines are streamed; JSON arrays and Excel workbooks are loaded
-//! whole (neither format can be split into rows before it is parsed).
+//! Every format is streamed: CSV and JSON Lines by the reader thread, JSON
+//! arrays and Excel sheets by a parsing thread of their own (src/data).
 
 use std::path::{Path, PathBuf};
 

@@ -372,7 +372,15 @@ impl Scripts {
         for src in &self.sources {
             put(src.text.as_bytes());
         }
-        put(&(f as u64).to_le_bytes());
+        // The function by name and arity: rhai does not promise the order
+        // of functions, so an index could name another function elsewhere.
+        match self.functions.get(f) {
+            Some(func) => {
+                put(func.name.as_bytes());
+                put(&(func.params as u64).to_le_bytes());
+            }
+            None => put(b"no such function"),
+        }
         for name in &reads.fields {
             put(name.as_bytes());
             match plan
@@ -657,11 +665,22 @@ fn h(r) { keys(r).len() }
 
     #[test]
     fn plans_with_the_same_scripts_share_keys() {
+        // Functions by name: rhai does not promise their order.
+        let f = |p: &Plan| {
+            p.scripts
+                .as_ref()
+                .and_then(|s| s.find("f", 1))
+                .unwrap_or_else(|| panic!("f"))
+        };
         let (p, q) = (plan(KNOWN), plan(KNOWN));
         let rec = record(&p, 3, 0, 2, 0, 5);
-        assert_eq!(key(&p, 0, &rec), key(&q, 0, &rec));
+        let kp = key(&p, f(&p), &rec);
+        assert!(kp.is_some());
+        assert_eq!(kp, key(&q, f(&q), &rec));
         let other = plan(OPAQUE);
-        assert_ne!(key(&p, 0, &rec), key(&other, 0, &rec));
+        let ko = key(&other, f(&other), &rec);
+        assert!(ko.is_some());
+        assert_ne!(kp, ko);
     }
 
     proptest! {

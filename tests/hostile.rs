@@ -64,6 +64,166 @@ fn generate(dir: &Path) {
     for (name, text) in files {
         std::fs::write(dir.join(name), text).expect("write generated input");
     }
+    generate_data(dir);
+}
+
+/// The referral data columns `files/data_rules.thr` needs.
+const DATA_HEADER: &str = "id,age,disabled,agency";
+const DATA_ROW: &str = "3,no,police";
+
+/// Writes the generated data files (CSV, JSON, JSON Lines, xlsx).
+fn generate_data(dir: &Path) {
+    let write = |name: &str, bytes: &[u8]| {
+        std::fs::write(dir.join(name), bytes).expect("write generated data");
+    };
+    let row = |id: &str| format!("{id},{DATA_ROW}\n");
+    let object = |id: &str, agency: &str| {
+        format!(r#"{{"id":"{id}","age":3,"disabled":false,"agency":"{agency}"}}"#)
+    };
+
+    // 1,000,000 columns (header and one row): past the column limit.
+    let n = 1_000_000 - 4;
+    write(
+        "columns_1m.csv",
+        format!(
+            "{DATA_HEADER}{}\nR1,{DATA_ROW}{}\n",
+            ",x".repeat(n),
+            ",1".repeat(n)
+        )
+        .as_bytes(),
+    );
+    // 10,000 columns (unnamed, empty) on 12,000 rows: within the limits, and
+    // memory must not grow with batch size times row width.
+    let pad = ",".repeat(10_000 - 4);
+    let mut wide = format!("{DATA_HEADER}{pad}\n");
+    for k in 0..12_000 {
+        let _ = writeln!(wide, "R{k},{DATA_ROW}{pad}");
+    }
+    write("columns_10k_rows_12k.csv", wide.as_bytes());
+    drop(wide);
+    // One cell of 100 MB: longer than a row may be.
+    let mut big = format!("{DATA_HEADER}\nR1,3,no,").into_bytes();
+    big.resize(big.len() + 100 * 1024 * 1024, b'x');
+    big.extend_from_slice(format!("\n{}", row("R2")).as_bytes());
+    write("cell_100mb.csv", &big);
+    drop(big);
+    // One cell of 2 MB: a row may hold it, a cell may not.
+    write(
+        "cell_2mb.csv",
+        format!(
+            "{DATA_HEADER}\n{}R2,3,no,{}\n{}",
+            row("R1"),
+            "x".repeat(2 << 20),
+            row("R3")
+        )
+        .as_bytes(),
+    );
+    // 100,000 rows with the same id.
+    write(
+        "duplicate_ids_100k.csv",
+        format!("{DATA_HEADER}\n{}", row("R1").repeat(100_000)).as_bytes(),
+    );
+    // A million rejected rows: more than are held in memory (the rest
+    // spill to a temporary file); every one is counted and listed.
+    write(
+        "rejects_over_limit.csv",
+        format!("{DATA_HEADER}\n{}", row("R1").repeat(1_000_002)).as_bytes(),
+    );
+    // 1 MB of `;`-separated indicators: known ones are read; an unknown one
+    // at the very end is found.
+    let many = "a;b;".repeat(250_000 - 1);
+    write(
+        "indicators_1mb.csv",
+        format!("{DATA_HEADER},indicators\nR1,{DATA_ROW},{many}a\nR2,{DATA_ROW},{many}zz\n")
+            .as_bytes(),
+    );
+    // JSON nested 100,000 deep, as an array and as one line of JSON Lines.
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    write("deep.json", deep.as_bytes());
+    write(
+        "deep.jsonl",
+        format!("{}\n{deep}\n{}\n", object("R1", "p"), object("R3", "p")).as_bytes(),
+    );
+    // A 5 MB JSON Lines line and a 5 MB element of a JSON array.
+    let huge = object("R2", &"x".repeat(5 << 20));
+    write(
+        "line_5mb.jsonl",
+        format!("{}\n{huge}\n{}\n", object("R1", "p"), object("R3", "p")).as_bytes(),
+    );
+    write(
+        "element_5mb.json",
+        format!("[{},{huge},{}]", object("R1", "p"), object("R3", "p")).as_bytes(),
+    );
+
+    // A zip bomb: about 2 MB of .xlsx (deflate tops out near 1:1000) whose
+    // sheet XML inflates to 2 GB.
+    let header_row = r#"<row r="1"><c r="A1" t="inlineStr"><is><t>id</t></is></c><c r="B1" t="inlineStr"><is><t>age</t></is></c><c r="C1" t="inlineStr"><is><t>disabled</t></is></c><c r="D1" t="inlineStr"><is><t>agency</t></is></c></row>"#;
+    xlsx(&dir.join("zip_bomb.xlsx"), |w| {
+        w.write_all(header_row.as_bytes())?;
+        let spaces = vec![b' '; 1 << 20];
+        for _ in 0..2048 {
+            w.write_all(&spaces)?;
+        }
+        Ok(())
+    });
+    // A tiny sheet whose used range is the whole grid (A1 to XFD1048576).
+    xlsx(&dir.join("corner_cells.xlsx"), |w| {
+        w.write_all(header_row.as_bytes())?;
+        w.write_all(br#"<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>"#)
+    });
+}
+
+/// Writes a one-sheet workbook; `rows` writes the XML inside `<sheetData>`.
+fn xlsx(path: &Path, rows: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>) {
+    use std::io::Write as _;
+    use zip::write::SimpleFileOptions;
+    let ns = "http://schemas.openxmlformats.org";
+    let parts = [
+        (
+            "[Content_Types].xml",
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="{ns}/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#
+            ),
+        ),
+        (
+            "_rels/.rels",
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{ns}/package/2006/relationships"><Relationship Id="rId1" Type="{ns}/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#
+            ),
+        ),
+        (
+            "xl/workbook.xml",
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{ns}/spreadsheetml/2006/main" xmlns:r="{ns}/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>"#
+            ),
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{ns}/package/2006/relationships"><Relationship Id="rId1" Type="{ns}/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#
+            ),
+        ),
+    ];
+    let file = std::fs::File::create(path).expect("create xlsx");
+    let mut zip = zip::ZipWriter::new(std::io::BufWriter::new(file));
+    let opts = SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .large_file(true);
+    for (name, text) in parts {
+        zip.start_file(name, opts).expect("zip part");
+        zip.write_all(text.as_bytes()).expect("zip part");
+    }
+    zip.start_file("xl/worksheets/sheet1.xml", opts)
+        .expect("zip sheet");
+    write!(
+        zip,
+        r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{ns}/spreadsheetml/2006/main"><sheetData>"#
+    )
+    .expect("zip sheet");
+    rows(&mut zip).expect("zip sheet rows");
+    zip.write_all(b"</sheetData></worksheet>")
+        .expect("zip sheet");
+    zip.finish().expect("zip finish");
 }
 
 struct Outcome {

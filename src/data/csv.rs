@@ -6,13 +6,48 @@
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
-use super::{Raw, RowSource};
+use super::{Raw, RowSource, MAX_COLUMNS, MAX_ROW_BYTES};
 use crate::pipeline::DataError;
+
+/// The csv reader's buffer, in bytes.
+const BUFFER: usize = 256 * 1024;
+
+/// What the csv reader may pull for one row: the row limit, plus what its
+/// buffer may already hold or read ahead.
+const ROW_BUDGET: u64 = (MAX_ROW_BYTES + 2 * BUFFER) as u64;
+
+/// A record buffer that held more than this is dropped rather than reused,
+/// so one wide row does not pin its memory in every batch after it.
+const KEEP_RECORD_BYTES: usize = 16 * 1024;
+
+/// Hands the csv reader at most `left` more bytes; [`CsvSource`] refills
+/// the allowance before each row, so a row with no end (an unclosed quote)
+/// fails instead of being read into memory whole.
+struct Capped {
+    inner: Box<dyn Read + Send>,
+    left: Arc<AtomicU64>,
+}
+
+impl Read for Capped {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let left = self.left.load(Ordering::Relaxed);
+        if left == 0 {
+            return Err(std::io::Error::other("row too long"));
+        }
+        let want = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+        let n = self.inner.read(&mut buf[..want])?;
+        self.left.fetch_sub(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
 
 /// A streaming CSV reader.
 pub struct CsvSource {
-    reader: ::csv::Reader<Box<dyn Read + Send>>,
+    reader: ::csv::Reader<Capped>,
+    left: Arc<AtomicU64>,
     header: Vec<String>,
     path: PathBuf,
     /// csv's line count for a record lags by one when lines end in CRLF (the
@@ -31,7 +66,7 @@ impl CsvSource {
     /// Opens a file and reads its header.
     pub fn open(path: &Path) -> Result<CsvSource, DataError> {
         let file = File::open(path).map_err(|e| io_error(path, e))?;
-        let mut buf = BufReader::with_capacity(256 * 1024, file);
+        let mut buf = BufReader::with_capacity(BUFFER, file);
         let first = buf.fill_buf().map_err(|e| io_error(path, e))?;
         let delimiter = sniff(first);
         let crlf = first
@@ -49,16 +84,32 @@ impl CsvSource {
         input: Box<dyn Read + Send>,
         delimiter: u8,
     ) -> Result<CsvSource, DataError> {
+        let left = Arc::new(AtomicU64::new(ROW_BUDGET));
         let mut reader = ::csv::ReaderBuilder::new()
             .flexible(true)
             .has_headers(true)
             .delimiter(delimiter)
-            .buffer_capacity(256 * 1024)
-            .from_reader(input);
-        let raw = reader
-            .byte_headers()
-            .map_err(|e| csv_error(path, e))?
-            .clone();
+            .buffer_capacity(BUFFER)
+            .from_reader(Capped {
+                inner: input,
+                left: left.clone(),
+            });
+        let raw = match reader.byte_headers() {
+            Ok(raw) => raw.clone(),
+            Err(e) => return Err(read_error(path, e, &left, 1)),
+        };
+        if raw.as_slice().len() > MAX_ROW_BYTES {
+            return Err(too_long(path, 1));
+        }
+        if raw.len() > MAX_COLUMNS {
+            return Err(DataError::Format {
+                path: path.to_path_buf(),
+                message: format!(
+                    "line 1: the header has {} columns; at most {MAX_COLUMNS} columns are read",
+                    raw.len()
+                ),
+            });
+        }
         if raw.is_empty() || (raw.len() == 1 && raw.get(0).is_some_and(|c| c.is_empty())) {
             return Err(DataError::Format {
                 path: path.to_path_buf(),
@@ -79,6 +130,7 @@ impl CsvSource {
         }
         Ok(CsvSource {
             reader,
+            left,
             header,
             path: path.to_path_buf(),
             crlf: false,
@@ -97,6 +149,26 @@ pub fn sniff(start: &[u8]) -> u8 {
         b';'
     } else {
         b','
+    }
+}
+
+/// A row longer than [`MAX_ROW_BYTES`] starting at `line`.
+fn too_long(path: &Path, line: u64) -> DataError {
+    DataError::Format {
+        path: path.to_path_buf(),
+        message: format!(
+            "line {line}: the row starting here is longer than {MAX_ROW_BYTES} bytes (4 MB), the most one row may hold; \
+             an unclosed `\"` makes the rest of the file one cell"
+        ),
+    }
+}
+
+/// A read error: the row limit when the allowance ran out, else as csv says.
+fn read_error(path: &Path, e: ::csv::Error, left: &AtomicU64, line: u64) -> DataError {
+    if left.load(Ordering::Relaxed) == 0 && matches!(e.kind(), ::csv::ErrorKind::Io(_)) {
+        too_long(path, line)
+    } else {
+        csv_error(path, e)
     }
 }
 
@@ -128,15 +200,91 @@ impl RowSource for CsvSource {
         let Some(Raw::Cells { line, cells }) = raw else {
             return Ok(false);
         };
+        if cells.as_slice().len() + 8 * cells.len() > KEEP_RECORD_BYTES {
+            *cells = ::csv::ByteRecord::new();
+        }
+        // The line the next row starts on (the reader has just finished the
+        // previous row), for a message when that row has no end.
+        let start = self.reader.position().line() + u64::from(self.crlf);
+        self.left.store(ROW_BUDGET, Ordering::Relaxed);
         let more = self
             .reader
             .read_byte_record(cells)
-            .map_err(|e| csv_error(&self.path, e))?;
+            .map_err(|e| read_error(&self.path, e, &self.left, start))?;
+        if cells.as_slice().len() > MAX_ROW_BYTES {
+            return Err(too_long(&self.path, start));
+        }
         *line = cells.position().map_or(0, |p| p.line()) + u64::from(self.crlf);
         Ok(more)
     }
 
     fn position(&self) -> u64 {
         self.reader.position().byte()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source(text: Vec<u8>) -> Result<CsvSource, DataError> {
+        CsvSource::from_reader(
+            Path::new("t.csv"),
+            Box::new(std::io::Cursor::new(text)),
+            b',',
+        )
+    }
+
+    fn rows(src: &mut CsvSource) -> Result<Vec<u64>, DataError> {
+        let mut raw = None;
+        let mut lines = Vec::new();
+        while src.next_row(&mut raw)? {
+            lines.push(raw.as_ref().map_or(0, Raw::line));
+        }
+        Ok(lines)
+    }
+
+    #[test]
+    fn a_row_with_no_end_stops_at_the_row_limit() {
+        // An unclosed quote makes the rest of the file one cell: the reader
+        // stops at the limit, naming the line where the row starts.
+        let mut text = b"id,x\nR1,1\nR2,\"open\n".to_vec();
+        text.resize(text.len() + MAX_ROW_BYTES * 3, b'y');
+        let mut src = source(text).unwrap();
+        let e = rows(&mut src).unwrap_err().to_string();
+        assert!(
+            e.contains("line 3: the row starting here is longer than"),
+            "{e}"
+        );
+        assert!(e.contains("unclosed"), "{e}");
+        // Just over the limit, within what the reader buffers, is refused too.
+        let mut text = b"id,x\nR1,".to_vec();
+        text.resize(text.len() + MAX_ROW_BYTES + 1, b'y');
+        text.extend_from_slice(b"\nR2,1\n");
+        let e = rows(&mut source(text).unwrap()).unwrap_err().to_string();
+        assert!(e.contains("line 2: the row starting here"), "{e}");
+    }
+
+    #[test]
+    fn rows_under_the_limit_are_read_one_after_another() {
+        // Many rows, each under the limit, add up to far more than it.
+        let row = format!("R,{}\n", "y".repeat(MAX_ROW_BYTES / 2));
+        let text = format!("id,x\n{}", row.repeat(5)).into_bytes();
+        assert_eq!(rows(&mut source(text).unwrap()).unwrap(), [2, 3, 4, 5, 6]);
+    }
+
+    #[test]
+    fn headers_past_the_column_limit_are_refused() {
+        let text = format!("id{}\nR1\n", ",x".repeat(MAX_COLUMNS)).into_bytes();
+        let e = source(text)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            e.contains("the header has 16385 columns; at most 16384"),
+            "{e}"
+        );
+        let text = format!("id{}\nR1\n", ",x".repeat(MAX_COLUMNS - 1)).into_bytes();
+        assert!(source(text).is_ok());
     }
 }

@@ -1,59 +1,239 @@
-//! JSON input: an array of objects (loaded whole: a JSON array cannot be
-//! split into rows before it is parsed) or JSON Lines (streamed: one object
-//! per line, each parsed by the workers). Keys play the part of columns.
+//! JSON input: an array of objects (parsed on a thread of its own that hands
+//! over one element at a time) or JSON Lines (one object per line, each
+//! parsed by the workers). Both are streamed. Keys play the part of columns.
 
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::sync::Arc;
 
+use serde::de::{SeqAccess, Visitor};
 use serde_json::Value as J;
 
 use super::layout::{norm, RowError};
-use super::{json_kind, parse_json, parse_yes_no, set_indicator, shorten, Raw, RowSource};
+use super::{
+    json_kind, parse_json, parse_yes_no, set_indicator, shorten, Raw, RowSource, MAX_ROW_BYTES,
+};
 use crate::pipeline::{DataError, LoadOptions, Row};
 use crate::plan::{Plan, Value};
 
-/// A JSON array's elements.
+/// A JSON array's elements, streamed: a thread parses the file and hands
+/// over one element at a time, so memory stays flat whatever the length.
 pub struct JsonArraySource {
-    items: std::vec::IntoIter<J>,
+    items: Receiver<Result<(J, u64), DataError>>,
+    /// The first element, received while opening.
+    peeked: Option<(J, u64)>,
     next: u64,
 }
 
+/// Elements waiting between the parsing thread and the reader.
+const QUEUE: usize = 256;
+
+/// Counts the bytes read and refuses to read past `limit` (reset by the
+/// parser for each element), so one element cannot take unbounded memory.
+struct Counted {
+    inner: File,
+    read: Arc<AtomicU64>,
+    limit: Arc<AtomicU64>,
+}
+
+impl Read for Counted {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let (read, limit) = (
+            self.read.load(Ordering::Relaxed),
+            self.limit.load(Ordering::Relaxed),
+        );
+        if read >= limit {
+            return Err(std::io::Error::other("element too long"));
+        }
+        let want = buf
+            .len()
+            .min(usize::try_from(limit - read).unwrap_or(usize::MAX));
+        let n = self.inner.read(&mut buf[..want])?;
+        self.read.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// The reader's buffer, in bytes.
+const BUFFER: usize = 256 * 1024;
+
+/// Sends each element of the top-level array; anything else is an error
+/// that names what was found.
+struct Elements<'a> {
+    tx: &'a SyncSender<Result<(J, u64), DataError>>,
+    read: &'a AtomicU64,
+    limit: &'a AtomicU64,
+    /// The array opened (an error after this is not an empty file).
+    started: &'a std::cell::Cell<bool>,
+    /// The reader went away: stop quietly.
+    stopped: &'a std::cell::Cell<bool>,
+}
+
+impl<'de> Visitor<'de> for Elements<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON array of referral objects")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        self.started.set(true);
+        loop {
+            let before = self.read.load(Ordering::Relaxed);
+            self.limit.store(
+                before + (MAX_ROW_BYTES + 2 * BUFFER) as u64,
+                Ordering::Relaxed,
+            );
+            let Some(v) = seq.next_element::<J>()? else {
+                return Ok(());
+            };
+            let bytes = self.read.load(Ordering::Relaxed).saturating_sub(before);
+            if self.tx.send(Ok((v, bytes))).is_err() {
+                self.stopped.set(true);
+                return Err(serde::de::Error::custom("stopped"));
+            }
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, _: A) -> Result<(), A::Error> {
+        Err(not_array("an object"))
+    }
+    fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<(), E> {
+        Err(not_array("a string"))
+    }
+    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<(), E> {
+        Err(not_array("true/false"))
+    }
+    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<(), E> {
+        Err(not_array("a number"))
+    }
+    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<(), E> {
+        Err(not_array("a number"))
+    }
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<(), E> {
+        Err(not_array("a number"))
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<(), E> {
+        Err(not_array("null"))
+    }
+}
+
+/// Marks a top-level value that is not an array (the message is the whole
+/// error text, without serde's position).
+const NOT_ARRAY: &str = "not an array: ";
+
+fn not_array<E: serde::de::Error>(found: &str) -> E {
+    E::custom(format!("{NOT_ARRAY}{found}"))
+}
+
+/// serde_json's message without its ` at line L column C` (the caller gives
+/// the place), and nesting named in words.
+pub fn json_reason(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    let text = match text.rfind(" at line ") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    };
+    if text == "recursion limit exceeded" {
+        "nested more than 128 levels deep".to_string()
+    } else {
+        text
+    }
+}
+
 impl JsonArraySource {
-    /// Loads and parses the whole file.
+    /// Opens the file and starts parsing it; errors at its start (an empty
+    /// file, not an array, invalid JSON before the first element) are
+    /// returned here, later ones by [`RowSource::next_row`].
     pub fn open(path: &Path) -> Result<JsonArraySource, DataError> {
-        let bytes = std::fs::read(path).map_err(|e| DataError::Io {
+        let file = File::open(path).map_err(|e| DataError::Io {
             path: path.to_path_buf(),
             message: e.to_string(),
         })?;
-        let bad = |message: String| DataError::Format {
-            path: path.to_path_buf(),
-            message,
+        let (tx, rx) = sync_channel(QUEUE);
+        let owned = path.to_path_buf();
+        std::thread::spawn(move || parse_array(file, &owned, &tx));
+        let mut src = JsonArraySource {
+            items: rx,
+            peeked: None,
+            next: 0,
         };
-        if bytes.iter().all(u8::is_ascii_whitespace) {
-            return Err(bad(
-                "the file is empty: expected a JSON array of referral objects".into(),
-            ));
-        }
-        let v: J = serde_json::from_slice(&bytes).map_err(|e| {
-            bad(format!(
-                "line {}, column {}: not valid JSON: {e}",
-                e.line(),
-                e.column()
-            ))
-        })?;
-        match v {
-            J::Array(items) => Ok(JsonArraySource {
-                items: items.into_iter(),
-                next: 0,
-            }),
-            other => Err(bad(format!(
-                "expected a JSON array of referral objects, found {} (use .jsonl for one object per line)",
-                json_kind(&other)
-            ))),
-        }
+        // Wait for the first element (or the end) so that a file that is not
+        // an array at all fails here, before any output.
+        src.peeked = match src.items.recv() {
+            Ok(Ok(first)) => Some(first),
+            Ok(Err(e)) => return Err(e),
+            Err(_) => None,
+        };
+        Ok(src)
     }
+}
+
+/// The parsing thread: sends elements, then an error if the file has one.
+fn parse_array(file: File, path: &Path, tx: &SyncSender<Result<(J, u64), DataError>>) {
+    let read = Arc::new(AtomicU64::new(0));
+    let limit = Arc::new(AtomicU64::new((MAX_ROW_BYTES + 2 * BUFFER) as u64));
+    let input = BufReader::with_capacity(
+        BUFFER,
+        Counted {
+            inner: file,
+            read: read.clone(),
+            limit: limit.clone(),
+        },
+    );
+    let started = std::cell::Cell::new(false);
+    let stopped = std::cell::Cell::new(false);
+    let mut de = serde_json::Deserializer::from_reader(input);
+    let outcome = serde::Deserializer::deserialize_any(
+        &mut de,
+        Elements {
+            tx,
+            read: &read,
+            limit: &limit,
+            started: &started,
+            stopped: &stopped,
+        },
+    )
+    .and_then(|()| de.end());
+    let Err(e) = outcome else {
+        return;
+    };
+    if stopped.get() {
+        return;
+    }
+    let bad = |message: String| DataError::Format {
+        path: path.to_path_buf(),
+        message,
+    };
+    let reason = json_reason(&e);
+    let err = if let Some(found) = reason.strip_prefix(NOT_ARRAY) {
+        bad(format!(
+            "expected a JSON array of referral objects, found {found} (use .jsonl for one object per line)"
+        ))
+    } else if e.is_eof() && !started.get() {
+        bad("the file is empty: expected a JSON array of referral objects".into())
+    } else if e.is_io() && read.load(Ordering::Relaxed) >= limit.load(Ordering::Relaxed) {
+        bad(format!(
+            "line {}: an element of the array is longer than {MAX_ROW_BYTES} bytes (4 MB), the most one row may hold",
+            e.line()
+        ))
+    } else if e.is_io() {
+        DataError::Io {
+            path: path.to_path_buf(),
+            message: reason,
+        }
+    } else {
+        bad(format!(
+            "line {}, column {}: not valid JSON: {reason}",
+            e.line(),
+            e.column()
+        ))
+    };
+    let _ = tx.send(Err(err));
 }
 
 impl RowSource for JsonArraySource {
@@ -62,13 +242,19 @@ impl RowSource for JsonArraySource {
     }
 
     fn next_row(&mut self, raw: &mut Option<Raw>) -> Result<bool, DataError> {
-        let Some(value) = self.items.next() else {
-            return Ok(false);
+        let item = match self.peeked.take() {
+            Some(first) => first,
+            None => match self.items.recv() {
+                Ok(item) => item?,
+                Err(_) => return Ok(false),
+            },
         };
+        let (value, bytes) = item;
         self.next += 1;
         *raw = Some(Raw::Json {
             line: self.next,
             value,
+            bytes,
         });
         Ok(true)
     }
@@ -77,6 +263,9 @@ impl RowSource for JsonArraySource {
         self.next
     }
 }
+
+/// A line buffer that grew past this is dropped rather than reused.
+const KEEP_LINE_BYTES: usize = 16 * 1024;
 
 /// JSON Lines, streamed.
 pub struct JsonlSource {
@@ -94,7 +283,7 @@ impl JsonlSource {
             message: e.to_string(),
         })?;
         Ok(JsonlSource {
-            input: BufReader::with_capacity(256 * 1024, f),
+            input: BufReader::with_capacity(BUFFER, f),
             line: 0,
             bytes: 0,
             path: path.to_path_buf(),
@@ -117,20 +306,52 @@ impl RowSource for JsonlSource {
         let Some(Raw::JsonText { line, text }) = raw else {
             return Ok(false);
         };
+        if text.capacity() > KEEP_LINE_BYTES {
+            *text = Vec::new();
+        }
+        let io = |e: std::io::Error| DataError::Io {
+            path: self.path.clone(),
+            message: e.to_string(),
+        };
         loop {
             text.clear();
-            let n = self
-                .input
+            let n = (&mut self.input)
+                .take(MAX_ROW_BYTES as u64 + 1)
                 .read_until(b'\n', text)
-                .map_err(|e| DataError::Io {
-                    path: self.path.clone(),
-                    message: e.to_string(),
-                })?;
+                .map_err(io)?;
             if n == 0 {
                 return Ok(false);
             }
             self.line += 1;
             self.bytes += n as u64;
+            if n > MAX_ROW_BYTES {
+                // Skip the rest of the line unread and reject it.
+                let mut len = n as u64;
+                loop {
+                    let buf = self.input.fill_buf().map_err(io)?;
+                    if buf.is_empty() {
+                        break;
+                    }
+                    let (used, end) = match buf.iter().position(|b| *b == b'\n') {
+                        Some(i) => (i + 1, true),
+                        None => (buf.len(), false),
+                    };
+                    self.input.consume(used);
+                    len += used as u64;
+                    if end {
+                        break;
+                    }
+                }
+                self.bytes += len - n as u64;
+                *raw = Some(Raw::Rejected {
+                    line: self.line,
+                    column: "row".into(),
+                    reason: format!(
+                        "the line is {len} bytes long; a line may hold at most {MAX_ROW_BYTES} bytes (4 MB)"
+                    ),
+                });
+                return Ok(true);
+            }
             if self.line == 1 && text.starts_with(b"\xef\xbb\xbf") {
                 text.drain(..3);
             }
@@ -325,7 +546,11 @@ impl JsonLayout {
             let why = if e.is_syntax() && std::str::from_utf8(text).is_err() {
                 "not valid UTF-8 text".to_string()
             } else {
-                format!("not valid JSON (column {}): {e}", e.column())
+                format!(
+                    "not valid JSON (column {}): {}",
+                    e.column(),
+                    json_reason(&e)
+                )
             };
             ("row".to_string(), why)
         })?;
@@ -335,5 +560,71 @@ impl JsonLayout {
     /// A fresh row shaped for this layout.
     pub fn empty_row(&self, plan: &Plan) -> Row {
         Row::blank(plan, self.keep.len(), self.extra.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(bytes: &[u8]) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t");
+        std::fs::write(&path, bytes).unwrap();
+        (dir, path)
+    }
+
+    fn drain(src: &mut dyn RowSource) -> Result<Vec<Raw>, DataError> {
+        let mut out = Vec::new();
+        let mut raw = None;
+        while src.next_row(&mut raw)? {
+            out.extend(raw.take());
+        }
+        Ok(out)
+    }
+
+    #[test]
+    fn a_jsonl_line_over_the_limit_is_a_rejected_row() {
+        let long = format!("{{\"id\":\"{}\"}}", "x".repeat(MAX_ROW_BYTES));
+        let (_d, path) = file(format!("{{\"id\":1}}\n{long}\n{{\"id\":3}}\n").as_bytes());
+        let rows = drain(&mut JsonlSource::open(&path).unwrap()).unwrap();
+        assert_eq!(rows.len(), 3);
+        let Raw::Rejected { line, reason, .. } = &rows[1] else {
+            panic!("{:?}", rows[1]);
+        };
+        assert_eq!(*line, 2);
+        assert!(reason.contains("a line may hold at most"), "{reason}");
+        assert!(
+            matches!(&rows[2], Raw::JsonText { line: 3, text } if text.starts_with(b"{\"id\":3}"))
+        );
+    }
+
+    #[test]
+    fn a_json_array_is_streamed_element_by_element() {
+        let (_d, path) = file(b"[{\"id\":1}, {\"id\":2}, 3]");
+        let rows = drain(&mut JsonArraySource::open(&path).unwrap()).unwrap();
+        let lines: Vec<u64> = rows.iter().map(Raw::line).collect();
+        assert_eq!(lines, [1, 2, 3]);
+        // Not an array, empty, or broken: a message naming what is wrong.
+        let msg = |bytes: &[u8]| {
+            let (_d, path) = file(bytes);
+            match JsonArraySource::open(&path) {
+                Err(e) => e.to_string(),
+                Ok(mut src) => drain(&mut src)
+                    .err()
+                    .map(|e| e.to_string())
+                    .unwrap_or_default(),
+            }
+        };
+        assert!(msg(b"{\"id\":1}").contains("found an object (use .jsonl"));
+        assert!(msg(b" \n ").contains("the file is empty"));
+        assert!(msg(b"[{\"id\":1}] x").contains("not valid JSON: trailing characters"));
+        let deep = format!("{}{}", "[".repeat(1000), "]".repeat(1000));
+        assert!(msg(deep.as_bytes()).contains("nested more than 128 levels deep"));
+        let big = format!(
+            "[{{\"id\":\"{}\"}}]",
+            "x".repeat(MAX_ROW_BYTES + 3 * BUFFER)
+        );
+        assert!(msg(big.as_bytes()).contains("an element of the array is longer than"));
     }
 }

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use crate::data::{parse_cell, parse_yes_no, set_indicator, shorten};
+use crate::data::{cell_size, parse_cell, parse_yes_no, set_indicator, shorten};
 use crate::pipeline::{DataError, LoadOptions, Row};
 use crate::plan::{FieldKind, Plan, Value};
 
@@ -202,6 +202,7 @@ impl Layout {
             }
         }
         for (ci, cell) in cells.clone().enumerate() {
+            cell_size(cell.len()).map_err(|e| (self.name(ci).to_string(), e))?;
             let role = self.roles[ci];
             if role == Role::Ignore {
                 continue;

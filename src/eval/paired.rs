@@ -140,11 +140,20 @@ fn encode(plan: &Plan, id: NodeId, scripts_alike: bool, out: &mut Vec<u8>, depth
         Node::AnyMask(m) => mask(plan, 14, *m, out),
         Node::Known(s) => tagged(out, 15, &s.to_le_bytes()),
         Node::Call(f, args) => {
-            if !scripts_alike {
+            // By name and arity, not index: rhai does not promise the order
+            // of a script's functions.
+            let Some(func) = plan
+                .scripts
+                .as_ref()
+                .and_then(|s| s.functions.get(*f as usize))
+                .filter(|_| scripts_alike)
+            else {
                 return false;
-            }
+            };
             out.push(16);
-            out.extend_from_slice(&f.to_le_bytes());
+            out.extend_from_slice(&(func.name.len() as u64).to_le_bytes());
+            out.extend_from_slice(func.name.as_bytes());
+            out.extend_from_slice(&(func.params as u64).to_le_bytes());
             all(out, args)
         }
     }

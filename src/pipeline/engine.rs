@@ -23,6 +23,10 @@ use crate::plan::Plan;
 /// a handful of batches in flight cost a few megabytes.
 pub const BATCH: usize = 8192;
 
+/// A batch is cut short once its raw rows hold this many bytes, so that wide
+/// rows (thousands of columns) do not make batches of gigabytes.
+pub const BATCH_BYTES: u64 = 16 * 1024 * 1024;
+
 /// How rows are parsed under one plan.
 pub enum Parser {
     /// Tabular formats.
@@ -44,6 +48,7 @@ impl Parser {
             (Parser::Cells(l), Raw::Cells { cells, .. }) => l.parse(plan, cells.iter(), row),
             (Parser::Json(l), Raw::Json { value, .. }) => l.parse(plan, value, row),
             (Parser::Json(l), Raw::JsonText { text, .. }) => l.parse_text(plan, text, row),
+            (_, Raw::Rejected { column, reason, .. }) => Err((column.clone(), reason.clone())),
             _ => Err(("row".into(), "internal: reader and parser disagree".into())),
         }
     }
@@ -201,11 +206,17 @@ pub fn drive(
             let mut batch = free_raw_rx
                 .try_recv()
                 .unwrap_or_else(|_| (0..BATCH).map(|_| None).collect());
-            let mut n = 0;
-            while n < BATCH {
+            let (mut n, mut bytes, mut end) = (0, 0, false);
+            while n < BATCH && bytes < BATCH_BYTES {
                 match source.next_row(&mut batch[n]) {
-                    Ok(true) => n += 1,
-                    Ok(false) => break,
+                    Ok(true) => {
+                        bytes += batch[n].as_ref().map_or(0, Raw::bytes);
+                        n += 1;
+                    }
+                    Ok(false) => {
+                        end = true;
+                        break;
+                    }
                     Err(e) => {
                         let _ = raw_tx.send(Err(e));
                         return;
@@ -213,7 +224,7 @@ pub fn drive(
                 }
             }
             position.store(source.position(), Ordering::Relaxed);
-            if n == 0 || raw_tx.send(Ok((batch, n))).is_err() || n < BATCH {
+            if n == 0 || raw_tx.send(Ok((batch, n))).is_err() || end {
                 return;
             }
         });
