@@ -99,19 +99,19 @@ if [ "${FIVE:-1}" != 0 ]; then
 fi
 
 if [ -x "$ZEN" ]; then
-  if [ -s "$PEER_CSV" ]; then
-    measure "zen-bench --n 1000000 --reps 3 --threads 2 (peer, evaluation only)" 3000000 \
-      "$ZEN" --n 1000000 --reps 3 --threads 2
-  else
-    measure "zen-bench --n 1000000 --reps 3 --threads 2 (peer, evaluation only)" 3000000 \
-      "$ZEN" --n 1000000 --reps 3 --threads 2 --dump-csv "$PEER_CSV"
-  fi
+  # zen-bench reads its decision graph from its own folder. Its own table
+  # (evaluations per second, by mode) is kept for the comparison below.
+  ZEN_ARGS="--n 1000000 --reps 3 --threads 2"
+  [ -s "$PEER_CSV" ] || ZEN_ARGS="$ZEN_ARGS --dump-csv $PEER_CSV"
+  measure "zen-bench $ZEN_ARGS (every mode of the peer; its own table below)" 0 \
+    bash -c "cd '$(dirname "$(dirname "$(dirname "$ZEN")")")' && exec ./target/release/zen-bench $ZEN_ARGS"
+  ZEN_TABLE=$(grep '^| zen-engine' "$WORK/stdout.log" || true)
   if [ -s "$PEER_CSV" ] && [ -f benches/peer.thr ]; then
     measure "thresholds score benches/peer.thr /tmp/records_1m.csv (same table as zen)" 1000000 \
       "$BIN" score benches/peer.thr "$PEER_CSV" -o "$WORK/peer_scored.csv"
     if [ "${FIVE:-1}" != 0 ]; then
       PEER5="$WORK/records_5m.csv"
-      [ -s "$PEER5" ] || awk -F, -v OFS=, 'FNR == 1 { k++; if (k == 1) print; next } { $1 = $1 "_" k; print }' \
+      [ -s "$PEER5" ] || awk -F, -v OFS=, 'FNR == 1 { k++; if (k == 1) print; next } { $1 = (k - 1) * 1000000 + $1; print }' \
         "$PEER_CSV" "$PEER_CSV" "$PEER_CSV" "$PEER_CSV" "$PEER_CSV" > "$PEER5"
       measure "thresholds score benches/peer.thr records_5m.csv (the peer rows five times)" 5000000 \
         "$BIN" score benches/peer.thr "$PEER5" -o "$WORK/peer_scored5.csv"
@@ -130,6 +130,14 @@ TABLE="$WORK/table.md"
   echo "| Command | Wall time | Rows/s | Peak RSS |"
   echo "|---|---:|---:|---:|"
   printf '%s\n' "${ROWS[@]}"
+  if [ -n "${ZEN_TABLE:-}" ]; then
+    echo
+    echo "zen-engine's own figures in the same run (evaluation of the 13-row table only, records in memory):"
+    echo
+    echo "| engine | mode | threads | us/eval | evals/s |"
+    echo "|---|---|---:|---:|---:|"
+    echo "$ZEN_TABLE"
+  fi
   echo "<!-- run.sh:end -->"
 } > "$TABLE"
 
