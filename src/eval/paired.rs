@@ -285,6 +285,61 @@ mod tests {
         }
     }
 
+    struct Mem(&'static str);
+    impl check::ScriptLoader for Mem {
+        fn load(&self, _: &str) -> Result<std::sync::Arc<Source>, String> {
+            Ok(Source::new("s.rhai", self.0))
+        }
+    }
+
+    fn scripted(script: &'static str, rules: &str) -> Plan {
+        let text = format!(
+            "continuum \"T\"\nlevels {{ low \"Low\" mid \"Mid\" high \"High\" }}\n\
+             fields {{ age: number? }}\n\
+             domain d \"D\" {{ indicator a \"A\" at low }}\nscript \"s.rhai\"\n{rules}"
+        );
+        check::check_source(&Source::new("t.thr", text), &Mem(script))
+            .plan
+            .unwrap_or_else(|| panic!("test rules check"))
+    }
+
+    #[test]
+    fn script_calls_pair_by_function_only_when_the_scripts_match() {
+        const S: &str = "fn young(r) { type_of(r.age) != \"()\" && r.age < 5.0 }\n\
+                         fn flagged(r) { has(r, \"a\") }";
+        const OTHER: &str = "fn young(r) { type_of(r.age) != \"()\" && r.age < 6.0 }\n\
+                             fn flagged(r) { has(r, \"a\") }";
+        let rules = "rule y \"Y\" when young() then at least mid\n\
+                     rule f \"F\" when flagged() and age > 1 then at least high\n";
+        let changed = "rule f \"F\" when flagged() and age > 2 then at least high\n\
+                       rule y \"Y\" when young() then at least mid\n";
+        let old = scripted(S, rules);
+        let new = scripted(S, changed);
+        let p = Pairing::new(&old, &new).unwrap_or_else(|| panic!("alike"));
+        assert_eq!(p.same, vec![None, Some(0)]);
+        // Other script text: calls are never paired, even with equal names.
+        let other = scripted(OTHER, rules);
+        let q = Pairing::new(&old, &other).unwrap_or_else(|| panic!("alike"));
+        assert_eq!(q.shared(), 0);
+        for age in [None, Some(0.5), Some(1.5), Some(2.5), Some(5.5)] {
+            for a in [false, true] {
+                let mut rec = Record::empty(&old);
+                if let Some(x) = age {
+                    rec.values[0] = crate::plan::Value::Num(x);
+                }
+                if a {
+                    rec.indicators.insert(0);
+                }
+                let first = super::super::score(&old, &rec).unwrap_or_else(|e| panic!("{e}"));
+                let full = super::super::score(&new, &rec).unwrap_or_else(|e| panic!("{e}"));
+                let mut paired = Score::default();
+                score_into_paired(&new, &rec, &mut paired, &p, &first)
+                    .unwrap_or_else(|e| panic!("{e}"));
+                assert_eq!(paired, full, "age {age:?}, a {a}");
+            }
+        }
+    }
+
     #[test]
     fn different_readings_do_not_pair() {
         let old = plan("rule x \"X\" when a then at least high\n");
