@@ -30,6 +30,11 @@ pub struct Named {
     pub label: String,
 }
 
+/// A hash map with aHash: for the names looked up once or more per data row
+/// (indicator ids, decision texts). The keys come from the rule file, and
+/// aHash's per-process random keys keep lookups of data text unpredictable.
+pub type FastMap<K, V> = HashMap<K, V, ahash::RandomState>;
+
 /// The value type of a field.
 #[derive(Clone, Debug, PartialEq)]
 pub enum FieldKind {
@@ -287,7 +292,7 @@ pub struct Plan {
     /// Levels, lowest first.
     pub levels: Vec<LevelInfo>,
     /// Recorded decision text (trimmed, lowercase) → level rank.
-    pub decisions: HashMap<String, u8>,
+    pub decisions: FastMap<String, u8>,
     /// Themes.
     pub themes: Vec<Named>,
     /// Flags.
@@ -315,7 +320,7 @@ pub struct Plan {
     /// Compiled scripts, when any are imported.
     pub scripts: Option<Scripts>,
     /// Every id in the shared namespace.
-    pub symbols: HashMap<String, Symbol>,
+    pub symbols: FastMap<String, Symbol>,
     /// The rule file.
     pub source: Arc<Source>,
 }
