@@ -132,6 +132,7 @@ pub fn report_rejects(
     let mut err = std::io::BufWriter::new(std::io::stderr().lock());
     let shown: u64 = if a.rejects.is_some() { 10 } else { u64::MAX };
     let mut n = 0u64;
+    // `Interrupted` from the closure only stops the listing after `shown`.
     let listed = summary.rejects.for_each(|r| {
         n += 1;
         if n > shown {
