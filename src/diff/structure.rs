@@ -257,7 +257,7 @@ pub fn compare(old: &Side, new: &Side) -> Structure {
     labelled(Section::Themes, "theme", &a.themes, &b.themes, &out);
     labelled(Section::Flags, "flag", &a.flags, &b.flags, &out);
     field_changes(&a, &b, &out);
-    domain_changes(&a, &b, &out);
+    labelled(Section::Domains, "domain", &a.domains, &b.domains, &out);
     indicator_changes(&a, &b, &out);
     rules::compare(&a, &b, &out);
     script_changes(old, new, &out);
@@ -380,30 +380,52 @@ fn decision_changes(a: &Decls<'_>, b: &Decls<'_>, out: &Out) {
     );
 }
 
-fn labelled(s: Section, what: &str, a: &[&LabelDef], b: &[&LabelDef], out: &Out) {
+/// An entry made of an id and a label: a theme, a flag, a domain.
+trait IdLabel {
+    fn parts(&self) -> (&Ident, &Text);
+}
+
+impl IdLabel for LabelDef {
+    fn parts(&self) -> (&Ident, &Text) {
+        (&self.id, &self.label)
+    }
+}
+
+impl IdLabel for Domain {
+    fn parts(&self) -> (&Ident, &Text) {
+        (&self.id, &self.label)
+    }
+}
+
+/// Added, removed and relabelled entries of a section of id-and-label
+/// entries (themes, flags, domains), matched by id.
+fn labelled<T: IdLabel>(s: Section, what: &str, a: &[&T], b: &[&T], out: &Out) {
     keyed(
         a,
         b,
-        |l| l.id.name.clone(),
-        |l| {
+        |x| x.parts().0.name.clone(),
+        |x| {
+            let (id, _) = x.parts();
             out.push(
                 s,
-                &l.id.name,
+                &id.name,
                 ChangeKind::Removed,
-                format!("{what} `{}` removed", l.id.name),
+                format!("{what} `{}` removed", id.name),
             )
         },
-        |l| {
-            let t = format!("{what} `{}` added: \"{}\"", l.id.name, l.label.value);
-            out.push(s, &l.id.name, ChangeKind::Added, t);
+        |x| {
+            let (id, label) = x.parts();
+            let t = format!("{what} `{}` added: \"{}\"", id.name, label.value);
+            out.push(s, &id.name, ChangeKind::Added, t);
         },
         |o, n| {
-            if o.label.value != n.label.value {
+            let ((_, old), (id, new)) = (o.parts(), n.parts());
+            if old.value != new.value {
                 let t = format!(
                     "{what} `{}` relabelled from \"{}\" to \"{}\"",
-                    n.id.name, o.label.value, n.label.value
+                    id.name, old.value, new.value
                 );
-                out.push(s, &n.id.name, ChangeKind::Changed, t);
+                out.push(s, &id.name, ChangeKind::Changed, t);
             }
         },
     );
@@ -454,36 +476,6 @@ fn field_changes(a: &Decls<'_>, b: &Decls<'_>, out: &Out) {
             let (to, tn) = (field_type(o), field_type(n));
             if to != tn {
                 let t = format!("field `{}` is now {tn} instead of {to}", n.id.name);
-                out.push(s, &n.id.name, ChangeKind::Changed, t);
-            }
-        },
-    );
-}
-
-fn domain_changes(a: &Decls<'_>, b: &Decls<'_>, out: &Out) {
-    let s = Section::Domains;
-    keyed(
-        &a.domains,
-        &b.domains,
-        |d| d.id.name.clone(),
-        |d| {
-            out.push(
-                s,
-                &d.id.name,
-                ChangeKind::Removed,
-                format!("domain `{}` removed", d.id.name),
-            )
-        },
-        |d| {
-            let t = format!("domain `{}` added: \"{}\"", d.id.name, d.label.value);
-            out.push(s, &d.id.name, ChangeKind::Added, t);
-        },
-        |o, n| {
-            if o.label.value != n.label.value {
-                let t = format!(
-                    "domain `{}` relabelled from \"{}\" to \"{}\"",
-                    n.id.name, o.label.value, n.label.value
-                );
                 out.push(s, &n.id.name, ChangeKind::Changed, t);
             }
         },
