@@ -249,7 +249,7 @@ pub fn find_record(
             }
             Ok(())
         })
-        .map_err(|e| CliError::usage(format!("error: cannot read back the rejected rows: {e}")))?;
+        .map_err(score::reject_read_error)?;
     let mut problems = matching.into_iter().peekable();
     match found {
         Some((line, rec)) => {

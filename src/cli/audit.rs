@@ -71,10 +71,7 @@ pub fn run(a: AuditArgs, ef: ErrorFormat) -> CliResult {
         Ok(())
     })
     .map_err(|e| data_error(e, &a))?;
-    let rejects = summary
-        .rejects
-        .all()
-        .map_err(|e| CliError::usage(format!("error: cannot read back the rejected rows: {e}")))?;
+    let rejects = super::score::all_rejects(&summary.rejects)?;
     let mut audit = auditor.finish(summary.read, rejects);
     nothing_to_audit(&audit, &plan, &d.decision, &a.data)?;
     if let Some(p) = &pseudo {

@@ -152,10 +152,7 @@ pub fn run(a: DiffArgs, ef: ErrorFormat) -> CliResult {
         }
         None => (None, Summary::default(), None),
     };
-    let rejects = summary
-        .rejects
-        .all()
-        .map_err(|e| CliError::usage(format!("error: cannot read back the rejected rows: {e}")))?;
+    let rejects = super::score::all_rejects(&summary.rejects)?;
     let report = DiffReport {
         old_file: a.old.display().to_string(),
         new_file: a.new.display().to_string(),

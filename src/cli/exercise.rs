@@ -70,10 +70,7 @@ pub(crate) fn load_pack(plan: &Plan, path: &Path) -> Result<(Pack, Vec<Reject>),
         Ok(())
     })
     .map_err(|e| CliError::usage(format!("error: {e}")))?;
-    let rejects = summary
-        .rejects
-        .all()
-        .map_err(|e| CliError::usage(format!("error: cannot read back the rejected rows: {e}")))?;
+    let rejects = super::score::all_rejects(&summary.rejects)?;
     Ok((Pack::new(vignettes), rejects))
 }
 

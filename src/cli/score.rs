@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use clap::{Args, ValueEnum};
 
 use super::{exit, load_rules, CliError, CliResult, DataArgs, ErrorFormat, InputFormat};
-use crate::pipeline::{self, DataError, Format, LoadOptions, Summary};
+use crate::pipeline::{self, DataError, Format, LoadOptions, Reject, Rejects, Summary};
 use crate::pseudonym::Pseudonymiser;
 use crate::report::score::{write_rejects, OutFormat, ScoreWriter};
 
@@ -112,6 +112,16 @@ pub fn data_error(e: DataError) -> CliError {
         },
         _ => CliError::usage(format!("error: {e}")),
     }
+}
+
+/// A failure to read back rejects spilled to their temporary file.
+pub(crate) fn reject_read_error(e: std::io::Error) -> CliError {
+    CliError::usage(format!("error: cannot read back the rejected rows: {e}"))
+}
+
+/// Every reject of a run, for reports that list them all.
+pub(crate) fn all_rejects(rejects: &Rejects) -> Result<Vec<Reject>, CliError> {
+    rejects.all().map_err(reject_read_error)
 }
 
 /// Prints rejects and the summary to stderr, writes `--rejects`, and
