@@ -363,6 +363,7 @@ pub trait RowSource: Send {
     fn position(&self) -> u64;
 }
 
+pub mod allowance;
 pub mod csv;
 pub mod dedup;
 pub mod json;

@@ -6,9 +6,9 @@
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
+use super::allowance::{Allowance, Allowed};
 use super::{Raw, RowSource, MAX_COLUMNS, MAX_ROW_BYTES};
 use crate::pipeline::DataError;
 
@@ -23,31 +23,10 @@ const ROW_BUDGET: u64 = (MAX_ROW_BYTES + 2 * BUFFER) as u64;
 /// so one wide row does not pin its memory in every batch after it.
 const KEEP_RECORD_BYTES: usize = 16 * 1024;
 
-/// Hands the csv reader at most `left` more bytes; [`CsvSource`] refills
-/// the allowance before each row, so a row with no end (an unclosed quote)
-/// fails instead of being read into memory whole.
-struct Capped {
-    inner: Box<dyn Read + Send>,
-    left: Arc<AtomicU64>,
-}
-
-impl Read for Capped {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let left = self.left.load(Ordering::Relaxed);
-        if left == 0 {
-            return Err(std::io::Error::other("row too long"));
-        }
-        let want = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
-        let n = self.inner.read(&mut buf[..want])?;
-        self.left.fetch_sub(n as u64, Ordering::Relaxed);
-        Ok(n)
-    }
-}
-
 /// A streaming CSV reader.
 pub struct CsvSource {
-    reader: ::csv::Reader<Capped>,
-    left: Arc<AtomicU64>,
+    reader: ::csv::Reader<Allowed<Box<dyn Read + Send>>>,
+    allowance: Arc<Allowance>,
     header: Vec<String>,
     path: PathBuf,
     /// csv's line count for a record lags by one when lines end in CRLF (the
@@ -84,19 +63,19 @@ impl CsvSource {
         input: Box<dyn Read + Send>,
         delimiter: u8,
     ) -> Result<CsvSource, DataError> {
-        let left = Arc::new(AtomicU64::new(ROW_BUDGET));
+        let allowance = Allowance::new(ROW_BUDGET);
         let mut reader = ::csv::ReaderBuilder::new()
             .flexible(true)
             .has_headers(true)
             .delimiter(delimiter)
             .buffer_capacity(BUFFER)
-            .from_reader(Capped {
+            .from_reader(Allowed {
                 inner: input,
-                left: left.clone(),
+                allowance: allowance.clone(),
             });
         let raw = match reader.byte_headers() {
             Ok(raw) => raw.clone(),
-            Err(e) => return Err(read_error(path, e, &left, 1)),
+            Err(e) => return Err(read_error(path, e, &allowance, 1)),
         };
         if raw.as_slice().len() > MAX_ROW_BYTES {
             return Err(too_long(path, 1));
@@ -130,7 +109,7 @@ impl CsvSource {
         }
         Ok(CsvSource {
             reader,
-            left,
+            allowance,
             header,
             path: path.to_path_buf(),
             crlf: false,
@@ -164,8 +143,8 @@ fn too_long(path: &Path, line: u64) -> DataError {
 }
 
 /// A read error: the row limit when the allowance ran out, else as csv says.
-fn read_error(path: &Path, e: ::csv::Error, left: &AtomicU64, line: u64) -> DataError {
-    if left.load(Ordering::Relaxed) == 0 && matches!(e.kind(), ::csv::ErrorKind::Io(_)) {
+fn read_error(path: &Path, e: ::csv::Error, allowance: &Allowance, line: u64) -> DataError {
+    if allowance.spent() && matches!(e.kind(), ::csv::ErrorKind::Io(_)) {
         too_long(path, line)
     } else {
         csv_error(path, e)
@@ -206,11 +185,11 @@ impl RowSource for CsvSource {
         // The line the next row starts on (the reader has just finished the
         // previous row), for a message when that row has no end.
         let start = self.reader.position().line() + u64::from(self.crlf);
-        self.left.store(ROW_BUDGET, Ordering::Relaxed);
+        self.allowance.grant(ROW_BUDGET);
         let more = self
             .reader
             .read_byte_record(cells)
-            .map_err(|e| read_error(&self.path, e, &self.left, start))?;
+            .map_err(|e| read_error(&self.path, e, &self.allowance, start))?;
         if cells.as_slice().len() > MAX_ROW_BYTES {
             return Err(too_long(&self.path, start));
         }

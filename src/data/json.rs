@@ -6,13 +6,12 @@ use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
-use std::sync::Arc;
 
 use serde::de::{SeqAccess, Visitor};
 use serde_json::Value as J;
 
+use super::allowance::{Allowance, Allowed};
 use super::layout::{norm, RowError};
 use super::{
     json_kind, parse_json, parse_yes_no, set_indicator, shorten, Raw, RowSource, MAX_ROW_BYTES,
@@ -32,32 +31,6 @@ pub struct JsonArraySource {
 /// Elements waiting between the parsing thread and the reader.
 const QUEUE: usize = 256;
 
-/// Counts the bytes read and refuses to read past `limit` (reset by the
-/// parser for each element), so one element cannot take unbounded memory.
-struct Counted {
-    inner: File,
-    read: Arc<AtomicU64>,
-    limit: Arc<AtomicU64>,
-}
-
-impl Read for Counted {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let (read, limit) = (
-            self.read.load(Ordering::Relaxed),
-            self.limit.load(Ordering::Relaxed),
-        );
-        if read >= limit {
-            return Err(std::io::Error::other("element too long"));
-        }
-        let want = buf
-            .len()
-            .min(usize::try_from(limit - read).unwrap_or(usize::MAX));
-        let n = self.inner.read(&mut buf[..want])?;
-        self.read.fetch_add(n as u64, Ordering::Relaxed);
-        Ok(n)
-    }
-}
-
 /// The reader's buffer, in bytes.
 const BUFFER: usize = 256 * 1024;
 
@@ -65,8 +38,7 @@ const BUFFER: usize = 256 * 1024;
 /// that names what was found.
 struct Elements<'a> {
     tx: &'a SyncSender<Result<(J, u64), DataError>>,
-    read: &'a AtomicU64,
-    limit: &'a AtomicU64,
+    allowance: &'a Allowance,
     /// The array opened (an error after this is not an empty file).
     started: &'a std::cell::Cell<bool>,
     /// The reader went away: stop quietly.
@@ -83,15 +55,12 @@ impl<'de> Visitor<'de> for Elements<'_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         self.started.set(true);
         loop {
-            let before = self.read.load(Ordering::Relaxed);
-            self.limit.store(
-                before + (MAX_ROW_BYTES + 2 * BUFFER) as u64,
-                Ordering::Relaxed,
-            );
+            let before = self.allowance.read();
+            self.allowance.grant((MAX_ROW_BYTES + 2 * BUFFER) as u64);
             let Some(v) = seq.next_element::<J>()? else {
                 return Ok(());
             };
-            let bytes = self.read.load(Ordering::Relaxed).saturating_sub(before);
+            let bytes = self.allowance.read().saturating_sub(before);
             if self.tx.send(Ok((v, bytes))).is_err() {
                 self.stopped.set(true);
                 return Err(serde::de::Error::custom("stopped"));
@@ -175,14 +144,12 @@ impl JsonArraySource {
 
 /// The parsing thread: sends elements, then an error if the file has one.
 fn parse_array(file: File, path: &Path, tx: &SyncSender<Result<(J, u64), DataError>>) {
-    let read = Arc::new(AtomicU64::new(0));
-    let limit = Arc::new(AtomicU64::new((MAX_ROW_BYTES + 2 * BUFFER) as u64));
+    let allowance = Allowance::new((MAX_ROW_BYTES + 2 * BUFFER) as u64);
     let input = BufReader::with_capacity(
         BUFFER,
-        Counted {
+        Allowed {
             inner: file,
-            read: read.clone(),
-            limit: limit.clone(),
+            allowance: allowance.clone(),
         },
     );
     let started = std::cell::Cell::new(false);
@@ -192,8 +159,7 @@ fn parse_array(file: File, path: &Path, tx: &SyncSender<Result<(J, u64), DataErr
         &mut de,
         Elements {
             tx,
-            read: &read,
-            limit: &limit,
+            allowance: &allowance,
             started: &started,
             stopped: &stopped,
         },
@@ -216,7 +182,7 @@ fn parse_array(file: File, path: &Path, tx: &SyncSender<Result<(J, u64), DataErr
         ))
     } else if e.is_eof() && !started.get() {
         bad("the file is empty: expected a JSON array of referral objects".into())
-    } else if e.is_io() && read.load(Ordering::Relaxed) >= limit.load(Ordering::Relaxed) {
+    } else if e.is_io() && allowance.spent() {
         bad(format!(
             "line {}: an element of the array is longer than {MAX_ROW_BYTES} bytes (4 MB), the most one row may hold",
             e.line()
