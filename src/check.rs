@@ -94,6 +94,17 @@ impl ScriptLoader for NoScripts {
     }
 }
 
+/// A loader that hands out one script text whatever the path (unit tests).
+#[cfg(test)]
+pub(crate) struct OneScript(pub &'static str);
+
+#[cfg(test)]
+impl ScriptLoader for OneScript {
+    fn load(&self, _: &str) -> Result<Arc<Source>, String> {
+        Ok(Source::new("s.rhai", self.0))
+    }
+}
+
 /// Loads, parses and checks a rule file from disk.
 pub fn load_file(path: &Path) -> Result<Checked, String> {
     let meta =

@@ -536,7 +536,7 @@ fn build_map(plan: &Plan, rec: &Record, interned: &Interned) -> Dynamic {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::{self, ScriptLoader};
+    use crate::check;
     use proptest::prelude::*;
 
     const RULES: &str = r#"
@@ -573,16 +573,9 @@ fn f(r) { if type_of(r.age) == "()" { 0.0 } else { r.age } }
 fn h(r) { keys(r).len() }
 "#;
 
-    struct Mem(&'static str);
-    impl ScriptLoader for Mem {
-        fn load(&self, _: &str) -> Result<Arc<Source>, String> {
-            Ok(Source::new("s.rhai", self.0))
-        }
-    }
-
     fn plan(script: &'static str) -> Plan {
         let src = Source::new("t.thr", RULES);
-        check::check_source(&src, &Mem(script))
+        check::check_source(&src, &check::OneScript(script))
             .plan
             .unwrap_or_else(|| panic!("test rules check"))
     }

@@ -285,20 +285,13 @@ mod tests {
         }
     }
 
-    struct Mem(&'static str);
-    impl check::ScriptLoader for Mem {
-        fn load(&self, _: &str) -> Result<std::sync::Arc<Source>, String> {
-            Ok(Source::new("s.rhai", self.0))
-        }
-    }
-
     fn scripted(script: &'static str, rules: &str) -> Plan {
         let text = format!(
             "continuum \"T\"\nlevels {{ low \"Low\" mid \"Mid\" high \"High\" }}\n\
              fields {{ age: number? }}\n\
              domain d \"D\" {{ indicator a \"A\" at low }}\nscript \"s.rhai\"\n{rules}"
         );
-        check::check_source(&Source::new("t.thr", text), &Mem(script))
+        check::check_source(&Source::new("t.thr", text), &check::OneScript(script))
             .plan
             .unwrap_or_else(|| panic!("test rules check"))
     }
