@@ -271,8 +271,8 @@ pub fn run_two(
         source,
         opts,
         progress_total(path, opts),
-        &mut |slot| match (slot.rows.as_slice(), slot.scores.as_slice()) {
-            ([r1, r2], [s1, s2]) => sink(r1, s1, r2, s2),
+        &mut |slot| match (slot.row(0), slot.row(1), slot.scores.as_slice()) {
+            (Some(r1), Some(r2), [s1, s2]) => sink(r1, s1, r2, s2),
             _ => Ok(()),
         },
     )

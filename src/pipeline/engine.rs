@@ -56,7 +56,8 @@ impl Parser {
 
 /// One row's work area, reused from batch to batch.
 pub struct Slot {
-    /// The row as read under each plan.
+    /// The row as read under each plan; one row serves every plan when
+    /// they read rows alike (`Sharing::rows`).
     pub rows: Vec<Row>,
     /// Its score under each plan.
     pub scores: Vec<Score>,
@@ -64,10 +65,17 @@ pub struct Slot {
     pub reject: Option<Reject>,
 }
 
+impl Slot {
+    /// The row as plan `i` read it.
+    pub fn row(&self, i: usize) -> Option<&Row> {
+        self.rows.get(i).or_else(|| self.rows.first())
+    }
+}
+
 /// How a second plan shares the first plan's work on a row.
 struct Sharing {
     /// Both read rows alike (`Plan::reads_rows_like`): the first plan's
-    /// parse is copied rather than repeated.
+    /// parse serves the second too, with no copy.
     rows: bool,
     /// Rules with the same condition take the first plan's outcome.
     pairing: Option<Pairing>,
@@ -81,22 +89,21 @@ fn process(plans: &[&Plan], parsers: &[Parser], sharing: &Sharing, raw: &Raw, sl
     let mut errors: Vec<RowError> = Vec::new();
     let mut first_parse: Result<(), RowError> = Ok(());
     for (i, (plan, parser)) in plans.iter().zip(parsers).enumerate() {
-        let at = i.min(slot.rows.len());
-        let (head, tail) = slot.rows.split_at_mut(at);
-        let Some(row) = tail.first_mut() else {
-            continue;
-        };
-        let parsed = match head.first() {
-            Some(first) if sharing.rows => {
-                row.clone_from(first);
-                first_parse.clone()
-            }
-            _ => {
-                row.line = line;
-                let p = parser.parse(plan, raw, row);
+        let parsed = if i > 0 && sharing.rows {
+            first_parse.clone()
+        } else {
+            let Some(row) = slot.rows.get_mut(i) else {
+                continue;
+            };
+            row.line = line;
+            let p = parser.parse(plan, raw, row);
+            if i == 0 {
                 first_parse.clone_from(&p);
-                p
             }
+            p
+        };
+        let Some(row) = slot.rows.get(i).or_else(|| slot.rows.first()) else {
+            continue;
         };
         let at = i.min(slot.scores.len());
         let (done, rest) = slot.scores.split_at_mut(at);
@@ -172,15 +179,6 @@ pub fn drive(
     progress_total: Option<u64>,
     sink: &mut dyn FnMut(&Slot) -> Result<(), DataError>,
 ) -> Result<Summary, DataError> {
-    let make_slot = || Slot {
-        rows: plans
-            .iter()
-            .zip(parsers)
-            .map(|(p, parser)| parser.empty_row(p))
-            .collect(),
-        scores: plans.iter().map(|_| Score::default()).collect(),
-        reject: None,
-    };
     let sharing = Sharing {
         rows: plans
             .split_first()
@@ -191,6 +189,16 @@ pub fn drive(
         },
     };
     let sharing = &sharing;
+    let make_slot = || Slot {
+        rows: plans
+            .iter()
+            .zip(parsers)
+            .take(if sharing.rows { 1 } else { plans.len() })
+            .map(|(p, parser)| parser.empty_row(p))
+            .collect(),
+        scores: plans.iter().map(|_| Score::default()).collect(),
+        reject: None,
+    };
     let position = AtomicU64::new(0);
     let bar = progress_total.map(super::progress::bar);
     let mut summary = Summary::default();
