@@ -28,9 +28,14 @@ pub struct Score {
     pub flags: Vec<u16>,
 }
 
-/// Why a record could not be scored.
+/// Why a record could not be scored. Boxed, so that the evaluator's
+/// results stay two words wide on the hot path.
 #[derive(Clone, Debug, PartialEq)]
-pub enum EvalError {
+pub struct EvalError(Box<EvalFailure>);
+
+/// What went wrong, inside an [`EvalError`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum EvalFailure {
     /// A script failed or went over a limit.
     Script {
         /// The rule whose condition called it.
@@ -47,11 +52,24 @@ pub enum EvalError {
     },
 }
 
+impl EvalError {
+    /// What went wrong.
+    pub fn failure(&self) -> &EvalFailure {
+        &self.0
+    }
+}
+
+impl From<EvalFailure> for EvalError {
+    fn from(f: EvalFailure) -> Self {
+        EvalError(Box::new(f))
+    }
+}
+
 impl std::fmt::Display for EvalError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            EvalError::Script { rule, error } => write!(f, "rule `{rule}`: {error}"),
-            EvalError::Type { rule, message } => write!(f, "rule `{rule}`: {message}"),
+        match &*self.0 {
+            EvalFailure::Script { rule, error } => write!(f, "rule `{rule}`: {error}"),
+            EvalFailure::Type { rule, message } => write!(f, "rule `{rule}`: {message}"),
         }
     }
 }
@@ -143,10 +161,28 @@ impl<'a> Eval<'a> {
             }
             Node::Not(x) => !self.truth(*x)?,
             Node::Cmp(op, a, b) => {
+                // A field against a number or true/false, the commonest
+                // comparison, without building values.
+                if let (Node::Field(s), Node::Const(c)) = (self.node(*a), self.node(*b)) {
+                    return Ok(match (self.rec.values.get(*s as usize), c) {
+                        (Some(Value::Num(x)), Const::Num(y)) => ordered(*op, x.partial_cmp(y)),
+                        (Some(Value::Bool(x)), Const::Bool(y)) => ordered(*op, Some(x.cmp(y))),
+                        (Some(Value::Num(_) | Value::Bool(_) | Value::Missing) | None, _) => false,
+                        _ => {
+                            let l = self.value(*a)?;
+                            compare(*op, &l, &self.value(*b)?)
+                        }
+                    });
+                }
                 let l = self.value(*a)?;
                 let r = self.value(*b)?;
                 compare(*op, &l, &r)
             }
+            Node::Field(s) => match self.rec.values.get(*s as usize) {
+                Some(Value::Bool(b)) => *b,
+                Some(Value::Missing) | None => false,
+                Some(_) => self.value_truth(id)?,
+            },
             Node::AnyMask(m) => self
                 .rec
                 .indicators
@@ -163,20 +199,25 @@ impl<'a> Eval<'a> {
                 self.rec.values.get(*s as usize),
                 Some(Value::Missing) | None
             ),
-            _ => match self.value(id)? {
-                Val::Bool(b) => b,
-                Val::Missing => false,
-                other => {
-                    return Err(EvalError::Type {
-                        rule: self.rule_id(),
-                        message: format!(
-                            "`{}` gave {other} where true or false was expected",
-                            plan.node_text(id)
-                        ),
-                    })
-                }
-            },
+            _ => self.value_truth(id)?,
         })
+    }
+
+    /// A value used as a condition: true/false, missing is false, and
+    /// anything else is an error.
+    fn value_truth(&mut self, id: NodeId) -> Result<bool, EvalError> {
+        match self.value(id)? {
+            Val::Bool(b) => Ok(b),
+            Val::Missing => Ok(false),
+            other => Err(EvalFailure::Type {
+                rule: self.rule_id(),
+                message: format!(
+                    "`{}` gave {other} where true or false was expected",
+                    self.plan.node_text(id)
+                ),
+            }
+            .into()),
+        }
     }
 
     /// Evaluates a node to a value.
@@ -265,7 +306,7 @@ impl<'a> Eval<'a> {
         if let Some((_, _, v)) = self.memo.iter().find(|(g, a, _)| *g == f && *a == vals) {
             return Ok(v.clone());
         }
-        let scripts = plan.scripts.as_ref().ok_or_else(|| EvalError::Type {
+        let scripts = plan.scripts.as_ref().ok_or_else(|| EvalFailure::Type {
             rule: self.rule_id(),
             message: "no scripts are loaded".into(),
         })?;
@@ -313,11 +354,11 @@ impl<'a> Eval<'a> {
         };
         let out = scripts
             .call(f, rec_map, dargs)
-            .map_err(|error| EvalError::Script {
+            .map_err(|error| EvalFailure::Script {
                 rule: self.rule_id(),
                 error,
             })?;
-        let v = from_dynamic(out).ok_or_else(|| EvalError::Type {
+        let v = from_dynamic(out).ok_or_else(|| EvalFailure::Type {
             rule: self.rule_id(),
             message: format!(
                 "`{}` must return a number, true/false or text",
@@ -400,13 +441,20 @@ fn from_dynamic(d: Dynamic) -> Option<Val<'static>> {
 
 /// A comparison; anything involving a missing value is false.
 pub fn compare(op: CmpOp, l: &Val<'_>, r: &Val<'_>) -> bool {
-    use std::cmp::Ordering;
     let ord = match (l, r) {
         (Val::Num(a), Val::Num(b)) => a.partial_cmp(b),
         (Val::Str(a), Val::Str(b)) => Some(a.as_ref().cmp(b.as_ref())),
         (Val::Bool(a), Val::Bool(b)) => Some(a.cmp(b)),
         _ => None,
     };
+    ordered(op, ord)
+}
+
+/// Whether an ordering satisfies a comparison; none (values that cannot
+/// be compared) satisfies none.
+#[inline]
+fn ordered(op: CmpOp, ord: Option<std::cmp::Ordering>) -> bool {
+    use std::cmp::Ordering;
     let Some(ord) = ord else { return false };
     match op {
         CmpOp::Eq => ord == Ordering::Equal,

@@ -334,11 +334,9 @@ impl Plan {
     /// Looks up a recorded decision (trimmed, case-insensitive).
     pub fn decision_level(&self, text: &str) -> Option<u8> {
         let t = text.trim();
-        if let Some(l) = self.decisions.get(t) {
-            return Some(*l);
-        }
-        // Most decision texts are short ASCII: lowercase them on the stack
-        // rather than allocating for every row.
+        // The keys are lowercase, so one lookup of the lowercased text
+        // serves. Most decision texts are short ASCII: they are lowercased
+        // on the stack rather than allocating for every row.
         let mut buf = [0u8; 64];
         if let Some(b) = buf.get_mut(..t.len()).filter(|_| t.is_ascii()) {
             b.copy_from_slice(t.as_bytes());

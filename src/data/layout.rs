@@ -5,7 +5,9 @@
 
 use std::collections::HashMap;
 
-use crate::data::{cell_size, parse_cell, parse_yes_no, set_indicator, shorten};
+use csv::ByteRecord;
+
+use crate::data::{cell_size, parse_cell, parse_yes_no, set_indicator, shorten, MAX_CELL_BYTES};
 use crate::pipeline::{DataError, LoadOptions, Row};
 use crate::plan::{FieldKind, Plan, Value};
 
@@ -34,6 +36,8 @@ pub struct Layout {
     pub names: Vec<String>,
     /// Role of each column.
     pub roles: Vec<Role>,
+    /// The id column.
+    pub id: Option<usize>,
     /// The decision column.
     pub decision: Option<usize>,
     /// `--keep` columns, in order.
@@ -148,6 +152,7 @@ impl Layout {
         Ok(Layout {
             names,
             roles,
+            id: Some(id),
             decision,
             keep,
             extra,
@@ -166,26 +171,18 @@ impl Layout {
     }
 
     /// Parses one row of cells into `row` (reusing its buffers).
-    pub fn parse<'c>(
-        &self,
-        plan: &Plan,
-        cells: impl ExactSizeIterator<Item = &'c [u8]> + Clone,
-        row: &mut Row,
-    ) -> Result<(), RowError> {
+    pub fn parse(&self, plan: &Plan, cells: &ByteRecord, row: &mut Row) -> Result<(), RowError> {
         let width = cells.len();
         row.record.id.clear();
         row.record.indicators.clear();
         row.decision = None;
-        row.decision_text = None;
+        let cells = Cells::new(cells);
+        let at = |ci: usize| self.name(ci).to_string();
         // The id first, so that a reject can name the row.
-        if let Some((ci, cell)) = self
-            .roles
-            .iter()
-            .position(|r| *r == Role::Id)
-            .and_then(|ci| cells.clone().nth(ci).map(|c| (ci, c)))
-        {
-            let t = text(cell).map_err(|e| (self.name(ci).to_string(), e))?;
-            row.record.id.push_str(t.trim());
+        if let Some(ci) = self.id {
+            if let Some(t) = cells.text(ci).map_err(|e| (at(ci), e))? {
+                row.record.id.push_str(trim(t));
+            }
         }
         if width != self.roles.len() {
             return Err((
@@ -201,27 +198,28 @@ impl Layout {
                 *v = Value::Missing;
             }
         }
-        for (ci, cell) in cells.clone().enumerate() {
-            cell_size(cell.len()).map_err(|e| (self.name(ci).to_string(), e))?;
-            let role = self.roles[ci];
-            if role == Role::Ignore {
+        // No cell can be over the size limit when the whole row is not.
+        let sizes_checked = cells.bytes() <= MAX_CELL_BYTES;
+        for (ci, role) in self.roles.iter().enumerate() {
+            if !sizes_checked {
+                cell_size(cells.len(ci)).map_err(|e| (at(ci), e))?;
+            }
+            if *role == Role::Ignore {
                 continue;
             }
-            let t = text(cell).map_err(|e| (self.name(ci).to_string(), e))?;
-            match role {
+            let t = cells.text(ci).map_err(|e| (at(ci), e))?.unwrap_or("");
+            match *role {
                 Role::Id => {
                     if row.record.id.is_empty() {
-                        return Err((self.name(ci).to_string(), "missing id".into()));
+                        return Err((at(ci), "missing id".into()));
                     }
                 }
                 Role::Field(slot) => {
-                    read_field(plan, slot, t, &mut row.record.values)
-                        .map_err(|e| (self.name(ci).to_string(), e))?;
+                    read_field(plan, slot, t, &mut row.record.values).map_err(|e| (at(ci), e))?;
                 }
                 Role::Indicators => {
                     for part in t.split(';') {
-                        set_indicator(plan, &mut row.record, part)
-                            .map_err(|e| (self.name(ci).to_string(), e))?;
+                        set_indicator(plan, &mut row.record, part).map_err(|e| (at(ci), e))?;
                     }
                 }
                 Role::Indicator(bit) => match parse_yes_no(t) {
@@ -229,7 +227,7 @@ impl Layout {
                     Some(false) => {}
                     None => {
                         return Err((
-                            self.name(ci).to_string(),
+                            at(ci),
                             format!(
                                 "`{}` is not yes/no (use 1/0, true/false, yes/no, y/n, x or empty)",
                                 shorten(t.trim())
@@ -240,32 +238,80 @@ impl Layout {
                 Role::Ignore => {}
             }
         }
-        if let Some(ci) = self.decision {
-            if let Some(cell) = cells.clone().nth(ci) {
-                let t = text(cell).map_err(|e| (self.name(ci).to_string(), e))?;
-                set_decision(plan, t, row).map_err(|e| (self.name(ci).to_string(), e))?;
-            }
+        let decision = match self.decision {
+            Some(ci) => cells.text(ci).map_err(|e| (at(ci), e))?.map(|t| (ci, t)),
+            None => None,
+        };
+        match decision {
+            Some((ci, t)) => set_decision(plan, t, row).map_err(|e| (at(ci), e))?,
+            None => row.decision_text = None,
         }
         for (k, ci) in self.keep.iter().enumerate() {
-            copy_cell(&cells, *ci, &mut row.keep[k])
-                .map_err(|e| (self.name(*ci).to_string(), e))?;
+            copy_cell(&cells, *ci, &mut row.keep[k]).map_err(|e| (at(*ci), e))?;
         }
         for (k, ci) in self.extra.iter().enumerate() {
-            copy_cell(&cells, *ci, &mut row.extra[k])
-                .map_err(|e| (self.name(*ci).to_string(), e))?;
+            copy_cell(&cells, *ci, &mut row.extra[k]).map_err(|e| (at(*ci), e))?;
         }
         Ok(())
     }
 }
 
-fn copy_cell<'c>(
-    cells: &(impl Iterator<Item = &'c [u8]> + Clone),
-    ci: usize,
-    out: &mut String,
-) -> Result<(), String> {
+/// A row's cells as text. The row is checked as UTF-8 once, as a whole;
+/// only a row that fails is checked cell by cell, to name the cell.
+struct Cells<'c> {
+    record: &'c ByteRecord,
+    /// The whole row, when it is valid UTF-8.
+    whole: Option<&'c str>,
+}
+
+impl<'c> Cells<'c> {
+    fn new(record: &'c ByteRecord) -> Self {
+        Cells {
+            record,
+            whole: std::str::from_utf8(record.as_slice()).ok(),
+        }
+    }
+
+    /// The bytes of all the cells together.
+    fn bytes(&self) -> usize {
+        self.record.as_slice().len()
+    }
+
+    /// The length of cell `i` in bytes (0 past the end).
+    fn len(&self, i: usize) -> usize {
+        self.record.range(i).map_or(0, |r| r.len())
+    }
+
+    /// Cell `i` as text (`None` past the end), or why it is not text.
+    fn text(&self, i: usize) -> Result<Option<&'c str>, String> {
+        // Cells of valid UTF-8 begin and end on character boundaries (the
+        // separators and quotes are ASCII), so slicing the whole row cannot
+        // fail; `get` checks anyway, and a failure falls back to the cell.
+        if let Some(t) = self
+            .whole
+            .and_then(|w| self.record.range(i).and_then(|r| w.get(r)))
+        {
+            return Ok(Some(t));
+        }
+        self.record.get(i).map(text).transpose()
+    }
+}
+
+/// Trims white space; cells with none at either end (nearly all) are
+/// returned as they are without a scan for Unicode white space.
+pub fn trim(t: &str) -> &str {
+    let plain = |b: Option<&u8>| b.is_some_and(|b| (0x21..0x80).contains(b));
+    if plain(t.as_bytes().first()) && plain(t.as_bytes().last()) {
+        t
+    } else {
+        t.trim()
+    }
+}
+
+fn copy_cell(cells: &Cells<'_>, ci: usize, out: &mut String) -> Result<(), String> {
     out.clear();
-    if let Some(cell) = cells.clone().nth(ci) {
-        out.push_str(text(cell)?.trim());
+    if let Some(t) = cells.text(ci)? {
+        out.push_str(trim(t));
     }
     Ok(())
 }
@@ -282,14 +328,22 @@ pub fn text(cell: &[u8]) -> Result<&str, String> {
 
 /// Sets the recorded decision; an empty cell is no decision.
 pub fn set_decision(plan: &Plan, t: &str, row: &mut Row) -> Result<(), String> {
-    let t = t.trim();
+    let t = trim(t);
     if t.is_empty() {
+        row.decision_text = None;
         return Ok(());
     }
     match plan.decision_level(t) {
         Some(l) => {
             row.decision = Some(l);
-            row.decision_text = Some(t.to_string());
+            // The last row's text buffer is reused.
+            match &mut row.decision_text {
+                Some(s) => {
+                    s.clear();
+                    s.push_str(t);
+                }
+                None => row.decision_text = Some(t.to_string()),
+            }
             Ok(())
         }
         None => {
@@ -306,6 +360,17 @@ pub fn set_decision(plan: &Plan, t: &str, row: &mut Row) -> Result<(), String> {
     }
 }
 
+/// A finite number; short whole numbers (most cells) without the general
+/// float parser.
+fn fast_number(t: &str) -> Option<f64> {
+    let b = t.as_bytes();
+    if !b.is_empty() && b.len() <= 9 && b.iter().all(u8::is_ascii_digit) {
+        let n = b.iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0'));
+        return Some(f64::from(n));
+    }
+    t.parse::<f64>().ok().filter(|n| n.is_finite())
+}
+
 /// Reads a field's cell into its slot, reusing a text buffer when it can.
 pub fn read_field(plan: &Plan, slot: u16, t: &str, values: &mut [Value]) -> Result<(), String> {
     let Some(f) = plan.fields.get(slot as usize) else {
@@ -314,7 +379,7 @@ pub fn read_field(plan: &Plan, slot: u16, t: &str, values: &mut [Value]) -> Resu
     let Some(v) = values.get_mut(slot as usize) else {
         return Ok(());
     };
-    let tt = t.trim();
+    let tt = trim(t);
     if tt.is_empty() {
         if !f.optional {
             return Err("missing required field".into());
@@ -324,12 +389,18 @@ pub fn read_field(plan: &Plan, slot: u16, t: &str, values: &mut [Value]) -> Resu
     }
     // Fast paths for the common cases; messages come from `parse_cell`.
     match &f.kind {
-        FieldKind::Number(None) => {
-            if let Ok(n) = tt.parse::<f64>() {
-                if n.is_finite() {
+        FieldKind::Number(range) => {
+            if let Some(n) = fast_number(tt) {
+                if range.is_none_or(|(lo, hi)| n >= lo && n <= hi) {
                     *v = Value::Num(n);
                     return Ok(());
                 }
+            }
+        }
+        FieldKind::Bool => {
+            if let Some(b) = parse_yes_no(tt) {
+                *v = Value::Bool(b);
+                return Ok(());
             }
         }
         FieldKind::Text => {
@@ -347,8 +418,55 @@ pub fn read_field(plan: &Plan, slot: u16, t: &str, values: &mut [Value]) -> Resu
                 return Ok(());
             }
         }
-        _ => {}
     }
     *v = parse_cell(f, tt)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_are_read_from_the_whole_row_or_one_by_one() {
+        let row = ByteRecord::from(vec!["R1", " é ", "x"]);
+        let cells = Cells::new(&row);
+        assert!(cells.whole.is_some());
+        assert_eq!(cells.text(1), Ok(Some(" é ")));
+        assert_eq!(cells.text(3), Ok(None));
+        // One bad cell: the others are still read, and the bad one is named.
+        let mut row = ByteRecord::new();
+        row.push_field(b"R1");
+        row.push_field(b"ok");
+        row.push_field(b"bad\xff");
+        let cells = Cells::new(&row);
+        assert!(cells.whole.is_none());
+        assert_eq!(cells.text(1), Ok(Some("ok")));
+        let e = cells.text(2).unwrap_err();
+        assert!(e.contains("byte 4 of the cell"), "{e}");
+    }
+
+    #[test]
+    fn trim_and_numbers_agree_with_the_standard_library() {
+        for t in ["x", " x", "x ", "\u{a0}x\u{a0}", "\u{2003}", "", " ", "a b"] {
+            assert_eq!(trim(t), t.trim(), "{t:?}");
+        }
+        for t in [
+            "0",
+            "7",
+            "014",
+            "123456789",
+            "1234567890",
+            "2.5",
+            "-3",
+            "1e3",
+            "nan",
+            "inf",
+            "x",
+            "+4",
+        ] {
+            let std = t.parse::<f64>().ok().filter(|n| n.is_finite());
+            assert_eq!(fast_number(t), std, "{t:?}");
+        }
+    }
 }

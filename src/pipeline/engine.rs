@@ -45,7 +45,7 @@ impl Parser {
 
     fn parse(&self, plan: &Plan, raw: &Raw, row: &mut Row) -> Result<(), RowError> {
         match (self, raw) {
-            (Parser::Cells(l), Raw::Cells { cells, .. }) => l.parse(plan, cells.iter(), row),
+            (Parser::Cells(l), Raw::Cells { cells, .. }) => l.parse(plan, cells, row),
             (Parser::Json(l), Raw::Json { value, .. }) => l.parse(plan, value, row),
             (Parser::Json(l), Raw::JsonText { text, .. }) => l.parse_text(plan, text, row),
             (_, Raw::Rejected { column, reason, .. }) => Err((column.clone(), reason.clone())),
