@@ -182,30 +182,35 @@ impl ImpactBuilder {
                 self.rules[*s].new_n += 1;
             }
         }
-        let fo: Vec<usize> = old
-            .flags
-            .iter()
-            .filter_map(|f| self.old_flag.get(*f as usize).copied())
-            .collect();
-        let fnew: Vec<usize> = new
-            .flags
-            .iter()
-            .filter_map(|f| self.new_flag.get(*f as usize).copied())
-            .collect();
-        for s in &fo {
-            self.flags[*s].old_n += 1;
+        // Flags are counted without a copy; only a record whose flags
+        // differ between the versions (few) builds the lists.
+        let (old_flag, new_flag) = (&self.old_flag, &self.new_flag);
+        let fo = || {
+            old.flags
+                .iter()
+                .filter_map(|f| old_flag.get(*f as usize).copied())
+        };
+        let fnew = || {
+            new.flags
+                .iter()
+                .filter_map(|f| new_flag.get(*f as usize).copied())
+        };
+        for s in fo() {
+            self.flags[s].old_n += 1;
         }
-        for s in &fnew {
-            self.flags[*s].new_n += 1;
+        for s in fnew() {
+            self.flags[s].new_n += 1;
         }
         self.agreement
             .add((old_row.decision, old.level), (new_row.decision, new.level));
 
         let level_changed = lo != ln;
-        let flags_changed = fo != fnew;
+        let flags_changed =
+            fo().any(|s| !fnew().any(|t| t == s)) || fnew().any(|t| !fo().any(|s| s == t));
         if !level_changed && !flags_changed {
             return;
         }
+        let (fo, fnew): (Vec<usize>, Vec<usize>) = (fo().collect(), fnew().collect());
         let rules = self.responsible(old, new);
         if flags_changed {
             let gained: Vec<usize> = fnew.iter().filter(|s| !fo.contains(s)).copied().collect();
