@@ -174,6 +174,8 @@ pub(crate) struct Cx<'a> {
     pub flag_ids: HashMap<String, u16>,
     pub levels: Vec<LevelInfo>,
     pub decisions: crate::plan::FastMap<String, u8>,
+    /// Decision texts as written, for `Plan::decision_spellings`.
+    pub decision_spellings: crate::plan::FastMap<String, u8>,
     pub themes: Vec<Named>,
     pub flags: Vec<Named>,
     pub domains: Vec<Named>,
@@ -199,6 +201,7 @@ impl<'a> Cx<'a> {
             flag_ids: HashMap::new(),
             levels: Vec::new(),
             decisions: crate::plan::FastMap::default(),
+            decision_spellings: crate::plan::FastMap::default(),
             themes: Vec::new(),
             flags: Vec::new(),
             domains: Vec::new(),
@@ -487,6 +490,10 @@ impl<'a> Cx<'a> {
             self.decisions.insert(l.id.to_lowercase(), rank as u8);
             self.decisions
                 .insert(l.label.trim().to_lowercase(), rank as u8);
+            for spelling in [l.id.as_str(), l.label.trim()] {
+                self.decision_spellings
+                    .insert(spelling.to_string(), rank as u8);
+            }
         }
         for item in &file.items {
             if let Item::Decisions(b) = item {
@@ -524,6 +531,8 @@ impl<'a> Cx<'a> {
                         }
                         _ => {
                             self.decisions.insert(key, level);
+                            self.decision_spellings
+                                .insert(d.text.value.trim().to_string(), level);
                         }
                     }
                 }
@@ -692,6 +701,7 @@ impl<'a> Cx<'a> {
             version: file.version.as_ref().map(|v| v.value.clone()),
             levels: self.levels,
             decisions: self.decisions,
+            decision_spellings: self.decision_spellings,
             themes: self.themes,
             flags: self.flags,
             domains: self.domains,

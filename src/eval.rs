@@ -108,7 +108,10 @@ pub struct Eval<'a> {
     /// Script results already computed for this record: scripts cannot keep
     /// state between calls, so the same call with the same arguments gives
     /// the same value (several rules often ask the same screening question).
+    /// Calls without arguments, the usual kind, have slots of their own so
+    /// that a record's evaluation allocates nothing for them.
     memo: Vec<(u32, Vec<Val<'a>>, Val<'a>)>,
+    memo0: [Option<Val<'a>>; MEMO_SLOTS],
     /// The rule being evaluated (for error messages).
     pub rule: u32,
 }
@@ -121,6 +124,7 @@ impl<'a> Eval<'a> {
             rec,
             script_rec: None,
             memo: Vec::new(),
+            memo0: Default::default(),
             rule: 0,
         }
     }
@@ -303,8 +307,8 @@ impl<'a> Eval<'a> {
         for a in args {
             vals.push(self.value(*a)?);
         }
-        if let Some((_, _, v)) = self.memo.iter().find(|(g, a, _)| *g == f && *a == vals) {
-            return Ok(v.clone());
+        if let Some(v) = self.memoised(f, &vals) {
+            return Ok(v);
         }
         let scripts = plan.scripts.as_ref().ok_or_else(|| EvalFailure::Type {
             rule: self.rule_id(),
@@ -329,7 +333,7 @@ impl<'a> Eval<'a> {
         });
         let key: Option<Box<[u8]>> = match lookup {
             Ok(v) => {
-                self.memo.push((f, vals, v.clone()));
+                self.memoise(f, vals, &v);
                 return Ok(v);
             }
             Err(key) => key,
@@ -374,10 +378,34 @@ impl<'a> Eval<'a> {
                 map.insert(key, v.clone());
             });
         }
-        self.memo.push((f, vals, v.clone()));
+        self.memoise(f, vals, &v);
         Ok(v)
     }
+
+    /// This record's result for `f(vals)`, if it was called before.
+    fn memoised(&self, f: u32, vals: &[Val<'a>]) -> Option<Val<'a>> {
+        match self.memo0.get(f as usize) {
+            Some(slot) if vals.is_empty() => slot.clone(),
+            _ => self
+                .memo
+                .iter()
+                .find(|(g, a, _)| *g == f && a == vals)
+                .map(|(_, _, v)| v.clone()),
+        }
+    }
+
+    /// Keeps this record's result for `f(vals)`.
+    fn memoise(&mut self, f: u32, vals: Vec<Val<'a>>, v: &Val<'a>) {
+        match self.memo0.get_mut(f as usize) {
+            Some(slot) if vals.is_empty() => *slot = Some(v.clone()),
+            _ => self.memo.push((f, vals, v.clone())),
+        }
+    }
 }
+
+/// Script functions numbered below this get a memo slot of their own for
+/// calls without arguments.
+const MEMO_SLOTS: usize = 4;
 
 /// Script results per thread, keyed by `Scripts::memo_key`.
 const SCRIPT_CACHE_ENTRIES: usize = 100_000;
@@ -501,7 +529,7 @@ fn score_with(
             Some(fired) => fired,
             None => {
                 if let Some(need) = &rule.need {
-                    if !rec.indicators.intersects(need) {
+                    if !need.met(rec) {
                         continue;
                     }
                 }

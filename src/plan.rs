@@ -170,12 +170,40 @@ pub struct PlanRule {
     pub raise: u8,
     /// `flag F` (indexes into [`Plan::flags`]).
     pub flags: Vec<u16>,
-    /// Indicators of which at least one must be present for the condition to
-    /// be true (from its `and`/`or` structure); records without any of them
-    /// skip the rule without evaluating it. `None` = no such filter.
-    pub need: Option<Bits>,
+    /// What a record must have for the condition to be true (from its
+    /// `and`/`or` structure); records without it skip the rule without
+    /// evaluating it. `None` = no such filter.
+    pub need: Option<Need>,
     /// Where the rule is written.
     pub span: Span,
+}
+
+/// A rule's prefilter: a record can meet the condition only if it has one
+/// of `indicators` or a known value for one of `fields`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Need {
+    /// Indicators, any of which may make the condition true.
+    pub indicators: Bits,
+    /// Field slots, any of which, when known, may make it true.
+    pub fields: Vec<u16>,
+}
+
+impl Need {
+    /// Whether `rec` can meet the condition.
+    #[inline]
+    pub fn met(&self, rec: &Record) -> bool {
+        rec.indicators.intersects(&self.indicators)
+            || self
+                .fields
+                .iter()
+                .any(|s| !matches!(rec.values.get(*s as usize), Some(Value::Missing) | None))
+    }
+
+    /// How to choose between two (the smaller is kept): one bitwise AND
+    /// beats reading slots, and fewer indicators filter more records out.
+    pub fn cost(&self) -> (usize, u32) {
+        (self.fields.len(), self.indicators.len())
+    }
 }
 
 /// A selector mask with the text it came from (for explanations).
@@ -293,6 +321,10 @@ pub struct Plan {
     pub levels: Vec<LevelInfo>,
     /// Recorded decision text (trimmed, lowercase) → level rank.
     pub decisions: FastMap<String, u8>,
+    /// The texts of the `decisions` block as written (trimmed): data
+    /// exported from a case system spells them so, and an exact match
+    /// needs neither case folding nor hashing.
+    pub decision_spellings: FastMap<String, u8>,
     /// Themes.
     pub themes: Vec<Named>,
     /// Flags.
@@ -334,6 +366,9 @@ impl Plan {
     /// Looks up a recorded decision (trimmed, case-insensitive).
     pub fn decision_level(&self, text: &str) -> Option<u8> {
         let t = text.trim();
+        if let Some(l) = self.decision_spellings.get(t) {
+            return Some(*l);
+        }
         // The keys are lowercase, so one lookup of the lowercased text
         // serves. Most decision texts are short ASCII: they are lowercased
         // on the stack rather than allocating for every row.

@@ -200,14 +200,23 @@ impl Layout {
         }
         // No cell can be over the size limit when the whole row is not.
         let sizes_checked = cells.bytes() <= MAX_CELL_BYTES;
-        for (ci, role) in self.roles.iter().enumerate() {
+        let mut start = 0;
+        for (ci, (role, cell)) in self.roles.iter().zip(cells.record.iter()).enumerate() {
+            // The cells lie end to end in the record, so each one's place
+            // in the whole row follows from the lengths before it.
+            let end = start + cell.len();
+            let place = start..end;
+            start = end;
             if !sizes_checked {
-                cell_size(cells.len(ci)).map_err(|e| (at(ci), e))?;
+                cell_size(cell.len()).map_err(|e| (at(ci), e))?;
             }
             if *role == Role::Ignore {
                 continue;
             }
-            let t = cells.text(ci).map_err(|e| (at(ci), e))?.unwrap_or("");
+            let t = match cells.whole.and_then(|w| w.get(place)) {
+                Some(t) => t,
+                None => text(cell).map_err(|e| (at(ci), e))?,
+            };
             match *role {
                 Role::Id => {
                     if row.record.id.is_empty() {
@@ -218,7 +227,7 @@ impl Layout {
                     read_field(plan, slot, t, &mut row.record.values).map_err(|e| (at(ci), e))?;
                 }
                 Role::Indicators => {
-                    for part in t.split(';') {
+                    for part in semicolon_parts(t) {
                         set_indicator(plan, &mut row.record, part).map_err(|e| (at(ci), e))?;
                     }
                 }
@@ -277,11 +286,6 @@ impl<'c> Cells<'c> {
         self.record.as_slice().len()
     }
 
-    /// The length of cell `i` in bytes (0 past the end).
-    fn len(&self, i: usize) -> usize {
-        self.record.range(i).map_or(0, |r| r.len())
-    }
-
     /// Cell `i` as text (`None` past the end), or why it is not text.
     fn text(&self, i: usize) -> Result<Option<&'c str>, String> {
         // Cells of valid UTF-8 begin and end on character boundaries (the
@@ -295,6 +299,26 @@ impl<'c> Cells<'c> {
         }
         self.record.get(i).map(text).transpose()
     }
+}
+
+/// The `;`-separated parts of a cell, as `str::split(';')` gives them, with
+/// a plain byte scan: the parts are a few bytes long, too short for the
+/// general searcher to pay off.
+fn semicolon_parts(t: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(t);
+    std::iter::from_fn(move || {
+        let r = rest?;
+        match r.bytes().position(|b| b == b';') {
+            Some(i) => {
+                rest = r.get(i + 1..);
+                r.get(..i)
+            }
+            None => {
+                rest = None;
+                Some(r)
+            }
+        }
+    })
 }
 
 /// Trims white space; cells with none at either end (nearly all) are
@@ -447,7 +471,11 @@ mod tests {
     }
 
     #[test]
-    fn trim_and_numbers_agree_with_the_standard_library() {
+    fn trim_numbers_and_parts_agree_with_the_standard_library() {
+        for t in ["", ";", "a", "a;b", ";a;", "é;ü;;x", "a;;"] {
+            let ours: Vec<&str> = semicolon_parts(t).collect();
+            assert_eq!(ours, t.split(';').collect::<Vec<_>>(), "{t:?}");
+        }
         for t in ["x", " x", "x ", "\u{a0}x\u{a0}", "\u{2003}", "", " ", "a b"] {
             assert_eq!(trim(t), t.trim(), "{t:?}");
         }
