@@ -221,17 +221,22 @@ fn bench_diff(c: &mut Criterion) {
     let path = dir.join("sample.csv");
     if std::fs::write(&path, csv(&old, &recs)).is_ok() {
         let opts = LoadOptions::default();
-        let probe = pipeline::run_two(&old, &new, &path, &opts, &mut |_, _, _, _| Ok(()));
+        let probe = pipeline::run_two(&old, &new, &path, &opts, &mut |_, _, _, _, _| Ok(()));
         match probe {
             Ok(_) => {
                 g.bench_function("whole_diff_from_csv", |b| {
                     b.iter(|| {
                         let mut ib = ImpactBuilder::new(&old, &new);
-                        let r =
-                            pipeline::run_two(&old, &new, &path, &opts, &mut |ro, so, rn, sn| {
+                        let r = pipeline::run_two(
+                            &old,
+                            &new,
+                            &path,
+                            &opts,
+                            &mut |ro, so, rn, sn, _| {
                                 ib.add(ro, so, rn, sn);
                                 Ok(())
-                            });
+                            },
+                        );
                         black_box((r.is_ok(), ib.finish().changed))
                     })
                 });

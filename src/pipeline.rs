@@ -7,6 +7,7 @@
 //! arrays and Excel sheets by a parsing thread of their own (src/data).
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use crate::data::json::JsonLayout;
 use crate::data::layout::Layout;
@@ -179,8 +180,8 @@ pub mod rejects;
 
 pub use rejects::Rejects;
 
-pub use engine::BATCH;
 use engine::{drive, Parser};
+pub use engine::{BATCH, TIME_EVERY};
 
 /// Opens the reader for a file.
 fn open(path: &Path, opts: &LoadOptions) -> Result<Box<dyn RowSource>, DataError> {
@@ -252,13 +253,21 @@ pub fn run(
 
 /// Reads once and scores every row under two rule sets (for `diff`). A row
 /// rejected under either is rejected (reported once, with both reasons).
+/// One row in [`engine::TIME_EVERY`] comes with how long each rule set
+/// took to score it.
 #[allow(clippy::type_complexity, reason = "the signature is the data contract")]
 pub fn run_two(
     old: &Plan,
     new: &Plan,
     path: &Path,
     opts: &LoadOptions,
-    sink: &mut dyn FnMut(&Row, &Score, &Row, &Score) -> Result<(), DataError>,
+    sink: &mut dyn FnMut(
+        &Row,
+        &Score,
+        &Row,
+        &Score,
+        Option<[Duration; 2]>,
+    ) -> Result<(), DataError>,
 ) -> Result<Summary, DataError> {
     let source = open(path, opts)?;
     let parsers = [
@@ -272,7 +281,7 @@ pub fn run_two(
         opts,
         progress_total(path, opts),
         &mut |slot| match (slot.row(0), slot.row(1), slot.scores.as_slice()) {
-            (Some(r1), Some(r2), [s1, s2]) => sink(r1, s1, r2, s2),
+            (Some(r1), Some(r2), [s1, s2]) => sink(r1, s1, r2, s2, slot.timing),
             _ => Ok(()),
         },
     )

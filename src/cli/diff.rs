@@ -10,14 +10,9 @@ use clap::Args;
 use super::score::{data_error, load_options, no_keep, pseudonymiser, report_rejects};
 use super::{exit, load_rules, CliError, CliResult, DataArgs, ErrorFormat};
 use crate::diff::{self, ImpactBuilder, Side, Timing};
-use crate::eval::{self, Score};
 use crate::pipeline::{self, LoadOptions, Summary};
 use crate::plan::Plan;
 use crate::report::diff::{self as render, DiffReport};
-
-/// One record in this many is scored again under each version, timed, to
-/// estimate each version's share of the scoring time.
-const TIME_EVERY: u64 = 256;
 
 /// Arguments of `diff`.
 #[derive(Args, Debug)]
@@ -91,23 +86,14 @@ fn score_both(
 ) -> Result<(diff::Impact, Summary, Timing), CliError> {
     let mut b = ImpactBuilder::new(old, new);
     let (mut t_old, mut t_new) = (Duration::ZERO, Duration::ZERO);
-    let mut seen = 0u64;
     let mut sampled = 0u64;
-    let mut scratch = Score::default();
     let start = Instant::now();
-    let summary = pipeline::run_two(old, new, data, opts, &mut |ro, so, rn, sn| {
-        if seen % TIME_EVERY == 0 {
-            let t0 = Instant::now();
-            let a = eval::score_into(old, &ro.record, &mut scratch);
-            let t1 = Instant::now();
-            let b2 = eval::score_into(new, &rn.record, &mut scratch);
-            t_old += t1 - t0;
-            t_new += t1.elapsed();
-            if a.is_ok() && b2.is_ok() {
-                sampled += 1;
-            }
+    let summary = pipeline::run_two(old, new, data, opts, &mut |ro, so, rn, sn, timing| {
+        if let Some([a, b2]) = timing {
+            t_old += a;
+            t_new += b2;
+            sampled += 1;
         }
-        seen += 1;
         b.add(ro, so, rn, sn);
         Ok(())
     })

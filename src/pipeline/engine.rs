@@ -7,6 +7,7 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{channel, sync_channel};
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
@@ -26,6 +27,11 @@ pub const BATCH: usize = 8192;
 /// A batch is cut short once its raw rows hold this many bytes, so that wide
 /// rows (thousands of columns) do not make batches of gigabytes.
 pub const BATCH_BYTES: u64 = 16 * 1024 * 1024;
+
+/// With two plans, one row in this many is timed under each, by the worker
+/// that scores it (its script results are warm, as for every other row),
+/// to estimate each version's share of the scoring time.
+pub const TIME_EVERY: u64 = 256;
 
 /// How rows are parsed under one plan.
 pub enum Parser {
@@ -63,6 +69,9 @@ pub struct Slot {
     pub scores: Vec<Score>,
     /// Why it cannot be used.
     pub reject: Option<Reject>,
+    /// For a timed row (see [`TIME_EVERY`]), how long scoring it took under
+    /// each plan, each on its own (a second plan's shared work included).
+    pub timing: Option<[Duration; 2]>,
 }
 
 impl Slot {
@@ -85,7 +94,10 @@ struct Sharing {
 /// allows between the first plan and the second.
 fn process(plans: &[&Plan], parsers: &[Parser], sharing: &Sharing, raw: &Raw, slot: &mut Slot) {
     slot.reject = None;
+    slot.timing = None;
     let line = raw.line();
+    let timed = plans.len() == 2 && line % TIME_EVERY == 0;
+    let mut times = [Duration::ZERO; 2];
     let mut errors: Vec<RowError> = Vec::new();
     let mut first_parse: Result<(), RowError> = Ok(());
     for (i, (plan, parser)) in plans.iter().zip(parsers).enumerate() {
@@ -115,11 +127,22 @@ fn process(plans: &[&Plan], parsers: &[Parser], sharing: &Sharing, raw: &Raw, sl
             _ => None,
         };
         let outcome = parsed.and_then(|()| {
-            match paired {
+            let start = Instant::now();
+            let scored = match paired {
                 Some((p, first)) => score_into_paired(plan, &row.record, score, p, first),
                 None => score_into(plan, &row.record, score),
+            };
+            if let Some(t) = times.get_mut(i).filter(|_| timed) {
+                *t = start.elapsed();
+                if paired.is_some() {
+                    // The paired score borrowed the first plan's outcomes:
+                    // time this plan on its own as well.
+                    let start = Instant::now();
+                    let _ = score_into(plan, &row.record, &mut Score::default());
+                    *t = start.elapsed();
+                }
             }
-            .map_err(|e| ("row".into(), e.to_string()))
+            scored.map_err(|e| ("row".into(), e.to_string()))
         });
         if let Err(e) = outcome {
             errors.push(if plans.len() == 2 {
@@ -131,6 +154,7 @@ fn process(plans: &[&Plan], parsers: &[Parser], sharing: &Sharing, raw: &Raw, sl
         }
     }
     if errors.is_empty() {
+        slot.timing = timed.then_some(times);
         return;
     }
     if errors.len() == 2 && strip(&errors[0].1) == strip(&errors[1].1) && errors[0].0 == errors[1].0
@@ -198,6 +222,7 @@ pub fn drive(
             .collect(),
         scores: plans.iter().map(|_| Score::default()).collect(),
         reject: None,
+        timing: None,
     };
     let position = AtomicU64::new(0);
     let bar = progress_total.map(super::progress::bar);
