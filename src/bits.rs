@@ -67,6 +67,12 @@ impl Bits {
             .sum()
     }
 
+    /// The words of the members also in `mask`, one per 64 bits.
+    #[inline]
+    pub fn masked<'a>(&'a self, mask: &'a Bits) -> impl Iterator<Item = u64> + 'a {
+        self.words.iter().zip(&mask.words).map(|(a, b)| a & b)
+    }
+
     /// True when any member is also in `mask`.
     #[inline]
     pub fn intersects(&self, mask: &Bits) -> bool {

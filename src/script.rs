@@ -15,6 +15,7 @@ use std::sync::Arc;
 use rhai::packages::{Package, StandardPackage};
 use rhai::{CallFnOptions, Dynamic, Engine, ImmutableString, Map, OptimizationLevel, Scope, AST};
 
+use crate::bits::Bits;
 use crate::error::Diagnostic;
 use crate::plan::{FieldKind, Plan, Record, Value};
 use crate::span::{Source, Span};
@@ -66,6 +67,8 @@ struct View {
     /// `None` when every indicator matters (`r.indicators` is read, or the
     /// reads are unknown).
     indicators: Option<Vec<u32>>,
+    /// The same indicators as a mask over the record's bits, for memo keys.
+    mask: Option<Bits>,
 }
 
 impl View {
@@ -82,6 +85,13 @@ impl View {
                     .iter()
                     .filter_map(|id| plan.indicator_bit(id))
                     .collect()
+            }),
+            mask: reads.filter(|r| !r.all_indicators).map(|r| {
+                let mut mask = Bits::with_capacity(plan.indicators.len());
+                for b in r.indicators.iter().filter_map(|id| plan.indicator_bit(id)) {
+                    mask.insert(b as usize);
+                }
+                mask
             }),
         }
     }
@@ -407,10 +417,16 @@ impl Scripts {
                 put(i.id.as_bytes());
             }
         } else {
+            // Keys hold the record's bits under a mask, so the bit each
+            // indicator has in this plan is part of what a key means.
             for id in &reads.indicators {
                 put(id.as_bytes());
-                put(&[u8::from(plan.indicator_bit(id).is_some())]);
+                match plan.indicator_bit(id) {
+                    Some(b) => put(&u64::from(b).to_le_bytes()),
+                    None => put(b"absent"),
+                }
             }
+            put(&(plan.indicators.len() as u64).to_le_bytes());
         }
         *h.finalize().as_bytes()
     }
@@ -432,17 +448,11 @@ impl Scripts {
             );
         }
         key.push(0xff);
-        match &view.indicators {
-            Some(bits) => {
-                // One bit per indicator read, in id order.
-                for chunk in bits.chunks(8) {
-                    let mut byte = 0u8;
-                    for (k, b) in chunk.iter().enumerate() {
-                        if rec.indicators.contains(*b as usize) {
-                            byte |= 1 << k;
-                        }
-                    }
-                    key.push(byte);
+        match &view.mask {
+            Some(mask) => {
+                // The record's bits under the mask, a word at a time.
+                for w in rec.indicators.masked(mask) {
+                    key.extend_from_slice(&w.to_le_bytes());
                 }
             }
             None => {
@@ -674,6 +684,40 @@ fn h(r) { keys(r).len() }
         let ko = key(&other, f(&other), &rec);
         assert!(ko.is_some());
         assert_ne!(kp, ko);
+    }
+
+    #[test]
+    fn plans_that_number_indicators_differently_do_not_share_keys() {
+        // Keys hold the record's bits: with `a` and `b` swapped, a record
+        // with `a` under one plan has the bits of a record with `b` under
+        // the other, and a function that tells them apart must not get
+        // one's result for the other.
+        const BOTH: &str =
+            r#"fn f(r) { if has(r, "a") { 1 } else if has(r, "b") { 2 } else { 0 } }"#;
+        let swapped = RULES.replace(
+            "indicator a \"A\" at low\n  indicator b \"B\" at low",
+            "indicator b \"B\" at low\n  indicator a \"A\" at low",
+        );
+        assert_ne!(swapped, RULES);
+        let p = plan(BOTH);
+        let src = Source::new("t.thr", swapped.as_str());
+        let q = check::check_source(&src, &check::OneScript(BOTH))
+            .plan
+            .unwrap_or_else(|| panic!("swapped rules check"));
+        let f = |p: &Plan| {
+            p.scripts
+                .as_ref()
+                .and_then(|s| s.find("f", 1))
+                .unwrap_or_else(|| panic!("f"))
+        };
+        let with_a = record(&p, 0, 0, 0, 0, 0b001);
+        let with_b = record(&q, 0, 0, 0, 0, 0b010);
+        assert_eq!(with_a.indicators, with_b.indicators, "same bits");
+        let (ka, kb) = (key(&p, f(&p), &with_a), key(&q, f(&q), &with_b));
+        assert!(ka.is_some() && kb.is_some());
+        assert_ne!(ka, kb);
+        // The same record under the same numbering does share.
+        assert_eq!(ka, key(&p, f(&p), &record(&p, 0, 0, 0, 0, 0b001)));
     }
 
     proptest! {
