@@ -53,26 +53,41 @@ BIG="$WORK/rules_2000.thr"
 } > "$BIG"
 
 ROWS=()
-# measure LABEL ROWS_PROCESSED CMD...: wall time and peak RSS via GNU time.
+declare -A MEDIAN
+REPS=${REPS:-3}
+# measure LABEL ROWS_PROCESSED CMD...: wall time (median of REPS runs, with
+# the fastest and slowest, since wall time on a shared VM varies by tens of
+# percent between runs) and the largest peak RSS, via GNU time.
 measure() {
   local label=$1 rows=$2; shift 2
   echo "== $label"
   local log="$WORK/time.log"
-  local rc=0
-  /usr/bin/time -v "$@" > "$WORK/stdout.log" 2> "$log" || rc=$?
-  local wall rss secs rate
-  wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$log")
-  rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$log")
-  secs=$(echo "$wall" | awk -F: '{ if (NF == 3) print $1 * 3600 + $2 * 60 + $3; else print $1 * 60 + $2 }')
+  local rc=0 rss=0 times=() r
+  for r in $(seq "$REPS"); do
+    rc=0
+    /usr/bin/time -v "$@" > "$WORK/stdout.log" 2> "$log" || rc=$?
+    local wall one secs
+    wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$log")
+    one=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$log")
+    secs=$(echo "$wall" | awk -F: '{ if (NF == 3) print $1 * 3600 + $2 * 60 + $3; else print $1 * 60 + $2 }')
+    times+=("$secs")
+    [ "$one" -gt "$rss" ] && rss=$one
+    echo "   run $r: ${secs}s, ${one} kB, exit $rc"
+  done
+  local sorted med lo hi rate
+  sorted=$(printf '%s\n' "${times[@]}" | sort -g)
+  med=$(echo "$sorted" | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+  lo=$(echo "$sorted" | head -1)
+  hi=$(echo "$sorted" | tail -1)
+  MEDIAN[$label]=$med
   if [ "$rows" -gt 0 ]; then
-    rate=$(awk -v n="$rows" -v s="$secs" 'BEGIN { if (s > 0) printf "%\047.0f", n / s; else print "—" }')
+    rate=$(awk -v n="$rows" -v s="$med" 'BEGIN { if (s > 0) printf "%\047.0f", n / s; else print "—" }')
   else
     rate="—"
   fi
   local note=""
   [ "$rc" -eq 0 ] || note=" (exit $rc)"
-  ROWS+=("| \`$label\`$note | $(printf '%.2f' "$secs") s | $rate | $(( rss / 1024 )) MB |")
-  echo "   ${secs}s, ${rss} kB, exit $rc"
+  ROWS+=("| \`$label\`$note | $(printf '%.2f' "$med") s | $(printf '%.2f' "$lo")–$(printf '%.2f' "$hi") s | $rate | $(( rss / 1024 )) MB |")
 }
 
 measure "thresholds score rules/continuum.thr DATA -o OUT.csv" "$N" \
@@ -103,7 +118,8 @@ if [ -x "$ZEN" ]; then
   # (evaluations per second, by mode) is kept for the comparison below.
   ZEN_ARGS="--n 1000000 --reps 3 --threads 2"
   [ -s "$PEER_CSV" ] || ZEN_ARGS="$ZEN_ARGS --dump-csv $PEER_CSV"
-  measure "zen-bench $ZEN_ARGS (every mode of the peer; its own table below)" 0 \
+  # One run: zen-bench repeats its own measurements (--reps) and takes minutes.
+  REPS=1 measure "zen-bench $ZEN_ARGS (every mode of the peer; its own table below)" 0 \
     bash -c "cd '$(dirname "$(dirname "$(dirname "$ZEN")")")' && exec ./target/release/zen-bench $ZEN_ARGS"
   ZEN_TABLE=$(grep '^| zen-engine' "$WORK/stdout.log" || true)
   if [ -s "$PEER_CSV" ] && [ -f benches/peer.thr ]; then
@@ -127,9 +143,15 @@ TABLE="$WORK/table.md"
   echo "<!-- run.sh:begin -->"
   echo "Measured by \`benches/run.sh\` on $(date -u +%Y-%m-%d): $(nproc) cores ($CPU), $(rustc --version), $N records."
   echo
-  echo "| Command | Wall time | Rows/s | Peak RSS |"
-  echo "|---|---:|---:|---:|"
+  echo "| Command | Wall time (median of $REPS) | Fastest–slowest | Rows/s (median) | Peak RSS |"
+  echo "|---|---:|---:|---:|---:|"
   printf '%s\n' "${ROWS[@]}"
+  S=${MEDIAN["thresholds score rules/continuum.thr DATA -o OUT.csv"]:-}
+  D=${MEDIAN["thresholds diff rules/continuum.thr NEW DATA -o REPORT.json"]:-}
+  if [ -n "$S" ] && [ -n "$D" ]; then
+    echo
+    echo "\`diff\` takes $(awk -v d="$D" -v s="$S" 'BEGIN { printf "%.2f", d / s }') × the time of one \`score\` (medians)."
+  fi
   if [ -n "${ZEN_TABLE:-}" ]; then
     echo
     echo "zen-engine's own figures in the same run (evaluation of the 13-row table only, records in memory):"
