@@ -127,12 +127,12 @@ fn process(plans: &[&Plan], parsers: &[Parser], sharing: &Sharing, raw: &Raw, sl
             _ => None,
         };
         let outcome = parsed.and_then(|()| {
-            let start = Instant::now();
+            let start = timed.then(Instant::now);
             let scored = match paired {
                 Some((p, first)) => score_into_paired(plan, &row.record, score, p, first),
                 None => score_into(plan, &row.record, score),
             };
-            if let Some(t) = times.get_mut(i).filter(|_| timed) {
+            if let (Some(start), Some(t)) = (start, times.get_mut(i)) {
                 *t = start.elapsed();
                 if paired.is_some() {
                     // The paired score borrowed the first plan's outcomes:
