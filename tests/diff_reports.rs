@@ -146,3 +146,44 @@ fn pseudonymised_reports_carry_no_ids() {
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(!text.contains("\"R0") && !text.contains("\"R1"), "{text}");
 }
+
+#[test]
+fn each_version_is_timed_on_every_256th_row() {
+    // 1,000 generated rows on lines 2..=1001: lines 256, 512 and 768 are
+    // timed. Only how many rows were timed is checked, never how long.
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data.csv");
+    let bin = env!("CARGO_BIN_EXE_thresholds");
+    let made = Command::new(bin)
+        .args([
+            "sample",
+            "rules/continuum.thr",
+            "--n",
+            "1000",
+            "--seed",
+            "3",
+            "-o",
+        ])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(made.status.success(), "{made:?}");
+    let out = dir.path().join("d.json");
+    let ran = Command::new(bin)
+        .args(["diff", "rules/continuum.thr", "rules/continuum.thr"])
+        .arg(&data)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(ran.status.success(), "{ran:?}");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let t = &json["timing"];
+    assert_eq!(t["records"], 1000, "{t}");
+    assert_eq!(t["sampled"], 3, "{t}");
+    for key in ["old_seconds", "new_seconds", "wall_seconds"] {
+        let s = t[key].as_f64().unwrap_or(-1.0);
+        assert!(s.is_finite() && s >= 0.0, "{key}: {t}");
+    }
+}
