@@ -63,12 +63,10 @@ struct Interned {
 struct View {
     /// Field slots, in name order (every field when the reads are unknown).
     fields: Vec<u16>,
-    /// Bits of the indicators tested with `has(r, "id")`, in id order;
-    /// `None` when every indicator matters (`r.indicators` is read, or the
-    /// reads are unknown).
-    indicators: Option<Vec<u32>>,
-    /// The same indicators as a mask over the record's bits, for memo keys.
-    mask: Option<Bits>,
+    /// The indicators tested with `has(r, "id")`, as a mask over the
+    /// record's bits; `None` when every indicator matters (`r.indicators`
+    /// is read, or the reads are unknown).
+    indicators: Option<Bits>,
 }
 
 impl View {
@@ -81,12 +79,6 @@ impl View {
                     .collect(),
             },
             indicators: reads.filter(|r| !r.all_indicators).map(|r| {
-                r.indicators
-                    .iter()
-                    .filter_map(|id| plan.indicator_bit(id))
-                    .collect()
-            }),
-            mask: reads.filter(|r| !r.all_indicators).map(|r| {
                 let mut mask = Bits::with_capacity(plan.indicators.len());
                 for b in r.indicators.iter().filter_map(|id| plan.indicator_bit(id)) {
                     mask.insert(b as usize);
@@ -448,7 +440,7 @@ impl Scripts {
             );
         }
         key.push(0xff);
-        match &view.mask {
+        match &view.indicators {
             Some(mask) => {
                 // The record's bits under the mask, a word at a time.
                 for w in rec.indicators.masked(mask) {
@@ -532,11 +524,7 @@ fn build_map(plan: &Plan, rec: &Record, interned: &Interned) -> Dynamic {
     }
     let string = |i: usize| interned.indicators.get(i).map(|s| Dynamic::from(s.clone()));
     let inds: rhai::Array = match &interned.map.indicators {
-        Some(bits) => bits
-            .iter()
-            .filter(|b| rec.indicators.contains(**b as usize))
-            .filter_map(|b| string(*b as usize))
-            .collect(),
+        Some(mask) => rec.indicators.iter_and(mask).filter_map(string).collect(),
         None => rec.indicators.iter().filter_map(string).collect(),
     };
     m.insert("indicators".into(), Dynamic::from_array(inds));
