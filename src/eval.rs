@@ -164,24 +164,14 @@ impl<'a> Eval<'a> {
                 false
             }
             Node::Not(x) => !self.truth(*x)?,
-            Node::Cmp(op, a, b) => {
-                // A field against a number or true/false, the commonest
-                // comparison, without building values.
-                if let (Node::Field(s), Node::Const(c)) = (self.node(*a), self.node(*b)) {
-                    return Ok(match (self.rec.values.get(*s as usize), c) {
-                        (Some(Value::Num(x)), Const::Num(y)) => ordered(*op, x.partial_cmp(y)),
-                        (Some(Value::Bool(x)), Const::Bool(y)) => ordered(*op, Some(x.cmp(y))),
-                        (Some(Value::Num(_) | Value::Bool(_) | Value::Missing) | None, _) => false,
-                        _ => {
-                            let l = self.value(*a)?;
-                            compare(*op, &l, &self.value(*b)?)
-                        }
-                    });
+            Node::Cmp(op, a, b) => match self.field_against_constant(*op, *a, *b) {
+                Some(r) => r,
+                None => {
+                    let l = self.value(*a)?;
+                    let r = self.value(*b)?;
+                    compare(*op, &l, &r)
                 }
-                let l = self.value(*a)?;
-                let r = self.value(*b)?;
-                compare(*op, &l, &r)
-            }
+            },
             Node::Field(s) => match self.rec.values.get(*s as usize) {
                 Some(Value::Bool(b)) => *b,
                 Some(Value::Missing) | None => false,
@@ -205,6 +195,23 @@ impl<'a> Eval<'a> {
             ),
             _ => self.value_truth(id)?,
         })
+    }
+
+    /// A field against a number or true/false, the commonest comparison,
+    /// answered without building values; `None` for other comparisons
+    /// (text and choices among them), which `compare` answers.
+    #[inline]
+    fn field_against_constant(&self, op: CmpOp, a: NodeId, b: NodeId) -> Option<bool> {
+        let (Node::Field(s), Node::Const(c)) = (self.node(a), self.node(b)) else {
+            return None;
+        };
+        match (self.rec.values.get(*s as usize), c) {
+            (Some(Value::Num(x)), Const::Num(y)) => Some(ordered(op, x.partial_cmp(y))),
+            (Some(Value::Bool(x)), Const::Bool(y)) => Some(ordered(op, Some(x.cmp(y)))),
+            // Missing, or a number or true/false against another kind.
+            (Some(Value::Num(_) | Value::Bool(_) | Value::Missing) | None, _) => Some(false),
+            _ => None,
+        }
     }
 
     /// A value used as a condition: true/false, missing is false, and
