@@ -486,14 +486,13 @@ impl<'a> Cx<'a> {
             }
         }
         // Decisions: level ids and labels always map to themselves.
+        let mut own = Vec::new();
         for (rank, l) in self.levels.iter().enumerate() {
-            self.decisions.insert(l.id.to_lowercase(), rank as u8);
-            self.decisions
-                .insert(l.label.trim().to_lowercase(), rank as u8);
-            for spelling in [l.id.as_str(), l.label.trim()] {
-                self.decision_spellings
-                    .insert(spelling.to_string(), rank as u8);
-            }
+            own.push((l.id.clone(), rank as u8));
+            own.push((l.label.trim().to_string(), rank as u8));
+        }
+        for (text, rank) in own {
+            self.map_decision(&text, rank);
         }
         for item in &file.items {
             if let Item::Decisions(b) = item {
@@ -529,15 +528,18 @@ impl<'a> Cx<'a> {
                                 "decision texts are matched trimmed and case-insensitive".into(),
                             );
                         }
-                        _ => {
-                            self.decisions.insert(key, level);
-                            self.decision_spellings
-                                .insert(d.text.value.trim().to_string(), level);
-                        }
+                        _ => self.map_decision(d.text.value.trim(), level),
                     }
                 }
             }
         }
+    }
+
+    /// Maps a decision text (trimmed) to a level: case-insensitively, and
+    /// as written for the exact match tried first.
+    fn map_decision(&mut self, text: &str, level: u8) {
+        self.decisions.insert(text.to_lowercase(), level);
+        self.decision_spellings.insert(text.to_string(), level);
     }
 
     fn declare_field(&mut self, f: &FieldDef) {

@@ -321,9 +321,8 @@ pub struct Plan {
     pub levels: Vec<LevelInfo>,
     /// Recorded decision text (trimmed, lowercase) → level rank.
     pub decisions: FastMap<String, u8>,
-    /// The texts of the `decisions` block as written (trimmed): data
-    /// exported from a case system spells them so, and an exact match
-    /// needs neither case folding nor hashing.
+    /// The same texts as written (trimmed): data exported from a case
+    /// system spells them so, and an exact match needs no case folding.
     pub decision_spellings: FastMap<String, u8>,
     /// Themes.
     pub themes: Vec<Named>,
