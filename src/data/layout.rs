@@ -213,10 +213,7 @@ impl Layout {
             if *role == Role::Ignore {
                 continue;
             }
-            let t = match cells.whole.and_then(|w| w.get(place)) {
-                Some(t) => t,
-                None => text(cell).map_err(|e| (at(ci), e))?,
-            };
+            let t = cells.slice(place, cell).map_err(|e| (at(ci), e))?;
             match *role {
                 Role::Id => {
                     if row.record.id.is_empty() {
@@ -288,16 +285,21 @@ impl<'c> Cells<'c> {
 
     /// Cell `i` as text (`None` past the end), or why it is not text.
     fn text(&self, i: usize) -> Result<Option<&'c str>, String> {
+        match (self.record.range(i), self.record.get(i)) {
+            (Some(place), Some(cell)) => self.slice(place, cell).map(Some),
+            _ => Ok(None),
+        }
+    }
+
+    /// The cell `cell`, found at `place` in the row, as text.
+    fn slice(&self, place: std::ops::Range<usize>, cell: &'c [u8]) -> Result<&'c str, String> {
         // Cells of valid UTF-8 begin and end on character boundaries (the
         // separators and quotes are ASCII), so slicing the whole row cannot
         // fail; `get` checks anyway, and a failure falls back to the cell.
-        if let Some(t) = self
-            .whole
-            .and_then(|w| self.record.range(i).and_then(|r| w.get(r)))
-        {
-            return Ok(Some(t));
+        match self.whole.and_then(|w| w.get(place)) {
+            Some(t) => Ok(t),
+            None => text(cell),
         }
-        self.record.get(i).map(text).transpose()
     }
 }
 
