@@ -77,8 +77,13 @@ pub struct Slot {
 impl Slot {
     /// The row as plan `i` read it.
     pub fn row(&self, i: usize) -> Option<&Row> {
-        self.rows.get(i).or_else(|| self.rows.first())
+        row_for(&self.rows, i)
     }
+}
+
+/// Plan `i`'s row among a slot's rows: its own, or the shared first one.
+fn row_for(rows: &[Row], i: usize) -> Option<&Row> {
+    rows.get(i).or_else(|| rows.first())
 }
 
 /// How a second plan shares the first plan's work on a row.
@@ -114,7 +119,7 @@ fn process(plans: &[&Plan], parsers: &[Parser], sharing: &Sharing, raw: &Raw, sl
             }
             p
         };
-        let Some(row) = slot.rows.get(i).or_else(|| slot.rows.first()) else {
+        let Some(row) = row_for(&slot.rows, i) else {
             continue;
         };
         let at = i.min(slot.scores.len());
