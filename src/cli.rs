@@ -10,14 +10,15 @@ mod sample;
 mod score;
 mod test;
 
-use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::check::Checked;
 use crate::error::Diagnostics;
+use crate::output::{Guard, Staged};
 use crate::report::diagnostics as render;
 
 /// Exit codes (SPEC §5).
@@ -30,6 +31,8 @@ pub mod exit {
     pub const USAGE: u8 = 2;
     /// Finished, with rejected rows.
     pub const REJECTS: u8 = 3;
+    /// Stopped at the first rejected row (`--strict`); no output left.
+    pub const STRICT: u8 = 4;
 }
 
 /// A failure that ends the command with a code and a message.
@@ -149,6 +152,7 @@ pub enum InputFormat {
 
 /// Runs the command line and returns the exit code.
 pub fn main() -> ExitCode {
+    crate::output::remove_on_interrupt();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -185,6 +189,77 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Exercise(a) => exercise::run(a, ef),
         Command::Diff(a) => diff::run(a, ef),
         Command::Sample(a) => sample::run(a, ef),
+    }
+}
+
+/// The files a command reads and writes, checked before anything is read:
+/// an output that is the same file as an input or another output is a
+/// usage error (exit 2). `outputs` pairs each flag with its path, if given.
+pub(crate) fn guard(
+    inputs: &[(&str, &Path)],
+    outputs: &[(&str, Option<&Path>)],
+) -> Result<Guard, CliError> {
+    let mut g = Guard::new();
+    for (role, p) in inputs {
+        g.input(role, p).map_err(refused)?;
+    }
+    for (role, p) in outputs {
+        if let Some(p) = p {
+            g.output(role, p).map_err(refused)?;
+        }
+    }
+    Ok(g)
+}
+
+/// Adds a plan's scripts to the inputs (they are known once it is parsed,
+/// before any data is read or output opened).
+pub(crate) fn guard_scripts(g: &mut Guard, plan: &crate::plan::Plan) -> Result<(), CliError> {
+    for s in plan.scripts.iter().flat_map(|s| s.sources.iter()) {
+        g.input("a script of the rule file", Path::new(&s.name))
+            .map_err(refused)?;
+    }
+    Ok(())
+}
+
+fn refused(m: String) -> CliError {
+    CliError::usage(format!("error: {m}"))
+}
+
+/// Opens an output up front (a temporary file beside it), so that a path
+/// that cannot be written fails before the data is read.
+pub(crate) fn staged(path: &Path) -> Result<Staged, CliError> {
+    Staged::create(path)
+        .map_err(|e| CliError::usage(format!("error: cannot write `{}`: {e}", path.display())))
+}
+
+/// Renames a complete output into place.
+pub(crate) fn commit(s: Staged) -> Result<(), CliError> {
+    let shown = s.target().display().to_string();
+    s.commit()
+        .map_err(|e| CliError::usage(format!("error: cannot write `{shown}`: {e}")))
+}
+
+/// Writes a whole output file (report, sample) through a temporary file.
+pub(crate) fn write_output(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
+    crate::output::write_file(path, bytes)
+        .map_err(|e| CliError::usage(format!("error: cannot write `{}`: {e}", path.display())))
+}
+
+/// Prints to stdout; a closed pipe (`| head`) is an error, never a
+/// silent success.
+pub(crate) fn print_out(text: &str) -> Result<(), CliError> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(output_error)
+}
+
+/// An error writing an output: a broken pipe says so.
+pub(crate) fn output_error(e: std::io::Error) -> CliError {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        CliError::usage("error: the output was closed before it was complete (broken pipe)")
+    } else {
+        CliError::usage(format!("error: cannot write the output: {e}"))
     }
 }
 

@@ -40,6 +40,7 @@ pub mod eval;
 pub mod exercise;
 pub mod explain;
 pub mod format;
+pub mod output;
 pub mod parse;
 pub mod pipeline;
 pub mod plan;

@@ -7,8 +7,13 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::score::{self, load_options, no_keep, pseudonymiser, report_rejects};
-use super::{load_rules, CliError, CliResult, DataArgs, ErrorFormat};
+use std::io::Write;
+
+use super::score::{self, load_options, no_keep, open_rejects, pseudonymiser, report_rejects};
+use super::{
+    commit, guard, guard_scripts, load_rules, print_out, staged, CliError, CliResult, DataArgs,
+    ErrorFormat,
+};
 use crate::audit::{Audit, Auditor, Columns};
 use crate::pipeline::{self, DataError, Reject};
 use crate::plan::Plan;
@@ -52,9 +57,19 @@ pub fn run(a: AuditArgs, ef: ErrorFormat) -> CliResult {
         None => None,
     };
     let d = &a.data_args;
+    let mut guard = guard(
+        &[("the rule file", &a.rules), ("the data file", &a.data)],
+        &[
+            ("-o", a.output.as_deref()),
+            ("--rejects", d.rejects.as_deref()),
+        ],
+    )?;
     no_keep(d, "audit", "--by COL breaks the audit down by a column")?;
     let pseudo = pseudonymiser(d)?;
     let plan = load_rules(&a.rules, ef)?;
+    guard_scripts(&mut guard, &plan)?;
+    let rejects_out = open_rejects(d)?;
+    let file = a.output.as_deref().map(staged).transpose()?;
     let columns = Columns {
         by: a.by.iter().map(|c| c.trim().to_string()).collect(),
         reason: a.reason.clone(),
@@ -79,22 +94,19 @@ pub fn run(a: AuditArgs, ef: ErrorFormat) -> CliResult {
             e.id = p.id(&e.id);
         }
     }
-    match (&a.output, format) {
-        (Some(path), Some(f)) => {
+    match (file, format) {
+        (Some(mut file), Some(f)) => {
             let bytes =
                 report::render(&audit, f).map_err(|m| CliError::usage(format!("error: {m}")))?;
-            std::fs::write(path, bytes).map_err(|e| {
-                CliError::usage(format!("error: cannot write `{}`: {e}", path.display()))
-            })?;
-            eprintln!(
-                "audit of {} decisions written to {}",
-                audit.overall.n,
-                path.display()
-            );
+            let shown = file.target().display().to_string();
+            file.write_all(&bytes)
+                .map_err(|e| CliError::usage(format!("error: cannot write `{shown}`: {e}")))?;
+            commit(file)?;
+            eprintln!("audit of {} decisions written to {shown}", audit.overall.n);
         }
-        _ => print!("{}", report::text::render(&audit)),
+        _ => print_out(&report::text::render(&audit))?,
     }
-    report_rejects(&summary, d, pseudo.as_ref())
+    report_rejects(&summary, d, pseudo.as_ref(), rejects_out)
 }
 
 /// A data error as the user should read it, naming the flag at fault.

@@ -7,9 +7,17 @@ use std::time::{Duration, Instant};
 
 use clap::Args;
 
-use super::score::{data_error, load_options, no_keep, pseudonymiser, report_rejects};
-use super::{exit, load_rules, CliError, CliResult, DataArgs, ErrorFormat};
+use std::io::Write;
+
+use super::score::{
+    data_error, load_options, no_keep, open_rejects, pseudonymiser, report_rejects,
+};
+use super::{
+    commit, exit, guard, guard_scripts, load_rules, print_out, staged, CliError, CliResult,
+    DataArgs, ErrorFormat,
+};
 use crate::diff::{self, ImpactBuilder, Side, Timing};
+use crate::output::Staged;
 use crate::pipeline::{self, LoadOptions, Summary};
 use crate::plan::Plan;
 use crate::report::diff::{self as render, DiffReport};
@@ -117,12 +125,31 @@ fn score_both(
 /// Runs `diff`.
 pub fn run(a: DiffArgs, ef: ErrorFormat) -> CliResult {
     let format = a.output.as_deref().map(out_format).transpose()?;
+    let mut inputs: Vec<(&str, &Path)> =
+        vec![("the old rule file", &a.old), ("the new rule file", &a.new)];
+    if let Some(d) = &a.data {
+        inputs.push(("the data file", d));
+    }
+    let mut guard = guard(
+        &inputs,
+        &[
+            ("-o", a.output.as_deref()),
+            ("--rejects", a.data_args.rejects.as_deref()),
+        ],
+    )?;
     no_keep(&a.data_args, "diff", "the changed records are listed by id")?;
     let pseudo = match &a.data {
         Some(_) => pseudonymiser(&a.data_args)?,
         None => None,
     };
     let (old, new) = load_both(&a, ef)?;
+    guard_scripts(&mut guard, &old)?;
+    guard_scripts(&mut guard, &new)?;
+    let rejects_out = match &a.data {
+        Some(_) => open_rejects(&a.data_args)?,
+        None => None,
+    };
+    let file = a.output.as_deref().map(staged).transpose()?;
     let side = |p: &Plan| Side::of(p).map_err(|m| CliError::rules(format!("error: {m}")));
     let structure = diff::compare(&side(&old)?, &side(&new)?);
 
@@ -149,17 +176,22 @@ pub fn run(a: DiffArgs, ef: ErrorFormat) -> CliResult {
         rejects: &rejects,
         timing: if a.no_timing { None } else { timing },
     };
-    match (&a.output, format) {
-        (Some(path), Some(f)) => {
+    match (file, format) {
+        (Some(mut file), Some(f)) => {
+            let path = file.target().to_path_buf();
             let written = match f {
-                Out::Json => write(path, render::json::render(&report)),
-                Out::Markdown => write(path, render::markdown::render(&report)),
-                Out::Html => write(path, render::html::render(&report)),
-                Out::Xlsx => render::xlsx::write(&report, path),
+                Out::Json => write(&mut file, render::json::render(&report)),
+                Out::Markdown => write(&mut file, render::markdown::render(&report)),
+                Out::Html => write(&mut file, render::html::render(&report)),
+                Out::Xlsx => match file.temp_path() {
+                    Some(tmp) => render::xlsx::write(&report, tmp).map_err(|e| e.to_string()),
+                    None => Err("the output was already written".into()),
+                },
             };
             written.map_err(|m| {
                 CliError::usage(format!("error: cannot write `{}`: {m}", path.display()))
             })?;
+            commit(file)?;
             if let Some(i) = &impact {
                 eprintln!(
                     "{}: {} records, {} changed level, kappa {} → {}",
@@ -173,14 +205,14 @@ pub fn run(a: DiffArgs, ef: ErrorFormat) -> CliResult {
                 eprintln!("{}: {} changes", path.display(), structure.changes.len());
             }
         }
-        _ => print!("{}", render::text::render(&report)),
+        _ => print_out(&render::text::render(&report))?,
     }
     if a.data.is_some() {
-        return report_rejects(&summary, &a.data_args, pseudo.as_ref());
+        return report_rejects(&summary, &a.data_args, pseudo.as_ref(), rejects_out);
     }
     Ok(exit::OK)
 }
 
-fn write(path: &Path, text: String) -> Result<(), String> {
-    std::fs::write(path, text).map_err(|e| e.to_string())
+fn write(file: &mut Staged, text: String) -> Result<(), String> {
+    file.write_all(text.as_bytes()).map_err(|e| e.to_string())
 }

@@ -9,11 +9,15 @@
 mod pack;
 mod session;
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 
-use super::{exit, load_rules, CliError, CliResult, ErrorFormat};
+use super::{
+    commit, exit, guard, guard_scripts, load_rules, print_out, staged, CliError, CliResult,
+    ErrorFormat,
+};
 use crate::exercise::{cohort, responses, Pack, Vignette};
 use crate::pipeline::{self, LoadOptions, Reject};
 use crate::plan::Plan;
@@ -97,7 +101,25 @@ fn results(a: ExerciseArgs, ef: ErrorFormat) -> CliResult {
         Some(o) => Some(report_format(o)?),
         None => None,
     };
+    let mut guard = guard(
+        &[
+            ("the rule file", rules),
+            ("the vignettes", vig_path),
+            ("the responses", resp_path),
+        ],
+        &[("-o", a.output.as_deref())],
+    )?;
+    if let Some(dir) = &a.feedback {
+        if std::fs::metadata(dir).is_ok_and(|m| m.is_file()) {
+            return Err(CliError::usage(format!(
+                "error: --feedback `{}` is a file; name a folder for the feedback sheets",
+                dir.display()
+            )));
+        }
+    }
     let plan = load_rules(rules, ef)?;
+    guard_scripts(&mut guard, &plan)?;
+    let out_file = a.output.as_deref().map(staged).transpose()?;
     let (pack, vig_rejects) = load_pack(&plan, vig_path)?;
     if pack.is_empty() {
         return Err(CliError::usage(format!(
@@ -112,8 +134,8 @@ fn results(a: ExerciseArgs, ef: ErrorFormat) -> CliResult {
         .map_err(|e| CliError::usage(format!("error: `{}`: {e}", resp_path.display())))?;
     let c = cohort::cohort(&plan, &pack, &read.accepted);
     let model = report::build(&plan, &pack, &c, read.read, &read.rejects);
-    match (&a.output, format) {
-        (Some(out), Some(f)) => {
+    match (out_file, format) {
+        (Some(mut out), Some(f)) => {
             let bytes = match f {
                 Fmt::Json => report::json(&model)
                     .map_err(|e| CliError::usage(format!("error: {e}")))?
@@ -124,15 +146,17 @@ fn results(a: ExerciseArgs, ef: ErrorFormat) -> CliResult {
                     CliError::usage(format!("error: cannot build the workbook: {e}"))
                 })?,
             };
-            write_file(out, &bytes)?;
+            let shown = out.target().display().to_string();
+            out.write_all(&bytes)
+                .map_err(|e| CliError::usage(format!("error: cannot write `{shown}`: {e}")))?;
+            commit(out)?;
             eprintln!(
-                "{} answers from {} trainees; report written to {}",
+                "{} answers from {} trainees; report written to {shown}",
                 model.n,
                 model.trainees.len(),
-                out.display()
             );
         }
-        _ => print!("{}", report::text(&model)),
+        _ => print_out(&report::text(&model))?,
     }
     if let Some(dir) = &a.feedback {
         std::fs::create_dir_all(dir).map_err(|e| {
@@ -141,7 +165,11 @@ fn results(a: ExerciseArgs, ef: ErrorFormat) -> CliResult {
         let order = cohort::phase_order(&read.accepted);
         let sheets = report::feedback::sheets(&plan, &pack, &read.accepted, &order);
         for (name, text) in &sheets {
-            write_file(&dir.join(name), text.as_bytes())?;
+            let path = dir.join(name);
+            guard
+                .check_written(&path)
+                .map_err(|m| CliError::usage(format!("error: {m}")))?;
+            write_file(&path, text.as_bytes())?;
         }
         eprintln!(
             "{} feedback sheet(s) written to {}",
@@ -186,8 +214,7 @@ fn report_format(p: &Path) -> Result<Fmt, CliError> {
     }
 }
 
-/// Writes a file, naming it in the error.
+/// Writes a file through a temporary file, naming it in the error.
 pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
-    std::fs::write(path, bytes)
-        .map_err(|e| CliError::usage(format!("error: cannot write `{}`: {e}", path.display())))
+    super::write_output(path, bytes)
 }

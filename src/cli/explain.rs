@@ -63,9 +63,9 @@ pub fn run(a: ExplainArgs, ef: ErrorFormat) -> CliResult {
     if a.json {
         let s =
             serde_json::to_string_pretty(&e).map_err(|e| CliError::usage(format!("error: {e}")))?;
-        println!("{s}");
+        super::print_out(&format!("{s}\n"))?;
     } else {
-        print!("{}", crate::report::explain::text(&e));
+        super::print_out(&crate::report::explain::text(&e))?;
     }
     Ok(exit::OK)
 }

@@ -38,9 +38,9 @@ pub fn run(a: FmtArgs) -> CliResult {
         );
         return Ok(exit::RULES);
     }
-    std::fs::write(&a.rules, formatted).map_err(|e| {
-        CliError::usage(format!("error: cannot write `{}`: {e}", a.rules.display()))
-    })?;
+    // Through a temporary file: a full disk or a kill leaves the rule file
+    // as it was, never cut off mid-rule.
+    super::write_output(&a.rules, formatted.as_bytes())?;
     eprintln!("formatted {}", a.rules.display());
     Ok(exit::OK)
 }

@@ -7,7 +7,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{exit, load_rules, CliError, CliResult, ErrorFormat};
+use super::{
+    commit, exit, guard, guard_scripts, load_rules, staged, CliError, CliResult, ErrorFormat,
+};
 use crate::sample::{self, Cell, SampleOptions};
 
 /// Arguments of `sample`.
@@ -40,7 +42,13 @@ pub fn run(a: SampleArgs, ef: ErrorFormat) -> CliResult {
             "error: --agreement must be between 0 and 1",
         ));
     }
+    let mut guard = guard(
+        &[("the rule file", &a.rules)],
+        &[("-o", a.output.as_deref())],
+    )?;
     let plan = load_rules(&a.rules, ef)?;
+    guard_scripts(&mut guard, &plan)?;
+    let mut file = a.output.as_deref().map(staged).transpose()?;
     let opts = SampleOptions {
         n: a.n,
         seed: a.seed,
@@ -53,8 +61,8 @@ pub fn run(a: SampleArgs, ef: ErrorFormat) -> CliResult {
         .and_then(|p| p.extension())
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase);
-    match (ext.as_deref(), &a.output) {
-        (Some("xlsx"), Some(path)) => {
+    match (ext.as_deref(), &mut file) {
+        (Some("xlsx"), Some(file)) => {
             if a.n >= 1_048_576 {
                 return Err(CliError::usage(
                     "error: an Excel sheet holds at most 1,048,575 rows; write CSV instead",
@@ -80,11 +88,11 @@ pub fn run(a: SampleArgs, ef: ErrorFormat) -> CliResult {
             })?;
             let mut wb = rust_xlsxwriter::Workbook::new();
             wb.push_worksheet(sheet);
-            wb.save(path).map_err(io_err)?;
+            let bytes = wb.save_to_buffer().map_err(io_err)?;
+            file.write_all(&bytes).map_err(io_err)?;
         }
-        (Some(e @ ("json" | "jsonl")), Some(path)) => {
-            let f = std::fs::File::create(path).map_err(io_err)?;
-            let mut w = std::io::BufWriter::new(f);
+        (Some(e @ ("json" | "jsonl")), Some(file)) => {
+            let mut w = std::io::BufWriter::new(file);
             let lines = e == "jsonl";
             let mut first = true;
             if !lines {
@@ -123,8 +131,8 @@ pub fn run(a: SampleArgs, ef: ErrorFormat) -> CliResult {
             w.flush().map_err(io_err)?;
         }
         (_, out) => {
-            let sink: Box<dyn Write> = match out {
-                Some(p) => Box::new(std::fs::File::create(p).map_err(io_err)?),
+            let sink: Box<dyn Write + '_> = match out {
+                Some(f) => Box::new(f),
                 None => Box::new(std::io::stdout().lock()),
             };
             let mut w = csv::Writer::from_writer(std::io::BufWriter::new(sink));
@@ -134,11 +142,15 @@ pub fn run(a: SampleArgs, ef: ErrorFormat) -> CliResult {
             });
             match result.and_then(|()| w.flush().map_err(csv::Error::from)) {
                 Ok(()) => {}
-                Err(e) if matches!(e.kind(), csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe) =>
-                    {}
-                Err(e) => return Err(io_err(e)),
+                Err(e) => match e.into_kind() {
+                    csv::ErrorKind::Io(io) => return Err(super::output_error(io)),
+                    other => return Err(io_err(format!("{other:?}"))),
+                },
             }
         }
+    }
+    if let Some(f) = file {
+        commit(f)?;
     }
     Ok(exit::OK)
 }

@@ -11,7 +11,11 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 
-use super::{exit, load_rules, CliError, CliResult, DataArgs, ErrorFormat, InputFormat};
+use super::{
+    commit, exit, guard, guard_scripts, load_rules, output_error, staged, CliError, CliResult,
+    DataArgs, ErrorFormat, InputFormat,
+};
+use crate::output::Staged;
 use crate::pipeline::{self, DataError, Format, LoadOptions, Reject, Rejects, Summary};
 use crate::pseudonym::Pseudonymiser;
 use crate::report::score::{write_rejects, OutFormat, ScoreWriter};
@@ -103,12 +107,14 @@ pub fn no_keep(a: &DataArgs, command: &str, instead: &str) -> Result<(), CliErro
     )))
 }
 
-/// A data error as a command failure: `--strict` rejects exit 3.
+/// A data error as a command failure: `--strict` stops exit 4.
 pub fn data_error(e: DataError) -> CliError {
     match &e {
         DataError::Strict(_) => CliError {
-            code: exit::REJECTS,
-            message: format!("error: {e}\n(--strict: stopped at the first rejected row)"),
+            code: exit::STRICT,
+            message: format!(
+                "error: {e}\n(--strict: stopped at the first rejected row; no output was written)"
+            ),
         },
         _ => CliError::usage(format!("error: {e}")),
     }
@@ -124,20 +130,26 @@ pub(crate) fn all_rejects(rejects: &Rejects) -> Result<Vec<Reject>, CliError> {
     rejects.all().map_err(reject_read_error)
 }
 
-/// Prints rejects and the summary to stderr, writes `--rejects`, and
-/// returns the exit code (3 when any row was rejected).
+/// Opens `--rejects` before the data is read, so a path that cannot be
+/// written fails at once.
+pub fn open_rejects(a: &DataArgs) -> Result<Option<Staged>, CliError> {
+    a.rejects.as_deref().map(staged).transpose()
+}
+
+/// Prints rejects and the summary to stderr, writes `--rejects` (opened
+/// up front by [`open_rejects`]), and returns the exit code (3 when any row
+/// was rejected).
 pub fn report_rejects(
     summary: &Summary,
     a: &DataArgs,
     pseudo: Option<&Pseudonymiser>,
+    rejects_out: Option<Staged>,
 ) -> CliResult {
-    if let Some(path) = &a.rejects {
-        let mut f = std::fs::File::create(path).map_err(|e| {
-            CliError::usage(format!("error: cannot write `{}`: {e}", path.display()))
-        })?;
-        write_rejects(&mut f, &summary.rejects, pseudo).map_err(|e| {
-            CliError::usage(format!("error: cannot write `{}`: {e}", path.display()))
-        })?;
+    if let Some(mut f) = rejects_out {
+        let shown = f.target().display().to_string();
+        write_rejects(&mut f, &summary.rejects, pseudo)
+            .map_err(|e| CliError::usage(format!("error: cannot write `{shown}`: {e}")))?;
+        commit(f)?;
     }
     let mut err = std::io::BufWriter::new(std::io::stderr().lock());
     let shown: u64 = if a.rejects.is_some() { 10 } else { u64::MAX };
@@ -222,46 +234,41 @@ fn out_format(a: &ScoreArgs) -> Result<OutFormat, CliError> {
 
 /// Runs `score`.
 pub fn run(a: ScoreArgs, ef: ErrorFormat) -> CliResult {
+    let mut guard = guard(
+        &[("the rule file", &a.rules), ("the data file", &a.data)],
+        &[
+            ("-o", a.output.as_deref()),
+            ("--rejects", a.data_args.rejects.as_deref()),
+        ],
+    )?;
     let pseudo = pseudonymiser(&a.data_args)?;
     let plan = load_rules(&a.rules, ef)?;
+    guard_scripts(&mut guard, &plan)?;
     let format = out_format(&a)?;
     let opts = load_options(&a.data_args);
-    let out: Box<dyn Write> =
-        match (&a.output, format) {
-            (Some(_), OutFormat::Xlsx) => Box::new(std::io::sink()),
-            (Some(p), _) => Box::new(std::fs::File::create(p).map_err(|e| {
-                CliError::usage(format!("error: cannot write `{}`: {e}", p.display()))
-            })?),
-            (None, _) => Box::new(std::io::stdout().lock()),
-        };
-    let mut writer = ScoreWriter::new(
-        &plan,
-        format,
-        out,
-        &opts.keep,
-        pseudo.clone(),
-        a.output.clone(),
-    )
-    .map_err(|e| CliError::usage(format!("error: cannot write the output: {e}")))?;
-    let mut broken_pipe = false;
+    let rejects_out = open_rejects(&a.data_args)?;
+    let mut file = a.output.as_deref().map(staged).transpose()?;
+    let out: Box<dyn Write + '_> = match &mut file {
+        Some(f) => Box::new(f),
+        None => Box::new(std::io::stdout().lock()),
+    };
+    let mut writer =
+        ScoreWriter::new(&plan, format, out, &opts.keep, pseudo.clone()).map_err(output_error)?;
+    let mut failed: Option<std::io::Error> = None;
     let result = pipeline::run(&plan, &a.data, &opts, &mut |row, score| {
         writer.write(row, score).map_err(|e| {
-            broken_pipe = e.kind() == std::io::ErrorKind::BrokenPipe;
-            DataError::Sink(format!("cannot write the output: {e}"))
+            let m = DataError::Sink(format!("cannot write the output: {e}"));
+            failed = Some(e);
+            m
         })
     });
-    if broken_pipe {
-        return Ok(exit::OK);
+    if let Some(e) = failed {
+        return Err(output_error(e));
     }
     let summary = result.map_err(data_error)?;
-    match writer.finish() {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(exit::OK),
-        Err(e) => {
-            return Err(CliError::usage(format!(
-                "error: cannot write the output: {e}"
-            )))
-        }
-        Ok(()) => {}
+    writer.finish().map_err(output_error)?;
+    if let Some(f) = file {
+        commit(f)?;
     }
-    report_rejects(&summary, &a.data_args, pseudo.as_ref())
+    report_rejects(&summary, &a.data_args, pseudo.as_ref(), rejects_out)
 }

@@ -128,15 +128,14 @@ pub struct ScoreWriter<'p> {
 }
 
 impl<'p> ScoreWriter<'p> {
-    /// A writer; `keep` names the carried columns; `xlsx_path` is where an
-    /// Excel workbook is saved on [`ScoreWriter::finish`].
+    /// A writer; `keep` names the carried columns. An Excel workbook is
+    /// written to `out` whole on [`ScoreWriter::finish`].
     pub fn new(
         plan: &'p Plan,
         format: OutFormat,
         out: Box<dyn Write + 'p>,
         keep: &[String],
         pseudo: Option<Pseudonymiser>,
-        xlsx_path: Option<std::path::PathBuf>,
     ) -> io::Result<Self> {
         let reasons = plan
             .rules
@@ -181,8 +180,7 @@ impl<'p> ScoreWriter<'p> {
             }
             OutFormat::Json => w.buf.push(b'['),
             OutFormat::Xlsx => {
-                let path = xlsx_path.unwrap_or_else(|| "scores.xlsx".into());
-                w.xlsx = Some(table::Sheet::new(path, &w.keep).map_err(io::Error::other)?);
+                w.xlsx = Some(table::Sheet::new(&w.keep).map_err(io::Error::other)?);
             }
             OutFormat::Jsonl | OutFormat::Table => {}
         }
@@ -340,7 +338,8 @@ impl<'p> ScoreWriter<'p> {
             OutFormat::Table => self.table.render(&mut self.buf, self.plan),
             OutFormat::Xlsx => {
                 if let Some(x) = self.xlsx.take() {
-                    x.save().map_err(io::Error::other)?;
+                    let bytes = x.save().map_err(io::Error::other)?;
+                    self.buf.extend_from_slice(&bytes);
                 }
             }
             OutFormat::Csv | OutFormat::Jsonl => {}

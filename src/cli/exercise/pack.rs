@@ -6,8 +6,13 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
-use super::super::score::{data_error, load_options, no_keep, pseudonymiser, report_rejects};
-use super::super::{load_rules, CliError, CliResult, DataArgs, ErrorFormat};
+use super::super::score::{
+    data_error, load_options, no_keep, open_rejects, pseudonymiser, report_rejects,
+};
+use super::super::{
+    commit, guard, guard_scripts, load_rules, output_error, staged, CliError, CliResult, DataArgs,
+    ErrorFormat,
+};
 use crate::exercise::{hard, notes, pack as build};
 use crate::pipeline::{self, LoadOptions};
 use crate::report::exercise::markdown;
@@ -64,6 +69,13 @@ pub fn run(a: PackArgs, ef: ErrorFormat) -> CliResult {
             _ => PackFormat::Csv,
         }
     });
+    let mut guard = guard(
+        &[("the rule file", &a.rules), ("the data file", &a.data)],
+        &[
+            ("-o", a.output.as_deref()),
+            ("--rejects", a.data_args.rejects.as_deref()),
+        ],
+    )?;
     no_keep(
         &a.data_args,
         "exercise pack",
@@ -71,6 +83,9 @@ pub fn run(a: PackArgs, ef: ErrorFormat) -> CliResult {
     )?;
     let pseudo = pseudonymiser(&a.data_args)?;
     let plan = load_rules(&a.rules, ef)?;
+    guard_scripts(&mut guard, &plan)?;
+    let rejects_out = open_rejects(&a.data_args)?;
+    let out_file = a.output.as_deref().map(staged).transpose()?;
     // Vignettes are cases to judge: a recorded decision is not read.
     let opts = LoadOptions {
         decision: None,
@@ -119,13 +134,20 @@ pub fn run(a: PackArgs, ef: ErrorFormat) -> CliResult {
             markdown::handout(&plan, &cases).into_bytes()
         }
     };
-    match &a.output {
-        Some(o) => super::write_file(o, &text)?,
+    match out_file {
+        Some(mut o) => {
+            use std::io::Write;
+            let shown = o.target().display().to_string();
+            o.write_all(&text)
+                .map_err(|e| CliError::usage(format!("error: cannot write `{shown}`: {e}")))?;
+            commit(o)?;
+        }
         None => {
             use std::io::Write;
-            std::io::stdout()
-                .write_all(&text)
-                .map_err(|e| CliError::usage(format!("error: {e}")))?;
+            let mut out = std::io::stdout().lock();
+            out.write_all(&text)
+                .and_then(|()| out.flush())
+                .map_err(output_error)?;
         }
     }
     let mut per_level = vec![0usize; plan.levels.len()];
@@ -149,5 +171,5 @@ pub fn run(a: PackArgs, ef: ErrorFormat) -> CliResult {
     if chosen.len() < a.n {
         eprintln!("note: the sample has only {} usable records", rows.len());
     }
-    report_rejects(&summary, &a.data_args, pseudo.as_ref())
+    report_rejects(&summary, &a.data_args, pseudo.as_ref(), rejects_out)
 }

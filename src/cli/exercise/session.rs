@@ -42,7 +42,12 @@ pub fn run(a: RunArgs, ef: ErrorFormat) -> CliResult {
         return Err(CliError::usage("error: --trainee needs a name"));
     }
     let phase = a.phase.as_deref().map(str::trim).unwrap_or("").to_string();
+    let mut guard = super::super::guard(
+        &[("the rule file", &a.rules), ("the vignettes", &a.vignettes)],
+        &[("-o", Some(&a.output))],
+    )?;
     let plan = load_rules(&a.rules, ef)?;
+    super::super::guard_scripts(&mut guard, &plan)?;
     let (pack, rejects) = super::load_pack(&plan, &a.vignettes)?;
     super::print_rejects("vignette", &rejects);
     if pack.is_empty() {

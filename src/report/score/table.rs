@@ -86,14 +86,13 @@ impl Table {
 
 /// An Excel sheet being filled.
 pub struct Sheet {
-    path: std::path::PathBuf,
     sheet: Worksheet,
     row: u32,
 }
 
 impl Sheet {
     /// A sheet with the header row.
-    pub fn new(path: std::path::PathBuf, keep: &[String]) -> Result<Sheet, XlsxError> {
+    pub fn new(keep: &[String]) -> Result<Sheet, XlsxError> {
         let mut sheet = Worksheet::new();
         sheet.set_name("scores")?;
         let bold = Format::new().set_bold();
@@ -106,11 +105,7 @@ impl Sheet {
             sheet.write_string_with_format(0, c as u16, name, &bold)?;
         }
         sheet.set_freeze_panes(1, 0)?;
-        Ok(Sheet {
-            path,
-            sheet,
-            row: 1,
-        })
+        Ok(Sheet { sheet, row: 1 })
     }
 
     /// Adds one row.
@@ -143,10 +138,10 @@ impl Sheet {
         Ok(())
     }
 
-    /// Saves the workbook.
-    pub fn save(self) -> Result<(), XlsxError> {
+    /// The workbook, as the bytes of an .xlsx file.
+    pub fn save(self) -> Result<Vec<u8>, XlsxError> {
         let mut wb = Workbook::new();
         wb.push_worksheet(self.sheet);
-        wb.save(&self.path)
+        wb.save_to_buffer()
     }
 }
