@@ -361,6 +361,16 @@ pub trait RowSource: Send {
     fn next_row(&mut self, raw: &mut Option<Raw>) -> Result<bool, pipeline::DataError>;
     /// Bytes read so far, for progress.
     fn position(&self) -> u64;
+    /// Physical lines read, header included, for a text format that counts
+    /// them (the summary then accounts for every line).
+    fn lines(&self) -> Option<u64> {
+        None
+    }
+    /// Records that ran over several lines: the first few spans (first
+    /// line, last line) and how many in all.
+    fn spans(&self) -> (Vec<(u64, u64)>, u64) {
+        (Vec::new(), 0)
+    }
 }
 
 pub mod allowance;

@@ -152,13 +152,109 @@ pub enum DataError {
 /// Counts at the end of a run: read = scored + rejected, always.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Summary {
-    /// Data rows read.
+    /// Physical lines of a text file, header included (`None` for a
+    /// workbook or a JSON array read element by element).
+    pub lines: Option<u64>,
+    /// Data rows (records) read.
     pub read: u64,
     /// Rows scored.
     pub scored: u64,
     /// Rows rejected, in input order (the first ones in memory, the rest
     /// in a temporary file).
     pub rejects: Rejects,
+    /// What the header check found that every report must state (e.g. an
+    /// optional field with no column), once each.
+    pub warnings: Vec<String>,
+    /// Header columns neither used by the rules nor named by the command.
+    pub ignored: Vec<String>,
+    /// Records that ran over several lines (quoted line breaks), as
+    /// (first line, last line): the first [`SPANS_KEPT`], and how many.
+    pub spans: Vec<(u64, u64)>,
+    /// How many records ran over several lines.
+    pub multiline: u64,
+}
+
+/// How many multi-line record spans a summary keeps to show.
+pub const SPANS_KEPT: usize = 20;
+
+impl Summary {
+    /// `read N lines, R records: S scored, J rejected` (lines when the
+    /// format counts them), the line that always adds up.
+    pub fn counts(&self) -> String {
+        let lines = self.lines.map_or(String::new(), |l| format!("{l} lines, "));
+        format!(
+            "read {lines}{} records: {} scored, {} rejected",
+            self.read,
+            self.scored,
+            self.rejects.len()
+        )
+    }
+
+    /// Notes for stderr about how the file was read: warnings, ignored
+    /// columns, records over several lines. One line each.
+    pub fn notes(&self) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .warnings
+            .iter()
+            .map(|w| format!("warning: {w}"))
+            .collect();
+        if !self.ignored.is_empty() {
+            let shown: Vec<String> = self
+                .ignored
+                .iter()
+                .take(20)
+                .map(|c| format!("`{}`", crate::data::shorten(c)))
+                .collect();
+            v.push(format!(
+                "note: {} column(s) not used by the rules or the command: {}{}",
+                self.ignored.len(),
+                shown.join(", "),
+                if self.ignored.len() > 20 { ", ..." } else { "" }
+            ));
+        }
+        if self.multiline > 0 {
+            let spans: Vec<String> = self
+                .spans
+                .iter()
+                .take(5)
+                .map(|(a, b)| format!("{a}-{b}"))
+                .collect();
+            v.push(format!(
+                "note: {} record(s) ran over several lines (quoted line breaks): lines {}{}",
+                self.multiline,
+                spans.join(", "),
+                if self.multiline > 5 { ", ..." } else { "" }
+            ));
+        }
+        v
+    }
+
+    /// Takes what the parsers' header checks found: every warning once,
+    /// and the columns that no plan uses.
+    fn add_header(&mut self, parsers: &[Parser]) {
+        let layouts: Vec<&Layout> = parsers
+            .iter()
+            .filter_map(|p| match p {
+                Parser::Cells(l) => Some(l),
+                Parser::Json(_) => None,
+            })
+            .collect();
+        for l in &layouts {
+            for w in &l.warnings {
+                if !self.warnings.contains(w) {
+                    self.warnings.push(w.clone());
+                }
+            }
+        }
+        if let Some((first, rest)) = layouts.split_first() {
+            self.ignored = first
+                .ignored
+                .iter()
+                .filter(|c| rest.iter().all(|l| l.ignored.contains(c)))
+                .cloned()
+                .collect();
+        }
+    }
 }
 
 /// Chooses the format from an explicit choice or the extension.
@@ -175,6 +271,7 @@ pub fn format_of(path: &Path, explicit: Option<Format>) -> Option<Format> {
 }
 
 mod engine;
+pub mod notes;
 mod progress;
 pub mod rejects;
 
@@ -238,7 +335,7 @@ pub fn run(
 ) -> Result<Summary, DataError> {
     let source = open(path, opts)?;
     let parsers = [parser(plan, path, source.as_ref(), opts)?];
-    drive(
+    let mut summary = drive(
         &[plan],
         &parsers,
         source,
@@ -248,7 +345,9 @@ pub fn run(
             (Some(r), Some(s)) => sink(r, s),
             _ => Ok(()),
         },
-    )
+    )?;
+    summary.add_header(&parsers);
+    Ok(summary)
 }
 
 /// Reads once and scores every row under two rule sets (for `diff`). A row
@@ -274,7 +373,7 @@ pub fn run_two(
         parser(old, path, source.as_ref(), opts)?,
         parser(new, path, source.as_ref(), opts)?,
     ];
-    drive(
+    let mut summary = drive(
         &[old, new],
         &parsers,
         source,
@@ -284,5 +383,7 @@ pub fn run_two(
             (Some(r1), Some(r2), [s1, s2]) => sink(r1, s1, r2, s2, slot.timing),
             _ => Ok(()),
         },
-    )
+    )?;
+    summary.add_header(&parsers);
+    Ok(summary)
 }

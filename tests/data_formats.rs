@@ -161,7 +161,7 @@ R11,3,no,,,health,,NFA\n"
     assert!(rej[5][3].contains("screening failed"), "{:?}", rej[5]);
     assert!(rej[6][3].contains("outside the range"));
     assert!(out.contains("\nR11,universal"));
-    assert!(err.contains("read 11 rows: 1 scored, 10 rejected"), "{err}");
+    assert!(err.contains("11 records: 1 scored, 10 rejected"), "{err}");
 }
 
 #[test]
@@ -219,11 +219,11 @@ fn bad_files_get_clear_messages() {
 fn awkward_but_valid_csv_is_read_with_right_line_numbers() {
     let dir = tempfile::tempdir().unwrap();
     let big = "x".repeat(1 << 20);
-    let mut bytes = b"\xef\xbb\xbfid,age,disabled,agency,note\r\n".to_vec();
-    bytes.extend_from_slice(b"R1,3,no,\"multi\r\nline\",a\r\n");
-    bytes.extend_from_slice(b"R2,3,no,\xff\xfe,b\r\n");
-    bytes.extend_from_slice(format!("R3,3,no,{big},c\r\n").as_bytes());
-    bytes.extend_from_slice(b"R4,3,no,\"q\",\"d\nd\"\r\nR5,bad,no,x,e\r\n");
+    let mut bytes = b"\xef\xbb\xbfid,age,disabled,agency,note,indicators\r\n".to_vec();
+    bytes.extend_from_slice(b"R1,3,no,\"multi\r\nline\",a,\r\n");
+    bytes.extend_from_slice(b"R2,3,no,\xff\xfe,b,\r\n");
+    bytes.extend_from_slice(format!("R3,3,no,{big},c,\r\n").as_bytes());
+    bytes.extend_from_slice(b"R4,3,no,\"q\",\"d\nd\",\r\nR5,bad,no,x,e,\r\n");
     let p = write(dir.path(), "awk.csv", &bytes);
     let (code, out, rej, err) = score(&p, &["--keep", "note"]);
     assert_eq!(code, 3, "{err}");
@@ -232,7 +232,11 @@ fn awkward_but_valid_csv_is_read_with_right_line_numbers() {
     assert!(rej[0][3].contains("UTF-8"));
     assert_eq!((rej[1][0].as_str(), rej[1][2].as_str()), ("8", "age"));
     assert!(out.contains("R4,universal"), "{out}");
-    assert!(err.contains("read 5 rows: 3 scored, 2 rejected"), "{err}");
+    assert!(
+        err.contains("read 8 lines, 5 records: 3 scored, 2 rejected"),
+        "{err}"
+    );
+    assert!(err.contains("2 record(s) ran over several lines"), "{err}");
 }
 
 #[test]
@@ -242,7 +246,7 @@ fn header_only_file_scores_nothing() {
     let (code, out, _, err) = score(&p, &[]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(out.lines().count(), 1);
-    assert!(err.contains("read 0 rows"));
+    assert!(err.contains("read 1 lines, 0 records"), "{err}");
 }
 
 #[test]
@@ -346,10 +350,7 @@ fn rejects_past_the_memory_limit_are_all_listed() {
     assert_eq!(rows, want);
     assert!(rejects.iter().all(|r| r[2] == "age"));
     assert!(
-        err.contains(&format!(
-            "read {n} rows: {} scored, {bad} rejected",
-            n - bad
-        )),
+        err.contains(&format!("{n} records: {} scored, {bad} rejected", n - bad)),
         "{err}"
     );
 }

@@ -119,8 +119,15 @@ fn data_error(e: DataError, a: &AuditArgs) -> CliError {
                 "--reason"
             } else if a.period.as_deref() == Some(name.as_str()) {
                 "--period"
-            } else {
+            } else if a
+                .data_args
+                .decision
+                .trim()
+                .eq_ignore_ascii_case(name.trim())
+            {
                 "--decision"
+            } else {
+                return CliError::usage(format!("error: {e}"));
             };
             CliError::usage(format!("error: {e} (check {flag})"))
         }

@@ -184,11 +184,17 @@ pub fn report_rejects(
         );
     }
     let rejected = summary.rejects.len();
+    for n in summary.notes() {
+        let _ = writeln!(err, "{n}");
+    }
+    let first = summary.rejects.first();
+    if let Some(s) = crate::pipeline::notes::rejected_share(summary.read, rejected, first) {
+        let _ = writeln!(err, "warning: {s}");
+    }
     let _ = writeln!(
         err,
-        "read {} rows: {} scored, {rejected} rejected{}",
-        summary.read,
-        summary.scored,
+        "{}{}",
+        summary.counts(),
         match &a.rejects {
             Some(p) if rejected > 0 => format!(" (listed in {})", p.display()),
             _ => String::new(),

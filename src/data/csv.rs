@@ -1,10 +1,19 @@
 //! CSV reading as a stream: the header once, then one reused byte record per
-//! row, with the line where each row starts (quoted cells may span lines, so
-//! the csv crate's `Position` is used, never a count of rows). A BOM is
-//! dropped; `;` and tab separators are detected from the header line.
+//! row, with the lines it covers. A BOM is dropped; `;` and tab separators
+//! are detected from the header line.
+//!
+//! Every physical line is accounted for (SPEC §4). Lines are counted from
+//! the bytes themselves ([`LineLog`] notes where each `\n` is as the csv
+//! reader pulls bytes), so blank lines, CRLF endings and quoted line breaks
+//! all give the right line numbers. A record whose quoted cell runs over line
+//! breaks holding text shaped like rows of the file (an unclosed `"`) is
+//! rejected on the line where it starts, and reading goes on from the next
+//! line, so the rows it swallowed are read as rows; a legal record over
+//! several lines is counted and reported with its span.
 
+use std::collections::VecDeque;
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -23,15 +32,116 @@ const ROW_BUDGET: u64 = (MAX_ROW_BYTES + 2 * BUFFER) as u64;
 /// so one wide row does not pin its memory in every batch after it.
 const KEEP_RECORD_BYTES: usize = 16 * 1024;
 
+/// Where the line ends are in the bytes the csv reader has pulled and not
+/// yet accounted to a record (a window of about the reader's buffer).
+#[derive(Debug, Default)]
+pub struct LineLog {
+    /// File offset of the first byte of this stream.
+    base: u64,
+    /// Bytes passed through.
+    passed: u64,
+    /// File offsets of `\n` and `\r` bytes not yet accounted, with which.
+    ends: VecDeque<(u64, u8)>,
+    /// `\n` bytes accounted so far (from the start of the file).
+    counted: u64,
+    /// `\n` bytes seen in all (from the start of the file).
+    seen: u64,
+    /// The last byte passed, to count an unterminated last line.
+    last: Option<u8>,
+}
+
+impl LineLog {
+    /// Accounts a record that the csv reader says runs from file offset
+    /// `start` (blank lines may come first) to `end`, and returns (its first
+    /// line, its last line, the offset of the `\n` ending its first line
+    /// when that is inside it).
+    fn account(&mut self, start: u64, end: u64) -> (u64, u64, Option<u64>) {
+        let mut at = start;
+        while let Some(&(o, b)) = self.ends.front() {
+            // Before the record, or blank lines at its start.
+            if o < start || (o == at && o < end) {
+                self.ends.pop_front();
+                self.counted += u64::from(b == b'\n');
+                if o == at {
+                    at += 1;
+                }
+            } else {
+                break;
+            }
+        }
+        let first = self.counted + 1;
+        let mut first_break = None;
+        let mut ends_in_break = false;
+        while let Some(&(o, b)) = self.ends.front() {
+            if o >= end {
+                break;
+            }
+            self.ends.pop_front();
+            if b == b'\n' {
+                self.counted += 1;
+                if first_break.is_none() {
+                    first_break = Some(o);
+                }
+                ends_in_break = o + 1 == end;
+            } else {
+                ends_in_break = false;
+            }
+        }
+        // The record's terminator, when it is a `\n`, ends its last line.
+        let last = (self.counted + 1 - u64::from(ends_in_break)).max(first);
+        (first, last, first_break.filter(|_| last > first))
+    }
+
+    /// Physical lines in the file so far (a last line without a break counts).
+    fn lines(&self) -> u64 {
+        self.seen + u64::from(self.last.is_some_and(|b| b != b'\n'))
+    }
+}
+
+/// A reader that notes where the line breaks are (see [`LineLog`]).
+struct Lines<R> {
+    inner: R,
+    log: LineLog,
+}
+
+impl<R: Read> Read for Lines<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let at = self.log.base + self.log.passed;
+        for i in memchr::memchr2_iter(b'\n', b'\r', &buf[..n]) {
+            let b = buf[i];
+            self.log.ends.push_back((at + i as u64, b));
+            self.log.seen += u64::from(b == b'\n');
+        }
+        if n > 0 {
+            self.log.last = buf.get(n - 1).copied();
+        }
+        self.log.passed += n as u64;
+        Ok(n)
+    }
+}
+
+type Inner = Lines<Allowed<Box<dyn Read + Send>>>;
+
+/// At most this many multi-line spans are kept to report.
+const SPANS_KEPT: usize = crate::pipeline::SPANS_KEPT;
+
 /// A streaming CSV reader.
 pub struct CsvSource {
-    reader: ::csv::Reader<Allowed<Box<dyn Read + Send>>>,
+    reader: ::csv::Reader<Inner>,
     allowance: Arc<Allowance>,
     header: Vec<String>,
     path: PathBuf,
-    /// csv's line count for a record lags by one when lines end in CRLF (the
-    /// `\n` of the previous line is still unread when the record starts).
-    crlf: bool,
+    delimiter: u8,
+    /// The header's last line (blank lines may come before it).
+    header_end: u64,
+    /// Whether the input can be reopened at an offset (a file, not a pipe).
+    seekable: bool,
+    /// Records over several lines: the first few spans, and how many.
+    spans: Vec<(u64, u64)>,
+    multiline: u64,
+    /// After a resync, the row to reject first (line, column, reason).
+    pending: Option<(u64, String, String)>,
 }
 
 fn io_error(path: &Path, e: impl std::fmt::Display) -> DataError {
@@ -48,12 +158,8 @@ impl CsvSource {
         let mut buf = BufReader::with_capacity(BUFFER, file);
         let first = buf.fill_buf().map_err(|e| io_error(path, e))?;
         let delimiter = sniff(first);
-        let crlf = first
-            .iter()
-            .position(|b| *b == b'\n')
-            .is_some_and(|i| i > 0 && first[i - 1] == b'\r');
         let mut src = Self::from_reader(path, Box::new(buf), delimiter)?;
-        src.crlf = crlf;
+        src.seekable = true;
         Ok(src)
     }
 
@@ -64,15 +170,7 @@ impl CsvSource {
         delimiter: u8,
     ) -> Result<CsvSource, DataError> {
         let allowance = Allowance::new(ROW_BUDGET);
-        let mut reader = ::csv::ReaderBuilder::new()
-            .flexible(true)
-            .has_headers(true)
-            .delimiter(delimiter)
-            .buffer_capacity(BUFFER)
-            .from_reader(Allowed {
-                inner: input,
-                allowance: allowance.clone(),
-            });
+        let mut reader = csv_reader(input, &allowance, delimiter, true, LineLog::default());
         let raw = match reader.byte_headers() {
             Ok(raw) => raw.clone(),
             Err(e) => return Err(read_error(path, e, &allowance, 1)),
@@ -107,14 +205,79 @@ impl CsvSource {
             })?;
             header.push(name.trim().to_string());
         }
+        // The header's own lines are accounted.
+        let end = reader.position().byte();
+        let (_, header_end, _) = reader.get_mut().log.account(0, end);
         Ok(CsvSource {
             reader,
             allowance,
             header,
             path: path.to_path_buf(),
-            crlf: false,
+            delimiter,
+            header_end,
+            seekable: false,
+            spans: Vec::new(),
+            multiline: 0,
+            pending: None,
         })
     }
+
+    /// The header's last line (blank lines may come before it, and a quoted
+    /// header name may run over lines).
+    pub fn header_lines(&self) -> u64 {
+        self.header_end
+    }
+
+    /// Starts reading again at file offset `at` (the line after one that
+    /// opened an unclosed quote), keeping the line count.
+    fn resume_at(&mut self, at: u64, lines_before: u64) -> Result<(), DataError> {
+        let mut file = File::open(&self.path).map_err(|e| io_error(&self.path, e))?;
+        file.seek(SeekFrom::Start(at))
+            .map_err(|e| io_error(&self.path, e))?;
+        let input: Box<dyn Read + Send> = Box::new(BufReader::with_capacity(BUFFER, file));
+        let log = LineLog {
+            base: at,
+            counted: lines_before,
+            seen: lines_before,
+            ..LineLog::default()
+        };
+        self.reader = csv_reader(input, &self.allowance, self.delimiter, false, log);
+        Ok(())
+    }
+
+    /// The record's cell that runs over line breaks holding lines shaped
+    /// like rows of the file (as many separators as the header has, less
+    /// one): an unclosed quote that swallowed rows.
+    fn swallowing_cell(&self, cells: &::csv::ByteRecord) -> Option<usize> {
+        let seps = self.header.len().saturating_sub(1).max(1);
+        cells.iter().position(|cell| {
+            cell.split(|b| *b == b'\n')
+                .skip(1)
+                .any(|line| line.iter().filter(|b| **b == self.delimiter).count() >= seps)
+        })
+    }
+}
+
+/// A csv reader over `input`, counting lines into `log`.
+fn csv_reader(
+    input: Box<dyn Read + Send>,
+    allowance: &Arc<Allowance>,
+    delimiter: u8,
+    headers: bool,
+    log: LineLog,
+) -> ::csv::Reader<Inner> {
+    ::csv::ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(headers)
+        .delimiter(delimiter)
+        .buffer_capacity(BUFFER)
+        .from_reader(Lines {
+            inner: Allowed {
+                inner: input,
+                allowance: allowance.clone(),
+            },
+            log,
+        })
 }
 
 /// The separator: `,` unless the first line has none and has `;` or tabs.
@@ -170,6 +333,14 @@ impl RowSource for CsvSource {
     }
 
     fn next_row(&mut self, raw: &mut Option<Raw>) -> Result<bool, DataError> {
+        if let Some((line, column, reason)) = self.pending.take() {
+            *raw = Some(Raw::Rejected {
+                line,
+                column,
+                reason,
+            });
+            return Ok(true);
+        }
         if !matches!(raw, Some(Raw::Cells { .. })) {
             *raw = Some(Raw::Cells {
                 line: 0,
@@ -182,9 +353,8 @@ impl RowSource for CsvSource {
         if cells.as_slice().len() + 8 * cells.len() > KEEP_RECORD_BYTES {
             *cells = ::csv::ByteRecord::new();
         }
-        // The line the next row starts on (the reader has just finished the
-        // previous row), for a message when that row has no end.
-        let start = self.reader.position().line() + u64::from(self.crlf);
+        // The line the next row starts on, for a message when it has no end.
+        let start = self.reader.get_ref().log.counted + 1;
         self.allowance.grant(ROW_BUDGET);
         let more = self
             .reader
@@ -193,12 +363,63 @@ impl RowSource for CsvSource {
         if cells.as_slice().len() > MAX_ROW_BYTES {
             return Err(too_long(&self.path, start));
         }
-        *line = cells.position().map_or(0, |p| p.line()) + u64::from(self.crlf);
-        Ok(more)
+        if !more {
+            return Ok(false);
+        }
+        let base = self.reader.get_ref().log.base;
+        let start = base + cells.position().map_or(0, |p| p.byte());
+        let end = base + self.reader.position().byte();
+        let (first, last, first_break) = self.reader.get_mut().log.account(start, end);
+        *line = first;
+        if last > first {
+            if let Some(ci) = self.swallowing_cell(cells) {
+                let column = self.header.get(ci).cloned().unwrap_or_else(|| "row".into());
+                let Some(at) = first_break.filter(|_| self.seekable) else {
+                    // Cannot go back (not a file): the record is rejected
+                    // whole, its span named.
+                    *raw = Some(Raw::Rejected {
+                        line: first,
+                        column,
+                        reason: format!(
+                            "a `\"` in this cell is never closed: it ran over lines {first}-{last}, \
+                             which look like rows of their own; all of them are rejected"
+                        ),
+                    });
+                    return Ok(true);
+                };
+                {
+                    self.resume_at(at + 1, first)?;
+                    self.pending = Some((
+                        first,
+                        column,
+                        format!(
+                            "a `\"` in this cell is never closed: it ran over lines {first}-{last}, \
+                             which look like rows of their own; this line is rejected and lines {}-{last} \
+                             are read as rows",
+                            first + 1
+                        ),
+                    ));
+                    return self.next_row(raw);
+                }
+            }
+            self.multiline += 1;
+            if self.spans.len() < SPANS_KEPT {
+                self.spans.push((first, last));
+            }
+        }
+        Ok(true)
+    }
+
+    fn lines(&self) -> Option<u64> {
+        Some(self.reader.get_ref().log.lines())
+    }
+
+    fn spans(&self) -> (Vec<(u64, u64)>, u64) {
+        (self.spans.clone(), self.multiline)
     }
 
     fn position(&self) -> u64 {
-        self.reader.position().byte()
+        self.reader.get_ref().log.base + self.reader.position().byte()
     }
 }
 
@@ -250,6 +471,112 @@ mod tests {
         let row = format!("R,{}\n", "y".repeat(MAX_ROW_BYTES / 2));
         let text = format!("id,x\n{}", row.repeat(5)).into_bytes();
         assert_eq!(rows(&mut source(text).unwrap()).unwrap(), [2, 3, 4, 5, 6]);
+    }
+
+    /// Reads a file to the end: (first line of each row, spans, lines).
+    type ReadBack = (Vec<u64>, Vec<(u64, u64)>, u64, Vec<String>);
+
+    fn read_file(path: &Path) -> ReadBack {
+        let mut src = CsvSource::open(path).unwrap();
+        let mut firsts: Vec<u64> = (1..=src.header_lines()).collect();
+        let mut raw = None;
+        let mut reasons = Vec::new();
+        while src.next_row(&mut raw).unwrap() {
+            let r = raw.as_ref().unwrap();
+            firsts.push(r.line());
+            if let Raw::Rejected { reason, .. } = r {
+                reasons.push(reason.clone());
+            }
+        }
+        let (spans, n) = src.spans();
+        assert_eq!(spans.len() as u64, n, "the test files are small");
+        (firsts, spans, src.lines().unwrap(), reasons)
+    }
+
+    fn file(bytes: &[u8]) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("t.csv");
+        std::fs::write(&p, bytes).unwrap();
+        (dir, p)
+    }
+
+    #[test]
+    fn lines_are_right_after_blank_lines_crlf_and_quoted_breaks() {
+        let (_d, p) = file(b"id,x\r\nA,\"1\r\n2\"\r\n\r\nB,2\r\nC,3");
+        let (firsts, spans, lines, _) = read_file(&p);
+        assert_eq!(firsts, [1, 2, 5, 6]);
+        assert_eq!(spans, [(2, 3)]);
+        assert_eq!(lines, 6);
+    }
+
+    #[test]
+    fn an_unclosed_quote_gives_back_the_rows_it_swallowed() {
+        // The shape of issue 12: a quote never closed, a later quote in free text.
+        let mut text = String::from("id,agency,x\n");
+        for i in 1..=59 {
+            let agency = match i {
+                5 => "\"Dr Smith, GP".to_string(),
+                52 => "health \"duty\" team".to_string(),
+                _ => "health".to_string(),
+            };
+            text.push_str(&format!("R{i},{agency},1\n"));
+        }
+        let (_d, p) = file(text.as_bytes());
+        let (firsts, spans, lines, reasons) = read_file(&p);
+        assert_eq!(lines, 60);
+        assert_eq!(
+            firsts,
+            (1..=60).collect::<Vec<u64>>(),
+            "every line is a row"
+        );
+        assert!(spans.is_empty());
+        assert_eq!(reasons.len(), 1);
+        assert!(
+            reasons[0].contains("never closed: it ran over lines 6-53"),
+            "{reasons:?}"
+        );
+        // An unclosed quote alone, to the end of the file.
+        let mut text = String::from("id,agency,x\nR1,\"open,1\n");
+        for i in 2..=99 {
+            text.push_str(&format!("R{i},health,1\n"));
+        }
+        let (_d, p) = file(text.as_bytes());
+        let (firsts, _, lines, reasons) = read_file(&p);
+        assert_eq!((lines, firsts.len()), (100, 100));
+        assert!(reasons[0].contains("lines 2-100"), "{reasons:?}");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+        /// Quotes, separators and line breaks dropped anywhere into a valid
+        /// file: every physical line is still the first line of a row (read
+        /// or rejected), inside a reported span, or blank.
+        #[test]
+        fn every_line_is_accounted_for(
+            rows in 1usize..25,
+            edits in proptest::collection::vec((0usize..10_000, 0usize..6), 0..6),
+        ) {
+            let mut text = b"id,age,note\n".to_vec();
+            for i in 0..rows {
+                text.extend_from_slice(format!("R{i},{},free text {i}\n", i % 17).as_bytes());
+            }
+            for (at, what) in edits {
+                let at = at % (text.len() + 1);
+                let b: &[u8] = [&b"\""[..], b",", b"\n", b"\r\n", b"\"\"", b";"][what];
+                text.splice(at..at, b.iter().copied());
+            }
+            let (_d, p) = file(&text);
+            let (firsts, spans, lines, _) = read_file(&p);
+            let physical: Vec<&[u8]> = text.split(|b| *b == b'\n').collect();
+            let expected = physical.len() as u64 - u64::from(text.last() == Some(&b'\n'));
+            proptest::prop_assert_eq!(lines, expected);
+            for (i, line) in physical.iter().enumerate().take(expected as usize) {
+                let n = i as u64 + 1;
+                let blank = line.iter().all(|b| *b == b'\r');
+                let covered = firsts.contains(&n) || spans.iter().any(|(a, b)| *a <= n && n <= *b);
+                proptest::prop_assert!(blank || covered, "line {} ({:?}) is in no row", n, String::from_utf8_lossy(line));
+            }
+        }
     }
 
     #[test]

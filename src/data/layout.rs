@@ -46,6 +46,11 @@ pub struct Layout {
     pub extra: Vec<usize>,
     /// Field slots with no column (all optional).
     pub absent_fields: Vec<u16>,
+    /// What the header check found that every report must state (an
+    /// optional field with no column).
+    pub warnings: Vec<String>,
+    /// Columns neither used by the rules nor named by the command.
+    pub ignored: Vec<String>,
 }
 
 /// Normalises a column name for matching: trimmed, lowercase.
@@ -67,6 +72,35 @@ fn listed(names: &[String]) -> String {
         s.push_str("none");
     }
     s
+}
+
+/// `did you mean `x`?` among the header's columns, as a clause.
+fn hint_for(name: &str, names: &[String]) -> String {
+    crate::check::suggest::hint(name, names.iter().map(String::as_str))
+        .map_or(String::new(), |h| format!("; {h}"))
+}
+
+fn with_hint(mut listed: String, name: &str, names: &[String]) -> String {
+    listed.push_str(&hint_for(name, names));
+    listed
+}
+
+/// Whether a header column looks like a misspelling of `name`: the same once
+/// case, spaces, `_` and `-` are set aside, or one or two letters apart
+/// (one for short names).
+pub fn looks_like(column: &str, name: &str) -> bool {
+    let squash = |s: &str| -> String {
+        s.chars()
+            .filter(|c| !matches!(c, ' ' | '_' | '-' | '.'))
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let (a, b) = (squash(column), squash(name));
+    if a.is_empty() || b.is_empty() {
+        return false;
+    }
+    let allowed = if b.chars().count() <= 6 { 1 } else { 2 };
+    a == b || strsim::levenshtein(&a, &b) <= allowed
 }
 
 impl Layout {
@@ -101,23 +135,43 @@ impl Layout {
         }
         let no_column = |name: &str| DataError::NoColumn {
             name: name.to_string(),
-            available: listed(&names),
+            available: with_hint(listed(&names), name, &names),
         };
         let mut roles = vec![Role::Ignore; names.len()];
         let id = *index.get("id").ok_or_else(|| no_column("id"))?;
         roles[id] = Role::Id;
+        // Columns named by the command (--decision, --keep, --by, ...).
+        let dname = opts.decision.as_deref().unwrap_or("decision");
+        let decision = match index.get(&norm(dname)) {
+            Some(&c) => Some(c),
+            None if opts.decision.is_none() || norm(dname) == "decision" => None,
+            None => return Err(no_column(dname)),
+        };
+        let find = |name: &String| {
+            index
+                .get(&norm(name))
+                .copied()
+                .ok_or_else(|| no_column(name))
+        };
+        let keep = opts.keep.iter().map(find).collect::<Result<Vec<_>, _>>()?;
+        let extra = opts.extra.iter().map(find).collect::<Result<Vec<_>, _>>()?;
         let mut absent_fields = Vec::new();
+        let mut missing_optional = Vec::new();
         for (slot, f) in plan.fields.iter().enumerate() {
             match index.get(&f.id) {
                 Some(&c) => roles[c] = Role::Field(slot as u16),
-                None if f.optional => absent_fields.push(slot as u16),
+                None if f.optional => {
+                    absent_fields.push(slot as u16);
+                    missing_optional.push(f.id.as_str());
+                }
                 None => {
                     return Err(DataError::NoColumn {
                         name: f.id.clone(),
                         available: format!(
-                            "{} (`{}` is a required field of the rules)",
+                            "{} (`{}` is a required field of the rules){}",
                             listed(&names),
-                            f.id
+                            f.id,
+                            hint_for(&f.id, &names)
                         ),
                     })
                 }
@@ -135,20 +189,63 @@ impl Layout {
                 }
             }
         }
-        let dname = opts.decision.as_deref().unwrap_or("decision");
-        let decision = match index.get(&norm(dname)) {
-            Some(&c) => Some(c),
-            None if opts.decision.is_none() || norm(dname) == "decision" => None,
-            None => return Err(no_column(dname)),
+        // The header check (SPEC §4): what the rules read must be there, and
+        // a column that looks like a misspelling of it stops the run.
+        let named = |c: usize| decision == Some(c) || keep.contains(&c) || extra.contains(&c);
+        let unused: Vec<&str> = (0..names.len())
+            .filter(|&c| roles[c] == Role::Ignore && !named(c) && !norm(&names[c]).is_empty())
+            .map(|c| names[c].as_str())
+            .collect();
+        let header_error = |message: String| DataError::Format {
+            path: path.to_path_buf(),
+            message,
         };
-        let find = |name: &String| {
-            index
-                .get(&norm(name))
-                .copied()
-                .ok_or_else(|| no_column(name))
+        let has_indicator_columns = roles
+            .iter()
+            .any(|r| matches!(r, Role::Indicators | Role::Indicator(_)));
+        if !has_indicator_columns && !plan.indicators.is_empty() {
+            return Err(header_error(format!(
+                "the header has no `indicators` column and no column named after an indicator, \
+                 so no concern could be read{}; the columns are {}",
+                hint_for("indicators", &names),
+                listed(&names)
+            )));
+        }
+        for want in missing_optional
+            .iter()
+            .copied()
+            .chain((decision.is_none() && opts.decision.is_none()).then_some("decision"))
+        {
+            if let Some(col) = unused.iter().find(|c| looks_like(c, want)) {
+                return Err(header_error(format!(
+                    "column `{col}` looks like a misspelling of `{want}`, which is not in the header; \
+                     rename the column to `{want}` (as it is, every record would be read without it)"
+                )));
+            }
+        }
+        for col in &unused {
+            if let Some(ind) = plan.indicators.iter().find(|i| looks_like(col, &i.id)) {
+                return Err(header_error(format!(
+                    "column `{col}` looks like a misspelling of the indicator `{}`; rename the column \
+                     (as it is, the concern would be read as absent on every record)",
+                    ind.id
+                )));
+            }
+        }
+        let warnings = match missing_optional.as_slice() {
+            [] => Vec::new(),
+            [f] => vec![format!(
+                "column `{f}` is not in the data: every record treated as missing it"
+            )],
+            many => vec![format!(
+                "columns {} are not in the data: every record treated as missing them",
+                many.iter()
+                    .map(|f| format!("`{f}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )],
         };
-        let keep = opts.keep.iter().map(find).collect::<Result<Vec<_>, _>>()?;
-        let extra = opts.extra.iter().map(find).collect::<Result<Vec<_>, _>>()?;
+        let ignored = unused.iter().map(|c| c.to_string()).collect();
         Ok(Layout {
             names,
             roles,
@@ -157,6 +254,8 @@ impl Layout {
             keep,
             extra,
             absent_fields,
+            warnings,
+            ignored,
         })
     }
 

@@ -240,7 +240,7 @@ pub fn drive(
         let (done_tx, done_rx) = sync_channel::<Result<(Vec<Slot>, usize), DataError>>(2);
         let (free_slot_tx, free_slot_rx) = channel::<Vec<Slot>>();
         let position = &position;
-        s.spawn(move || loop {
+        let reader = s.spawn(move || loop {
             let mut batch = free_raw_rx
                 .try_recv()
                 .unwrap_or_else(|_| (0..BATCH).map(|_| None).collect());
@@ -257,13 +257,13 @@ pub fn drive(
                     }
                     Err(e) => {
                         let _ = raw_tx.send(Err(e));
-                        return;
+                        return (None, (Vec::new(), 0));
                     }
                 }
             }
             position.store(source.position(), Ordering::Relaxed);
             if n == 0 || raw_tx.send(Ok((batch, n))).is_err() || end {
-                return;
+                return (source.lines(), source.spans());
             }
         });
         s.spawn(move || {
@@ -328,6 +328,11 @@ pub fn drive(
                 b.set_position(position.load(Ordering::Relaxed));
             }
             let _ = free_slot_tx.send(slots);
+        }
+        if let Ok((lines, (spans, multiline))) = reader.join() {
+            summary.lines = lines;
+            summary.spans = spans;
+            summary.multiline = multiline;
         }
         Ok(())
     });
