@@ -9,7 +9,7 @@ use clap::Args;
 
 use super::score::{self, load_options, no_keep, pseudonymiser, report_rejects};
 use super::{load_rules, CliError, CliResult, DataArgs, ErrorFormat};
-use crate::audit::{Audit, Auditor, Columns};
+use crate::audit::{Audit, Auditor, Columns, PeriodBy};
 use crate::pipeline::{self, DataError, Reject};
 use crate::plan::Plan;
 use crate::report::audit::{self as report, Format as ReportFormat};
@@ -28,9 +28,16 @@ pub struct AuditArgs {
     /// documented overrides from undocumented disagreements.
     #[arg(long)]
     pub reason: Option<String>,
-    /// Column holding the period (e.g. 2026-Q1), for the trend.
+    /// Column holding the period, for the trend: dates (2025-06-30,
+    /// 30/06/2025, Excel dates) or period labels (2025-Q2, Q2 2025,
+    /// 2025/26 Q1, Jun-25, June 2025, 2025-06, 2025), ordered by time.
     #[arg(long)]
     pub period: Option<String>,
+    /// How dates in the --period column are grouped: month (2025-06),
+    /// quarter (2025-Q2), fy-quarter (April-to-March financial year,
+    /// 2025/26 Q1) or year (2025). Period labels are kept as written.
+    #[arg(long, value_enum)]
+    pub period_by: Option<PeriodBy>,
     /// Write the report here; the format follows the extension:
     /// .html, .md, .json, .csv (the evidence list) or .xlsx.
     #[arg(short = 'o', long)]
@@ -51,6 +58,11 @@ pub fn run(a: AuditArgs, ef: ErrorFormat) -> CliResult {
         })?),
         None => None,
     };
+    if a.period_by.is_some() && a.period.is_none() {
+        return Err(CliError::usage(
+            "error: --period-by needs --period COL (the column holding dates or periods)",
+        ));
+    }
     let d = &a.data_args;
     no_keep(d, "audit", "--by COL breaks the audit down by a column")?;
     let pseudo = pseudonymiser(d)?;
@@ -59,6 +71,7 @@ pub fn run(a: AuditArgs, ef: ErrorFormat) -> CliResult {
         by: a.by.iter().map(|c| c.trim().to_string()).collect(),
         reason: a.reason.clone(),
         period: a.period.clone(),
+        period_by: a.period_by.unwrap_or_default(),
     };
     let mut opts = load_options(d);
     opts.extra = columns.extra();
@@ -73,6 +86,9 @@ pub fn run(a: AuditArgs, ef: ErrorFormat) -> CliResult {
     .map_err(|e| data_error(e, &a))?;
     let rejects = super::score::all_rejects(&summary.rejects)?;
     let mut audit = auditor.finish(summary.read, rejects);
+    if let Some(note) = audit.period_notes.text() {
+        eprintln!("warning: {note}");
+    }
     nothing_to_audit(&audit, &plan, &d.decision, &a.data)?;
     if let Some(p) = &pseudo {
         for e in &mut audit.evidence {
