@@ -159,6 +159,8 @@ pub struct Summary {
     /// Rows rejected, in input order (the first ones in memory, the rest
     /// in a temporary file).
     pub rejects: Rejects,
+    /// Rows whose id holds an invisible character (zero-width, bidi).
+    pub invisible_ids: crate::data::InvisibleIds,
 }
 
 /// Chooses the format from an explicit choice or the extension.
