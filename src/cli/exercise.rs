@@ -139,13 +139,13 @@ fn results(a: ExerciseArgs, ef: ErrorFormat) -> CliResult {
             CliError::usage(format!("error: cannot create `{}`: {e}", dir.display()))
         })?;
         let order = cohort::phase_order(&read.accepted);
-        let sheets = report::feedback::sheets(&plan, &pack, &read.accepted, &order);
-        for (name, text) in &sheets {
-            write_file(&dir.join(name), text.as_bytes())?;
-        }
+        let written =
+            report::feedback::each_sheet(&plan, &pack, &read.accepted, &order, |name, text| {
+                write_file(&dir.join(name), text.as_bytes())
+            })?;
         eprintln!(
             "{} feedback sheet(s) written to {}",
-            sheets.len(),
+            written,
             dir.display()
         );
     }
