@@ -156,7 +156,7 @@ pub fn date(v: &str) -> Option<(i32, u8, u8)> {
 pub fn label(v: &str) -> Option<Span> {
     let lower = v.trim().to_ascii_lowercase();
     let words: Vec<&str> = lower
-        .split(|c: char| c == ' ' || c == '-' || c == '_')
+        .split([' ', '-', '_'])
         .filter(|w| !w.is_empty())
         .collect();
     let span = |year: i32, month: u8, months: u8| {

@@ -143,11 +143,7 @@ fn results(a: ExerciseArgs, ef: ErrorFormat) -> CliResult {
             report::feedback::each_sheet(&plan, &pack, &read.accepted, &order, |name, text| {
                 write_file(&dir.join(name), text.as_bytes())
             })?;
-        eprintln!(
-            "{} feedback sheet(s) written to {}",
-            written,
-            dir.display()
-        );
+        eprintln!("{} feedback sheet(s) written to {}", written, dir.display());
     }
     print_rejects("vignette", &vig_rejects);
     if a.output.is_some() {
