@@ -9,6 +9,7 @@
 
 pub mod evidence;
 pub mod findings;
+pub mod period;
 pub mod stats;
 
 #[cfg(test)]
@@ -22,6 +23,7 @@ use crate::plan::Plan;
 
 pub use evidence::Evidence;
 pub use findings::natural_cmp;
+pub use period::PeriodBy;
 pub use stats::{Stats, SMALL_N};
 
 /// The data columns an audit reads beside the fields (`--by`, `--reason`,
@@ -34,6 +36,8 @@ pub struct Columns {
     pub reason: Option<String>,
     /// `--period`: e.g. the quarter, for the trend.
     pub period: Option<String>,
+    /// `--period-by`: how dates in the period column are grouped.
+    pub period_by: PeriodBy,
 }
 
 impl Columns {
@@ -153,14 +157,25 @@ pub struct Audit {
     pub groups: Vec<Grouping>,
     /// Per theme (records with a present indicator of the theme), declaration order.
     pub themes: Vec<(Name, Stats)>,
-    /// Per period, natural order (empty without `--period`).
+    /// Per period (empty without `--period`): first the periods read as
+    /// dates or period labels, ordered by time ([`Audit::timed_periods`] of
+    /// them), then values that are not periods in the order first seen, then
+    /// [`period::NO_PERIOD`] for rows with an empty period.
     pub periods: Vec<(String, Stats)>,
+    /// How many of the first [`Audit::periods`] are ordered by time (the trend
+    /// reads only these).
+    pub timed_periods: usize,
+    /// Period values that could not be read, and rows without a period.
+    pub period_notes: PeriodNotes,
     /// Every rule, file order, with how often it fired.
     pub rules: Vec<RuleCount>,
     /// Every disagreement, worst first (see [`evidence::sort`]).
     pub evidence: Vec<Evidence>,
     /// Rejected rows, in input order.
     pub rejected: Vec<Reject>,
+    /// What the report must say before its figures: the header check's
+    /// warnings and a high rejected share (see [`crate::pipeline::notes`]).
+    pub warnings: Vec<String>,
 }
 
 impl Audit {
@@ -202,6 +217,132 @@ impl Audit {
     }
 }
 
+/// What the period column held beside dates and period labels.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PeriodNotes {
+    /// Distinct values that are neither a date nor a period label.
+    pub unreadable_values: usize,
+    /// Rows holding such a value.
+    pub unreadable_rows: u64,
+    /// The line (or sheet row) of the first such row.
+    pub first_unreadable_row: Option<u64>,
+    /// Rows whose period is empty (grouped as [`period::NO_PERIOD`]).
+    pub no_period_rows: u64,
+}
+
+impl PeriodNotes {
+    /// The plain-English note for reports and stderr, if there is anything to say.
+    /// It quotes no value (values may be personal data).
+    pub fn text(&self) -> Option<String> {
+        let mut parts = Vec::new();
+        if self.unreadable_values > 0 {
+            parts.push(format!(
+                "{} period {} in {} {} (first at row {}) could not be read as a date or a period \
+                 (such as 2025-Q2, 2025/26 Q1, Jun-25 or 30/06/2025): {} listed after the dated periods, \
+                 in the order first seen, and left out of the trend",
+                self.unreadable_values,
+                if self.unreadable_values == 1 { "value" } else { "values" },
+                self.unreadable_rows,
+                if self.unreadable_rows == 1 { "row" } else { "rows" },
+                self.first_unreadable_row.unwrap_or(0),
+                if self.unreadable_values == 1 { "it is" } else { "they are" },
+            ));
+        }
+        if self.no_period_rows > 0 {
+            parts.push(format!(
+                "{} {} no period: counted under {} (listed last, left out of the trend)",
+                self.no_period_rows,
+                if self.no_period_rows == 1 {
+                    "row has"
+                } else {
+                    "rows have"
+                },
+                period::NO_PERIOD
+            ));
+        }
+        (!parts.is_empty()).then(|| parts.join("; ") + ".")
+    }
+}
+
+/// One period group while rows are added.
+struct PeriodGroup {
+    label: String,
+    /// `None`: not a period (unreadable, or the no-period group).
+    span: Option<period::Span>,
+    empty: bool,
+    tally: Tally,
+}
+
+/// Period groups, found by raw value (each distinct value is read once)
+/// and by label (dates of one quarter share a group).
+#[derive(Default)]
+struct Periods {
+    by_value: HashMap<String, usize>,
+    by_label: HashMap<String, usize>,
+    groups: Vec<PeriodGroup>,
+    first_unreadable_row: Option<u64>,
+}
+
+impl Periods {
+    /// The group of `value` (read with `by`) for a row at `line`.
+    fn group(&mut self, value: &str, by: PeriodBy, line: u64, k: usize) -> usize {
+        if let Some(&i) = self.by_value.get(value) {
+            return i;
+        }
+        let (label, span, empty) = match period::read(value, by) {
+            period::Read::Dated(span, label) => (label, Some(span), false),
+            period::Read::Label(span) => (value.trim().to_string(), Some(span), false),
+            period::Read::Empty => (period::NO_PERIOD.to_string(), None, true),
+            period::Read::Unreadable => {
+                self.first_unreadable_row.get_or_insert(line);
+                (value.trim().to_string(), None, false)
+            }
+        };
+        let i = match self.by_label.get(&label) {
+            Some(&i) => i,
+            None => {
+                let i = self.groups.len();
+                self.by_label.insert(label.clone(), i);
+                self.groups.push(PeriodGroup {
+                    label,
+                    span,
+                    empty,
+                    tally: Tally::new(k),
+                });
+                i
+            }
+        };
+        self.by_value.insert(value.to_string(), i);
+        i
+    }
+
+    /// The groups in report order, how many are timed, and the notes.
+    fn finish(self) -> (Vec<(String, Stats)>, usize, PeriodNotes) {
+        let mut notes = PeriodNotes {
+            first_unreadable_row: self.first_unreadable_row,
+            ..PeriodNotes::default()
+        };
+        let mut groups: Vec<(usize, PeriodGroup)> = self.groups.into_iter().enumerate().collect();
+        // Timed first (by start, then length, then first seen); then the
+        // unreadable ones in first-seen order; the no-period group last.
+        groups.sort_by_key(|(seen, g)| (g.empty, g.span.is_none(), g.span, *seen));
+        let timed = groups.iter().filter(|(_, g)| g.span.is_some()).count();
+        for (_, g) in &groups {
+            if g.empty {
+                notes.no_period_rows += g.tally.scored;
+            } else if g.span.is_none() {
+                notes.unreadable_values += 1;
+                notes.unreadable_rows += g.tally.scored;
+            }
+        }
+        let v = groups
+            .into_iter()
+            .map(|(_, g)| (g.label, g.tally.stats()))
+            .collect();
+        (v, timed, notes)
+    }
+}
+
 /// Accumulates scored rows into an [`Audit`].
 pub struct Auditor<'p> {
     plan: &'p Plan,
@@ -210,7 +351,7 @@ pub struct Auditor<'p> {
     overall: Tally,
     groups: Vec<HashMap<String, Tally>>,
     themes: Vec<Tally>,
-    periods: HashMap<String, Tally>,
+    periods: Periods,
     fired: Vec<u64>,
     evidence: Vec<Evidence>,
     seq: u64,
@@ -227,7 +368,7 @@ impl<'p> Auditor<'p> {
             overall: Tally::new(k),
             groups: vec![HashMap::new(); columns.by.len()],
             themes: vec![Tally::new(k); plan.themes.len()],
-            periods: HashMap::new(),
+            periods: Periods::default(),
             fired: vec![0; plan.rules.len()],
             evidence: Vec::new(),
             seq: 0,
@@ -243,9 +384,16 @@ impl<'p> Auditor<'p> {
             let v = row.extra.get(g).map_or("", String::as_str);
             tally_in(map, v, self.k).add(d, l);
         }
+        let mut period = None;
         if let Some(p) = self.columns.period_at() {
             let v = row.extra.get(p).map_or("", String::as_str);
-            tally_in(&mut self.periods, v, self.k).add(d, l);
+            let i = self
+                .periods
+                .group(v, self.columns.period_by, row.line, self.k);
+            if let Some(g) = self.periods.groups.get_mut(i) {
+                g.tally.add(d, l);
+                period = Some(i);
+            }
         }
         for (t, mask) in self.plan.theme_masks.iter().enumerate() {
             if row.record.indicators.intersects(mask) {
@@ -261,7 +409,11 @@ impl<'p> Auditor<'p> {
         }
         if let Some(dl) = d {
             if dl != l {
-                self.evidence.push(self.evidence_for(row, score, dl));
+                let mut e = self.evidence_for(row, score, dl);
+                if let Some(g) = period.and_then(|i| self.periods.groups.get(i)) {
+                    e.period = Some(g.label.clone());
+                }
+                self.evidence.push(e);
             }
         }
         self.seq += 1;
@@ -304,6 +456,7 @@ impl<'p> Auditor<'p> {
             v.sort_by(|a, b| natural_cmp(&a.0, &b.0));
             v
         };
+        let (periods, timed_periods, period_notes) = self.periods.finish();
         let mut evidence = self.evidence;
         evidence::sort(&mut evidence);
         Audit {
@@ -330,7 +483,9 @@ impl<'p> Auditor<'p> {
                 .zip(&self.themes)
                 .map(|(t, tally)| (name(&t.id, &t.label), tally.stats()))
                 .collect(),
-            periods: sorted(self.periods),
+            periods,
+            timed_periods,
+            period_notes,
             rules: plan
                 .rules
                 .iter()
@@ -344,6 +499,7 @@ impl<'p> Auditor<'p> {
                 .collect(),
             evidence,
             rejected,
+            warnings: Vec::new(),
             columns: self.columns,
         }
     }

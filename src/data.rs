@@ -171,9 +171,82 @@ pub fn json_kind(v: &serde_json::Value) -> &'static str {
     }
 }
 
+/// Whether `c` is invisible when printed: zero-width and other format
+/// characters (U+200B..U+200F, U+2060..U+2064, U+FEFF, the soft hyphen
+/// U+00AD) and bidirectional controls (U+202A..U+202E, U+2066..U+2069).
+/// Two ids differing only by one of these print identically.
+pub fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{200B}'..='\u{200F}'
+        | '\u{2060}'..='\u{2064}'
+        | '\u{FEFF}'
+        | '\u{00AD}'
+        | '\u{202A}'..='\u{202E}'
+        | '\u{2066}'..='\u{2069}')
+}
+
+/// The first invisible character of an id ([`is_invisible`]), if any.
+pub fn invisible(id: &str) -> Option<char> {
+    id.chars().find(|c| is_invisible(*c))
+}
+
+/// `s` with each invisible character shown as `<U+200B>`, for printing ids.
+pub fn visible(s: &str) -> std::borrow::Cow<'_, str> {
+    if invisible(s).is_none() {
+        return s.into();
+    }
+    let mut t = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if is_invisible(c) {
+            t.push_str(&format!("<U+{:04X}>", u32::from(c)));
+        } else {
+            t.push(c);
+        }
+    }
+    t.into()
+}
+
+/// Rows whose id holds an invisible character ([`is_invisible`]): how many,
+/// and the first one's row and character. Never the id itself.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct InvisibleIds {
+    /// Rows with such an id.
+    pub rows: u64,
+    /// The first: its line (or sheet row) and the character.
+    pub first: Option<(u64, char)>,
+}
+
+impl InvisibleIds {
+    /// Counts the row at `line` when `id` holds an invisible character.
+    pub fn check(&mut self, line: u64, id: &str) {
+        if let Some(c) = invisible(id) {
+            self.rows += 1;
+            self.first.get_or_insert((line, c));
+        }
+    }
+
+    /// The warning to print once, if any row had such an id, e.g.
+    /// `warning: row 7: the id contains an invisible character (U+200B); ...`.
+    pub fn warning(&self) -> Option<String> {
+        let (line, c) = self.first?;
+        let others = match self.rows {
+            0 | 1 => String::new(),
+            n => format!(
+                " ({n} rows have such ids; printed ids show them as <U+{:04X}>)",
+                u32::from(c)
+            ),
+        };
+        Some(format!(
+            "warning: row {line}: the id contains an invisible character (U+{:04X}); ids that look the same may differ{others}",
+            u32::from(c)
+        ))
+    }
+}
+
 /// At most 40 characters of a cell, for messages (data stays out of logs).
 /// Control characters are escaped (`\u{1b}`), so a cell cannot send
-/// terminal escape sequences through an error message.
+/// terminal escape sequences through an error message; invisible characters
+/// are shown as `<U+200B>` ([`visible`]).
 pub fn shorten(s: &str) -> String {
     let count = s.chars().count();
     let take = if count <= 40 { count } else { 37 };
@@ -181,12 +254,28 @@ pub fn shorten(s: &str) -> String {
     for c in s.chars().take(take) {
         if c.is_control() {
             t.extend(c.escape_default());
+        } else if is_invisible(c) {
+            t.push_str(&visible(c.encode_utf8(&mut [0; 4])));
         } else {
             t.push(c);
         }
     }
     if take < count {
         t.push_str("...");
+    }
+    t
+}
+
+/// Text with control characters escaped (`\u{1b}`), whatever its length:
+/// for messages and terminal reports that quote names from the data.
+pub fn shorten_all(s: &str) -> String {
+    let mut t = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_control() {
+            t.extend(c.escape_default());
+        } else {
+            t.push(c);
+        }
     }
     t
 }
@@ -405,5 +494,33 @@ mod tests {
         assert!(cell_size(MAX_CELL_BYTES).is_ok());
         let e = cell_size(MAX_CELL_BYTES + 1).unwrap_err();
         assert!(e.contains("at most 1048576 bytes"), "{e}");
+    }
+
+    #[test]
+    fn invisible_characters_are_found_and_shown() {
+        assert_eq!(invisible("R001"), None);
+        assert_eq!(invisible("R0\u{200B}01"), Some('\u{200B}'));
+        assert_eq!(invisible("\u{FEFF}R001"), Some('\u{FEFF}'));
+        for c in [
+            '\u{200F}', '\u{2060}', '\u{2064}', '\u{00AD}', '\u{202E}', '\u{2066}', '\u{2069}',
+        ] {
+            assert!(is_invisible(c), "{c:?}");
+        }
+        assert!(!is_invisible('\u{2010}') && !is_invisible(' '));
+        assert_eq!(visible("R0\u{200B}01"), "R0<U+200B>01");
+        assert_eq!(shorten("\u{FEFF}R1"), "<U+FEFF>R1");
+        let mut ids = InvisibleIds::default();
+        ids.check(2, "R1");
+        assert_eq!(ids.warning(), None);
+        ids.check(7, "R\u{200B}1");
+        ids.check(9, "R\u{FEFF}1");
+        assert_eq!(ids.rows, 2);
+        let w = ids.warning().unwrap();
+        assert!(
+            w.starts_with("warning: row 7: the id contains an invisible character (U+200B); ids that look the same may differ"),
+            "{w}"
+        );
+        assert!(w.contains("2 rows"), "{w}");
+        assert!(!w.contains("R\u{200B}1"), "the id is not quoted: {w}");
     }
 }

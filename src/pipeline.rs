@@ -172,6 +172,8 @@ pub struct Summary {
     pub spans: Vec<(u64, u64)>,
     /// How many records ran over several lines.
     pub multiline: u64,
+    /// Rows whose id holds an invisible character (zero-width, bidi).
+    pub invisible_ids: crate::data::InvisibleIds,
 }
 
 /// How many multi-line record spans a summary keeps to show.

@@ -5,7 +5,12 @@
 //! mental health and substance misuse occurring together, a value for every
 //! declared field, and a `decision` from a simulated front door that agrees
 //! with the rules with a chosen probability (one level off more often than
-//! two). Deterministic: the same seed gives the same file on every machine.
+//! two). For audits, each referral also has a `referral_date` (April 2025 to
+//! March 2026), its calendar `quarter` (`2025-Q2`) and, for about half the
+//! disagreements and some agreements, a recorded `rationale` in plain English
+//! (never personal data); these draw on a second stream of the seed, so the
+//! other columns are the same as before they were added. Deterministic: the
+//! same seed gives the same file on every machine.
 
 mod fields;
 pub mod rng;
@@ -47,13 +52,26 @@ impl Cell {
     }
 }
 
-/// The columns: `id`, each field, `indicators`, `decision`.
+/// The audit columns written after `decision`, unless the rule file
+/// declares a field of that name (the field's own value is written then).
+pub const AUDIT_COLUMNS: [&str; 3] = ["referral_date", "quarter", "rationale"];
+
+/// The columns: `id`, each field, `indicators`, `decision`, then those of
+/// [`AUDIT_COLUMNS`] that are not fields.
 pub fn columns(plan: &Plan) -> Vec<String> {
     let mut c = vec!["id".to_string()];
     c.extend(plan.fields.iter().map(|f| f.id.clone()));
     c.push("indicators".into());
     c.push("decision".into());
+    c.extend(audit_columns(plan).map(str::to_string));
     c
+}
+
+/// The [`AUDIT_COLUMNS`] written for `plan`, in order.
+fn audit_columns(plan: &Plan) -> impl Iterator<Item = &'static str> + '_ {
+    AUDIT_COLUMNS
+        .into_iter()
+        .filter(|c| !plan.fields.iter().any(|f| f.id == *c))
 }
 
 /// Decision texts per level rank, as the rule file writes them; the level
@@ -86,6 +104,9 @@ pub fn generate<E>(
     mut emit: impl FnMut(&[Cell]) -> Result<(), E>,
 ) -> Result<(), E> {
     let mut g = SplitMix64::new(opts.seed);
+    // The audit columns' own stream, so adding them changed no other column.
+    let mut g2 = SplitMix64::new(opts.seed ^ 0x5EED_DA7E_0000_0001);
+    let extra: Vec<&str> = audit_columns(plan).collect();
     let model = fields::Model::new(plan);
     let texts = decision_texts(plan);
     let width = opts.n.to_string().len().max(4);
@@ -111,18 +132,109 @@ pub fn generate<E>(
         cells.push(Cell::Text(ids.join(";")));
         let level = crate::eval::score(plan, &rec)
             .map_or_else(|_| crate::eval::base_level(plan, &rec), |s| s.level);
-        cells.push(decision(&mut g, opts.agreement, level, plan.top(), &texts));
+        let (cell, decided) = decision(&mut g, opts.agreement, level, plan.top(), &texts);
+        cells.push(cell);
+        let (date, quarter, why) = audit_cells(&mut g2, level, decided);
+        for c in &extra {
+            cells.push(match *c {
+                "referral_date" => date.clone(),
+                "quarter" => quarter.clone(),
+                _ => why.clone(),
+            });
+        }
         emit(&cells)?;
     }
     Ok(())
 }
 
+/// Rationales recorded where the decision is above the rules' level.
+const ABOVE: [&str; 4] = [
+    "Cumulative concerns over several referrals; professional judgement to step up",
+    "Sibling already open to children's social care",
+    "Previous referrals in the last 12 months show escalating concern",
+    "Strategy discussion advised a higher response",
+];
+
+/// Rationales recorded where the decision is below the rules' level.
+const BELOW: [&str; 4] = [
+    "Parent engaging with early help; risk reduced",
+    "Protective factors: extended family support in place",
+    "Concern already addressed by the school's pastoral team",
+    "Partner agency checks lowered the level of concern",
+];
+
+/// Rationales recorded where the decision agrees with the rules.
+const AGREED: [&str; 3] = [
+    "Consistent with the threshold guidance",
+    "Level agreed with the designated safeguarding lead",
+    "Multi-agency discussion at the front door agreed the level",
+];
+
+/// The first day of the sample's year (1 April 2025) and its length in days.
+const YEAR_START: (i32, u8, u8) = (2025, 4, 1);
+const YEAR_DAYS: u64 = 365;
+
+/// A referral date in the sample's year, its calendar quarter, and a
+/// rationale for about half the disagreements and one agreement in eight.
+fn audit_cells(g: &mut SplitMix64, level: u8, decided: Option<u8>) -> (Cell, Cell, Cell) {
+    let (y, m, d) = add_days(YEAR_START, g.below(YEAR_DAYS));
+    let (_, quarter) = crate::audit::period::group(y, m, crate::audit::PeriodBy::Quarter);
+    let recorded = g.next_f64();
+    let pick = g.next_f64();
+    let why = match decided {
+        Some(dl) if dl != level && recorded < 0.5 => {
+            let list: &[&str] = if dl > level { &ABOVE } else { &BELOW };
+            choose(list, pick)
+        }
+        Some(_) if recorded < 0.125 => choose(&AGREED, pick),
+        _ => None,
+    };
+    (
+        Cell::Text(format!("{y}-{m:02}-{d:02}")),
+        Cell::Text(quarter),
+        why.map_or(Cell::Empty, |t| Cell::Text(t.to_string())),
+    )
+}
+
+fn choose<'a>(list: &[&'a str], u: f64) -> Option<&'a str> {
+    let i = (u * list.len() as f64) as usize;
+    list.get(i.min(list.len().saturating_sub(1))).copied()
+}
+
+/// The date `days` after `start`.
+fn add_days(start: (i32, u8, u8), days: u64) -> (i32, u8, u8) {
+    let (mut y, mut m, mut d) = start;
+    for _ in 0..days {
+        let len = match m {
+            2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+            2 => 28,
+            4 | 6 | 9 | 11 => 30,
+            _ => 31,
+        };
+        if d < len {
+            d += 1;
+        } else if m < 12 {
+            (m, d) = (m + 1, 1);
+        } else {
+            (y, m, d) = (y + 1, 1, 1);
+        }
+    }
+    (y, m, d)
+}
+
 /// A simulated front-door decision: the rules' level with probability
 /// `agree`, else one level off (three times in four) or two, up or down.
-fn decision(g: &mut SplitMix64, agree: f64, level: u8, top: u8, texts: &[Vec<String>]) -> Cell {
+/// Also the decision's level (`None` when no decision is recorded).
+fn decision(
+    g: &mut SplitMix64,
+    agree: f64,
+    level: u8,
+    top: u8,
+    texts: &[Vec<String>],
+) -> (Cell, Option<u8>) {
     // A few referrals have no recorded decision yet.
     if g.chance(0.03) {
-        return Cell::Empty;
+        return (Cell::Empty, None);
     }
     let mut d = i32::from(level);
     if !g.chance(agree) {
@@ -146,8 +258,11 @@ fn decision(g: &mut SplitMix64, agree: f64, level: u8, top: u8, texts: &[Vec<Str
     }
     let options = texts.get(d as usize).map_or(&[][..], Vec::as_slice);
     match options.len() {
-        0 => Cell::Empty,
-        n => Cell::Text(options[g.below(n as u64) as usize].clone()),
+        0 => (Cell::Empty, None),
+        n => (
+            Cell::Text(options[g.below(n as u64) as usize].clone()),
+            u8::try_from(d).ok(),
+        ),
     }
 }
 
@@ -164,5 +279,55 @@ pub fn value_cell(plan: &Plan, slot: usize, v: &Value) -> Cell {
                 .map_or(Cell::Empty, |s| Cell::Text(s.clone())),
             _ => Cell::Empty,
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_run_over_month_and_year_ends() {
+        assert_eq!(add_days((2025, 4, 1), 0), (2025, 4, 1));
+        assert_eq!(add_days((2025, 4, 1), 30), (2025, 5, 1));
+        assert_eq!(add_days((2025, 4, 1), 274), (2025, 12, 31));
+        assert_eq!(add_days((2025, 4, 1), 275), (2026, 1, 1));
+        assert_eq!(add_days((2025, 4, 1), 364), (2026, 3, 31));
+        assert_eq!(add_days((2024, 2, 28), 1), (2024, 2, 29));
+    }
+
+    #[test]
+    fn rationales_follow_the_decision() {
+        let mut g = SplitMix64::new(7);
+        let (mut above, mut below, mut agreed, mut none) = (0, 0, 0, 0);
+        for _ in 0..4000 {
+            let (date, q, why) = audit_cells(&mut g, 1, Some(2));
+            let Cell::Text(date) = date else { panic!() };
+            assert!(
+                ("2025-04-01".."2026-04-01").contains(&date.as_str()),
+                "{date}"
+            );
+            let Cell::Text(q) = q else { panic!() };
+            assert!(["2025-Q2", "2025-Q3", "2025-Q4", "2026-Q1"].contains(&q.as_str()));
+            match why {
+                Cell::Text(t) if ABOVE.contains(&t.as_str()) => above += 1,
+                Cell::Empty => none += 1,
+                other => panic!("{other:?}"),
+            }
+            match audit_cells(&mut g, 2, Some(1)).2 {
+                Cell::Text(t) if BELOW.contains(&t.as_str()) => below += 1,
+                Cell::Empty => {}
+                other => panic!("{other:?}"),
+            }
+            if let Cell::Text(t) = audit_cells(&mut g, 1, Some(1)).2 {
+                assert!(AGREED.contains(&t.as_str()));
+                agreed += 1;
+            }
+            assert_eq!(audit_cells(&mut g, 1, None).2, Cell::Empty);
+        }
+        assert!((1800..2200).contains(&above), "{above}");
+        assert!((1800..2200).contains(&below), "{below}");
+        assert!((380..620).contains(&agreed), "{agreed}");
+        assert_eq!(above + none, 4000);
     }
 }

@@ -326,3 +326,178 @@ fn pseudonyms_agree_with_score_and_keep_is_refused() {
         "does not carry --keep",
     );
 }
+
+/// Issue 12: periods `Jun-25, Sep-25, Dec-25, Mar-26` were sorted as text,
+/// so the trend ran in the wrong order. Dates group by `--period-by`; odd
+/// values follow the timed periods with a warning; empty ones come last.
+#[test]
+fn periods_are_ordered_by_time_in_every_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("periods.csv");
+    let mut csv = String::from("id,age,dash_score,agency,indicators,decision,month,date\n");
+    let rows = [
+        ("Sep-25", "15/09/2025"),
+        ("Mar-26", "2026-03-31"),
+        ("Jun-25", "2025-06-30T10:30:00"),
+        ("Dec-25", "31/12/2025"),
+        ("someday", "01/04/2026"),
+        ("", ""),
+    ];
+    for (i, (m, d)) in rows.iter().enumerate() {
+        for j in 0..4 {
+            let decision = if j < 2 { "NFA" } else { "Early help" };
+            csv.push_str(&format!("R{i}{j},8,,police,,{decision},{m},{d}\n"));
+        }
+    }
+    std::fs::write(&data, csv).unwrap();
+    let json = dir.path().join("report.json");
+    let o = audit(&[
+        RULES,
+        data.to_str().unwrap(),
+        "--period",
+        "month",
+        "-o",
+        json.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert_eq!(err.matches("warning: 1 period value").count(), 1, "{err}");
+    assert!(!err.contains("someday"), "values are not quoted: {err}");
+    let text = read(&json);
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let keys: Vec<&str> = v["periods"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    // serde_json without preserve_order sorts keys: check the text order.
+    let pos = |k: &str| text.find(&format!("\"{k}\": {{")).unwrap();
+    assert_eq!(keys.len(), 6);
+    let order = [
+        "Jun-25",
+        "Sep-25",
+        "Dec-25",
+        "Mar-26",
+        "someday",
+        "(no period)",
+    ];
+    for w in order.windows(2) {
+        assert!(pos(w[0]) < pos(w[1]), "{} before {}", w[0], w[1]);
+    }
+    assert!(
+        text.contains("Jun-25 to Sep-25"),
+        "the trend runs in time order"
+    );
+
+    for (by, labels) in [
+        (
+            "quarter",
+            ["2025-Q2", "2025-Q3", "2025-Q4", "2026-Q1", "2026-Q2"],
+        ),
+        (
+            "fy-quarter",
+            [
+                "2025/26 Q1",
+                "2025/26 Q2",
+                "2025/26 Q3",
+                "2025/26 Q4",
+                "2026/27 Q1",
+            ],
+        ),
+    ] {
+        let md = dir.path().join(format!("{by}.md"));
+        let o = audit(&[
+            RULES,
+            data.to_str().unwrap(),
+            "--period",
+            "date",
+            "--period-by",
+            by,
+            "-o",
+            md.to_str().unwrap(),
+        ]);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let text = read(&md);
+        let at: Vec<usize> = labels
+            .iter()
+            .chain(&["(no period)"])
+            .map(|l| {
+                text.find(&format!("| {l} |"))
+                    .unwrap_or_else(|| panic!("{l}\n{text}"))
+            })
+            .collect();
+        assert!(at.windows(2).all(|w| w[0] < w[1]), "{by}: {at:?}\n{text}");
+        assert!(text.contains("4 rows have no period"), "{text}");
+    }
+    fails(
+        &[RULES, data.to_str().unwrap(), "--period-by", "month"],
+        2,
+        "--period-by needs --period",
+    );
+}
+
+/// Issue 12: an id differing only by a zero-width character printed the same.
+#[test]
+fn invisible_characters_in_ids_are_warned_about_by_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("ids.csv");
+    std::fs::write(
+        &data,
+        "id,age,dash_score,agency,indicators,decision\n\
+         R1,8,,police,,NFA\n\
+         R\u{200B}1,8,,police,,Early help\n\
+         \u{FEFF}R2,8,,police,,NFA\n",
+    )
+    .unwrap();
+    let o = audit(&[RULES, data.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert_eq!(
+        err.matches("warning: row 3: the id contains an invisible character (U+200B); ids that look the same may differ")
+            .count(),
+        1,
+        "{err}"
+    );
+    assert!(err.contains("2 rows have such ids"), "{err}");
+    assert!(!err.contains("R\u{200B}1"), "{err}");
+    assert!(out.contains("R<U+200B>1"), "{out}");
+    assert!(!out.contains('\u{200B}'), "{out}");
+}
+
+/// Issue 12: the README's audit example failed on the shipped sample.
+#[test]
+fn readme_audit_example_runs_on_the_shipped_sample() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("audit.html");
+    for data in ["samples/referrals.csv", "samples/referrals.xlsx"] {
+        let o = audit(&[
+            "rules/continuum.thr",
+            data,
+            "--by",
+            "agency",
+            "--reason",
+            "rationale",
+            "--period",
+            "quarter",
+            "-o",
+            out.to_str().unwrap(),
+        ]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(0), "{data}: {err}");
+        assert!(!err.contains("warning"), "{data}: {err}");
+        let html = read(&out);
+        let at: Vec<usize> = ["2025-Q2", "2025-Q3", "2025-Q4", "2026-Q1"]
+            .iter()
+            .map(|q| html.find(q).unwrap())
+            .collect();
+        assert!(at.windows(2).all(|w| w[0] < w[1]), "{data}");
+        assert!(html.contains("documented overrides"), "{data}");
+    }
+}

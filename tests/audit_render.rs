@@ -48,6 +48,7 @@ fn audit(rows: &[Spec<'_>]) -> Audit {
         by: vec!["agency".into()],
         reason: Some("rationale".into()),
         period: Some("quarter".into()),
+        period_by: Default::default(),
     };
     let mut a = Auditor::new(&plan, cols);
     for (i, (id, age, ind, decision, agency, why, q)) in rows.iter().enumerate() {

@@ -94,9 +94,9 @@ pub fn change(from: (&str, &Stats), to: (&str, &Stats)) -> Option<Change> {
 
 /// Period-on-period changes (consecutive periods with decisions), and the
 /// change from the first to the last period when there are more than two.
+/// Only the periods ordered by time count ([`Audit::timed_periods`]).
 pub fn trend(audit: &Audit) -> (Vec<Change>, Option<Change>) {
-    let with: Vec<(&str, &Stats)> = audit
-        .periods
+    let with: Vec<(&str, &Stats)> = timed(audit)
         .iter()
         .filter(|(_, s)| s.n > 0)
         .map(|(p, s)| (p.as_str(), s))
@@ -113,6 +113,14 @@ pub fn trend(audit: &Audit) -> (Vec<Change>, Option<Change>) {
         _ => None,
     };
     (steps, overall)
+}
+
+/// The periods ordered by time, for the trend.
+pub fn timed(audit: &Audit) -> &[(String, Stats)] {
+    audit
+        .periods
+        .get(..audit.timed_periods)
+        .unwrap_or(&audit.periods)
 }
 
 /// Natural order: runs of digits compare as numbers, so `2026-Q2` comes

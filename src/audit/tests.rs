@@ -80,6 +80,7 @@ fn group_kappa_by_hand() {
         by: vec!["agency".into()],
         reason: None,
         period: None,
+        period_by: Default::default(),
     };
     let mut a = Auditor::new(&plan, cols);
     // police: (decision, rules) = (0,0) (0,1) (1,1) (1,1) (2,2) (0,0)
@@ -164,6 +165,7 @@ fn evidence_order_alerts_under_distance_input() {
         by: vec![],
         reason: Some("why".into()),
         period: None,
+        period_by: Default::default(),
     };
     let mut a = Auditor::new(&plan, cols);
     feed(&mut a, &plan, "over2", Some(2), 0, &[""], &[]);
@@ -188,34 +190,104 @@ fn evidence_order_alerts_under_distance_input() {
 }
 
 #[test]
-fn periods_sorted_naturally_and_trend() {
+fn periods_ordered_by_time_and_trend() {
+    // Issue 12: `Jun-25, Sep-25, Dec-25, Mar-26` were sorted as text.
     let plan = plan();
     let cols = Columns {
         by: vec![],
         reason: None,
         period: Some("quarter".into()),
+        period_by: Default::default(),
     };
     let mut a = Auditor::new(&plan, cols);
-    for q in ["2026-Q10", "2026-Q2", "2026-Q1"] {
+    for q in ["Sep-25", "Mar-26", "Jun-25", "Dec-25"] {
         feed(&mut a, &plan, q, Some(0), 0, &[q], &[]);
         feed(
             &mut a,
             &plan,
             q,
             Some(1),
-            u8::from(q != "2026-Q10"),
+            u8::from(q != "Mar-26"),
             &[q],
             &[],
         );
     }
-    let audit = a.finish(6, vec![]);
+    let audit = a.finish(8, vec![]);
     let names: Vec<&str> = audit.periods.iter().map(|p| p.0.as_str()).collect();
-    assert_eq!(names, vec!["2026-Q1", "2026-Q2", "2026-Q10"]);
+    assert_eq!(names, vec!["Jun-25", "Sep-25", "Dec-25", "Mar-26"]);
+    assert_eq!(audit.timed_periods, 4);
     let (steps, overall) = findings::trend(&audit);
-    assert_eq!(steps.len(), 2);
-    assert!(close(steps[1].diff, -0.5));
-    assert!(steps[1].ci.0 < -0.5 && steps[1].ci.1 > -0.5);
+    assert_eq!(steps.len(), 3);
+    assert_eq!(
+        (steps[2].from.as_str(), steps[2].to.as_str()),
+        ("Dec-25", "Mar-26")
+    );
+    assert!(close(steps[2].diff, -0.5));
+    assert!(steps[2].ci.0 < -0.5 && steps[2].ci.1 > -0.5);
     assert!(overall.is_some());
+    assert_eq!(audit.period_notes.text(), None);
+}
+
+#[test]
+fn dated_periods_group_and_odd_values_follow() {
+    let plan = plan();
+    let cols = Columns {
+        by: vec![],
+        reason: None,
+        period: Some("quarter".into()),
+        period_by: crate::audit::PeriodBy::FyQuarter,
+    };
+    let mut a = Auditor::new(&plan, cols);
+    for (id, p) in [
+        ("a", "Spring"),
+        ("b", "2026-03-31"),
+        ("c", ""),
+        ("d", "01/04/2025"),
+        ("e", "2025-06-30T10:30:00"),
+        ("f", "Autumn"),
+        ("g", "Spring"),
+        ("h", "  "),
+    ] {
+        feed(&mut a, &plan, id, Some(0), 1, &[p], &[]);
+    }
+    let audit = a.finish(8, vec![]);
+    let names: Vec<(&str, u64)> = audit
+        .periods
+        .iter()
+        .map(|p| (p.0.as_str(), p.1.n))
+        .collect();
+    assert_eq!(
+        names,
+        vec![
+            ("2025/26 Q1", 2),
+            ("2025/26 Q4", 1),
+            ("Spring", 2),
+            ("Autumn", 1),
+            ("(no period)", 2)
+        ]
+    );
+    assert_eq!(audit.timed_periods, 2);
+    let n = &audit.period_notes;
+    assert_eq!(
+        (
+            n.unreadable_values,
+            n.unreadable_rows,
+            n.first_unreadable_row,
+            n.no_period_rows
+        ),
+        (2, 3, Some(2), 2)
+    );
+    let text = n.text().unwrap();
+    assert!(
+        text.contains("2 period values in 3 rows (first at row 2)"),
+        "{text}"
+    );
+    assert!(!text.contains("Spring"), "no value is quoted: {text}");
+    // Evidence carries the period group, not the raw date.
+    assert!(audit
+        .evidence
+        .iter()
+        .any(|e| e.period.as_deref() == Some("2025/26 Q4")));
 }
 
 #[test]

@@ -14,7 +14,7 @@ use super::{
     commit, guard, guard_scripts, load_rules, print_out, staged, CliError, CliResult, DataArgs,
     ErrorFormat,
 };
-use crate::audit::{Audit, Auditor, Columns};
+use crate::audit::{Audit, Auditor, Columns, PeriodBy};
 use crate::pipeline::{self, DataError, Reject};
 use crate::plan::Plan;
 use crate::report::audit::{self as report, Format as ReportFormat};
@@ -33,9 +33,16 @@ pub struct AuditArgs {
     /// documented overrides from undocumented disagreements.
     #[arg(long)]
     pub reason: Option<String>,
-    /// Column holding the period (e.g. 2026-Q1), for the trend.
+    /// Column holding the period, for the trend: dates (2025-06-30,
+    /// 30/06/2025, Excel dates) or period labels (2025-Q2, Q2 2025,
+    /// 2025/26 Q1, Jun-25, June 2025, 2025-06, 2025), ordered by time.
     #[arg(long)]
     pub period: Option<String>,
+    /// How dates in the --period column are grouped: month (2025-06),
+    /// quarter (2025-Q2), fy-quarter (April-to-March financial year,
+    /// 2025/26 Q1) or year (2025). Period labels are kept as written.
+    #[arg(long, value_enum)]
+    pub period_by: Option<PeriodBy>,
     /// Write the report here; the format follows the extension:
     /// .html, .md, .json, .csv (the evidence list) or .xlsx.
     #[arg(short = 'o', long)]
@@ -56,6 +63,11 @@ pub fn run(a: AuditArgs, ef: ErrorFormat) -> CliResult {
         })?),
         None => None,
     };
+    if a.period_by.is_some() && a.period.is_none() {
+        return Err(CliError::usage(
+            "error: --period-by needs --period COL (the column holding dates or periods)",
+        ));
+    }
     let d = &a.data_args;
     let mut guard = guard(
         &[("the rule file", &a.rules), ("the data file", &a.data)],
@@ -74,6 +86,7 @@ pub fn run(a: AuditArgs, ef: ErrorFormat) -> CliResult {
         by: a.by.iter().map(|c| c.trim().to_string()).collect(),
         reason: a.reason.clone(),
         period: a.period.clone(),
+        period_by: a.period_by.unwrap_or_default(),
     };
     let mut opts = load_options(d);
     opts.extra = columns.extra();
@@ -88,6 +101,10 @@ pub fn run(a: AuditArgs, ef: ErrorFormat) -> CliResult {
     .map_err(|e| data_error(e, &a))?;
     let rejects = super::score::all_rejects(&summary.rejects)?;
     let mut audit = auditor.finish(summary.read, rejects);
+    audit.warnings = crate::pipeline::notes::warnings(&summary, &audit.rejected);
+    if let Some(note) = audit.period_notes.text() {
+        eprintln!("warning: {note}");
+    }
     nothing_to_audit(&audit, &plan, &d.decision, &a.data)?;
     if let Some(p) = &pseudo {
         for e in &mut audit.evidence {

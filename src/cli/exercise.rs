@@ -163,19 +163,15 @@ fn results(a: ExerciseArgs, ef: ErrorFormat) -> CliResult {
             CliError::usage(format!("error: cannot create `{}`: {e}", dir.display()))
         })?;
         let order = cohort::phase_order(&read.accepted);
-        let sheets = report::feedback::sheets(&plan, &pack, &read.accepted, &order);
-        for (name, text) in &sheets {
-            let path = dir.join(name);
-            guard
-                .check_written(&path)
-                .map_err(|m| CliError::usage(format!("error: {m}")))?;
-            write_file(&path, text.as_bytes())?;
-        }
-        eprintln!(
-            "{} feedback sheet(s) written to {}",
-            sheets.len(),
-            dir.display()
-        );
+        let written =
+            report::feedback::each_sheet(&plan, &pack, &read.accepted, &order, |name, text| {
+                let path = dir.join(name);
+                guard
+                    .check_written(&path)
+                    .map_err(|m| CliError::usage(format!("error: {m}")))?;
+                write_file(&path, text.as_bytes())
+            })?;
+        eprintln!("{} feedback sheet(s) written to {}", written, dir.display());
     }
     print_rejects("vignette", &vig_rejects);
     if a.output.is_some() {

@@ -152,6 +152,9 @@ pub fn report_rejects(
         commit(f)?;
     }
     let mut err = std::io::BufWriter::new(std::io::stderr().lock());
+    if let Some(w) = summary.invisible_ids.warning() {
+        let _ = writeln!(err, "{w}");
+    }
     let shown: u64 = if a.rejects.is_some() { 10 } else { u64::MAX };
     let mut n = 0u64;
     // `Interrupted` from the closure only stops the listing after `shown`.

@@ -6,6 +6,8 @@
 //! and with phases, each phase's figures and a paired sign test of accuracy
 //! between the first and last phase.
 
+use std::collections::HashMap;
+
 use crate::plan::Plan;
 use crate::stats::{fleiss_kappa, krippendorff_alpha, sign_test, Metric};
 
@@ -166,8 +168,13 @@ pub fn cohort(plan: &Plan, pack: &Pack, responses: &[Response]) -> Cohort {
 
 fn sign_between(a: &(String, SetStats), b: &(String, SetStats)) -> SignTest {
     let (mut positive, mut negative, mut ties) = (0, 0, 0);
+    let earlier: HashMap<&str, &TraineeStats> =
+        a.1.trainees
+            .iter()
+            .map(|t| (t.trainee.as_str(), t))
+            .collect();
     for t in &b.1.trainees {
-        let Some(before) = a.1.trainees.iter().find(|x| x.trainee == t.trainee) else {
+        let Some(before) = earlier.get(t.trainee.as_str()) else {
             continue;
         };
         if before.n == 0 || t.n == 0 {
@@ -200,15 +207,18 @@ fn ratio(a: f64, n: u64) -> Option<f64> {
 pub fn set_stats(plan: &Plan, pack: &Pack, set: &[&Response]) -> SetStats {
     let k = plan.levels.len();
     let truth = |r: &Response| pack.vignettes.get(r.vignette).map(|v| v.score.level);
-    // Trainees in order of first answer.
+    // Trainees in order of first answer, found by name in a hash map (a
+    // search of the list made this quadratic in trainees).
     let mut trainees: Vec<TraineeStats> = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
     let mut sums: Vec<(i64, u64)> = Vec::new();
     let (mut n, mut correct) = (0u64, 0u64);
     for r in set {
         let Some(t) = truth(r) else { continue };
-        let i = match trainees.iter().position(|x| x.trainee == r.trainee) {
-            Some(i) => i,
+        let i = match index.get(r.trainee.as_str()) {
+            Some(&i) => i,
             None => {
+                index.insert(r.trainee.as_str(), trainees.len());
                 trainees.push(TraineeStats {
                     trainee: r.trainee.clone(),
                     n: 0,

@@ -298,6 +298,9 @@ pub fn drive(
             let (mut slots, n) = msg?;
             for slot in &mut slots[..n] {
                 summary.read += 1;
+                if let Some(r) = slot.rows.first() {
+                    summary.invisible_ids.check(r.line, &r.record.id);
+                }
                 if slot.reject.is_none() {
                     let id = slot.rows.first().map_or("", |r| r.record.id.as_str());
                     if !ids.insert(id) {

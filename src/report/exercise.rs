@@ -11,6 +11,8 @@ pub mod xlsx;
 
 pub use text::text;
 
+use std::collections::HashMap;
+
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde::Serialize as DeriveSerialize;
 
@@ -217,6 +219,19 @@ fn phase_row(s: &SetStats) -> PhaseRow {
 pub fn build(plan: &Plan, pack: &Pack, c: &Cohort, read: u64, rejects: &[Reject]) -> Report {
     let s = &c.stats;
     let level = |l: u8| plan.level_id(l).to_string();
+    // Each phase's accuracy by trainee, looked up by name (not searched).
+    let by_phase: Vec<(&str, HashMap<&str, Option<f64>>)> = c
+        .phases
+        .iter()
+        .map(|(p, ps)| {
+            let m = ps
+                .trainees
+                .iter()
+                .map(|x| (x.trainee.as_str(), x.accuracy))
+                .collect();
+            (p.as_str(), m)
+        })
+        .collect();
     let trainees = s
         .trainees
         .iter()
@@ -229,15 +244,11 @@ pub fn build(plan: &Plan, pack: &Pack, c: &Cohort, read: u64, rejects: &[Reject]
             mean_abs_error: t.mean_abs_error,
             phases: (!c.phases.is_empty()).then(|| {
                 Ordered(
-                    c.phases
+                    by_phase
                         .iter()
-                        .map(|(p, ps)| {
-                            let acc = ps
-                                .trainees
-                                .iter()
-                                .find(|x| x.trainee == t.trainee)
-                                .and_then(|x| x.accuracy);
-                            (p.clone(), acc)
+                        .map(|(p, m)| {
+                            let acc = m.get(t.trainee.as_str()).copied().flatten();
+                            (p.to_string(), acc)
                         })
                         .collect(),
                 )

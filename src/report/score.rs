@@ -312,7 +312,10 @@ impl<'p> ScoreWriter<'p> {
                     b.push(b'\n');
                 }
             }
-            OutFormat::Table => self.table.push(plan, id, row, score, verdict.map(|v| v.1)),
+            OutFormat::Table => {
+                self.table
+                    .push(&mut self.buf, plan, id, row, score, verdict.map(|v| v.1))
+            }
             OutFormat::Xlsx => {
                 if let Some(x) = &mut self.xlsx {
                     x.push(plan, id, row, score, verdict)

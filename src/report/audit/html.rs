@@ -75,6 +75,13 @@ pub fn render(a: &Audit) -> String {
         a.rejected.len(),
         a.overall.n
     );
+    for w in &a.warnings {
+        let _ = writeln!(
+            b,
+            "<p class=\"alert\" role=\"alert\">Warning: {}</p>",
+            escape(w)
+        );
+    }
     b.push_str("<h2>Standing questions</h2>\n<dl class=\"summary\">\n");
     for q in answers(a) {
         let _ = writeln!(
@@ -137,7 +144,9 @@ pub fn render(a: &Audit) -> String {
     }
     if let Some(p) = &a.columns.period {
         let _ = writeln!(b, "<h2>By period ({})</h2>", escape(p));
-        let points = intervals(a.periods.iter().map(|(v, s)| (v.as_str(), s)));
+        // The trend line joins only the periods ordered by time.
+        let timed = crate::audit::findings::timed(a);
+        let points = intervals(timed.iter().map(|(v, s)| (v.as_str(), s)));
         if !points.is_empty() {
             b.push_str(&chart::trend(
                 "Agreement by period (whiskers: 95% interval)",

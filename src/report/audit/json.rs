@@ -131,6 +131,8 @@ struct Report<'a> {
     never_fired: Vec<&'a str>,
     evidence: Vec<JEvidence<'a>>,
     rejected: Vec<JReject<'a>>,
+    /// What the figures rest on (header warnings, a high rejected share).
+    warnings: &'a [String],
     summary: Vec<Answer>,
 }
 
@@ -223,6 +225,7 @@ pub fn render(a: &Audit) -> String {
                 reason: &r.reason,
             })
             .collect(),
+        warnings: &a.warnings,
         summary: answers(a),
     };
     let mut s =

@@ -45,6 +45,9 @@ pub fn render(a: &Audit) -> String {
         a.rejected.len(),
         a.overall.n
     );
+    for w in &a.warnings {
+        let _ = writeln!(s, "> **Warning:** {}\n", escape(w));
+    }
     s.push_str("## Standing questions\n\n");
     for q in answers(a) {
         let _ = writeln!(s, "**{}**  \n{}\n", escape(&q.question), escape(&q.answer));

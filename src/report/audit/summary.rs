@@ -208,10 +208,18 @@ fn change_text(c: &Change) -> String {
 }
 
 fn trend(a: &Audit) -> String {
+    let mut s = trend_only(a);
+    if let Some(note) = a.period_notes.text() {
+        s.push_str(" Note: ");
+        s.push_str(&note);
+    }
+    s
+}
+
+fn trend_only(a: &Audit) -> String {
     let (steps, overall) = findings::trend(a);
     if steps.is_empty() {
-        let with: Vec<&str> = a
-            .periods
+        let with: Vec<&str> = findings::timed(a)
             .iter()
             .filter(|(_, s)| s.n > 0)
             .map(|(p, _)| group_value(p))

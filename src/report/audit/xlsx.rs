@@ -65,7 +65,12 @@ pub fn render(a: &Audit) -> Result<Vec<u8>, XlsxError> {
     let ws = wb.add_worksheet();
     ws.set_name(sheet_name("Summary", &mut used))?;
     let o = &a.overall;
-    let rows: Vec<Vec<Cell>> = vec![
+    let mut rows: Vec<Vec<Cell>> = a
+        .warnings
+        .iter()
+        .map(|w| vec![Cell::text("WARNING"), Cell::text(w.as_str())])
+        .collect();
+    rows.extend(vec![
         vec![Cell::text("continuum"), Cell::text(a.name.as_str())],
         vec![Cell::text("rows read"), Cell::int(a.read)],
         vec![Cell::text("scored"), Cell::int(a.scored)],
@@ -98,7 +103,7 @@ pub fn render(a: &Audit) -> Result<Vec<u8>, XlsxError> {
             Cell::text("safeguarding alerts"),
             Cell::int(a.alerts() as u64),
         ],
-    ];
+    ]);
     let next = table(ws, 0, &["statistic", "value"], &rows)?;
     ws.set_column_width(0, 34)?;
     ws.set_column_width(1, 14)?;

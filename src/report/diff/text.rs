@@ -10,9 +10,11 @@ use crate::diff::Structure;
 /// At most this many changed records are shown on a terminal.
 const SHOW: usize = 20;
 
-/// Replaces control characters (terminal escapes) with `?`.
+/// Replaces control characters (terminal escapes) with `?` and shows
+/// invisible ones as `<U+200B>`.
 fn clean(s: &str) -> String {
-    s.chars()
+    crate::data::visible(s)
+        .chars()
         .map(|c| if c.is_control() { '?' } else { c })
         .collect()
 }

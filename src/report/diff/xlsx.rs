@@ -1,5 +1,7 @@
 //! The Excel report: one sheet per table, real numbers (not text), bold
-//! frozen header rows, every changed record listed.
+//! frozen header rows, every changed record listed up to the sheet's row
+//! limit; a longer list ends with a note (and the Summary sheet says so)
+//! naming how many records were left out and that the JSON report lists all.
 
 use std::path::Path;
 
@@ -11,8 +13,29 @@ use crate::diff::impact::Responsible;
 /// A summary line: label, old, new, change.
 type Line<'a> = (&'a str, Option<f64>, Option<f64>, Option<f64>);
 
-/// Excel's last row; longer lists are cut with a note.
-const MAX_ROWS: usize = 1_048_000;
+/// Rows listed per sheet (Excel's limit is 1,048,576, header and note
+/// included); longer lists are cut with a note saying how many were left out.
+pub const MAX_ROWS: usize = 1_048_000;
+
+/// The note ending a list cut at `cap` rows, if it was cut.
+fn cut_note(total: usize, cap: usize, what: &str) -> Option<String> {
+    (total > cap).then(|| {
+        format!(
+            "{} more {what} not listed here: an Excel sheet holds about a million rows, so only the first {cap} of {total} are listed. \
+             The JSON report (-o report.json) lists them all.",
+            total - cap
+        )
+    })
+}
+
+/// Writes `note` (bold) in column A of `row`, when there is one.
+fn note_row(ws: &mut Worksheet, row: usize, note: Option<&str>) -> Result<(), XlsxError> {
+    if let Some(n) = note {
+        let r = u32::try_from(row).unwrap_or(u32::MAX);
+        ws.write_string_with_format(r, 0, n, &Format::new().set_bold())?;
+    }
+    Ok(())
+}
 
 fn sheet<'w>(
     wb: &'w mut Workbook,
@@ -46,10 +69,16 @@ fn rules(rs: &[Responsible]) -> String {
 
 /// Writes the workbook.
 pub fn write(r: &DiffReport<'_>, path: &Path) -> Result<(), String> {
-    build(r, path).map_err(|e| e.to_string())
+    write_capped(r, path, MAX_ROWS)
 }
 
-fn build(r: &DiffReport<'_>, path: &Path) -> Result<(), XlsxError> {
+/// Writes the workbook, listing at most `cap` rows per list sheet (tests use
+/// a small cap to see the note without a million rows).
+pub fn write_capped(r: &DiffReport<'_>, path: &Path, cap: usize) -> Result<(), String> {
+    build(r, path, cap).map_err(|e| e.to_string())
+}
+
+fn build(r: &DiffReport<'_>, path: &Path, cap: usize) -> Result<(), XlsxError> {
     let mut wb = Workbook::new();
     let s = r.structure;
     {
@@ -151,6 +180,34 @@ fn build(r: &DiffReport<'_>, path: &Path) -> Result<(), XlsxError> {
             ("McNemar exact p", Some(a.mcnemar_p_exact), None, None),
         ];
         let mut rows = rows;
+        let cut_changes = cut_note(i.changes.len(), cap, "changed records");
+        let cut_flags = cut_note(i.flag_changes.len(), cap, "flag changes");
+        let cut_rejects = cut_note(r.rejects.len(), cap, "rejected rows");
+        let listed = |total: usize| Some(total.min(cap) as f64);
+        if cut_changes.is_some() {
+            rows.push((
+                "Changed records listed (see note)",
+                listed(i.changes.len()),
+                None,
+                None,
+            ));
+        }
+        if cut_flags.is_some() {
+            rows.push((
+                "Flag changes listed (see note)",
+                listed(i.flag_changes.len()),
+                None,
+                None,
+            ));
+        }
+        if cut_rejects.is_some() {
+            rows.push((
+                "Rejected rows listed (see note)",
+                listed(r.rejects.len()),
+                None,
+                None,
+            ));
+        }
         if let Some(t) = &r.timing {
             rows.push(("Wall time (s)", Some(t.wall_seconds), None, None));
             rows.push((
@@ -160,12 +217,20 @@ fn build(r: &DiffReport<'_>, path: &Path) -> Result<(), XlsxError> {
                 None,
             ));
         }
+        let count = rows.len();
         for (n, (label, x, y, z)) in rows.into_iter().enumerate() {
             let row = n as u32 + 1;
             ws.write_string(row, 0, label)?;
             num(ws, row, 1, x)?;
             num(ws, row, 2, y)?;
             num(ws, row, 3, z)?;
+        }
+        for (n, note) in [&cut_changes, &cut_flags, &cut_rejects]
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            note_row(ws, count + 2 + n, Some(note))?;
         }
         ws.set_column_width(0, 36)?;
     }
@@ -262,7 +327,7 @@ fn build(r: &DiffReport<'_>, path: &Path) -> Result<(), XlsxError> {
                 "Indicators that moved",
             ],
         )?;
-        for (n, c) in i.changes.iter().take(MAX_ROWS).enumerate() {
+        for (n, c) in i.changes.iter().take(cap).enumerate() {
             let row = n as u32 + 1;
             ws.write_string(row, 0, &c.id)?;
             ws.write_string(row, 1, &c.old)?;
@@ -270,6 +335,11 @@ fn build(r: &DiffReport<'_>, path: &Path) -> Result<(), XlsxError> {
             ws.write_string(row, 3, rules(&c.rules))?;
             ws.write_string(row, 4, c.indicators.join("; "))?;
         }
+        note_row(
+            ws,
+            i.changes.len().min(cap) + 1,
+            cut_note(i.changes.len(), cap, "changed records").as_deref(),
+        )?;
         ws.set_column_width(3, 50)?;
     }
     if !i.flag_changes.is_empty() {
@@ -278,22 +348,140 @@ fn build(r: &DiffReport<'_>, path: &Path) -> Result<(), XlsxError> {
             "Flag changes",
             &["Id", "Gained", "Lost", "Rules responsible"],
         )?;
-        for (n, c) in i.flag_changes.iter().take(MAX_ROWS).enumerate() {
+        for (n, c) in i.flag_changes.iter().take(cap).enumerate() {
             let row = n as u32 + 1;
             ws.write_string(row, 0, &c.id)?;
             ws.write_string(row, 1, c.gained.join("; "))?;
             ws.write_string(row, 2, c.lost.join("; "))?;
             ws.write_string(row, 3, rules(&c.rules))?;
         }
+        note_row(
+            ws,
+            i.flag_changes.len().min(cap) + 1,
+            cut_note(i.flag_changes.len(), cap, "flag changes").as_deref(),
+        )?;
     }
     if !r.rejects.is_empty() {
         let ws = sheet(&mut wb, "Rejected", &["Row", "Column", "Reason"])?;
-        for (n, x) in r.rejects.iter().take(MAX_ROWS).enumerate() {
+        for (n, x) in r.rejects.iter().take(cap).enumerate() {
             let row = n as u32 + 1;
             ws.write_number(row, 0, x.row as f64)?;
             ws.write_string(row, 1, &x.column)?;
             ws.write_string(row, 2, &x.reason)?;
         }
+        note_row(
+            ws,
+            r.rejects.len().min(cap) + 1,
+            cut_note(r.rejects.len(), cap, "rejected rows").as_deref(),
+        )?;
     }
     wb.save(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use calamine::{Data, Reader, Xlsx};
+
+    use super::*;
+    use crate::check::{check_source, NoScripts};
+    use crate::diff::{compare, ImpactBuilder, Side};
+    use crate::pipeline::Row;
+    use crate::plan::{Plan, Record};
+    use crate::span::Source;
+
+    const RULES: &str = r#"
+continuum "Demo"
+levels { universal "U" early_help "EH" targeted "T" }
+domain safety "Safety" { indicator a "A" at early_help }
+"#;
+
+    fn plan(text: &str) -> Plan {
+        check_source(&Source::new("t.thr", text), &NoScripts)
+            .plan
+            .unwrap()
+    }
+
+    fn sheet(path: &Path, name: &str) -> Vec<Vec<String>> {
+        let mut wb: Xlsx<_> = calamine::open_workbook(path).unwrap();
+        let range = wb.worksheet_range(name).unwrap();
+        range
+            .rows()
+            .map(|r| {
+                r.iter()
+                    .map(|c| match c {
+                        Data::Empty => String::new(),
+                        other => other.to_string(),
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// Issue 12: "changed records" were cut at the row limit with no note.
+    #[test]
+    fn a_cut_list_says_how_many_were_left_out() {
+        let old = plan(RULES);
+        let new = plan(&RULES.replace("at early_help }", "at targeted }"));
+        let mut b = ImpactBuilder::new(&old, &new);
+        for n in 0..5 {
+            let row = |p: &Plan| {
+                let mut record = Record::empty(p);
+                record.id = format!("r{n}");
+                record.indicators.insert(0);
+                Row {
+                    line: n + 2,
+                    record,
+                    decision: None,
+                    decision_text: None,
+                    keep: vec![],
+                    extra: vec![],
+                }
+            };
+            let (ro, rn) = (row(&old), row(&new));
+            let so = crate::eval::score(&old, &ro.record).unwrap();
+            let sn = crate::eval::score(&new, &rn.record).unwrap();
+            b.add(&ro, &so, &rn, &sn);
+        }
+        let impact = b.finish();
+        assert_eq!(impact.changes.len(), 5);
+        let structure = compare(&Side::of(&old).unwrap(), &Side::of(&new).unwrap());
+        let report = DiffReport {
+            old_file: "old.thr".into(),
+            new_file: "new.thr".into(),
+            data_file: Some("data.csv".into()),
+            structure: &structure,
+            impact: Some(&impact),
+            read: 5,
+            rejects: &[],
+            timing: None,
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("report.xlsx");
+
+        write_capped(&report, &path, 2).unwrap();
+        let rows = sheet(&path, "Changed records");
+        assert_eq!(rows.len(), 4, "header, two records, the note: {rows:?}");
+        assert_eq!((rows[1][0].as_str(), rows[2][0].as_str()), ("r0", "r1"));
+        let note = &rows[3][0];
+        assert!(
+            note.starts_with("3 more changed records not listed"),
+            "{note}"
+        );
+        assert!(note.contains("first 2 of 5"), "{note}");
+        assert!(note.contains("JSON report"), "{note}");
+        let summary = sheet(&path, "Summary");
+        assert!(summary
+            .iter()
+            .flatten()
+            .any(|c| c.starts_with("3 more changed records")));
+
+        // Under the cap: every record, no note.
+        write_capped(&report, &path, 5).unwrap();
+        let rows = sheet(&path, "Changed records");
+        assert_eq!(rows.len(), 6);
+        assert!(!sheet(&path, "Summary")
+            .iter()
+            .flatten()
+            .any(|c| c.contains("not listed")));
+    }
 }

@@ -4,7 +4,7 @@
 //! does and, where a rule would have given their answer, why that rule does
 //! not apply to this case.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::exercise::responses::Response;
 use crate::exercise::{level_if_fired, notes, Pack};
@@ -12,8 +12,9 @@ use crate::plan::Plan;
 
 use crate::report::markdown::escape as esc;
 
-/// A file name safe on every platform: letters, digits, `-` and `_`, at
-/// most 60 characters, never empty or a reserved device name.
+/// A file name stem safe on every platform: letters, digits, `-` and `_`,
+/// at most 60 characters, never empty, never ending in a dot or a space, and
+/// never a Windows device name ([`reserved`]), which `.md` would not save.
 pub fn safe_name(name: &str) -> String {
     let mut s: String = name
         .trim()
@@ -30,41 +31,93 @@ pub fn safe_name(name: &str) -> String {
     if s.trim_matches('_').is_empty() {
         s = "trainee".into();
     }
-    const RESERVED: [&str; 6] = ["con", "prn", "aux", "nul", "com1", "lpt1"];
-    if RESERVED.contains(&s.as_str()) {
+    while s.ends_with(['.', ' ']) {
+        s.pop();
+    }
+    if reserved(&s) {
         s.push('_');
     }
     s
 }
 
+/// A name Windows keeps for a device whatever the extension or case: `CON`,
+/// `PRN`, `AUX`, `NUL`, `COM0`-`COM9`, `LPT0`-`LPT9` (and `COM¹²³`,
+/// `LPT¹²³`), `CONIN$`, `CONOUT$`, also as `con.md` or `con .txt`.
+pub fn reserved(file_name: &str) -> bool {
+    let stem = file_name.split('.').next().unwrap_or(file_name);
+    let stem = stem.trim_end_matches([' ', '.']).to_lowercase();
+    if matches!(
+        stem.as_str(),
+        "con" | "prn" | "aux" | "nul" | "conin$" | "conout$"
+    ) {
+        return true;
+    }
+    let mut chars = stem.chars();
+    let head: String = chars.by_ref().take(3).collect();
+    let rest: Vec<char> = chars.collect();
+    (head == "com" || head == "lpt")
+        && matches!(rest.as_slice(), [c] if c.is_ascii_digit() || matches!(c, '\u{b9}' | '\u{b2}' | '\u{b3}'))
+}
+
 /// The sheets: (file name, Markdown), one per trainee in order of first answer.
 /// With phases, a sheet covers the trainee's latest phase and mentions the first.
+/// Two trainees whose names make the same file name get distinct files
+/// (`ann.md`, `ann-2.md`, ...): no sheet overwrites another.
 pub fn sheets(
     plan: &Plan,
     pack: &Pack,
     responses: &[Response],
     phases: &[String],
 ) -> Vec<(String, String)> {
-    let mut trainees: Vec<&str> = Vec::new();
+    let mut out = Vec::new();
+    let done: Result<usize, std::convert::Infallible> =
+        each_sheet(plan, pack, responses, phases, |name, text| {
+            out.push((name.to_string(), text.to_string()));
+            Ok(())
+        });
+    let _ = done;
+    out
+}
+
+/// Hands each sheet (file name, Markdown) to `write` as it is made, so a
+/// cohort of any size is written in flat memory; the same sheets and names
+/// as [`sheets`]. Returns how many were written.
+pub fn each_sheet<E>(
+    plan: &Plan,
+    pack: &Pack,
+    responses: &[Response],
+    phases: &[String],
+    mut write: impl FnMut(&str, &str) -> Result<(), E>,
+) -> Result<usize, E> {
+    // Each trainee's answers, trainees in order of first answer: one pass
+    // (a search per answer made this quadratic in trainees).
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    let mut trainees: Vec<(&str, Vec<&Response>)> = Vec::new();
     for r in responses {
-        if !trainees.contains(&r.trainee.as_str()) {
-            trainees.push(&r.trainee);
+        let i = *index.entry(r.trainee.as_str()).or_insert_with(|| {
+            trainees.push((r.trainee.as_str(), Vec::new()));
+            trainees.len() - 1
+        });
+        if let Some(t) = trainees.get_mut(i) {
+            t.1.push(r);
         }
     }
     let mut used = HashSet::new();
-    trainees
-        .iter()
-        .map(|t| {
-            let base = safe_name(t);
-            let mut name = format!("{base}.md");
-            let mut i = 2;
-            while !used.insert(name.clone()) {
-                name = format!("{base}-{i}.md");
-                i += 1;
-            }
-            (name, sheet(plan, pack, responses, phases, t))
-        })
-        .collect()
+    // A missed case reads the same for every trainee giving that answer.
+    let mut missed = HashMap::new();
+    for (t, mine) in &trainees {
+        let base = safe_name(t);
+        let mut name = format!("{base}.md");
+        let mut i = 2;
+        // Case-insensitively: `Ann.md` and `ann.md` are one file on
+        // Windows and macOS.
+        while !used.insert(name.to_lowercase()) {
+            name = format!("{base}-{i}.md");
+            i += 1;
+        }
+        write(&name, &sheet(plan, pack, mine, phases, t, &mut missed))?;
+    }
+    Ok(trainees.len())
 }
 
 fn label(plan: &Plan, l: u8) -> String {
@@ -81,8 +134,14 @@ fn score_line(pack: &Pack, set: &[&Response]) -> (usize, usize) {
     (correct, set.len())
 }
 
-fn sheet(plan: &Plan, pack: &Pack, all: &[Response], phases: &[String], who: &str) -> String {
-    let mine: Vec<&Response> = all.iter().filter(|r| r.trainee == who).collect();
+fn sheet(
+    plan: &Plan,
+    pack: &Pack,
+    mine: &[&Response],
+    phases: &[String],
+    who: &str,
+    missed_cases: &mut HashMap<(usize, u8), String>,
+) -> String {
     let latest = phases
         .iter()
         .rev()
@@ -148,7 +207,10 @@ fn sheet(plan: &Plan, pack: &Pack, all: &[Response], phases: &[String], who: &st
     o.push_str("\n## Cases to look at again\n");
     for r in missed {
         if let Some(v) = pack.vignettes.get(r.vignette) {
-            o.push_str(&missed_case(plan, v, r.answer));
+            let text = missed_cases
+                .entry((r.vignette, r.answer))
+                .or_insert_with(|| missed_case(plan, v, r.answer));
+            o.push_str(text);
         }
     }
     o
@@ -251,6 +313,88 @@ mod tests {
         assert_eq!(safe_name("../../etc/passwd"), "______etc_passwd");
         assert_eq!(safe_name("  "), "trainee");
         assert_eq!(safe_name("CON"), "con_");
+        // Issue 12: only `com1` and `lpt1` were reserved.
+        for n in ["com0", "COM9", "lpt0", "Lpt7", "aux", "Nul", "prn"] {
+            assert_eq!(safe_name(n), format!("{}_", n.to_lowercase()), "{n}");
+        }
+        assert_eq!(safe_name("com10"), "com10");
+        assert_eq!(safe_name("console"), "console");
+    }
+
+    #[test]
+    fn windows_device_names_are_reserved_with_any_extension() {
+        for n in [
+            "CON",
+            "con.md",
+            "Con.txt",
+            "con .md",
+            "con.",
+            "NUL.tar.gz",
+            "com1",
+            "COM9.md",
+            "lpt0",
+            "LPT5.csv",
+            "com\u{b9}",
+            "LPT\u{b2}.md",
+            "lpt\u{b3}",
+            "conin$",
+            "CONOUT$.md",
+        ] {
+            assert!(reserved(n), "{n}");
+        }
+        for n in [
+            "console",
+            "com10",
+            "lpt",
+            "comx",
+            "com\u{b4}",
+            "auxiliary.md",
+            "nulls",
+        ] {
+            assert!(!reserved(n), "{n}");
+        }
+    }
+
+    #[test]
+    fn trainees_with_the_same_file_name_never_share_a_file() {
+        let p = plan();
+        let pack = Pack::new(vec![vignette(&p, "V01", 4.0, &[])]);
+        let r = |t: &str| Response {
+            row: 0,
+            trainee: t.into(),
+            vignette: 0,
+            answer: 0,
+            phase: None,
+        };
+        let names: Vec<String> = sheets(
+            &p,
+            &pack,
+            &[
+                r("Ann Lee"),
+                r("ann lee"),
+                r("ann_lee-2"),
+                r("Ann/Lee"),
+                r("CON"),
+                r("con_"),
+            ],
+            &[],
+        )
+        .into_iter()
+        .map(|s| s.0)
+        .collect();
+        assert_eq!(
+            names,
+            [
+                "ann_lee.md",
+                "ann_lee-2.md",
+                "ann_lee-2-2.md",
+                "ann_lee-3.md",
+                "con_.md",
+                "con_-2.md"
+            ]
+        );
+        let distinct: HashSet<String> = names.iter().map(|n| n.to_lowercase()).collect();
+        assert_eq!(distinct.len(), names.len());
     }
 
     #[test]
