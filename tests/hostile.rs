@@ -67,9 +67,10 @@ fn generate(dir: &Path) {
     generate_data(dir);
 }
 
-/// The referral data columns `files/data_rules.thr` needs.
-const DATA_HEADER: &str = "id,age,disabled,agency";
-const DATA_ROW: &str = "3,no,police";
+/// The referral data columns `files/data_rules.thr` needs (an empty
+/// `indicators` column: the header check requires one).
+const DATA_HEADER: &str = "id,age,disabled,agency,indicators";
+const DATA_ROW: &str = "3,no,police,";
 
 /// Writes the generated data files (CSV, JSON, JSON Lines, xlsx).
 fn generate_data(dir: &Path) {
@@ -82,7 +83,7 @@ fn generate_data(dir: &Path) {
     };
 
     // 1,000,000 columns (header and one row): past the column limit.
-    let n = 1_000_000 - 4;
+    let n = 1_000_000 - 5;
     write(
         "columns_1m.csv",
         format!(
@@ -94,7 +95,7 @@ fn generate_data(dir: &Path) {
     );
     // 10,000 columns (unnamed, empty) on 12,000 rows: within the limits, and
     // memory must not grow with batch size times row width.
-    let pad = ",".repeat(10_000 - 4);
+    let pad = ",".repeat(10_000 - 5);
     let mut wide = format!("{DATA_HEADER}{pad}\n");
     for k in 0..12_000 {
         let _ = writeln!(wide, "R{k},{DATA_ROW}{pad}");
@@ -111,7 +112,7 @@ fn generate_data(dir: &Path) {
     write(
         "cell_2mb.csv",
         format!(
-            "{DATA_HEADER}\n{}R2,3,no,{}\n{}",
+            "{DATA_HEADER}\n{}R2,3,no,{},\n{}",
             row("R1"),
             "x".repeat(2 << 20),
             row("R3")
@@ -134,8 +135,7 @@ fn generate_data(dir: &Path) {
     let many = "a;b;".repeat(250_000 - 1);
     write(
         "indicators_1mb.csv",
-        format!("{DATA_HEADER},indicators\nR1,{DATA_ROW},{many}a\nR2,{DATA_ROW},{many}zz\n")
-            .as_bytes(),
+        format!("{DATA_HEADER}\nR1,{DATA_ROW}{many}a\nR2,{DATA_ROW}{many}zz\n").as_bytes(),
     );
     // JSON nested 100,000 deep, as an array and as one line of JSON Lines.
     let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
@@ -157,7 +157,7 @@ fn generate_data(dir: &Path) {
 
     // A zip bomb: about 2 MB of .xlsx (deflate tops out near 1:1000) whose
     // sheet XML inflates to 2 GB.
-    let header_row = r#"<row r="1"><c r="A1" t="inlineStr"><is><t>id</t></is></c><c r="B1" t="inlineStr"><is><t>age</t></is></c><c r="C1" t="inlineStr"><is><t>disabled</t></is></c><c r="D1" t="inlineStr"><is><t>agency</t></is></c></row>"#;
+    let header_row = r#"<row r="1"><c r="A1" t="inlineStr"><is><t>id</t></is></c><c r="B1" t="inlineStr"><is><t>age</t></is></c><c r="C1" t="inlineStr"><is><t>disabled</t></is></c><c r="D1" t="inlineStr"><is><t>agency</t></is></c><c r="E1" t="inlineStr"><is><t>indicators</t></is></c></row>"#;
     xlsx(&dir.join("zip_bomb.xlsx"), |w| {
         w.write_all(header_row.as_bytes())?;
         let spaces = vec![b' '; 1 << 20];

@@ -166,6 +166,7 @@ pub fn run(a: DiffArgs, ef: ErrorFormat) -> CliResult {
         None => (None, Summary::default(), None),
     };
     let rejects = super::score::all_rejects(&summary.rejects)?;
+    let warnings = crate::pipeline::notes::warnings(&summary, &rejects);
     let report = DiffReport {
         old_file: a.old.display().to_string(),
         new_file: a.new.display().to_string(),
@@ -175,6 +176,7 @@ pub fn run(a: DiffArgs, ef: ErrorFormat) -> CliResult {
         read: summary.read,
         rejects: &rejects,
         timing: if a.no_timing { None } else { timing },
+        warnings: &warnings,
     };
     match (file, format) {
         (Some(mut file), Some(f)) => {

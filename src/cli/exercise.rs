@@ -62,8 +62,12 @@ pub fn run(a: ExerciseArgs, ef: ErrorFormat) -> CliResult {
     }
 }
 
-/// Loads a vignette pack, scoring each vignette; rejected rows are returned.
-pub(crate) fn load_pack(plan: &Plan, path: &Path) -> Result<(Pack, Vec<Reject>), CliError> {
+/// Loads a vignette pack, scoring each vignette; rejected rows are returned
+/// with what a report must say about the file (see [`pipeline::notes`]).
+pub(crate) fn load_pack(
+    plan: &Plan,
+    path: &Path,
+) -> Result<(Pack, Vec<Reject>, Vec<String>), CliError> {
     let mut vignettes = Vec::new();
     let summary = pipeline::run(plan, path, &LoadOptions::default(), &mut |row, score| {
         vignettes.push(Vignette {
@@ -75,7 +79,11 @@ pub(crate) fn load_pack(plan: &Plan, path: &Path) -> Result<(Pack, Vec<Reject>),
     })
     .map_err(|e| CliError::usage(format!("error: {e}")))?;
     let rejects = super::score::all_rejects(&summary.rejects)?;
-    Ok((Pack::new(vignettes), rejects))
+    let warnings = pipeline::notes::warnings(&summary, &rejects)
+        .into_iter()
+        .map(|w| format!("vignettes: {w}"))
+        .collect();
+    Ok((Pack::new(vignettes), rejects, warnings))
 }
 
 /// Prints rejected rows to stderr.
@@ -120,7 +128,7 @@ fn results(a: ExerciseArgs, ef: ErrorFormat) -> CliResult {
     let plan = load_rules(rules, ef)?;
     guard_scripts(&mut guard, &plan)?;
     let out_file = a.output.as_deref().map(staged).transpose()?;
-    let (pack, vig_rejects) = load_pack(&plan, vig_path)?;
+    let (pack, vig_rejects, mut warnings) = load_pack(&plan, vig_path)?;
     if pack.is_empty() {
         return Err(CliError::usage(format!(
             "error: `{}` holds no vignettes that could be read",
@@ -133,7 +141,15 @@ fn results(a: ExerciseArgs, ef: ErrorFormat) -> CliResult {
     let read = responses::read(&plan, &pack, std::io::BufReader::new(file))
         .map_err(|e| CliError::usage(format!("error: `{}`: {e}", resp_path.display())))?;
     let c = cohort::cohort(&plan, &pack, &read.accepted);
-    let model = report::build(&plan, &pack, &c, read.read, &read.rejects);
+    let mut model = report::build(&plan, &pack, &c, read.read, &read.rejects);
+    warnings.extend(
+        pipeline::notes::rejected_share(read.read, read.rejects.len() as u64, &read.rejects)
+            .map(|w| format!("responses: {w}")),
+    );
+    for w in &warnings {
+        eprintln!("warning: {w}");
+    }
+    model.warnings = warnings;
     match (out_file, format) {
         (Some(mut out), Some(f)) => {
             let bytes = match f {

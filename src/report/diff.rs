@@ -30,6 +30,9 @@ pub struct DiffReport<'a> {
     pub rejects: &'a [Reject],
     /// Timing (left out for reproducible reports).
     pub timing: Option<Timing>,
+    /// What the figures rest on (header warnings, a high rejected share),
+    /// stated before them.
+    pub warnings: &'a [String],
 }
 
 /// At most this many changed records are listed in text, Markdown and HTML

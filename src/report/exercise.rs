@@ -202,6 +202,9 @@ pub struct Report {
     pub responses_read: u64,
     /// Rejected responses.
     pub rejected: Vec<RejectRow>,
+    /// What the figures rest on (vignette header warnings, a high rejected
+    /// share of vignettes or responses), stated before them.
+    pub warnings: Vec<String>,
 }
 
 fn phase_row(s: &SetStats) -> PhaseRow {
@@ -347,6 +350,7 @@ pub fn build(plan: &Plan, pack: &Pack, c: &Cohort, read: u64, rejects: &[Reject]
             p: t.p,
         }),
         responses_read: read,
+        warnings: Vec::new(),
         rejected: rejects
             .iter()
             .map(|r| RejectRow {

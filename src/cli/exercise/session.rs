@@ -48,7 +48,10 @@ pub fn run(a: RunArgs, ef: ErrorFormat) -> CliResult {
     )?;
     let plan = load_rules(&a.rules, ef)?;
     super::super::guard_scripts(&mut guard, &plan)?;
-    let (pack, rejects) = super::load_pack(&plan, &a.vignettes)?;
+    let (pack, rejects, warnings) = super::load_pack(&plan, &a.vignettes)?;
+    for w in &warnings {
+        eprintln!("warning: {w}");
+    }
     super::print_rejects("vignette", &rejects);
     if pack.is_empty() {
         return Err(CliError::usage(format!(

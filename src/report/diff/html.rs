@@ -80,7 +80,15 @@ pub fn render(r: &DiffReport<'_>) -> String {
     if let Some(d) = &r.data_file {
         let _ = write!(out, "<li>Data: <code>{}</code></li>", esc(d));
     }
-    out.push_str("</ul>\n<h2>What changed in the rules</h2>\n");
+    out.push_str("</ul>\n");
+    for w in r.warnings {
+        let _ = writeln!(
+            out,
+            "<p class=\"alert\" role=\"alert\">Warning: {}</p>",
+            esc(w)
+        );
+    }
+    out.push_str("<h2>What changed in the rules</h2>\n");
     if let Some(note) = &s.level_note {
         let _ = writeln!(
             out,

@@ -138,6 +138,8 @@ struct ImpactOut<'a> {
     changes: Vec<ChangeOut<'a>>,
     flag_changes: Vec<FlagChangeOut<'a>>,
     rejected: Vec<RejectOut<'a>>,
+    /// What the figures rest on (header warnings, a high rejected share).
+    warnings: &'a [String],
 }
 
 fn demand(d: &Demand) -> DemandOut {
@@ -246,6 +248,7 @@ pub fn render(r: &DiffReport<'_>) -> String {
                     reason: &x.reason,
                 })
                 .collect(),
+            warnings: r.warnings,
         }
     });
     let out = Out {

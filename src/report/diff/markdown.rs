@@ -86,6 +86,9 @@ pub fn render(r: &DiffReport<'_>) -> String {
         let _ = writeln!(out, "- Data: {}", code(d));
     }
     out.push('\n');
+    for w in r.warnings {
+        let _ = writeln!(out, "> **Warning:** {}\n", esc(w));
+    }
     structure(s, &mut out);
     if let Some(i) = r.impact {
         impact(r, i, &mut out);

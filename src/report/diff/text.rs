@@ -62,6 +62,9 @@ pub fn structure(s: &Structure, out: &mut String) {
 /// The whole summary.
 pub fn render(r: &DiffReport<'_>) -> String {
     let mut out = String::new();
+    for w in r.warnings {
+        let _ = writeln!(out, "WARNING: {}\n", crate::data::shorten_all(w));
+    }
     structure(r.structure, &mut out);
     let Some(i) = r.impact else { return out };
     let lv = &i.levels;

@@ -81,6 +81,13 @@ pub fn write_capped(r: &DiffReport<'_>, path: &Path, cap: usize) -> Result<(), S
 fn build(r: &DiffReport<'_>, path: &Path, cap: usize) -> Result<(), XlsxError> {
     let mut wb = Workbook::new();
     let s = r.structure;
+    if !r.warnings.is_empty() {
+        let ws = sheet(&mut wb, "Warnings", &["Warning"])?;
+        for (i, w) in r.warnings.iter().enumerate() {
+            ws.write_string(u32::try_from(i).unwrap_or(u32::MAX - 1) + 1, 0, w)?;
+        }
+        ws.set_column_width(0, 120)?;
+    }
     {
         let ws = sheet(
             &mut wb,
@@ -454,6 +461,7 @@ domain safety "Safety" { indicator a "A" at early_help }
             read: 5,
             rejects: &[],
             timing: None,
+            warnings: &[],
         };
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("report.xlsx");

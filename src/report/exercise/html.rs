@@ -130,6 +130,12 @@ pub fn render(r: &Report) -> String {
         "<h1>Threshold exercise results</h1>\n<p>Rules: {}</p>\n",
         esc(&r.continuum)
     );
+    for w in &r.warnings {
+        o.push_str(&format!(
+            "<p class=\"alert\" role=\"alert\">Warning: {}</p>\n",
+            esc(w)
+        ));
+    }
     if let Some(p) = &r.phase {
         o.push_str(&format!(
             "<p>Figures for the last phase, <strong>{}</strong>.</p>\n",

@@ -11,6 +11,9 @@ pub fn render(r: &Report) -> String {
         "# Threshold exercise results\n\nRules: {}\n\n",
         esc(&r.continuum)
     );
+    for w in &r.warnings {
+        o.push_str(&format!("> **Warning:** {}\n\n", esc(w)));
+    }
     if let Some(p) = &r.phase {
         o.push_str(&format!(
             "The figures below are for the last phase, **{}**; each phase's own figures follow.\n\n",

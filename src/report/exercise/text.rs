@@ -5,6 +5,9 @@ use super::{fixed, pct, signed, Report};
 /// A short summary for the terminal.
 pub fn text(r: &Report) -> String {
     let mut o = String::new();
+    for w in &r.warnings {
+        o.push_str(&format!("WARNING: {}\n\n", crate::data::shorten_all(w)));
+    }
     let phase = r
         .phase
         .as_ref()

@@ -76,6 +76,9 @@ pub fn render(r: &Report) -> Result<Vec<u8>, XlsxError> {
         ],
         vec![Cell::Text("Rejected"), Cell::Num(r.rejected.len() as f64)],
     ];
+    for w in r.warnings.iter().rev() {
+        summary.insert(0, vec![Cell::Text("WARNING"), Cell::Text(w)]);
+    }
     if let Some(p) = &r.phase {
         summary.insert(0, vec![Cell::Text("Phase"), Cell::Text(p)]);
     }
