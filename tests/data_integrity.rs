@@ -408,3 +408,30 @@ fn a_json_key_written_twice_rejects_the_row() {
         assert!(err.contains("read 4 rows: 1 scored, 3 rejected"), "{err}");
     }
 }
+
+#[test]
+fn explain_record_refuses_a_key_twice_and_keeps_the_id() {
+    let rules = rules();
+    let rules = rules.to_str().unwrap();
+    let out = thresholds(&[
+        "explain",
+        rules,
+        "--record",
+        r#"{"id":"R1","age":0.5,"AGE":9,"disabled":false,"agency":"health"}"#,
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("--record has the key `age` twice (as `age` and `AGE`"),
+        "{err}"
+    );
+    let out = thresholds(&[
+        "explain",
+        rules,
+        "--record",
+        r#"{"id":12345678901234567890123,"age":4,"disabled":false,"agency":"health"}"#,
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("12345678901234567890123"), "{text}");
+}

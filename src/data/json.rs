@@ -377,6 +377,29 @@ impl Object {
     }
 }
 
+/// What two keys must share to be the same key ([`same_key`]): for an
+/// ASCII key, its trimmed length and first letter in lower case; a key
+/// with other characters could be the same as any key.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Signature(Option<(usize, u8)>);
+
+impl Signature {
+    fn of(key: &str) -> Signature {
+        let t = key.trim();
+        Signature(
+            key.is_ascii()
+                .then(|| (t.len(), t.bytes().next().unwrap_or(0).to_ascii_lowercase())),
+        )
+    }
+
+    fn could_be(&self, other: &Signature) -> bool {
+        match (self.0, other.0) {
+            (Some(a), Some(b)) => a == b,
+            _ => true,
+        }
+    }
+}
+
 /// Builds an [`Element`] as serde_json parses it.
 struct ElementVisitor;
 
@@ -392,8 +415,14 @@ impl<'de> Visitor<'de> for ElementVisitor {
             pairs: Vec::with_capacity(map.size_hint().unwrap_or(0).min(64)),
             twice: None,
         };
+        // Each key's signature, beside it: two keys can be the same only
+        // when their signatures match, so most pairs are told apart
+        // without comparing the keys themselves.
+        let mut signatures: Vec<Signature> = Vec::with_capacity(obj.pairs.capacity());
+        let id = Signature::of("id");
         while let Some(key) = map.next_key::<String>()? {
-            let value = if same_key(&key, "id") {
+            let signature = Signature::of(&key);
+            let value = if signature.could_be(&id) && same_key(&key, "id") {
                 // The id as written: a number's own digits, not a float.
                 let raw: Box<RawValue> = map.next_value()?;
                 let text = raw.get();
@@ -406,10 +435,15 @@ impl<'de> Visitor<'de> for ElementVisitor {
                 map.next_value::<J>()?
             };
             if obj.twice.is_none() {
-                if let Some((first, _)) = obj.pairs.iter().find(|(k, _)| same_key(k, &key)) {
+                let first = signatures
+                    .iter()
+                    .zip(&obj.pairs)
+                    .find(|(sig, (k, _))| sig.could_be(&signature) && same_key(k, &key));
+                if let Some((_, (first, _))) = first {
                     obj.twice = Some((first.clone(), key.clone()));
                 }
             }
+            signatures.push(signature);
             obj.pairs.push((key, value));
         }
         Ok(Element::Object(obj))
