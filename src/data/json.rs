@@ -412,7 +412,8 @@ impl<'de> Visitor<'de> for ElementVisitor {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Element, A::Error> {
         let mut obj = Object {
-            pairs: Vec::with_capacity(map.size_hint().unwrap_or(0).min(64)),
+            // serde_json gives no size hint: room for a typical row.
+            pairs: Vec::with_capacity(map.size_hint().unwrap_or(16).min(64)),
             twice: None,
         };
         // Each key's signature, beside it: two keys can be the same only

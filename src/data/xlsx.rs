@@ -112,24 +112,52 @@ fn not_a_workbook(path: &Path, e: impl std::fmt::Display) -> DataError {
     )
 }
 
+/// What [`check_parts`] learns of each worksheet part (by its name in the
+/// zip): the rows it holds twice, or with a cell twice.
+pub type SheetRepeats = HashMap<String, HashMap<u32, Repeat>>;
+
+/// Counts the bytes read through it.
+struct Counted<R> {
+    inner: R,
+    n: u64,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let k = self.inner.read(buf)?;
+        self.n += k as u64;
+        Ok(k)
+    }
+}
+
 /// Unpacks every part of the zip without keeping it, refusing one that
 /// inflates past [`MAX_XLSX_PART_BYTES`] (the sizes a zip declares can lie).
-pub fn check_parts(path: &Path) -> Result<(), DataError> {
+/// Worksheets are scanned for repeated rows and cells on the way (see
+/// [`find_repeats`]), so that no sheet is unpacked an extra time for it.
+pub fn check_parts(path: &Path) -> Result<SheetRepeats, DataError> {
     let file = File::open(path).map_err(|e| DataError::Io {
         path: path.to_path_buf(),
         message: e.to_string(),
     })?;
     let mut zip =
         zip::ZipArchive::new(BufReader::new(file)).map_err(|e| not_a_workbook(path, e))?;
+    let mut sheets = SheetRepeats::new();
     for i in 0..zip.len() {
         let mut part = zip.by_index(i).map_err(|e| not_a_workbook(path, e))?;
         let name = part.name().to_string();
-        let n = std::io::copy(
-            &mut (&mut part).take(MAX_XLSX_PART_BYTES + 1),
-            &mut std::io::sink(),
-        )
-        .map_err(|e| not_a_workbook(path, format!("`{name}`: {e}")))?;
-        if n > MAX_XLSX_PART_BYTES {
+        let mut counted = Counted {
+            inner: (&mut part).take(MAX_XLSX_PART_BYTES + 1),
+            n: 0,
+        };
+        let folded = name.replace('\\', "/").to_ascii_lowercase();
+        if folded.starts_with("xl/worksheets/") && folded.ends_with(".xml") {
+            // A part that is not XML stops the scan; calamine reports it.
+            let found = find_repeats(BufReader::new(&mut counted));
+            sheets.insert(name.clone(), found);
+        }
+        std::io::copy(&mut counted, &mut std::io::sink())
+            .map_err(|e| not_a_workbook(path, format!("`{name}`: {e}")))?;
+        if counted.n > MAX_XLSX_PART_BYTES {
             return Err(format_error(
                 path,
                 format!(
@@ -140,7 +168,7 @@ pub fn check_parts(path: &Path) -> Result<(), DataError> {
             ));
         }
     }
-    Ok(())
+    Ok(sheets)
 }
 
 /// Sheet names, quoted and listed (hidden ones marked).
@@ -177,12 +205,12 @@ impl XlsxSource {
 
     /// [`XlsxSource::open`] without the warning.
     fn start(path: &Path, sheet: Option<&str>) -> Result<XlsxSource, DataError> {
-        check_parts(path)?;
+        let repeats = check_parts(path)?;
         let (tx, rx) = sync_channel(QUEUE);
         let owned = path.to_path_buf();
         let sheet = sheet.map(str::to_string);
         std::thread::spawn(move || {
-            if let Err(e) = read_sheet(&owned, sheet.as_deref(), &tx) {
+            if let Err(e) = read_sheet(&owned, sheet.as_deref(), repeats, &tx) {
                 let _ = tx.send(Err(e));
             }
         });
@@ -255,6 +283,7 @@ fn choose(
 fn read_sheet(
     path: &PathBuf,
     sheet: Option<&str>,
+    mut repeats: SheetRepeats,
     tx: &SyncSender<Message>,
 ) -> Result<(), DataError> {
     let mut wb: Xlsx<_> = calamine::open_workbook(path).map_err(|e| match e {
@@ -284,8 +313,10 @@ fn read_sheet(
     if tx.send(Ok(Item::Sheet(chosen))).is_err() {
         return Ok(());
     }
-    let repeats =
-        repeats(path, index).map_err(|e| format_error(path, format!("sheet `{name}`: {e}")))?;
+    let part =
+        sheet_part(path, index).map_err(|e| format_error(path, format!("sheet `{name}`: {e}")))?;
+    let repeats = repeats.remove(&part).unwrap_or_default();
+
     let sheet_error = |e: calamine::XlsxError| format_error(path, format!("sheet `{name}`: {e}"));
     let mut cells = wb.worksheet_cells_reader(&name).map_err(sheet_error)?;
     let mut rows = Rows {
@@ -321,12 +352,12 @@ fn read_sheet(
 /// A sheet row the workbook holds more than once, or with a cell it holds
 /// more than once.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-struct Repeat {
+pub struct Repeat {
     /// How many row elements carry the row's number (1 when the row is
     /// there once but a cell in it is repeated).
-    rows: u32,
+    pub rows: u32,
     /// The first repeated cell's column (0-based).
-    cell: Option<u32>,
+    pub cell: Option<u32>,
 }
 
 /// A cell reference's place, 0-based (row, column), as calamine reads it;
@@ -357,10 +388,10 @@ fn cell_ref(r: &[u8]) -> Option<(u32, Option<u32>)> {
 /// The part of the zip holding sheet `index` (in the workbook's order), as
 /// calamine finds it: `xl/workbook.xml` names each sheet's relationship,
 /// `xl/_rels/workbook.xml.rels` its target.
-fn sheet_part<R: Read + std::io::Seek>(
-    zip: &mut zip::ZipArchive<R>,
-    index: usize,
-) -> Result<String, String> {
+fn sheet_part(path: &Path, index: usize) -> Result<String, String> {
+    let file = File::open(path).map_err(|e| e.to_string())?;
+    let mut archive = zip::ZipArchive::new(BufReader::new(file)).map_err(|e| e.to_string())?;
+    let zip = &mut archive;
     let mut rid = None;
     let mut seen = 0;
     scan_part(zip, "xl/workbook.xml", |e| {
@@ -405,10 +436,11 @@ fn sheet_part<R: Read + std::io::Seek>(
         format!("xl/{target}")
     };
     // The name in the zip may differ in case or use backslashes.
-    Ok(zip
+    let real = zip
         .file_names()
         .find(|n| n.replace('\\', "/").eq_ignore_ascii_case(&part))
-        .map_or(part, str::to_string))
+        .map_or(part, str::to_string);
+    Ok(real)
 }
 
 /// Calls `f` with each opening tag of an XML part, until it returns false.
@@ -442,21 +474,13 @@ fn scan_part<R: Read + std::io::Seek>(
     }
 }
 
-/// Finds the rows of sheet `index` that the workbook holds twice (two row
-/// elements with the same number) or with a cell twice (two cells with the
-/// same reference), numbering rows and cells without a reference as
+/// Finds the rows of one sheet's XML that the workbook holds twice (two
+/// row elements with the same number) or with a cell twice (two cells with
+/// the same reference), numbering rows and cells without a reference as
 /// calamine does. calamine merges such rows into one, so they are found
-/// here, before it reads the sheet.
-fn repeats(path: &Path, index: usize) -> Result<HashMap<u32, Repeat>, String> {
-    let file = File::open(path).map_err(|e| e.to_string())?;
-    let mut zip = zip::ZipArchive::new(BufReader::new(file)).map_err(|e| e.to_string())?;
-    let part = sheet_part(&mut zip, index)?;
-    let part = zip.by_name(&part).map_err(|e| format!("`{part}`: {e}"))?;
-    find_repeats(BufReader::new(part))
-}
-
-/// [`repeats`] for one sheet's XML.
-fn find_repeats(input: impl BufRead) -> Result<HashMap<u32, Repeat>, String> {
+/// here, before it reads the sheet. Broken XML ends the scan (calamine
+/// reports it when it reads the sheet).
+fn find_repeats(input: impl BufRead) -> HashMap<u32, Repeat> {
     let mut xml = quick_xml::Reader::from_reader(input);
     xml.config_mut().expand_empty_elements = true;
     xml.config_mut().check_end_names = false;
@@ -507,11 +531,10 @@ fn find_repeats(input: impl BufRead) -> Result<HashMap<u32, Repeat>, String> {
             Ok(Event::End(e)) if e.local_name().as_ref() == b"sheetData" => break,
             Ok(Event::Eof) => break,
             Ok(_) => {}
-            // calamine reports broken XML when it reads the sheet.
             Err(_) => break,
         }
     }
-    Ok(found)
+    found
 }
 
 /// The `r` attribute of a row or cell.
@@ -544,7 +567,7 @@ struct Rows<'a> {
     /// The row being gathered (0-based).
     current: Option<u32>,
     cells: Vec<String>,
-    /// Rows held twice or with a cell held twice (see [`repeats`]).
+    /// Rows held twice or with a cell held twice (see [`find_repeats`]).
     repeats: HashMap<u32, Repeat>,
 }
 
@@ -785,7 +808,7 @@ mod tests {
             <row><c/><c r="A5"/></row>
             <row r="9"><c r="A9"/></row><row r="9"/><row r="9"/>
         </sheetData></worksheet>"#;
-        let found = find_repeats(xml.as_bytes()).unwrap();
+        let found = find_repeats(xml.as_bytes());
         let mut got: Vec<(u32, Repeat)> = found.into_iter().collect();
         got.sort_by_key(|(r, _)| *r);
         assert_eq!(
