@@ -6,7 +6,7 @@
 //! is ever held whole, a sheet whose used range is huge but nearly empty
 //! (`A1` and `XFD1048576`) costs nothing.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -488,13 +488,13 @@ fn find_repeats(input: impl BufRead) -> HashMap<u32, Repeat> {
     let (mut row_index, mut col_index) = (0u32, 0u32);
     let mut last_row = None;
     let mut cell_row = None;
-    let mut cols: HashSet<u32> = HashSet::new();
+    let mut cols: Vec<u32> = Vec::new();
     let mut buf = Vec::new();
     loop {
         buf.clear();
         match xml.read_event_into(&mut buf) {
             Ok(Event::Start(e)) if e.local_name().as_ref() == b"row" => {
-                if let Some((r, _)) = reference(&e).and_then(|r| cell_ref(&r)) {
+                if let Some((r, _)) = reference(&e) {
                     row_index = r;
                 }
                 if last_row == Some(row_index) {
@@ -511,7 +511,7 @@ fn find_repeats(input: impl BufRead) -> HashMap<u32, Repeat> {
                 col_index = 0;
             }
             Ok(Event::Start(e)) if e.local_name().as_ref() == b"c" => {
-                let (row, col) = match reference(&e).and_then(|r| cell_ref(&r)) {
+                let (row, col) = match reference(&e) {
                     Some((row, Some(col))) => (row, col),
                     _ => (row_index, col_index),
                 };
@@ -520,7 +520,22 @@ fn find_repeats(input: impl BufRead) -> HashMap<u32, Repeat> {
                     cols.clear();
                     cell_row = Some(row);
                 }
-                if !cols.insert(col) {
+                // The row's columns so far, in order: cells come left to
+                // right, so nearly always the new one goes at the end.
+                let repeated = match cols.last() {
+                    Some(last) if col <= *last => match cols.binary_search(&col) {
+                        Ok(_) => true,
+                        Err(at) => {
+                            cols.insert(at, col);
+                            false
+                        }
+                    },
+                    _ => {
+                        cols.push(col);
+                        false
+                    }
+                };
+                if repeated {
                     let rep = found.entry(row).or_insert(Repeat {
                         rows: 1,
                         cell: None,
@@ -537,12 +552,13 @@ fn find_repeats(input: impl BufRead) -> HashMap<u32, Repeat> {
     found
 }
 
-/// The `r` attribute of a row or cell.
-fn reference(e: &quick_xml::events::BytesStart) -> Option<Vec<u8>> {
+/// The place named by the `r` attribute of a row or cell (see [`cell_ref`]).
+fn reference(e: &quick_xml::events::BytesStart) -> Option<(u32, Option<u32>)> {
     e.attributes()
+        .with_checks(false)
         .flatten()
         .find(|a| a.key.as_ref() == b"r")
-        .map(|a| a.value.into_owned())
+        .and_then(|a| cell_ref(&a.value))
 }
 
 /// A column's letters (0 → `A`).
