@@ -112,52 +112,24 @@ fn not_a_workbook(path: &Path, e: impl std::fmt::Display) -> DataError {
     )
 }
 
-/// What [`check_parts`] learns of each worksheet part (by its name in the
-/// zip): the rows it holds twice, or with a cell twice.
-pub type SheetRepeats = HashMap<String, HashMap<u32, Repeat>>;
-
-/// Counts the bytes read through it.
-struct Counted<R> {
-    inner: R,
-    n: u64,
-}
-
-impl<R: Read> Read for Counted<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let k = self.inner.read(buf)?;
-        self.n += k as u64;
-        Ok(k)
-    }
-}
-
 /// Unpacks every part of the zip without keeping it, refusing one that
 /// inflates past [`MAX_XLSX_PART_BYTES`] (the sizes a zip declares can lie).
-/// Worksheets are scanned for repeated rows and cells on the way (see
-/// [`find_repeats`]), so that no sheet is unpacked an extra time for it.
-pub fn check_parts(path: &Path) -> Result<SheetRepeats, DataError> {
+pub fn check_parts(path: &Path) -> Result<(), DataError> {
     let file = File::open(path).map_err(|e| DataError::Io {
         path: path.to_path_buf(),
         message: e.to_string(),
     })?;
     let mut zip =
         zip::ZipArchive::new(BufReader::new(file)).map_err(|e| not_a_workbook(path, e))?;
-    let mut sheets = SheetRepeats::new();
     for i in 0..zip.len() {
         let mut part = zip.by_index(i).map_err(|e| not_a_workbook(path, e))?;
         let name = part.name().to_string();
-        let mut counted = Counted {
-            inner: (&mut part).take(MAX_XLSX_PART_BYTES + 1),
-            n: 0,
-        };
-        let folded = name.replace('\\', "/").to_ascii_lowercase();
-        if folded.starts_with("xl/worksheets/") && folded.ends_with(".xml") {
-            // A part that is not XML stops the scan; calamine reports it.
-            let found = find_repeats(BufReader::new(&mut counted));
-            sheets.insert(name.clone(), found);
-        }
-        std::io::copy(&mut counted, &mut std::io::sink())
-            .map_err(|e| not_a_workbook(path, format!("`{name}`: {e}")))?;
-        if counted.n > MAX_XLSX_PART_BYTES {
+        let n = std::io::copy(
+            &mut (&mut part).take(MAX_XLSX_PART_BYTES + 1),
+            &mut std::io::sink(),
+        )
+        .map_err(|e| not_a_workbook(path, format!("`{name}`: {e}")))?;
+        if n > MAX_XLSX_PART_BYTES {
             return Err(format_error(
                 path,
                 format!(
@@ -168,7 +140,7 @@ pub fn check_parts(path: &Path) -> Result<SheetRepeats, DataError> {
             ));
         }
     }
-    Ok(sheets)
+    Ok(())
 }
 
 /// Sheet names, quoted and listed (hidden ones marked).
@@ -205,12 +177,12 @@ impl XlsxSource {
 
     /// [`XlsxSource::open`] without the warning.
     fn start(path: &Path, sheet: Option<&str>) -> Result<XlsxSource, DataError> {
-        let repeats = check_parts(path)?;
+        check_parts(path)?;
         let (tx, rx) = sync_channel(QUEUE);
         let owned = path.to_path_buf();
         let sheet = sheet.map(str::to_string);
         std::thread::spawn(move || {
-            if let Err(e) = read_sheet(&owned, sheet.as_deref(), repeats, &tx) {
+            if let Err(e) = read_sheet(&owned, sheet.as_deref(), &tx) {
                 let _ = tx.send(Err(e));
             }
         });
@@ -283,7 +255,6 @@ fn choose(
 fn read_sheet(
     path: &PathBuf,
     sheet: Option<&str>,
-    mut repeats: SheetRepeats,
     tx: &SyncSender<Message>,
 ) -> Result<(), DataError> {
     let mut wb: Xlsx<_> = calamine::open_workbook(path).map_err(|e| match e {
@@ -315,7 +286,10 @@ fn read_sheet(
     }
     let part =
         sheet_part(path, index).map_err(|e| format_error(path, format!("sheet `{name}`: {e}")))?;
-    let repeats = repeats.remove(&part).unwrap_or_default();
+    // The scan for repeated rows runs beside calamine, a little ahead.
+    let (scan_tx, scan_rx) = sync_channel(QUEUE);
+    let owned = path.clone();
+    std::thread::spawn(move || scan_sheet(&owned, &part, &scan_tx));
 
     let sheet_error = |e: calamine::XlsxError| format_error(path, format!("sheet `{name}`: {e}"));
     let mut cells = wb.worksheet_cells_reader(&name).map_err(sheet_error)?;
@@ -325,7 +299,9 @@ fn read_sheet(
         header: None,
         current: None,
         cells: Vec::new(),
-        repeats,
+        repeats: HashMap::new(),
+        scan: Some(scan_rx),
+        known_below: 0,
     };
     while let Some(cell) = cells.next_cell().map_err(sheet_error)? {
         let value = Data::from(cell.get_value().clone());
@@ -480,11 +456,17 @@ fn scan_part<R: Read + std::io::Seek>(
 /// calamine does. calamine merges such rows into one, so they are found
 /// here, before it reads the sheet. Broken XML ends the scan (calamine
 /// reports it when it reads the sheet).
-fn find_repeats(input: impl BufRead) -> HashMap<u32, Repeat> {
+///
+/// Each finding is passed to `emit` as it is made (a row's [`Repeat`] again
+/// each time it grows), with now and then [`Scan::KnownBelow`]: every
+/// finding for the rows above that one has been passed. Stops when `emit`
+/// returns false.
+fn scan_repeats(input: impl BufRead, mut emit: impl FnMut(Scan) -> bool) {
     let mut xml = quick_xml::Reader::from_reader(input);
     xml.config_mut().expand_empty_elements = true;
     xml.config_mut().check_end_names = false;
     let mut found: HashMap<u32, Repeat> = HashMap::new();
+    let mut started: u32 = 0;
     let (mut row_index, mut col_index) = (0u32, 0u32);
     let mut last_row = None;
     let mut cell_row = None;
@@ -503,8 +485,20 @@ fn find_repeats(input: impl BufRead) -> HashMap<u32, Repeat> {
                         cell: None,
                     });
                     rep.rows += 1;
+                    if !emit(Scan::Found(row_index, *rep)) {
+                        return;
+                    }
                 }
                 last_row = Some(row_index);
+                started = started.wrapping_add(1);
+                if started % 256 == 0 {
+                    let below = cell_row.map_or(row_index, |c: u32| c.min(row_index));
+                    if !emit(Scan::KnownBelow(below)) {
+                        return;
+                    }
+                    // Findings above are passed on: forget them.
+                    found.retain(|r, _| *r >= below);
+                }
             }
             Ok(Event::End(e)) if e.local_name().as_ref() == b"row" => {
                 row_index = row_index.saturating_add(1);
@@ -541,6 +535,9 @@ fn find_repeats(input: impl BufRead) -> HashMap<u32, Repeat> {
                         cell: None,
                     });
                     rep.cell.get_or_insert(col);
+                    if !emit(Scan::Found(row, *rep)) {
+                        return;
+                    }
                 }
             }
             Ok(Event::End(e)) if e.local_name().as_ref() == b"sheetData" => break,
@@ -549,6 +546,43 @@ fn find_repeats(input: impl BufRead) -> HashMap<u32, Repeat> {
             Err(_) => break,
         }
     }
+}
+
+/// A finding of [`scan_repeats`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Scan {
+    /// The row (0-based) is repeated, or has a repeated cell.
+    Found(u32, Repeat),
+    /// Every finding for the rows above this one (0-based) has been passed.
+    KnownBelow(u32),
+}
+
+/// The scan thread: scans one part of the workbook, passing findings to
+/// the sheet thread until the end or until the sheet thread has gone. A
+/// part that cannot be read ends the scan; calamine reports it.
+fn scan_sheet(path: &Path, part: &str, tx: &SyncSender<Scan>) {
+    let Ok(file) = File::open(path) else {
+        return;
+    };
+    let Ok(mut zip) = zip::ZipArchive::new(BufReader::new(file)) else {
+        return;
+    };
+    let Ok(part) = zip.by_name(part) else {
+        return;
+    };
+    scan_repeats(BufReader::new(part), |scan| tx.send(scan).is_ok());
+}
+
+/// Every finding of [`scan_repeats`] at once.
+#[cfg(test)]
+fn find_repeats(input: impl BufRead) -> HashMap<u32, Repeat> {
+    let mut found = HashMap::new();
+    scan_repeats(input, |scan| {
+        if let Scan::Found(row, rep) = scan {
+            found.insert(row, rep);
+        }
+        true
+    });
     found
 }
 
@@ -583,8 +617,13 @@ struct Rows<'a> {
     /// The row being gathered (0-based).
     current: Option<u32>,
     cells: Vec<String>,
-    /// Rows held twice or with a cell held twice (see [`find_repeats`]).
+    /// Rows held twice or with a cell held twice (see [`scan_repeats`]),
+    /// as far as the scan has gone.
     repeats: HashMap<u32, Repeat>,
+    /// The scan's findings, until it ends.
+    scan: Option<Receiver<Scan>>,
+    /// Every finding for the rows above this one (0-based) is in `repeats`.
+    known_below: u32,
 }
 
 impl Rows<'_> {
@@ -631,7 +670,20 @@ impl Rows<'_> {
             return Ok(true);
         };
         let line = u64::from(row) + 1;
-        if let Some(rep) = self.repeats.get(&row).copied() {
+        // Wait for the scan to pass the row (it runs ahead).
+        while self.known_below <= row {
+            match self.scan.as_ref().map(Receiver::recv) {
+                Some(Ok(Scan::Found(r, rep))) => {
+                    self.repeats.insert(r, rep);
+                }
+                Some(Ok(Scan::KnownBelow(r))) => self.known_below = self.known_below.max(r),
+                Some(Err(_)) | None => {
+                    self.scan = None;
+                    self.known_below = u32::MAX;
+                }
+            }
+        }
+        if let Some(rep) = self.repeats.remove(&row) {
             self.cells.clear();
             let (column, reason) = match (rep.rows, rep.cell) {
                 (1, Some(col)) => (
@@ -773,6 +825,8 @@ mod tests {
             current: None,
             cells: Vec::new(),
             repeats: HashMap::new(),
+            scan: None,
+            known_below: 0,
         };
         // Header A1:C1 (C1 blank), then a row with a cell far right.
         assert!(rows.add(0, 0, "id".into()).unwrap());
@@ -865,6 +919,47 @@ mod tests {
     }
 
     #[test]
+    fn the_scan_passes_each_finding_before_saying_its_row_is_known() {
+        let mut xml = String::from("<worksheet><sheetData>");
+        for r in 1..=2000 {
+            xml.push_str(&format!(r#"<row r="{r}"><c r="A{r}"/><c r="B{r}"/>"#));
+            if r == 1500 {
+                xml.push_str(r#"<c r="A1500"/>"#);
+            }
+            xml.push_str("</row>");
+            if r == 10 || r == 700 || r == 1999 {
+                xml.push_str(&format!(r#"<row r="{r}"><c r="A{r}"/></row>"#));
+            }
+        }
+        xml.push_str("</sheetData></worksheet>");
+        let mut events = Vec::new();
+        scan_repeats(xml.as_bytes(), |scan| {
+            events.push(scan);
+            true
+        });
+        let mut below = 0;
+        let mut found = Vec::new();
+        for e in &events {
+            match *e {
+                Scan::KnownBelow(b) => {
+                    assert!(b >= below, "{events:?}");
+                    below = b;
+                }
+                Scan::Found(r, _) => {
+                    assert!(
+                        r >= below,
+                        "row {r} found after rows below {below} were known"
+                    );
+                    found.push(r);
+                }
+            }
+        }
+        assert!(below > 1000, "{below}");
+        found.dedup();
+        assert_eq!(found, [9, 699, 1499, 1998]);
+    }
+
+    #[test]
     fn a_repeated_row_is_rejected_once_for_each_time() {
         let (tx, rx) = sync_channel(16);
         let mut rows = Rows {
@@ -896,6 +991,8 @@ mod tests {
                     },
                 ),
             ]),
+            scan: None,
+            known_below: 0,
         };
         for (row, col, text) in [
             (0, 0, "id"),
@@ -937,6 +1034,8 @@ mod tests {
                     cell: None,
                 },
             )]),
+            scan: None,
+            known_below: 0,
         };
         rows.add(0, 0, "id".into()).unwrap();
         let e = rows.flush().unwrap_err().to_string();
