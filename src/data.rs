@@ -74,7 +74,7 @@ pub fn parse_cell(field: &FieldInfo, cell: &str) -> Result<Value, String> {
                 .parse()
                 .ok()
                 .filter(|n: &f64| n.is_finite())
-                .ok_or_else(|| format!("`{}` is not a number", shorten(t)))?;
+                .ok_or_else(|| not_a_number(t))?;
             check_range(n, *range)?;
             Ok(Value::Num(n))
         }
@@ -87,6 +87,54 @@ pub fn parse_cell(field: &FieldInfo, cell: &str) -> Result<Value, String> {
         FieldKind::Text => Ok(Value::Text(t.to_string())),
         FieldKind::OneOf(opts) => choice(opts, t),
     }
+}
+
+/// Why a cell is not a number: dates and times (an Excel date cell is read
+/// as ISO text, never as its serial number) are named as such.
+fn not_a_number(t: &str) -> String {
+    let what = match date_shape(t) {
+        Some(DateShape::Date) => "is a date, not a number",
+        Some(DateShape::Time) => "is a time, not a number",
+        None => "is not a number",
+    };
+    format!("`{}` {what}", shorten(t))
+}
+
+/// What an ISO date or time looks like.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum DateShape {
+    /// `2025-06-30`, `2025-06-30T10:30:00`, `30/06/2025`.
+    Date,
+    /// `10:30`, `10:30:00`, `36:00:00.5`.
+    Time,
+}
+
+/// Whether a cell is shaped like a date or a time of day.
+fn date_shape(t: &str) -> Option<DateShape> {
+    // Digits separated by the one separator, in groups of these lengths.
+    let groups = |s: &str, sep: char, lens: &[std::ops::RangeInclusive<usize>]| {
+        let parts: Vec<&str> = s.split(sep).collect();
+        parts.len() == lens.len()
+            && parts
+                .iter()
+                .zip(lens)
+                .all(|(p, l)| l.contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()))
+    };
+    let time = |s: &str| {
+        let s = s.split_once('.').map_or(s, |(whole, frac)| {
+            if !frac.is_empty() && frac.bytes().all(|b| b.is_ascii_digit()) {
+                whole
+            } else {
+                ""
+            }
+        });
+        groups(s, ':', &[1..=9, 2..=2, 2..=2]) || groups(s, ':', &[1..=9, 2..=2])
+    };
+    let (date, rest) = t.split_once(['T', ' ']).unwrap_or((t, ""));
+    if groups(date, '-', &[4..=4, 2..=2, 2..=2]) || groups(date, '/', &[1..=2, 1..=2, 4..=4]) {
+        return (rest.is_empty() || time(rest)).then_some(DateShape::Date);
+    }
+    time(t).then_some(DateShape::Time)
 }
 
 fn check_range(n: f64, range: Option<(f64, f64)>) -> Result<(), String> {
@@ -396,7 +444,7 @@ pub enum Raw {
         /// 1-based index.
         line: u64,
         /// The value.
-        value: serde_json::Value,
+        value: json::Element,
         /// About how many bytes of the file it took.
         bytes: u64,
     },
@@ -460,6 +508,11 @@ pub trait RowSource: Send {
     fn spans(&self) -> (Vec<(u64, u64)>, u64) {
         (Vec::new(), 0)
     }
+    /// A note added to a missing-column error, saying where the columns
+    /// were looked for (a workbook: the sheet read and the other sheets).
+    fn context(&self) -> Option<String> {
+        None
+    }
 }
 
 pub mod allowance;
@@ -487,6 +540,41 @@ mod tests {
         assert_eq!(shorten(&long), format!("{}...", "x".repeat(37)));
         assert_eq!(shorten("a\tb"), "a\\tb");
         assert_eq!(shorten("plain"), "plain");
+    }
+
+    #[test]
+    fn dates_and_times_in_number_fields_are_named() {
+        assert_eq!(
+            not_a_number("2025-06-30"),
+            "`2025-06-30` is a date, not a number"
+        );
+        assert_eq!(
+            not_a_number("2025-06-30T10:30:00"),
+            "`2025-06-30T10:30:00` is a date, not a number"
+        );
+        assert_eq!(
+            not_a_number("30/06/2025"),
+            "`30/06/2025` is a date, not a number"
+        );
+        assert_eq!(
+            not_a_number("10:30:00"),
+            "`10:30:00` is a time, not a number"
+        );
+        assert_eq!(
+            not_a_number("36:00:00.250"),
+            "`36:00:00.250` is a time, not a number"
+        );
+        assert_eq!(not_a_number("10:30"), "`10:30` is a time, not a number");
+        for t in [
+            "abc",
+            "2025-6",
+            "1:2:3",
+            "2025-06-30Tlater",
+            "12.5.3",
+            "10:30:",
+        ] {
+            assert_eq!(not_a_number(t), format!("`{t}` is not a number"), "{t}");
+        }
     }
 
     #[test]

@@ -313,7 +313,16 @@ fn parser(
     opts: &LoadOptions,
 ) -> Result<Parser, DataError> {
     Ok(match source.header() {
-        Some(h) => Parser::Cells(Layout::new(plan, path, h, opts)?),
+        Some(h) => Parser::Cells(Layout::new(plan, path, h, opts).map_err(|e| match e {
+            DataError::NoColumn { name, available } => DataError::NoColumn {
+                available: match source.context() {
+                    Some(note) => format!("{available}; {note}"),
+                    None => available,
+                },
+                name,
+            },
+            other => other,
+        })?),
         None => Parser::Json(JsonLayout::new(plan, opts)),
     })
 }

@@ -33,12 +33,24 @@ pub fn run(a: ExplainArgs, ef: ErrorFormat) -> CliResult {
     let plan = load_rules(&a.rules, ef)?;
     let rec = match (&a.record, &a.data) {
         (Some(json), _) => {
-            let v: serde_json::Value = serde_json::from_str(json)
+            // Read as data files are: a key twice is refused, the id kept
+            // as written.
+            use crate::data::json::Element;
+            let v: Element = serde_json::from_str(json)
                 .map_err(|e| CliError::usage(format!("error: --record is not valid JSON: {e}")))?;
-            let obj = v
-                .as_object()
-                .ok_or_else(|| CliError::usage("error: --record must be a JSON object"))?;
-            let mut rec = crate::data::record_from_json(&plan, obj).map_err(|(col, why)| {
+            let Element::Object(obj) = v else {
+                return Err(CliError::usage("error: --record must be a JSON object"));
+            };
+            if let Some((first, second)) = &obj.twice {
+                return Err(CliError::usage(format!(
+                    "error: --record has the key `{}` twice (as `{}` and `{}`; keys are matched ignoring case)",
+                    crate::data::shorten(first),
+                    crate::data::shorten(first),
+                    crate::data::shorten(second)
+                )));
+            }
+            let obj: serde_json::Map<String, serde_json::Value> = obj.pairs.into_iter().collect();
+            let mut rec = crate::data::record_from_json(&plan, &obj).map_err(|(col, why)| {
                 CliError::usage(format!("error: --record: `{col}`: {why}"))
             })?;
             if rec.id.is_empty() {

@@ -8,7 +8,8 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
-use serde::de::{SeqAccess, Visitor};
+use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
 use serde_json::Value as J;
 
 use super::allowance::{Allowance, Allowed};
@@ -22,9 +23,9 @@ use crate::plan::{Plan, Value};
 /// A JSON array's elements, streamed: a thread parses the file and hands
 /// over one element at a time, so memory stays flat whatever the length.
 pub struct JsonArraySource {
-    items: Receiver<Result<(J, u64), DataError>>,
+    items: Receiver<Result<(Element, u64), DataError>>,
     /// The first element, received while opening.
-    peeked: Option<(J, u64)>,
+    peeked: Option<(Element, u64)>,
     next: u64,
 }
 
@@ -37,7 +38,7 @@ const BUFFER: usize = 256 * 1024;
 /// Sends each element of the top-level array; anything else is an error
 /// that names what was found.
 struct Elements<'a> {
-    tx: &'a SyncSender<Result<(J, u64), DataError>>,
+    tx: &'a SyncSender<Result<(Element, u64), DataError>>,
     allowance: &'a Allowance,
     /// The array opened (an error after this is not an empty file).
     started: &'a std::cell::Cell<bool>,
@@ -57,7 +58,7 @@ impl<'de> Visitor<'de> for Elements<'_> {
         loop {
             let before = self.allowance.read();
             self.allowance.grant((MAX_ROW_BYTES + 2 * BUFFER) as u64);
-            let Some(v) = seq.next_element::<J>()? else {
+            let Some(v) = seq.next_element::<Element>()? else {
                 return Ok(());
             };
             let bytes = self.allowance.read().saturating_sub(before);
@@ -143,7 +144,7 @@ impl JsonArraySource {
 }
 
 /// The parsing thread: sends elements, then an error if the file has one.
-fn parse_array(file: File, path: &Path, tx: &SyncSender<Result<(J, u64), DataError>>) {
+fn parse_array(file: File, path: &Path, tx: &SyncSender<Result<(Element, u64), DataError>>) {
     let allowance = Allowance::new((MAX_ROW_BYTES + 2 * BUFFER) as u64);
     let input = BufReader::with_capacity(
         BUFFER,
@@ -333,6 +334,162 @@ impl RowSource for JsonlSource {
     }
 }
 
+/// One element of a JSON array or one line of JSON Lines, as read.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Element {
+    /// An object (a row).
+    Object(Object),
+    /// Anything else (rejected: a row must be an object).
+    Other(J),
+}
+
+/// An object's keys and values in the order written. Unlike
+/// `serde_json::Map`, which keeps the last of two values under one key, a
+/// key written twice is noted (and the row rejected), and the id is kept
+/// exactly as written: a numeric id is its text (a long one is not
+/// rounded to a float).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Object {
+    /// The keys and values; a numeric `id` is a string of its digits.
+    pub pairs: Vec<(String, J)>,
+    /// The first key written twice (case-insensitively): both spellings.
+    pub twice: Option<(String, String)>,
+}
+
+/// Whether two keys name the same column: equal once trimmed, ignoring
+/// case (as [`norm`] compares them), without allocating for ASCII keys.
+pub fn same_key(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        a.trim().eq_ignore_ascii_case(b.trim())
+    } else {
+        norm(a) == norm(b)
+    }
+}
+
+impl Object {
+    /// The value of a key, matched exactly or else as [`same_key`] does.
+    pub fn get(&self, name: &str) -> Option<&J> {
+        self.pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .or_else(|| self.pairs.iter().find(|(k, _)| same_key(k, name)))
+            .map(|(_, v)| v)
+    }
+}
+
+/// What two keys must share to be the same key ([`same_key`]): for an
+/// ASCII key, its trimmed length and first letter in lower case; a key
+/// with other characters could be the same as any key.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Signature(Option<(usize, u8)>);
+
+impl Signature {
+    fn of(key: &str) -> Signature {
+        let t = key.trim();
+        Signature(
+            key.is_ascii()
+                .then(|| (t.len(), t.bytes().next().unwrap_or(0).to_ascii_lowercase())),
+        )
+    }
+
+    fn could_be(&self, other: &Signature) -> bool {
+        match (self.0, other.0) {
+            (Some(a), Some(b)) => a == b,
+            _ => true,
+        }
+    }
+}
+
+/// Builds an [`Element`] as serde_json parses it.
+struct ElementVisitor;
+
+impl<'de> Visitor<'de> for ElementVisitor {
+    type Value = Element;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Element, A::Error> {
+        let mut obj = Object {
+            // serde_json gives no size hint: room for a typical row.
+            pairs: Vec::with_capacity(map.size_hint().unwrap_or(16).min(64)),
+            twice: None,
+        };
+        // Each key's signature, beside it: two keys can be the same only
+        // when their signatures match, so most pairs are told apart
+        // without comparing the keys themselves.
+        let mut signatures: Vec<Signature> = Vec::with_capacity(obj.pairs.capacity());
+        let id = Signature::of("id");
+        while let Some(key) = map.next_key::<String>()? {
+            let signature = Signature::of(&key);
+            let value = if signature.could_be(&id) && same_key(&key, "id") {
+                // The id as written: a number's own digits, not a float.
+                let raw: Box<RawValue> = map.next_value()?;
+                let text = raw.get();
+                if text.starts_with(|c: char| c == '-' || c.is_ascii_digit()) {
+                    J::String(text.to_string())
+                } else {
+                    serde_json::from_str(text).map_err(serde::de::Error::custom)?
+                }
+            } else {
+                map.next_value::<J>()?
+            };
+            if obj.twice.is_none() {
+                let first = signatures
+                    .iter()
+                    .zip(&obj.pairs)
+                    .find(|(sig, (k, _))| sig.could_be(&signature) && same_key(k, &key));
+                if let Some((_, (first, _))) = first {
+                    obj.twice = Some((first.clone(), key.clone()));
+                }
+            }
+            signatures.push(signature);
+            obj.pairs.push((key, value));
+        }
+        Ok(Element::Object(obj))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Element, A::Error> {
+        let mut items = Vec::new();
+        while let Some(v) = seq.next_element::<J>()? {
+            items.push(v);
+        }
+        Ok(Element::Other(J::Array(items)))
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, b: bool) -> Result<Element, E> {
+        Ok(Element::Other(J::Bool(b)))
+    }
+    fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<Element, E> {
+        Ok(Element::Other(J::from(n)))
+    }
+    fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<Element, E> {
+        Ok(Element::Other(J::from(n)))
+    }
+    fn visit_f64<E: serde::de::Error>(self, n: f64) -> Result<Element, E> {
+        Ok(Element::Other(J::from(n)))
+    }
+    fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Element, E> {
+        Ok(Element::Other(J::String(s.to_string())))
+    }
+    fn visit_string<E: serde::de::Error>(self, s: String) -> Result<Element, E> {
+        Ok(Element::Other(J::String(s)))
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Element, E> {
+        Ok(Element::Other(J::Null))
+    }
+    fn visit_none<E: serde::de::Error>(self) -> Result<Element, E> {
+        Ok(Element::Other(J::Null))
+    }
+}
+
+impl<'de> Deserialize<'de> for Element {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Element, D::Error> {
+        d.deserialize_any(ElementVisitor)
+    }
+}
+
 /// What a key means under one plan.
 #[derive(Clone, Copy, Debug)]
 enum Key {
@@ -368,12 +525,15 @@ impl JsonLayout {
     }
 
     /// Parses one JSON value into `row`.
-    pub fn parse(&self, plan: &Plan, v: &J, row: &mut Row) -> Result<(), RowError> {
-        let J::Object(obj) = v else {
-            return Err((
-                "row".into(),
-                format!("expected an object, found {}", json_kind(v)),
-            ));
+    pub fn parse(&self, plan: &Plan, v: &Element, row: &mut Row) -> Result<(), RowError> {
+        let obj = match v {
+            Element::Object(obj) => obj,
+            Element::Other(v) => {
+                return Err((
+                    "row".into(),
+                    format!("expected an object, found {}", json_kind(v)),
+                ))
+            }
         };
         row.record.id.clear();
         row.record.indicators.clear();
@@ -383,10 +543,29 @@ impl JsonLayout {
             .values
             .iter_mut()
             .for_each(|v| *v = Value::Missing);
-        let get = |name: &str| {
-            obj.get(name)
-                .or_else(|| obj.iter().find(|(k, _)| norm(k) == norm(name)).map(|x| x.1))
-        };
+        let get = |name: &str| obj.get(name);
+        let twice = obj.twice.as_ref().map(|(first, second)| {
+            (
+                first.clone(),
+                if first == second {
+                    format!(
+                        "the object has the key `{}` twice: the row is not read",
+                        shorten(first)
+                    )
+                } else {
+                    format!(
+                        "the object has the key `{}` twice (as `{}` and `{}`; keys are matched ignoring case): the row is not read",
+                        shorten(first),
+                        shorten(first),
+                        shorten(second)
+                    )
+                },
+            )
+        });
+        // An id written twice names no row.
+        if let Some(e) = twice.clone().filter(|(k, _)| same_key(k, "id")) {
+            return Err(e);
+        }
         match get("id") {
             Some(J::String(s)) if !s.trim().is_empty() => row.record.id.push_str(s.trim()),
             Some(J::Number(n)) => row.record.id.push_str(&n.to_string()),
@@ -400,8 +579,11 @@ impl JsonLayout {
                 ))
             }
         }
+        if let Some(e) = twice {
+            return Err(e);
+        }
         let mut seen = vec![false; plan.fields.len()];
-        for (k, val) in obj {
+        for (k, val) in &obj.pairs {
             let key = self
                 .keys
                 .get(k.as_str())
@@ -508,7 +690,7 @@ impl JsonLayout {
 
     /// Parses a JSON Lines line into `row`.
     pub fn parse_text(&self, plan: &Plan, text: &[u8], row: &mut Row) -> Result<(), RowError> {
-        let v: J = serde_json::from_slice(text).map_err(|e| {
+        let v: Element = serde_json::from_slice(text).map_err(|e| {
             let why = if e.is_syntax() && std::str::from_utf8(text).is_err() {
                 "not valid UTF-8 text".to_string()
             } else {
@@ -592,5 +774,130 @@ mod tests {
             "x".repeat(MAX_ROW_BYTES + 3 * BUFFER)
         );
         assert!(msg(big.as_bytes()).contains("an element of the array is longer than"));
+    }
+
+    fn element(text: &str) -> Element {
+        serde_json::from_str(text).unwrap()
+    }
+
+    #[test]
+    fn an_id_is_kept_as_written() {
+        let Element::Object(o) =
+            element(r#"{"id": 12345678901234567890123, "age": 12345678901234567890123, "x": 1}"#)
+        else {
+            panic!("not an object");
+        };
+        assert_eq!(
+            o.get("id"),
+            Some(&J::String("12345678901234567890123".into()))
+        );
+        // Other numbers are numbers, as serde_json reads them.
+        assert_eq!(
+            o.get("age").and_then(J::as_f64),
+            Some(1.2345678901234568e22)
+        );
+        for (id, want) in [
+            (r#""R1""#, J::String("R1".into())),
+            (r#""a\"b""#, J::String("a\"b".into())),
+            ("-1.50", J::String("-1.50".into())),
+            ("1e3", J::String("1e3".into())),
+            ("null", J::Null),
+            ("true", J::Bool(true)),
+            ("[1]", serde_json::json!([1])),
+        ] {
+            let Element::Object(o) = element(&format!(r#"{{"ID": {id}}}"#)) else {
+                panic!("not an object");
+            };
+            assert_eq!(o.get("id"), Some(&want), "{id}");
+        }
+        // Through the readers, arrays and lines alike.
+        let (_d, path) =
+            file(b"[{\"id\":12345678901234567890123},{\"id\":12345678901234567890124}]");
+        let rows = drain(&mut JsonArraySource::open(&path).unwrap()).unwrap();
+        let ids: Vec<Option<&J>> = rows
+            .iter()
+            .map(|r| match r {
+                Raw::Json {
+                    value: Element::Object(o),
+                    ..
+                } => o.get("id"),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            ids,
+            [
+                Some(&J::String("12345678901234567890123".into())),
+                Some(&J::String("12345678901234567890124".into()))
+            ]
+        );
+    }
+
+    #[test]
+    fn a_key_written_twice_is_noted_not_dropped() {
+        let twice = |text: &str| match element(text) {
+            Element::Object(o) => o.twice,
+            Element::Other(_) => None,
+        };
+        assert_eq!(twice(r#"{"id":1,"age":2}"#), None);
+        assert_eq!(
+            twice(r#"{"id":1,"age":2,"AGE":3,"x":1,"x":2}"#),
+            Some(("age".into(), "AGE".into()))
+        );
+        assert_eq!(
+            twice(r#"{"id":"a","id":"b"}"#),
+            Some(("id".into(), "id".into()))
+        );
+        assert_eq!(
+            twice(r#"{" Age ":1,"aGE":2}"#),
+            Some((" Age ".into(), "aGE".into()))
+        );
+        assert_eq!(
+            twice(r#"{"ÉTAT":1,"état":2}"#),
+            Some(("ÉTAT".into(), "état".into()))
+        );
+        // Nested objects are values, read as serde_json reads them.
+        assert_eq!(twice(r#"{"id":1,"extra":{"a":1,"a":2}}"#), None);
+        assert_eq!(element("[1,2]"), Element::Other(serde_json::json!([1, 2])));
+        assert_eq!(element("null"), Element::Other(J::Null));
+    }
+
+    #[test]
+    fn a_row_with_a_key_twice_is_rejected_naming_the_key() {
+        let text = "continuum \"T\"\nlevels { low \"Low\" high \"High\" }\n\
+                    fields { age: number }\ndomain d \"D\" { indicator a \"A\" at low }\n";
+        let plan = crate::check::check_source(
+            &crate::span::Source::new("t.thr", text),
+            &crate::check::NoScripts,
+        )
+        .plan
+        .unwrap();
+        let layout = JsonLayout::new(&plan, &LoadOptions::default());
+        let mut row = layout.empty_row(&plan);
+        let e = layout
+            .parse_text(&plan, br#"{"id":"R1","age":1,"Age":2}"#, &mut row)
+            .unwrap_err();
+        assert_eq!(e.0, "age");
+        assert!(
+            e.1.contains("the object has the key `age` twice (as `age` and `Age`"),
+            "{}",
+            e.1
+        );
+        assert_eq!(row.record.id, "R1");
+        let e = layout
+            .parse_text(&plan, br#"{"id":"R1","age":1,"id":"R2"}"#, &mut row)
+            .unwrap_err();
+        assert_eq!(e.0, "id");
+        assert!(e.1.contains("the key `id` twice:"), "{}", e.1);
+        assert!(!e.1.contains("R1") && !e.1.contains("R2"), "{}", e.1);
+        assert_eq!(row.record.id, "");
+        layout
+            .parse_text(
+                &plan,
+                br#"{"id":123456789012345678901234567890,"age":1}"#,
+                &mut row,
+            )
+            .unwrap();
+        assert_eq!(row.record.id, "123456789012345678901234567890");
     }
 }

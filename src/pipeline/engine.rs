@@ -54,7 +54,12 @@ impl Parser {
             (Parser::Cells(l), Raw::Cells { cells, .. }) => l.parse(plan, cells, row),
             (Parser::Json(l), Raw::Json { value, .. }) => l.parse(plan, value, row),
             (Parser::Json(l), Raw::JsonText { text, .. }) => l.parse_text(plan, text, row),
-            (_, Raw::Rejected { column, reason, .. }) => Err((column.clone(), reason.clone())),
+            (_, Raw::Rejected { column, reason, .. }) => {
+                // The row's buffers hold the last row parsed: no id of
+                // another row may be reported with this one.
+                row.record.id.clear();
+                Err((column.clone(), reason.clone()))
+            }
             _ => Err(("row".into(), "internal: reader and parser disagree".into())),
         }
     }
