@@ -513,6 +513,11 @@ pub trait RowSource: Send {
     fn context(&self) -> Option<String> {
         None
     }
+    /// What every report must state about how the file was read (e.g. a
+    /// hidden first sheet passed over).
+    fn warnings(&self) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 pub mod allowance;

@@ -346,6 +346,7 @@ pub fn run(
 ) -> Result<Summary, DataError> {
     let source = open(path, opts)?;
     let parsers = [parser(plan, path, source.as_ref(), opts)?];
+    let source_warnings = source.warnings();
     let mut summary = drive(
         &[plan],
         &parsers,
@@ -357,6 +358,7 @@ pub fn run(
             _ => Ok(()),
         },
     )?;
+    summary.warnings = source_warnings;
     summary.add_header(&parsers);
     Ok(summary)
 }
@@ -384,6 +386,7 @@ pub fn run_two(
         parser(old, path, source.as_ref(), opts)?,
         parser(new, path, source.as_ref(), opts)?,
     ];
+    let source_warnings = source.warnings();
     let mut summary = drive(
         &[old, new],
         &parsers,
@@ -395,6 +398,7 @@ pub fn run_two(
             _ => Ok(()),
         },
     )?;
+    summary.warnings = source_warnings;
     summary.add_header(&parsers);
     Ok(summary)
 }

@@ -160,22 +160,15 @@ fn sheet_list(sheets: &[(String, bool)]) -> String {
 
 impl XlsxSource {
     /// Opens a workbook and starts reading the chosen sheet (the first
-    /// visible one by default; a hidden first sheet is named in a warning on
-    /// stderr); problems with the workbook or its header row are returned
-    /// here, later ones by [`RowSource::next_row`].
+    /// visible one by default; a hidden first sheet is named by
+    /// [`RowSource::warnings`], which every report states); problems with
+    /// the workbook or its header row are returned here, later ones by
+    /// [`RowSource::next_row`].
     pub fn open(path: &Path, sheet: Option<&str>) -> Result<XlsxSource, DataError> {
-        let src = XlsxSource::start(path, sheet)?;
-        if let Some(hidden) = &src.chosen.hidden_first {
-            eprintln!(
-                "warning: the workbook's first sheet `{}` is hidden: reading the first visible sheet `{}` (choose a sheet with --sheet)",
-                shorten(hidden),
-                shorten(&src.chosen.name)
-            );
-        }
-        Ok(src)
+        XlsxSource::start(path, sheet)
     }
 
-    /// [`XlsxSource::open`] without the warning.
+    /// Starts the reading thread and takes the header row.
     fn start(path: &Path, sheet: Option<&str>) -> Result<XlsxSource, DataError> {
         check_parts(path)?;
         let (tx, rx) = sync_channel(QUEUE);
@@ -777,6 +770,20 @@ impl RowSource for XlsxSource {
 
     fn position(&self) -> u64 {
         self.done
+    }
+
+    fn warnings(&self) -> Vec<String> {
+        self.chosen
+            .hidden_first
+            .iter()
+            .map(|hidden| {
+                format!(
+                    "the workbook's first sheet `{}` is hidden: the first visible sheet `{}` was read (choose a sheet with --sheet)",
+                    shorten(hidden),
+                    shorten(&self.chosen.name)
+                )
+            })
+            .collect()
     }
 
     fn context(&self) -> Option<String> {
