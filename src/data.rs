@@ -235,6 +235,11 @@ pub fn is_invisible(c: char) -> bool {
 
 /// The first invisible character of an id ([`is_invisible`]), if any.
 pub fn invisible(id: &str) -> Option<char> {
+    // Every invisible character is outside ASCII: most ids are checked by
+    // one vectorised pass.
+    if id.is_ascii() {
+        return None;
+    }
     id.chars().find(|c| is_invisible(*c))
 }
 

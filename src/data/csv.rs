@@ -40,8 +40,9 @@ pub struct LineLog {
     base: u64,
     /// Bytes passed through.
     passed: u64,
-    /// File offsets of `\n` and `\r` bytes not yet accounted, with which.
-    ends: VecDeque<(u64, u8)>,
+    /// File offsets of `\n` and `\r` bytes not yet accounted, shifted left
+    /// one bit, the low bit set for `\n` (packed: one word each).
+    ends: VecDeque<u64>,
     /// `\n` bytes accounted so far (from the start of the file).
     counted: u64,
     /// `\n` bytes seen in all (from the start of the file).
@@ -57,11 +58,12 @@ impl LineLog {
     /// when that is inside it).
     fn account(&mut self, start: u64, end: u64) -> (u64, u64, Option<u64>) {
         let mut at = start;
-        while let Some(&(o, b)) = self.ends.front() {
+        while let Some(&e) = self.ends.front() {
+            let (o, lf) = (e >> 1, e & 1 == 1);
             // Before the record, or blank lines at its start.
             if o < start || (o == at && o < end) {
                 self.ends.pop_front();
-                self.counted += u64::from(b == b'\n');
+                self.counted += u64::from(lf);
                 if o == at {
                     at += 1;
                 }
@@ -72,12 +74,13 @@ impl LineLog {
         let first = self.counted + 1;
         let mut first_break = None;
         let mut ends_in_break = false;
-        while let Some(&(o, b)) = self.ends.front() {
+        while let Some(&e) = self.ends.front() {
+            let (o, lf) = (e >> 1, e & 1 == 1);
             if o >= end {
                 break;
             }
             self.ends.pop_front();
-            if b == b'\n' {
+            if lf {
                 self.counted += 1;
                 if first_break.is_none() {
                     first_break = Some(o);
@@ -109,9 +112,11 @@ impl<R: Read> Read for Lines<R> {
         let n = self.inner.read(buf)?;
         let at = self.log.base + self.log.passed;
         for i in memchr::memchr2_iter(b'\n', b'\r', &buf[..n]) {
-            let b = buf[i];
-            self.log.ends.push_back((at + i as u64, b));
-            self.log.seen += u64::from(b == b'\n');
+            let lf = buf[i] == b'\n';
+            self.log
+                .ends
+                .push_back(((at + i as u64) << 1) | u64::from(lf));
+            self.log.seen += u64::from(lf);
         }
         if n > 0 {
             self.log.last = buf.get(n - 1).copied();
