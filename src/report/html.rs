@@ -48,6 +48,31 @@ th{background:#f2f2f2}td.num{text-align:right;font-variant-numeric:tabular-nums}
 svg{max-width:100%;height:auto;font-family:inherit}\
 @media print{body{margin:0;max-width:none}h2{break-after:avoid}}";
 
+/// A warning a page opens with (what its figures rest on), styled inline so
+/// that every report's page shows it alike; `` `x` `` in the text is set as
+/// code.
+///
+/// ```
+/// use thresholds::report::html::warning;
+/// assert!(warning("column `a<b` is missing").contains("column <code>a&lt;b</code> is missing"));
+/// ```
+pub fn warning(text: &str) -> String {
+    let mut body = String::new();
+    for (i, part) in escape(text).split('`').enumerate() {
+        if i % 2 == 1 {
+            body.push_str("<code>");
+            body.push_str(part);
+            body.push_str("</code>");
+        } else {
+            body.push_str(part);
+        }
+    }
+    format!(
+        "<p role=\"alert\" style=\"background:#fdecea;border-left:4px solid #a11;padding:.5em 1em;color:#5a0d0d\">\
+         <strong>Warning:</strong> {body}</p>\n"
+    )
+}
+
 /// A complete page: `title` is plain text (escaped here), `body` is HTML.
 pub fn page(title: &str, body: &str) -> String {
     page_with_style(title, CSS, body)

@@ -76,11 +76,7 @@ pub fn render(a: &Audit) -> String {
         a.overall.n
     );
     for w in &a.warnings {
-        let _ = writeln!(
-            b,
-            "<p class=\"alert\" role=\"alert\">Warning: {}</p>",
-            escape(w)
-        );
+        b.push_str(&crate::report::html::warning(w));
     }
     b.push_str("<h2>Standing questions</h2>\n<dl class=\"summary\">\n");
     for q in answers(a) {

@@ -82,11 +82,7 @@ pub fn render(r: &DiffReport<'_>) -> String {
     }
     out.push_str("</ul>\n");
     for w in r.warnings {
-        let _ = writeln!(
-            out,
-            "<p class=\"alert\" role=\"alert\">Warning: {}</p>",
-            esc(w)
-        );
+        out.push_str(&crate::report::html::warning(w));
     }
     out.push_str("<h2>What changed in the rules</h2>\n");
     if let Some(note) = &s.level_note {

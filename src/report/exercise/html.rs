@@ -131,10 +131,7 @@ pub fn render(r: &Report) -> String {
         esc(&r.continuum)
     );
     for w in &r.warnings {
-        o.push_str(&format!(
-            "<p class=\"alert\" role=\"alert\">Warning: {}</p>\n",
-            esc(w)
-        ));
+        o.push_str(&crate::report::html::warning(w));
     }
     if let Some(p) = &r.phase {
         o.push_str(&format!(
