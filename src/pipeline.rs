@@ -183,9 +183,14 @@ impl Summary {
     /// `read N lines, R records: S scored, J rejected` (lines when the
     /// format counts them), the line that always adds up.
     pub fn counts(&self) -> String {
-        let lines = self.lines.map_or(String::new(), |l| format!("{l} lines, "));
+        let lines = match self.lines {
+            None => String::new(),
+            Some(1) => "1 line, ".to_string(),
+            Some(l) => format!("{l} lines, "),
+        };
+        let records = if self.read == 1 { "record" } else { "records" };
         format!(
-            "read {lines}{} records: {} scored, {} rejected",
+            "read {lines}{} {records}: {} scored, {} rejected",
             self.read,
             self.scored,
             self.rejects.len()

@@ -246,7 +246,7 @@ fn header_only_file_scores_nothing() {
     let (code, out, _, err) = score(&p, &[]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(out.lines().count(), 1);
-    assert!(err.contains("read 1 lines, 0 records"), "{err}");
+    assert!(err.contains("read 1 line, 0 records"), "{err}");
 }
 
 #[test]

@@ -211,3 +211,21 @@ fn decimal_commas_are_named_on_top_of_the_report() {
     let first_heading = report.find("## ").unwrap();
     assert!(report.find("> **Warning:**").unwrap() < first_heading);
 }
+
+#[test]
+fn json_lines_count_their_lines_blank_ones_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("d.jsonl");
+    let row = |id: &str| {
+        format!(
+            r#"{{"id":"{id}","age":9,"disabled":false,"agency":"school","mobility":"mobile","pregnant":false,"indicators":[]}}"#
+        )
+    };
+    std::fs::write(&p, format!("{}\n\n{}\n{}\n", row("A"), row("B"), row("A"))).unwrap();
+    let (code, _, err) = run(&["score", &rules(), p.to_str().unwrap(), "--format", "csv"]);
+    assert_eq!(code, 3, "{err}");
+    assert!(
+        err.contains("read 4 lines, 3 records: 2 scored, 1 rejected"),
+        "{err}"
+    );
+}

@@ -263,6 +263,10 @@ impl RowSource for JsonlSource {
         None
     }
 
+    fn lines(&self) -> Option<u64> {
+        Some(self.line)
+    }
+
     fn next_row(&mut self, raw: &mut Option<Raw>) -> Result<bool, DataError> {
         if !matches!(raw, Some(Raw::JsonText { .. })) {
             *raw = Some(Raw::JsonText {
