@@ -190,30 +190,26 @@ fn build(r: &DiffReport<'_>, path: &Path, cap: usize) -> Result<(), XlsxError> {
         let cut_changes = cut_note(i.changes.len(), cap, "changed records");
         let cut_flags = cut_note(i.flag_changes.len(), cap, "flag changes");
         let cut_rejects = cut_note(r.rejects.len(), cap, "rejected rows");
-        let listed = |total: usize| Some(total.min(cap) as f64);
-        if cut_changes.is_some() {
-            rows.push((
+        for (cut, label, total) in [
+            (
+                &cut_changes,
                 "Changed records listed (see note)",
-                listed(i.changes.len()),
-                None,
-                None,
-            ));
-        }
-        if cut_flags.is_some() {
-            rows.push((
+                i.changes.len(),
+            ),
+            (
+                &cut_flags,
                 "Flag changes listed (see note)",
-                listed(i.flag_changes.len()),
-                None,
-                None,
-            ));
-        }
-        if cut_rejects.is_some() {
-            rows.push((
+                i.flag_changes.len(),
+            ),
+            (
+                &cut_rejects,
                 "Rejected rows listed (see note)",
-                listed(r.rejects.len()),
-                None,
-                None,
-            ));
+                r.rejects.len(),
+            ),
+        ] {
+            if cut.is_some() {
+                rows.push((label, Some(total.min(cap) as f64), None, None));
+            }
         }
         if let Some(t) = &r.timing {
             rows.push(("Wall time (s)", Some(t.wall_seconds), None, None));
