@@ -45,19 +45,105 @@ pub struct FsLoader {
     pub base: PathBuf,
 }
 
+/// A script file may be at most this many bytes.
+pub const MAX_SCRIPT_BYTES: u64 = 4 * 1024 * 1024;
+
 impl ScriptLoader for FsLoader {
+    /// Resolves symlinks, requires a regular file inside the rule file's
+    /// folder, and reads at most [`MAX_SCRIPT_BYTES`]. A refused file is
+    /// never opened, so no line of it can reach a diagnostic.
     fn load(&self, path: &str) -> Result<Arc<Source>, String> {
         check_script_path(path)?;
-        let full = self.base.join(path);
-        let meta = std::fs::metadata(&full).map_err(|e| format!("cannot read `{path}`: {e}"))?;
-        if meta.len() > 4 * 1024 * 1024 {
+        let base = if self.base.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            self.base.as_path()
+        };
+        let folder = std::fs::canonicalize(base)
+            .map_err(|e| format!("cannot find the rule file's folder for `{path}`: {e}"))?;
+        let full = std::fs::canonicalize(base.join(path))
+            .map_err(|e| format!("cannot read script `{path}`: {e}"))?;
+        if !full.starts_with(&folder) {
+            return Err(format!(
+                "script `{path}` is refused: it leads outside the rule file's folder (to `{}`)",
+                full.display()
+            ));
+        }
+        let meta =
+            std::fs::metadata(&full).map_err(|e| format!("cannot read script `{path}`: {e}"))?;
+        if !meta.is_file() {
+            let what = file_kind(&meta);
+            return Err(format!(
+                "script `{path}` is refused: it is {what}, not a regular file"
+            ));
+        }
+        if meta.len() > MAX_SCRIPT_BYTES {
             return Err(format!("script `{path}` is larger than 4 MB"));
         }
-        let bytes = std::fs::read(&full).map_err(|e| format!("cannot read `{path}`: {e}"))?;
+        let file = open_regular(&full).map_err(|e| format!("cannot read script `{path}`: {e}"))?;
+        // The path may have been swapped since the check: the opened file decides.
+        let opened = file
+            .metadata()
+            .map_err(|e| format!("cannot read script `{path}`: {e}"))?;
+        if !opened.is_file() {
+            let what = file_kind(&opened);
+            return Err(format!(
+                "script `{path}` is refused: it is {what}, not a regular file"
+            ));
+        }
+        // The file may grow or be swapped between the check and the read:
+        // read one byte past the cap and refuse if it is there.
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(
+            &mut std::io::Read::take(file, MAX_SCRIPT_BYTES + 1),
+            &mut bytes,
+        )
+        .map_err(|e| format!("cannot read script `{path}`: {e}"))?;
+        if bytes.len() as u64 > MAX_SCRIPT_BYTES {
+            return Err(format!("script `{path}` is larger than 4 MB"));
+        }
         let text =
             String::from_utf8(bytes).map_err(|_| format!("script `{path}` is not UTF-8 text"))?;
-        Ok(Source::new(full.display().to_string(), text))
+        Ok(Source::new(
+            self.base.join(path).display().to_string(),
+            text,
+        ))
     }
+}
+
+/// Opens a file for reading without following a final symlink and without
+/// waiting on a FIFO (Unix); the caller checks what was opened.
+fn open_regular(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.custom_flags(libc::O_NONBLOCK | libc::O_NOFOLLOW);
+    }
+    opts.open(path)
+}
+
+/// A plain-English name for what a non-regular file is.
+fn file_kind(meta: &std::fs::Metadata) -> &'static str {
+    if meta.is_dir() {
+        return "a folder";
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return "a named pipe (FIFO)";
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return "a device";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    "a special file"
 }
 
 /// Scripts must live beside the rule file or below it and end in `.rhai`:
