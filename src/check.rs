@@ -220,10 +220,15 @@ pub fn load_file(path: &Path) -> Result<Checked, String> {
 pub fn check_source(source: &Arc<Source>, loader: &dyn ScriptLoader) -> Checked {
     match crate::parse::parse(source) {
         Ok(file) => check(&file, source, loader),
-        Err(d) => Checked {
-            plan: None,
-            diagnostics: Diagnostics(vec![*d]),
-        },
+        Err(d) => {
+            let mut diagnostics = vec![*d];
+            diagnostics.extend(bidi_warnings(source));
+            diagnostics.sort_by_key(|d| d.span.start);
+            Checked {
+                plan: None,
+                diagnostics: Diagnostics(diagnostics),
+            }
+        }
     }
 }
 
@@ -243,12 +248,71 @@ pub fn check(file: &RuleFile, source: &Arc<Source>, loader: &dyn ScriptLoader) -
     {
         diagnostics.extend(lint::warnings(p, file));
     }
+    diagnostics.extend(bidi_warnings(source));
     diagnostics.sort_by_key(|d| (!Arc::ptr_eq(&d.source, source), d.span.start));
     let diagnostics = Diagnostics(diagnostics);
     Checked {
         plan: if diagnostics.has_errors() { None } else { plan },
         diagnostics,
     }
+}
+
+/// At most this many bidirectional-control warnings; one more says how
+/// many were left out.
+const MAX_BIDI_WARNINGS: usize = 20;
+
+/// True for the characters that change the direction text is shown in:
+/// embeddings and overrides (U+202A–U+202E), isolates (U+2066–U+2069) and
+/// the left-to-right and right-to-left marks (U+200E, U+200F).
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
+}
+
+/// A warning for each bidirectional-control character anywhere in the
+/// rule file (strings, comments, names): they can make a rule read
+/// differently from what it does (SPEC §5).
+fn bidi_warnings(source: &Arc<Source>) -> Vec<Diagnostic> {
+    let text = &source.text;
+    // Every bidi control is three bytes starting 0xE2 in UTF-8.
+    if !text.as_bytes().contains(&0xE2) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut more = 0usize;
+    for (at, c) in text.char_indices().filter(|(_, c)| is_bidi_control(*c)) {
+        if out.len() >= MAX_BIDI_WARNINGS {
+            more += 1;
+            continue;
+        }
+        out.push(
+            Diagnostic::warning(
+                "bidi-control",
+                source,
+                Span {
+                    start: at,
+                    end: at + c.len_utf8(),
+                },
+                format!(
+                    "the bidirectional control character U+{:04X} can make this line read differently from what it does",
+                    u32::from(c)
+                ),
+            )
+            .with_label(format!("U+{:04X}", u32::from(c)))
+            .with_help("remove it, or write the text without direction controls"),
+        );
+    }
+    if more > 0 {
+        if let Some(last) = out.last() {
+            let span = last.span;
+            out.push(Diagnostic::warning(
+                "bidi-control",
+                source,
+                span,
+                format!("{more} more bidirectional control characters follow in this file"),
+            ));
+        }
+    }
+    out
 }
 
 /// Everything the checker knows while it works.
@@ -485,6 +549,7 @@ impl<'a> Cx<'a> {
                         });
                     }
                 }
+                self.labels_against_ids(&first.entries);
             }
         }
         for item in &file.items {
@@ -616,6 +681,48 @@ impl<'a> Cx<'a> {
                         }
                         _ => self.map_decision(d.text.value.trim(), level),
                     }
+                }
+            }
+        }
+    }
+
+    /// A level's label is also a decision text for that level, matched
+    /// case-insensitively: a label equal to another level's id or label
+    /// would make one decision mean two levels.
+    fn labels_against_ids(&mut self, entries: &[LabelDef]) {
+        let entries = &entries[..entries.len().min(MAX_LEVELS)];
+        for (i, a) in entries.iter().enumerate() {
+            let label = a.label.value.trim().to_lowercase();
+            if label.is_empty() {
+                continue;
+            }
+            for (j, b) in entries.iter().enumerate() {
+                if i == j {
+                    continue;
+                }
+                let clash = if label == b.id.name.to_lowercase() {
+                    Some("id")
+                } else if j < i && label == b.label.value.trim().to_lowercase() {
+                    Some("label")
+                } else {
+                    None
+                };
+                if let Some(what) = clash {
+                    self.error(
+                        "conflicting-decision",
+                        a.label.span,
+                        format!(
+                            "the label of level `{}`, `{}`, is the {what} of level `{}`: the decision `{}` would mean both",
+                            a.id.name,
+                            crate::data::shorten_all(a.label.value.trim()),
+                            b.id.name,
+                            crate::data::shorten_all(a.label.value.trim()),
+                        ),
+                    )
+                    .help = Some(
+                        "decision texts are matched trimmed and case-insensitive against level ids and labels; give each level a label of its own".into(),
+                    );
+                    break;
                 }
             }
         }
