@@ -62,15 +62,14 @@ impl ScriptLoader for FsLoader {
         let folder = std::fs::canonicalize(base)
             .map_err(|e| format!("cannot find the rule file's folder for `{path}`: {e}"))?;
         let full = std::fs::canonicalize(base.join(path))
-            .map_err(|e| format!("cannot read script `{path}`: {e}"))?;
+            .map_err(|e| format!("cannot read `{path}`: {e}"))?;
         if !full.starts_with(&folder) {
             return Err(format!(
                 "script `{path}` is refused: it leads outside the rule file's folder (to `{}`)",
                 full.display()
             ));
         }
-        let meta =
-            std::fs::metadata(&full).map_err(|e| format!("cannot read script `{path}`: {e}"))?;
+        let meta = std::fs::metadata(&full).map_err(|e| format!("cannot read `{path}`: {e}"))?;
         if !meta.is_file() {
             let what = file_kind(&meta);
             return Err(format!(
@@ -80,11 +79,11 @@ impl ScriptLoader for FsLoader {
         if meta.len() > MAX_SCRIPT_BYTES {
             return Err(format!("script `{path}` is larger than 4 MB"));
         }
-        let file = open_regular(&full).map_err(|e| format!("cannot read script `{path}`: {e}"))?;
+        let file = open_regular(&full).map_err(|e| format!("cannot read `{path}`: {e}"))?;
         // The path may have been swapped since the check: the opened file decides.
         let opened = file
             .metadata()
-            .map_err(|e| format!("cannot read script `{path}`: {e}"))?;
+            .map_err(|e| format!("cannot read `{path}`: {e}"))?;
         if !opened.is_file() {
             let what = file_kind(&opened);
             return Err(format!(
@@ -98,7 +97,7 @@ impl ScriptLoader for FsLoader {
             &mut std::io::Read::take(file, MAX_SCRIPT_BYTES + 1),
             &mut bytes,
         )
-        .map_err(|e| format!("cannot read script `{path}`: {e}"))?;
+        .map_err(|e| format!("cannot read `{path}`: {e}"))?;
         if bytes.len() as u64 > MAX_SCRIPT_BYTES {
             return Err(format!("script `{path}` is larger than 4 MB"));
         }
