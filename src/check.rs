@@ -927,3 +927,68 @@ pub fn symbol_kind(s: Symbol) -> &'static str {
         Symbol::Rule(_) => "a rule",
     }
 }
+
+#[cfg(test)]
+mod issue13_tests {
+    use super::*;
+
+    fn codes(text: &str) -> Vec<(&'static str, String)> {
+        let source = Source::new("t.thr", text);
+        check_source(&source, &NoScripts)
+            .diagnostics
+            .0
+            .iter()
+            .map(|d| (d.code, d.location()))
+            .collect()
+    }
+
+    const TAIL: &str = "domain d \"D\" { indicator i \"I\" at high }\n";
+
+    #[test]
+    fn a_label_equal_to_another_levels_id_conflicts_case_insensitively() {
+        let got = codes(&format!(
+            "continuum \"T\"\nlevels {{ low \"HIGH \" high \"Upper\" }}\n{TAIL}"
+        ));
+        assert_eq!(
+            got,
+            vec![("conflicting-decision", "t.thr:2:14".to_string())]
+        );
+    }
+
+    #[test]
+    fn two_levels_with_one_label_conflict() {
+        let got = codes(&format!(
+            "continuum \"T\"\nlevels {{ low \"Same\" high \"same\" }}\n{TAIL}"
+        ));
+        assert_eq!(
+            got,
+            vec![("conflicting-decision", "t.thr:2:26".to_string())]
+        );
+    }
+
+    #[test]
+    fn a_label_equal_to_its_own_id_is_fine() {
+        let got = codes(&format!(
+            "continuum \"T\"\nlevels {{ low \"Low\" high \"High\" }}\n{TAIL}"
+        ));
+        assert!(got.is_empty(), "{got:?}");
+    }
+
+    #[test]
+    fn bidi_controls_are_warned_about_everywhere_even_beside_a_syntax_error() {
+        let got = codes(&format!(
+            "continuum \"T\"\n// a \u{2066}b\u{2069}\nlevels {{ low \"L\u{200F}\" high \"High\" }}\n{TAIL}"
+        ));
+        assert_eq!(
+            got,
+            vec![
+                ("bidi-control", "t.thr:2:6".to_string()),
+                ("bidi-control", "t.thr:2:8".to_string()),
+                ("bidi-control", "t.thr:3:16".to_string()),
+            ]
+        );
+        let got = codes("continuum \"T\u{202E}\"\nlevels {");
+        assert!(got.iter().any(|(c, _)| *c == "bidi-control"), "{got:?}");
+        assert!(got.iter().any(|(c, _)| *c != "bidi-control"), "{got:?}");
+    }
+}
