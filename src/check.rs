@@ -45,19 +45,104 @@ pub struct FsLoader {
     pub base: PathBuf,
 }
 
+/// A script file may be at most this many bytes.
+pub const MAX_SCRIPT_BYTES: u64 = 4 * 1024 * 1024;
+
 impl ScriptLoader for FsLoader {
+    /// Resolves symlinks, requires a regular file inside the rule file's
+    /// folder, and reads at most [`MAX_SCRIPT_BYTES`]. A refused file is
+    /// never opened, so no line of it can reach a diagnostic.
     fn load(&self, path: &str) -> Result<Arc<Source>, String> {
         check_script_path(path)?;
-        let full = self.base.join(path);
+        let base = if self.base.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            self.base.as_path()
+        };
+        let folder = std::fs::canonicalize(base)
+            .map_err(|e| format!("cannot find the rule file's folder for `{path}`: {e}"))?;
+        let full = std::fs::canonicalize(base.join(path))
+            .map_err(|e| format!("cannot read `{path}`: {e}"))?;
+        if !full.starts_with(&folder) {
+            return Err(format!(
+                "script `{path}` is refused: it leads outside the rule file's folder (to `{}`)",
+                full.display()
+            ));
+        }
         let meta = std::fs::metadata(&full).map_err(|e| format!("cannot read `{path}`: {e}"))?;
-        if meta.len() > 4 * 1024 * 1024 {
+        if !meta.is_file() {
+            let what = file_kind(&meta);
+            return Err(format!(
+                "script `{path}` is refused: it is {what}, not a regular file"
+            ));
+        }
+        if meta.len() > MAX_SCRIPT_BYTES {
             return Err(format!("script `{path}` is larger than 4 MB"));
         }
-        let bytes = std::fs::read(&full).map_err(|e| format!("cannot read `{path}`: {e}"))?;
+        let file = open_regular(&full).map_err(|e| format!("cannot read `{path}`: {e}"))?;
+        // The path may have been swapped since the check: the opened file decides.
+        let opened = file
+            .metadata()
+            .map_err(|e| format!("cannot read `{path}`: {e}"))?;
+        if !opened.is_file() {
+            let what = file_kind(&opened);
+            return Err(format!(
+                "script `{path}` is refused: it is {what}, not a regular file"
+            ));
+        }
+        // The file may grow or be swapped between the check and the read:
+        // read one byte past the cap and refuse if it is there.
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(
+            &mut std::io::Read::take(file, MAX_SCRIPT_BYTES + 1),
+            &mut bytes,
+        )
+        .map_err(|e| format!("cannot read `{path}`: {e}"))?;
+        if bytes.len() as u64 > MAX_SCRIPT_BYTES {
+            return Err(format!("script `{path}` is larger than 4 MB"));
+        }
         let text =
             String::from_utf8(bytes).map_err(|_| format!("script `{path}` is not UTF-8 text"))?;
-        Ok(Source::new(full.display().to_string(), text))
+        Ok(Source::new(
+            self.base.join(path).display().to_string(),
+            text,
+        ))
     }
+}
+
+/// Opens a file for reading without following a final symlink and without
+/// waiting on a FIFO (Unix); the caller checks what was opened.
+fn open_regular(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.custom_flags(libc::O_NONBLOCK | libc::O_NOFOLLOW);
+    }
+    opts.open(path)
+}
+
+/// A plain-English name for what a non-regular file is.
+fn file_kind(meta: &std::fs::Metadata) -> &'static str {
+    if meta.is_dir() {
+        return "a folder";
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return "a named pipe (FIFO)";
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return "a device";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    "a special file"
 }
 
 /// Scripts must live beside the rule file or below it and end in `.rhai`:
@@ -134,10 +219,15 @@ pub fn load_file(path: &Path) -> Result<Checked, String> {
 pub fn check_source(source: &Arc<Source>, loader: &dyn ScriptLoader) -> Checked {
     match crate::parse::parse(source) {
         Ok(file) => check(&file, source, loader),
-        Err(d) => Checked {
-            plan: None,
-            diagnostics: Diagnostics(vec![*d]),
-        },
+        Err(d) => {
+            let mut diagnostics = vec![*d];
+            diagnostics.extend(bidi_warnings(source));
+            diagnostics.sort_by_key(|d| d.span.start);
+            Checked {
+                plan: None,
+                diagnostics: Diagnostics(diagnostics),
+            }
+        }
     }
 }
 
@@ -157,12 +247,71 @@ pub fn check(file: &RuleFile, source: &Arc<Source>, loader: &dyn ScriptLoader) -
     {
         diagnostics.extend(lint::warnings(p, file));
     }
+    diagnostics.extend(bidi_warnings(source));
     diagnostics.sort_by_key(|d| (!Arc::ptr_eq(&d.source, source), d.span.start));
     let diagnostics = Diagnostics(diagnostics);
     Checked {
         plan: if diagnostics.has_errors() { None } else { plan },
         diagnostics,
     }
+}
+
+/// At most this many bidirectional-control warnings; one more says how
+/// many were left out.
+const MAX_BIDI_WARNINGS: usize = 20;
+
+/// True for the characters that change the direction text is shown in:
+/// embeddings and overrides (U+202A–U+202E), isolates (U+2066–U+2069) and
+/// the left-to-right and right-to-left marks (U+200E, U+200F).
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
+}
+
+/// A warning for each bidirectional-control character anywhere in the
+/// rule file (strings, comments, names): they can make a rule read
+/// differently from what it does (SPEC §5).
+fn bidi_warnings(source: &Arc<Source>) -> Vec<Diagnostic> {
+    let text = &source.text;
+    // Every bidi control is three bytes starting 0xE2 in UTF-8.
+    if !text.as_bytes().contains(&0xE2) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut more = 0usize;
+    for (at, c) in text.char_indices().filter(|(_, c)| is_bidi_control(*c)) {
+        if out.len() >= MAX_BIDI_WARNINGS {
+            more += 1;
+            continue;
+        }
+        out.push(
+            Diagnostic::warning(
+                "bidi-control",
+                source,
+                Span {
+                    start: at,
+                    end: at + c.len_utf8(),
+                },
+                format!(
+                    "the bidirectional control character U+{:04X} can make this line read differently from what it does",
+                    u32::from(c)
+                ),
+            )
+            .with_label(format!("U+{:04X}", u32::from(c)))
+            .with_help("remove it, or write the text without direction controls"),
+        );
+    }
+    if more > 0 {
+        if let Some(last) = out.last() {
+            let span = last.span;
+            out.push(Diagnostic::warning(
+                "bidi-control",
+                source,
+                span,
+                format!("{more} more bidirectional control characters follow in this file"),
+            ));
+        }
+    }
+    out
 }
 
 /// Everything the checker knows while it works.
@@ -399,6 +548,7 @@ impl<'a> Cx<'a> {
                         });
                     }
                 }
+                self.labels_against_ids(&first.entries);
             }
         }
         for item in &file.items {
@@ -530,6 +680,48 @@ impl<'a> Cx<'a> {
                         }
                         _ => self.map_decision(d.text.value.trim(), level),
                     }
+                }
+            }
+        }
+    }
+
+    /// A level's label is also a decision text for that level, matched
+    /// case-insensitively: a label equal to another level's id or label
+    /// would make one decision mean two levels.
+    fn labels_against_ids(&mut self, entries: &[LabelDef]) {
+        let entries = &entries[..entries.len().min(MAX_LEVELS)];
+        for (i, a) in entries.iter().enumerate() {
+            let label = a.label.value.trim().to_lowercase();
+            if label.is_empty() {
+                continue;
+            }
+            for (j, b) in entries.iter().enumerate() {
+                if i == j {
+                    continue;
+                }
+                let clash = if label == b.id.name.to_lowercase() {
+                    Some("id")
+                } else if j < i && label == b.label.value.trim().to_lowercase() {
+                    Some("label")
+                } else {
+                    None
+                };
+                if let Some(what) = clash {
+                    self.error(
+                        "conflicting-decision",
+                        a.label.span,
+                        format!(
+                            "the label of level `{}`, `{}`, is the {what} of level `{}`: the decision `{}` would mean both",
+                            a.id.name,
+                            crate::data::shorten_all(a.label.value.trim()),
+                            b.id.name,
+                            crate::data::shorten_all(a.label.value.trim()),
+                        ),
+                    )
+                    .help = Some(
+                        "decision texts are matched trimmed and case-insensitive against level ids and labels; give each level a label of its own".into(),
+                    );
+                    break;
                 }
             }
         }
@@ -733,5 +925,70 @@ pub fn symbol_kind(s: Symbol) -> &'static str {
         Symbol::Theme(_) => "a theme",
         Symbol::Indicator(_) => "an indicator",
         Symbol::Rule(_) => "a rule",
+    }
+}
+
+#[cfg(test)]
+mod issue13_tests {
+    use super::*;
+
+    fn codes(text: &str) -> Vec<(&'static str, String)> {
+        let source = Source::new("t.thr", text);
+        check_source(&source, &NoScripts)
+            .diagnostics
+            .0
+            .iter()
+            .map(|d| (d.code, d.location()))
+            .collect()
+    }
+
+    const TAIL: &str = "domain d \"D\" { indicator i \"I\" at high }\n";
+
+    #[test]
+    fn a_label_equal_to_another_levels_id_conflicts_case_insensitively() {
+        let got = codes(&format!(
+            "continuum \"T\"\nlevels {{ low \"HIGH \" high \"Upper\" }}\n{TAIL}"
+        ));
+        assert_eq!(
+            got,
+            vec![("conflicting-decision", "t.thr:2:14".to_string())]
+        );
+    }
+
+    #[test]
+    fn two_levels_with_one_label_conflict() {
+        let got = codes(&format!(
+            "continuum \"T\"\nlevels {{ low \"Same\" high \"same\" }}\n{TAIL}"
+        ));
+        assert_eq!(
+            got,
+            vec![("conflicting-decision", "t.thr:2:26".to_string())]
+        );
+    }
+
+    #[test]
+    fn a_label_equal_to_its_own_id_is_fine() {
+        let got = codes(&format!(
+            "continuum \"T\"\nlevels {{ low \"Low\" high \"High\" }}\n{TAIL}"
+        ));
+        assert!(got.is_empty(), "{got:?}");
+    }
+
+    #[test]
+    fn bidi_controls_are_warned_about_everywhere_even_beside_a_syntax_error() {
+        let got = codes(&format!(
+            "continuum \"T\"\n// a \u{2066}b\u{2069}\nlevels {{ low \"L\u{200F}\" high \"High\" }}\n{TAIL}"
+        ));
+        assert_eq!(
+            got,
+            vec![
+                ("bidi-control", "t.thr:2:6".to_string()),
+                ("bidi-control", "t.thr:2:8".to_string()),
+                ("bidi-control", "t.thr:3:16".to_string()),
+            ]
+        );
+        let got = codes("continuum \"T\u{202E}\"\nlevels {");
+        assert!(got.iter().any(|(c, _)| *c == "bidi-control"), "{got:?}");
+        assert!(got.iter().any(|(c, _)| *c != "bidi-control"), "{got:?}");
     }
 }

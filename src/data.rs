@@ -319,13 +319,16 @@ pub fn shorten(s: &str) -> String {
     t
 }
 
-/// Text with control characters escaped (`\u{1b}`), whatever its length:
+/// Text with control characters escaped (`\u{1b}`), whatever its length,
+/// and invisible or direction-changing characters shown as `<U+202E>`:
 /// for messages and terminal reports that quote names from the data.
 pub fn shorten_all(s: &str) -> String {
     let mut t = String::with_capacity(s.len());
     for c in s.chars() {
         if c.is_control() {
             t.extend(c.escape_default());
+        } else if is_invisible(c) {
+            t.push_str(&format!("<U+{:04X}>", u32::from(c)));
         } else {
             t.push(c);
         }

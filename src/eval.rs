@@ -169,6 +169,8 @@ impl<'a> Eval<'a> {
                 None => {
                     let l = self.value(*a)?;
                     let r = self.value(*b)?;
+                    self.check_script_kind(*a, &l, &r)?;
+                    self.check_script_kind(*b, &r, &l)?;
                     compare(*op, &l, &r)
                 }
             },
@@ -214,6 +216,43 @@ impl<'a> Eval<'a> {
         }
     }
 
+    /// A script result compared with a value of another kind (text with a
+    /// number, say) is an error, never a silently false comparison. `v` is
+    /// the value of node `id`; `other` is what it is compared with. A
+    /// missing field on the other side keeps the usual meaning (false).
+    fn check_script_kind(&self, id: NodeId, v: &Val<'a>, other: &Val<'_>) -> Result<(), EvalError> {
+        if !matches!(self.node(id), Node::Call(..)) || matches!(other, Val::Missing) {
+            return Ok(());
+        }
+        let same = std::mem::discriminant(v) == std::mem::discriminant(other);
+        if same {
+            return Ok(());
+        }
+        Err(self.wrong_kind(id, v, kind_word(other)))
+    }
+
+    /// A script result used in arithmetic must be a number.
+    fn check_script_num(&self, id: NodeId, v: &Val<'a>) -> Result<(), EvalError> {
+        if !matches!(self.node(id), Node::Call(..)) || matches!(v, Val::Num(_)) {
+            return Ok(());
+        }
+        Err(self.wrong_kind(id, v, "a number"))
+    }
+
+    /// The error for a script result of the wrong kind.
+    fn wrong_kind(&self, id: NodeId, v: &Val<'a>, want: &str) -> EvalError {
+        EvalFailure::Type {
+            rule: self.rule_id(),
+            message: format!(
+                "`{}` returned {} {} where {want} was expected",
+                crate::data::shorten_all(self.plan.node_text(id)),
+                kind_word(v),
+                crate::data::shorten(&v.to_string()),
+            ),
+        }
+        .into()
+    }
+
     /// A value used as a condition: true/false, missing is false, and
     /// anything else is an error.
     fn value_truth(&mut self, id: NodeId) -> Result<bool, EvalError> {
@@ -254,7 +293,10 @@ impl<'a> Eval<'a> {
             },
             Node::Neg(x) => match self.value(*x)? {
                 Val::Num(n) => Val::Num(-n),
-                _ => Val::Missing,
+                other => {
+                    self.check_script_num(*x, &other)?;
+                    Val::Missing
+                }
             },
             Node::Arith(op, a, b) => match (self.value(*a)?, self.value(*b)?) {
                 (Val::Num(x), Val::Num(y)) => {
@@ -270,10 +312,22 @@ impl<'a> Eval<'a> {
                         Val::Missing
                     }
                 }
-                _ => Val::Missing,
+                (l, r) => {
+                    self.check_script_num(*a, &l)?;
+                    self.check_script_num(*b, &r)?;
+                    Val::Missing
+                }
             },
             Node::In(x, items) => {
                 let v = self.value(*x)?;
+                if let Some(first) = items.first() {
+                    let want = match first {
+                        Const::Num(_) => Val::Num(0.0),
+                        Const::Str(_) => Val::Str(Cow::Borrowed("")),
+                        Const::Bool(_) => Val::Bool(false),
+                    };
+                    self.check_script_kind(*x, &v, &want)?;
+                }
                 Val::Bool(items.iter().any(|c| match (c, &v) {
                     (Const::Num(a), Val::Num(b)) => a == b,
                     (Const::Str(a), Val::Str(b)) => **a == **b,
@@ -369,11 +423,11 @@ impl<'a> Eval<'a> {
                 rule: self.rule_id(),
                 error,
             })?;
-        let v = from_dynamic(out).ok_or_else(|| EvalFailure::Type {
+        let v = from_dynamic(out).map_err(|got| EvalFailure::Type {
             rule: self.rule_id(),
             message: format!(
-                "`{}` must return a number, true/false or text",
-                plan.node_text(id)
+                "`{}` returned {got}; a script function must return a number, true/false or text",
+                crate::data::shorten_all(plan.node_text(id))
             ),
         })?;
         if let Some(key) = key {
@@ -448,30 +502,48 @@ fn encode_val(v: &Val<'_>, key: &mut Vec<u8>) {
     }
 }
 
-fn from_dynamic(d: Dynamic) -> Option<Val<'static>> {
+/// "a number", "text" or "true/false": the kind of a value, for messages.
+fn kind_word(v: &Val<'_>) -> &'static str {
+    match v {
+        Val::Missing => "nothing",
+        Val::Num(_) => "a number",
+        Val::Bool(_) => "true/false",
+        Val::Str(_) => "text",
+    }
+}
+
+/// A script result as a value; otherwise what it was, for the message.
+/// Unit, NaN and infinity are errors: a script function must return a
+/// number, true/false or text (SPEC §3), and none of them compares.
+fn from_dynamic(d: Dynamic) -> Result<Val<'static>, String> {
     if d.is_unit() {
-        return Some(Val::Missing);
+        return Err("nothing (`()`)".into());
     }
     if let Ok(b) = d.as_bool() {
-        return Some(Val::Bool(b));
+        return Ok(Val::Bool(b));
     }
     if let Ok(i) = d.as_int() {
-        return Some(Val::Num(i as f64));
+        return Ok(Val::Num(i as f64));
     }
     if let Ok(f) = d.as_float() {
-        return Some(if f.is_finite() {
-            Val::Num(f)
+        return if f.is_nan() {
+            Err("NaN (not a number)".into())
+        } else if f.is_infinite() {
+            Err("infinity".into())
         } else {
-            Val::Missing
-        });
+            Ok(Val::Num(f))
+        };
     }
     if d.is_string() {
         return d
             .into_immutable_string()
-            .ok()
-            .map(|s| Val::Str(Cow::Owned(s.to_string())));
+            .map(|s| Val::Str(Cow::Owned(s.to_string())))
+            .map_err(|t| format!("a value of type `{t}`"));
     }
-    None
+    Err(format!(
+        "a value of type `{}`",
+        crate::data::shorten_all(d.type_name())
+    ))
 }
 
 /// A comparison; anything involving a missing value is false.

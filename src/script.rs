@@ -127,7 +127,9 @@ impl std::fmt::Display for ScriptError {
         if let Some(l) = &self.location {
             write!(f, " at {l}")?;
         }
-        write!(f, ": {}", self.message)
+        // rhai's message may carry a script's `throw` text: escaped, so
+        // no terminal escape sequence reaches the screen.
+        write!(f, ": {}", crate::data::shorten_all(&self.message))
     }
 }
 

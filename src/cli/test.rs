@@ -58,12 +58,18 @@ pub fn run(a: TestArgs, ef: ErrorFormat) -> CliResult {
         match run_example(&plan, ex) {
             None => {
                 passed += 1;
-                println!("ok      {}", ex.name);
+                println!("ok      {}", crate::data::shorten_all(&ex.name));
             }
             Some(why) => {
                 failed += 1;
                 let (line, _) = plan.source.line_col(ex.span.start);
-                println!("FAILED  {} ({}:{line}): {why}", ex.name, plan.source.name);
+                // Example names and reasons come from the rule file: escaped.
+                println!(
+                    "FAILED  {} ({}:{line}): {}",
+                    crate::data::shorten_all(&ex.name),
+                    plan.source.name,
+                    crate::data::shorten_all(&why)
+                );
                 if let Ok(e) = crate::explain::explain(&plan, &ex.record) {
                     for l in crate::report::explain::text(&e).lines() {
                         println!("        {l}");

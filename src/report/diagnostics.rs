@@ -30,6 +30,7 @@ pub fn human(d: &Diagnostics, color: bool) -> String {
         if *shown > MAX_SHOWN {
             continue;
         }
+        let diag = &escaped(diag);
         let mut s = String::new();
         if needs_window(diag) || handler.render_report(&mut s, diag).is_err() {
             s = windowed(diag);
@@ -66,13 +67,48 @@ pub fn summary(d: &Diagnostics) -> String {
     format!("{}, {}", plural(e, "error"), plural(w, "warning"))
 }
 
-/// True when the span's line is too long for a readable excerpt.
+/// The diagnostic with control and direction-changing characters in its
+/// message, label and help escaped: they may quote labels, data or script
+/// messages, and no terminal escape sequence may reach the screen.
+fn escaped(d: &Diagnostic) -> Diagnostic {
+    let esc = crate::data::shorten_all;
+    Diagnostic {
+        message: esc(&d.message),
+        label: d.label.as_deref().map(esc),
+        help: d.help.as_deref().map(esc),
+        ..d.clone()
+    }
+}
+
+/// True for a character that must not reach a terminal as it is.
+fn unsafe_char(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t') || crate::data::is_invisible(c)
+}
+
+/// True when the span's line is too long for a readable excerpt, or when
+/// the lines miette would show hold a character that must be escaped
+/// (miette prints source lines as they are).
 fn needs_window(d: &Diagnostic) -> bool {
     let text = &d.source.text;
     let start = crate::span::floor_char_boundary(text, d.span.start.min(text.len()));
     let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
     let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-    line_end - line_start > MAX_LINE || d.span.len() > MAX_LINE
+    if line_end - line_start > MAX_LINE || d.span.len() > MAX_LINE {
+        return true;
+    }
+    let shown_start = text[..line_start.saturating_sub(1)]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let span_end = crate::span::floor_char_boundary(text, d.span.end.min(text.len()).max(start));
+    let after = text[span_end..]
+        .find('\n')
+        .map_or(text.len(), |i| span_end + i);
+    let shown_end = text[(after + 1).min(text.len())..]
+        .find('\n')
+        .map_or(text.len(), |i| after + 1 + i);
+    text[shown_start..shown_end.max(shown_start)]
+        .chars()
+        .any(unsafe_char)
 }
 
 /// A compact rendering with a window of the source line around the span.
@@ -86,10 +122,14 @@ fn windowed(d: &Diagnostic) -> String {
     let to = crate::span::floor_char_boundary(text, (start + 80).min(line_end));
     let lead = if from > line_start { "..." } else { "" };
     let tail = if to < line_end { "..." } else { "" };
-    let excerpt = &text[from..to];
-    let caret_at = lead.chars().count() + text[from..start].chars().count();
+    let excerpt = crate::data::shorten_all(&text[from..to]);
+    let caret_at =
+        lead.chars().count() + crate::data::shorten_all(&text[from..start]).chars().count();
     let span_end = crate::span::floor_char_boundary(text, d.span.end.min(to).max(start));
-    let width = text[start..span_end].chars().count().clamp(1, 40);
+    let width = crate::data::shorten_all(&text[start..span_end])
+        .chars()
+        .count()
+        .clamp(1, 40);
     let gutter = line.to_string().len();
     let mut s = format!(
         "{}: {}\n{:gutter$} --> {}:{line}:{col}\n{line} | {lead}{excerpt}{tail}\n{:gutter$} | {}{}",

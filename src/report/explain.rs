@@ -55,5 +55,15 @@ pub fn text(e: &Explanation) -> String {
             let _ = writeln!(s, "    {}: {}", n.rule, n.because.join("; "));
         }
     }
-    s
+    escape_lines(&s)
+}
+
+/// The text with control and direction-changing characters escaped on
+/// every line (labels, reasons and script messages come from rule files
+/// and scripts), line breaks kept.
+fn escape_lines(s: &str) -> String {
+    s.split('\n')
+        .map(crate::data::shorten_all)
+        .collect::<Vec<_>>()
+        .join("\n")
 }
