@@ -180,6 +180,9 @@ pub(crate) struct Cx<'a> {
     pub flags: Vec<Named>,
     pub domains: Vec<Named>,
     pub fields: Vec<FieldInfo>,
+    /// For each `one_of` field (by slot), its choices → their index, so a
+    /// literal is looked up in constant time however many choices there are.
+    pub choices: HashMap<u16, HashMap<String, u16>>,
     pub indicators: Vec<IndicatorInfo>,
     pub indicator_spans: Vec<Span>,
     pub rules: Vec<PlanRule>,
@@ -206,6 +209,7 @@ impl<'a> Cx<'a> {
             flags: Vec::new(),
             domains: Vec::new(),
             fields: Vec::new(),
+            choices: HashMap::new(),
             indicators: Vec::new(),
             indicator_spans: Vec::new(),
             rules: Vec::new(),
@@ -563,8 +567,9 @@ impl<'a> Cx<'a> {
             FieldType::Text => FieldKind::Text,
             FieldType::OneOf(opts) => {
                 let mut seen: Vec<String> = Vec::new();
+                let mut known: std::collections::HashSet<&str> = std::collections::HashSet::new();
                 for o in opts {
-                    if seen.contains(&o.value) {
+                    if !known.insert(o.value.as_str()) {
                         self.error(
                             "duplicate-choice",
                             o.span,
@@ -593,6 +598,14 @@ impl<'a> Cx<'a> {
         }
         let slot = self.fields.len() as u16;
         if self.declare_name(&f.id, Symbol::Field(slot), "field") {
+            if let FieldKind::OneOf(opts) = &kind {
+                let index = opts
+                    .iter()
+                    .enumerate()
+                    .map(|(i, o)| (o.clone(), i as u16))
+                    .collect();
+                self.choices.insert(slot, index);
+            }
             self.fields.push(FieldInfo {
                 id: f.id.name.clone(),
                 kind,
