@@ -748,3 +748,58 @@ pub fn symbol_kind(s: Symbol) -> &'static str {
         Symbol::Rule(_) => "a rule",
     }
 }
+
+#[cfg(test)]
+mod linear_tests {
+    //! Issue 13 item 7: inputs that were quadratic to check (65,535
+    //! choices; a condition of 100,000 `and` terms). No timing is asserted:
+    //! these finish at once when checking is linear, and take minutes when
+    //! it is not.
+    use super::*;
+
+    const HEAD: &str = "continuum \"x\" version \"1\"\nlevels {\n  low \"Low\"\n  high \"High\"\n}\n";
+
+    fn checks_clean(text: String) {
+        let src = Source::new("big.thr", text);
+        let c = check_source(&src, &NoScripts);
+        assert!(c.plan.is_some(), "{:?}", c.diagnostics.0.first());
+    }
+
+    fn choices(n: usize) -> String {
+        (0..n)
+            .map(|i| format!("\"c{i}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    #[test]
+    fn many_choices_declared_and_tested_with_in() {
+        let ch = choices(65_535);
+        checks_clean(format!(
+            "{HEAD}fields {{\n  kind: one_of({ch})\n}}\ndomain d \"D\" {{\n  indicator a \"A\" at high\n}}\n\
+             rule r \"R\"\n  when kind in [{ch}]\n  then at least high\n"
+        ));
+    }
+
+    #[test]
+    fn a_condition_of_many_and_terms() {
+        let k = 500;
+        let inds: String = (0..k)
+            .map(|i| format!("  indicator a{i} \"A\" at low\n  indicator b{i} \"B\" at low\n"))
+            .collect();
+        let terms: Vec<String> = (0..100_000)
+            .map(|i| {
+                let j = (i / 2) % k;
+                if i % 2 == 1 {
+                    format!("a{j}")
+                } else {
+                    format!("not b{j}")
+                }
+            })
+            .collect();
+        checks_clean(format!(
+            "{HEAD}domain d \"D\" {{\n{inds}}}\nrule r \"R\"\n  when {}\n  then at least high\n",
+            terms.join(" and ")
+        ));
+    }
+}
