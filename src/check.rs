@@ -757,7 +757,8 @@ mod linear_tests {
     //! it is not.
     use super::*;
 
-    const HEAD: &str = "continuum \"x\" version \"1\"\nlevels {\n  low \"Low\"\n  high \"High\"\n}\n";
+    const HEAD: &str =
+        "continuum \"x\" version \"1\"\nlevels {\n  low \"Low\"\n  high \"High\"\n}\n";
 
     fn checks_clean(text: String) {
         let src = Source::new("big.thr", text);

@@ -74,8 +74,11 @@ pub fn value_free(reason: &str) -> String {
     let (side, rest) = match reason
         .strip_prefix("old rules: ")
         .map(|r| ("old rules: ", r))
-        .or_else(|| reason.strip_prefix("new rules: ").map(|r| ("new rules: ", r)))
-    {
+        .or_else(|| {
+            reason
+                .strip_prefix("new rules: ")
+                .map(|r| ("new rules: ", r))
+        }) {
         Some(x) => x,
         None => ("", reason),
     };
@@ -106,7 +109,8 @@ fn value_free_body(r: &str) -> String {
     };
     let kept = format!("{} {}", &r[..first], &r[last + 1..]);
     let tidy = kept.split_whitespace().collect::<Vec<_>>().join(" ");
-    let tidy = tidy.trim_matches(|c: char| c == ';' || c == ':' || c == ',' || c == '?' || c.is_whitespace());
+    let tidy = tidy
+        .trim_matches(|c: char| c == ';' || c == ':' || c == ',' || c == '?' || c.is_whitespace());
     if tidy.is_empty() {
         "the cell cannot be read".into()
     } else {
@@ -133,8 +137,14 @@ mod tests {
     fn reasons_lose_their_values() {
         for (reason, want) in [
             ("`SECRET` is not a number", "not a number"),
-            ("`2025-06-30` is a date, not a number", "a date, not a number"),
-            ("unknown indicator `SECRET`; did you mean `dv`?", "unknown indicator"),
+            (
+                "`2025-06-30` is a date, not a number",
+                "a date, not a number",
+            ),
+            (
+                "unknown indicator `SECRET`; did you mean `dv`?",
+                "unknown indicator",
+            ),
             ("`SECRET` is not one of low, high", "not one of the choices"),
             (
                 "rule `r1`: script function `f` failed at line 2: SECRET",
@@ -144,7 +154,10 @@ mod tests {
                 "old rules: rule `r1`: script function `f` failed: SECRET",
                 "old rules: the script failed",
             ),
-            ("rule `r1`: `f()` gave SECRET where true or false was expected", "a script gave a value that does not fit where it is used"),
+            (
+                "rule `r1`: `f()` gave SECRET where true or false was expected",
+                "a script gave a value that does not fit where it is used",
+            ),
             ("`a`SECRET`b` is odd", "is odd"),
             ("`SECRET`", "the cell cannot be read"),
             ("missing id", "missing id"),
