@@ -152,25 +152,23 @@ impl Cx<'_> {
         else {
             return;
         };
-        {
-            let fid = self
-                .fields
-                .get(slot as usize)
-                .map_or(String::new(), |f| f.id.clone());
-            let hint = suggest::hint(s, opts.iter().map(String::as_str));
-            let listed = opts
-                .iter()
-                .map(|o| format!("\"{o}\""))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let d = self.error(
-                "not-a-choice",
-                lit.span,
-                format!("\"{s}\" is not one of the choices of `{fid}`"),
-            );
-            d.label = hint;
-            d.help = Some(format!("`{fid}` is one of {listed}"));
-        }
+        let fid = self
+            .fields
+            .get(slot as usize)
+            .map_or(String::new(), |f| f.id.clone());
+        let hint = suggest::hint(s, opts.iter().map(String::as_str));
+        let listed = opts
+            .iter()
+            .map(|o| format!("\"{o}\""))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let d = self.error(
+            "not-a-choice",
+            lit.span,
+            format!("\"{s}\" is not one of the choices of `{fid}`"),
+        );
+        d.label = hint;
+        d.help = Some(format!("`{fid}` is one of {listed}"));
     }
 
     pub(crate) fn expr(&mut self, e: &Expr, depth: usize) -> (NodeId, Ty) {
