@@ -135,38 +135,40 @@ impl Cx<'_> {
         let ExprKind::Str(s) = &lit.kind else {
             return None;
         };
-        match &self.fields.get(slot as usize)?.kind {
-            FieldKind::OneOf(opts) => opts.iter().position(|o| o == s).map(|i| i as u16),
-            _ => None,
-        }
+        self.choices.get(&slot)?.get(s.as_str()).copied()
     }
 
     /// Checks that a string literal compared with a `one_of` field is one of its choices.
     fn check_choice(&mut self, slot: u16, lit: &Expr) {
         let ExprKind::Str(s) = &lit.kind else { return };
+        if self
+            .choices
+            .get(&slot)
+            .is_some_and(|c| c.contains_key(s.as_str()))
+        {
+            return;
+        }
         let Some(FieldKind::OneOf(opts)) = self.fields.get(slot as usize).map(|f| f.kind.clone())
         else {
             return;
         };
-        if !opts.contains(s) {
-            let fid = self
-                .fields
-                .get(slot as usize)
-                .map_or(String::new(), |f| f.id.clone());
-            let hint = suggest::hint(s, opts.iter().map(String::as_str));
-            let listed = opts
-                .iter()
-                .map(|o| format!("\"{o}\""))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let d = self.error(
-                "not-a-choice",
-                lit.span,
-                format!("\"{s}\" is not one of the choices of `{fid}`"),
-            );
-            d.label = hint;
-            d.help = Some(format!("`{fid}` is one of {listed}"));
-        }
+        let fid = self
+            .fields
+            .get(slot as usize)
+            .map_or(String::new(), |f| f.id.clone());
+        let hint = suggest::hint(s, opts.iter().map(String::as_str));
+        let listed = opts
+            .iter()
+            .map(|o| format!("\"{o}\""))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let d = self.error(
+            "not-a-choice",
+            lit.span,
+            format!("\"{s}\" is not one of the choices of `{fid}`"),
+        );
+        d.label = hint;
+        d.help = Some(format!("`{fid}` is one of {listed}"));
     }
 
     pub(crate) fn expr(&mut self, e: &Expr, depth: usize) -> (NodeId, Ty) {

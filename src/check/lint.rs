@@ -231,7 +231,9 @@ fn contradiction(plan: &Plan, conj: &[NodeId]) -> Option<String> {
             _ => {}
         }
     }
-    if let Some(b) = present.iter().find(|b| absent.contains(b)) {
+    // A set, so that a condition of many `not x` terms stays linear.
+    let absent: std::collections::HashSet<_> = absent.into_iter().collect();
+    if let Some(b) = present.iter().find(|b| absent.contains(*b)) {
         let id = plan
             .indicators
             .get(*b as usize)

@@ -78,6 +78,12 @@ pub fn run(a: AuditArgs, ef: ErrorFormat) -> CliResult {
     )?;
     no_keep(d, "audit", "--by COL breaks the audit down by a column")?;
     let pseudo = pseudonymiser(d)?;
+    if pseudo.is_some() {
+        let mut named: Vec<(&str, &str)> = a.by.iter().map(|b| ("--by", b.as_str())).collect();
+        named.extend(a.reason.as_deref().map(|r| ("--reason", r)));
+        named.extend(a.period.as_deref().map(|p| ("--period", p)));
+        score::refuse_id_column(&named)?;
+    }
     let plan = load_rules(&a.rules, ef)?;
     guard_scripts(&mut guard, &plan)?;
     let rejects_out = open_rejects(d)?;
@@ -100,6 +106,12 @@ pub fn run(a: AuditArgs, ef: ErrorFormat) -> CliResult {
     })
     .map_err(|e| data_error(e, &a))?;
     let rejects = super::score::all_rejects(&summary.rejects)?;
+    // Under --pseudonymise the report's rejects carry pseudonyms and
+    // value-free reasons, and so do the warnings built from them.
+    let rejects = match &pseudo {
+        Some(p) => p.rejects(&rejects),
+        None => rejects,
+    };
     let mut audit = auditor.finish(summary.read, rejects);
     audit.warnings = crate::pipeline::notes::warnings(&summary, &audit.rejected);
     if let Some(note) = audit.period_notes.text() {

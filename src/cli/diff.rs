@@ -166,6 +166,12 @@ pub fn run(a: DiffArgs, ef: ErrorFormat) -> CliResult {
         None => (None, Summary::default(), None),
     };
     let rejects = super::score::all_rejects(&summary.rejects)?;
+    // Under --pseudonymise the report's rejects carry pseudonyms and
+    // value-free reasons, and so do the warnings built from them.
+    let rejects = match &pseudo {
+        Some(p) => p.rejects(&rejects),
+        None => rejects,
+    };
     let warnings = crate::pipeline::notes::warnings(&summary, &rejects);
     let report = DiffReport {
         old_file: a.old.display().to_string(),

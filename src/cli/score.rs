@@ -80,6 +80,8 @@ pub fn pseudonymiser(a: &DataArgs) -> Result<Option<Pseudonymiser>, CliError> {
     if !a.pseudonymise {
         return Ok(None);
     }
+    let keep: Vec<(&str, &str)> = a.keep.iter().map(|k| ("--keep", k.as_str())).collect();
+    refuse_id_column(&keep)?;
     let key = a
         .key
         .clone()
@@ -93,6 +95,23 @@ pub fn pseudonymiser(a: &DataArgs) -> Result<Option<Pseudonymiser>, CliError> {
     Pseudonymiser::new(&key)
         .map(Some)
         .map_err(|e| CliError::usage(format!("error: {e}")))
+}
+
+/// Under `--pseudonymise`, refuses options that would copy the id column
+/// into an output beside the pseudonyms (`--keep id`, `audit --by id`, ...):
+/// `named` holds each option and the column it names. The id column is
+/// matched as the reader matches it, trimmed and case-insensitively.
+pub fn refuse_id_column(named: &[(&str, &str)]) -> Result<(), CliError> {
+    match named
+        .iter()
+        .find(|(_, col)| col.trim().eq_ignore_ascii_case("id"))
+    {
+        Some((flag, _)) => Err(CliError::usage(format!(
+            "error: {flag} cannot name the id column with --pseudonymise: it would put the real ids \
+             in the output; the pseudonyms already identify each record"
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// Refuses `--keep` for a command whose reports have no place for extra
@@ -168,10 +187,14 @@ pub fn report_rejects(
             (Some(id), None) => format!(" (id {})", crate::data::shorten(id)),
             (None, _) => String::new(),
         };
+        let reason = match pseudo {
+            Some(_) => std::borrow::Cow::Owned(crate::pseudonym::value_free(&r.reason)),
+            None => std::borrow::Cow::Borrowed(r.reason.as_str()),
+        };
         writeln!(
             err,
-            "rejected: row {}{id}, column `{}`: {}",
-            r.row, r.column, r.reason
+            "rejected: row {}{id}, column `{}`: {reason}",
+            r.row, r.column
         )
     });
     if let Err(e) = listed {
@@ -191,6 +214,8 @@ pub fn report_rejects(
         let _ = writeln!(err, "{n}");
     }
     let first = summary.rejects.first();
+    let shown_first = pseudo.map(|p| p.rejects(first));
+    let first = shown_first.as_deref().unwrap_or(first);
     if let Some(s) = crate::pipeline::notes::rejected_share(summary.read, rejected, first) {
         let _ = writeln!(err, "warning: {s}");
     }

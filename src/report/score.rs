@@ -394,7 +394,10 @@ pub fn write_rejects(
         b.push(b',');
         csv_data(&mut b, &r.column);
         b.push(b',');
-        csv_data(&mut b, &r.reason);
+        match pseudo {
+            Some(_) => csv_data(&mut b, &crate::pseudonym::value_free(&r.reason)),
+            None => csv_data(&mut b, &r.reason),
+        }
         b.push(b'\n');
         out.write_all(&b)
     })?;
