@@ -102,10 +102,12 @@ impl Guard {
     /// an input or another output.
     pub fn output(&mut self, role: &str, path: &Path) -> Result<&mut Guard, String> {
         let e = Entry::new(role, path, true);
+        // Two outputs may share a device such as `/dev/null`.
+        let shared_device = special(path);
         if let Some(other) = self
             .inputs
             .iter()
-            .chain(self.outputs.iter())
+            .chain(self.outputs.iter().filter(|_| !shared_device))
             .find(|x| x.same(&e))
         {
             return Err(clash(&e, other));
@@ -190,12 +192,23 @@ pub fn remove_on_interrupt() {
 #[derive(Debug)]
 pub struct Staged {
     tmp: Option<tempfile::NamedTempFile>,
+    /// A target that is not a regular file (`/dev/null`, a named pipe) is
+    /// written directly: renaming over it would replace the device.
+    direct: Option<File>,
     target: PathBuf,
 }
 
 impl Staged {
     /// Starts writing `path` (a symlink is written through to its target).
     pub fn create(path: &Path) -> io::Result<Staged> {
+        if special(path) {
+            let f = std::fs::OpenOptions::new().write(true).open(path)?;
+            return Ok(Staged {
+                tmp: None,
+                direct: Some(f),
+                target: path.to_path_buf(),
+            });
+        }
         let target = match std::fs::symlink_metadata(path) {
             Ok(m) if m.file_type().is_symlink() => std::fs::canonicalize(path)?,
             _ => path.to_path_buf(),
@@ -231,6 +244,7 @@ impl Staged {
         pending().push(tmp.path().to_path_buf());
         Ok(Staged {
             tmp: Some(tmp),
+            direct: None,
             target,
         })
     }
@@ -243,10 +257,17 @@ impl Staged {
     /// The temporary file's path, for writers that can only save to a
     /// path (it is renamed over the target by [`Staged::commit`]).
     pub fn temp_path(&self) -> Option<&Path> {
-        self.tmp.as_ref().map(|t| t.path())
+        match (&self.tmp, &self.direct) {
+            (Some(t), _) => Some(t.path()),
+            (None, Some(_)) => Some(&self.target),
+            (None, None) => None,
+        }
     }
 
     fn file(&mut self) -> io::Result<&mut File> {
+        if let Some(f) = self.direct.as_mut() {
+            return Ok(f);
+        }
         self.tmp
             .as_mut()
             .map(|t| t.as_file_mut())
@@ -255,6 +276,9 @@ impl Staged {
 
     /// Renames the complete file into place.
     pub fn commit(mut self) -> io::Result<()> {
+        if let Some(mut f) = self.direct.take() {
+            return f.flush();
+        }
         let tmp = self
             .tmp
             .take()
@@ -269,6 +293,12 @@ impl Staged {
         unregister(&tmp_path);
         result
     }
+}
+
+/// An existing path that is not a regular file or a folder: a device such
+/// as `/dev/null` or a named pipe.
+fn special(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
 }
 
 fn unregister(path: &Path) {
@@ -368,6 +398,23 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&target).unwrap(), "new");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
         assert!(pending().is_empty() || !pending().iter().any(|p| p.starts_with(dir.path())));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_device_is_written_directly_never_replaced() {
+        let null = Path::new("/dev/null");
+        let before = std::fs::metadata(null).unwrap();
+        let mut s = Staged::create(null).unwrap();
+        s.write_all(b"discarded").unwrap();
+        s.commit().unwrap();
+        let after = std::fs::metadata(null).unwrap();
+        assert!(!after.is_file(), "/dev/null must stay a device");
+        use std::os::unix::fs::MetadataExt;
+        assert_eq!(before.ino(), after.ino());
+        let mut g = Guard::new();
+        g.output("-o", null).unwrap();
+        g.output("--rejects", null).unwrap();
     }
 
     #[cfg(unix)]
