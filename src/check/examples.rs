@@ -178,19 +178,7 @@ impl Cx<'_> {
             (FieldKind::OneOf(opts), Literal::Str(s)) => match opts.iter().position(|o| o == s) {
                 Some(i) => Value::Choice(i as u16),
                 None => {
-                    let hint = suggest::hint(s, opts.iter().map(String::as_str));
-                    let listed = opts
-                        .iter()
-                        .map(|o| format!("\"{o}\""))
-                        .collect::<Vec<_>>()
-                        .join(", ");
-                    let d = self.error(
-                        "not-a-choice",
-                        span,
-                        format!("\"{s}\" is not one of the choices of `{}`", field.id),
-                    );
-                    d.label = hint;
-                    d.help = Some(format!("`{}` is one of {listed}", field.id));
+                    self.not_a_choice(s, span, &field.id, opts);
                     return None;
                 }
             },

@@ -148,14 +148,20 @@ impl Cx<'_> {
         {
             return;
         }
-        let Some(FieldKind::OneOf(opts)) = self.fields.get(slot as usize).map(|f| f.kind.clone())
-        else {
+        let Some(f) = self.fields.get(slot as usize) else {
             return;
         };
-        let fid = self
-            .fields
-            .get(slot as usize)
-            .map_or(String::new(), |f| f.id.clone());
+        let FieldKind::OneOf(opts) = &f.kind else {
+            return;
+        };
+        let (fid, opts) = (f.id.clone(), opts.clone());
+        self.not_a_choice(s, lit.span, &fid, &opts);
+    }
+
+    /// The `not-a-choice` error for `s` against the choices `opts` of field
+    /// `fid` (in a rule's condition or an example's value), with a "did you
+    /// mean" and the choices listed.
+    pub(crate) fn not_a_choice(&mut self, s: &str, span: Span, fid: &str, opts: &[String]) {
         let hint = suggest::hint(s, opts.iter().map(String::as_str));
         let listed = opts
             .iter()
@@ -164,7 +170,7 @@ impl Cx<'_> {
             .join(", ");
         let d = self.error(
             "not-a-choice",
-            lit.span,
+            span,
             format!("\"{s}\" is not one of the choices of `{fid}`"),
         );
         d.label = hint;

@@ -392,20 +392,18 @@ impl RowSource for CsvSource {
                     });
                     return Ok(true);
                 };
-                {
-                    self.resume_at(at + 1, first)?;
-                    self.pending = Some((
-                        first,
-                        column,
-                        format!(
-                            "a `\"` in this cell is never closed: it ran over lines {first}-{last}, \
-                             which look like rows of their own; this line is rejected and lines {}-{last} \
-                             are read as rows",
-                            first + 1
-                        ),
-                    ));
-                    return self.next_row(raw);
-                }
+                self.resume_at(at + 1, first)?;
+                self.pending = Some((
+                    first,
+                    column,
+                    format!(
+                        "a `\"` in this cell is never closed: it ran over lines {first}-{last}, \
+                         which look like rows of their own; this line is rejected and lines {}-{last} \
+                         are read as rows",
+                        first + 1
+                    ),
+                ));
+                return self.next_row(raw);
             }
             self.multiline += 1;
             if self.spans.len() < SPANS_KEPT {
