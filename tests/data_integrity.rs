@@ -11,53 +11,12 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 
-fn rules() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/data/rules.thr")
-}
+mod common;
 
-fn thresholds(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_thresholds"))
-        .args(args)
-        .env_remove("THRESHOLDS_KEY")
-        .output()
-        .unwrap()
-}
-
-/// Runs `score` with `--rejects`: (exit, stdout, rejects as rows, stderr).
-fn score(data: &Path, extra: &[&str]) -> (i32, String, Vec<Vec<String>>, String) {
-    let dir = tempfile::tempdir().unwrap();
-    let rej = dir.path().join("rejects.csv");
-    let rules = rules();
-    let mut args = vec![
-        "score",
-        rules.to_str().unwrap(),
-        data.to_str().unwrap(),
-        "--format",
-        "csv",
-        "--rejects",
-        rej.to_str().unwrap(),
-    ];
-    args.extend_from_slice(extra);
-    let out = thresholds(&args);
-    let rejects = std::fs::read_to_string(&rej)
-        .map(|s| {
-            let mut r = csv::Reader::from_reader(s.as_bytes());
-            r.records()
-                .map(|x| x.unwrap().iter().map(str::to_string).collect())
-                .collect()
-        })
-        .unwrap_or_default();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        rejects,
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use common::{rules, score, thresholds};
 
 const HEADER: [&str; 6] = ["id", "age", "disabled", "agency", "indicators", "decision"];
 

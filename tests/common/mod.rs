@@ -1,0 +1,56 @@
+//! Helpers shared by the data-reading integration tests: the fixture rule
+//! file, running the binary, and `score` with its rejects read back.
+
+#![allow(
+    clippy::unwrap_used,
+    reason = "test helpers fail the test on any error"
+)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The rule file the data fixtures are written for.
+pub fn rules() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/data/rules.thr")
+}
+
+/// Runs the binary (no pseudonymisation key in the environment).
+pub fn thresholds(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_thresholds"))
+        .args(args)
+        .env_remove("THRESHOLDS_KEY")
+        .output()
+        .unwrap()
+}
+
+/// Runs `score` with `--rejects`: (exit, stdout, rejects as rows, stderr).
+pub fn score(data: &Path, extra: &[&str]) -> (i32, String, Vec<Vec<String>>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let rej = dir.path().join("rejects.csv");
+    let rules = rules();
+    let mut args = vec![
+        "score",
+        rules.to_str().unwrap(),
+        data.to_str().unwrap(),
+        "--format",
+        "csv",
+        "--rejects",
+        rej.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let out = thresholds(&args);
+    let rejects = std::fs::read_to_string(&rej)
+        .map(|s| {
+            let mut r = csv::Reader::from_reader(s.as_bytes());
+            r.records()
+                .map(|x| x.unwrap().iter().map(str::to_string).collect())
+                .collect()
+        })
+        .unwrap_or_default();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        rejects,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
