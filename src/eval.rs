@@ -114,6 +114,9 @@ pub struct Eval<'a> {
     memo0: [Option<Val<'a>>; MEMO_SLOTS],
     /// The rule being evaluated (for error messages).
     pub rule: u32,
+    /// Whether script results computed for earlier records may be reused
+    /// (see [`crate::script::deps`]); off, every call on this record runs.
+    reuse: bool,
 }
 
 impl<'a> Eval<'a> {
@@ -126,6 +129,16 @@ impl<'a> Eval<'a> {
             memo: Vec::new(),
             memo0: Default::default(),
             rule: 0,
+            reuse: true,
+        }
+    }
+
+    /// Starts evaluating `rec` without reusing script results from other
+    /// records: what reuse must never change.
+    pub fn without_reuse(plan: &'a Plan, rec: &'a Record) -> Self {
+        Self {
+            reuse: false,
+            ..Self::new(plan, rec)
         }
     }
 
@@ -381,7 +394,7 @@ impl<'a> Eval<'a> {
         let lookup = SCRIPT_CACHE.with(|c| {
             let mut c = c.borrow_mut();
             let ScriptCache { map, key } = &mut *c;
-            if !scripts.memo_key(plan, self.rec, f, key) {
+            if !self.reuse || !scripts.memo_key(plan, self.rec, f, key) {
                 return Err(None);
             }
             for v in &vals {
@@ -586,23 +599,22 @@ pub fn base_level(plan: &Plan, rec: &Record) -> u8 {
 
 /// Scores a record into `out` (reusing its buffers).
 pub fn score_into(plan: &Plan, rec: &Record, out: &mut Score) -> Result<(), EvalError> {
-    score_with(plan, rec, out, |_| None)
+    score_with(Eval::new(plan, rec), out, |_| None)
 }
 
 /// As [`score_into`], with `known(rule)` giving a rule's outcome when it is
 /// already known (see [`paired`]); other rules are evaluated.
 fn score_with(
-    plan: &Plan,
-    rec: &Record,
+    mut ev: Eval<'_>,
     out: &mut Score,
     known: impl Fn(usize) -> Option<bool>,
 ) -> Result<(), EvalError> {
+    let (plan, rec) = (ev.plan, ev.rec);
     out.fired.clear();
     out.flags.clear();
     out.base = base_level(plan, rec);
     out.floor = None;
     out.raise = 0;
-    let mut ev = Eval::new(plan, rec);
     for (i, rule) in plan.rules.iter().enumerate() {
         let fired = match known(i) {
             Some(fired) => fired,
@@ -639,5 +651,13 @@ fn score_with(
 pub fn score(plan: &Plan, rec: &Record) -> Result<Score, EvalError> {
     let mut s = Score::default();
     score_into(plan, rec, &mut s)?;
+    Ok(s)
+}
+
+/// Scores a record without reusing any script result computed for another
+/// record: slower, and by construction the same as [`score`].
+pub fn score_without_reuse(plan: &Plan, rec: &Record) -> Result<Score, EvalError> {
+    let mut s = Score::default();
+    score_with(Eval::without_reuse(plan, rec), &mut s, |_| None)?;
     Ok(s)
 }

@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use super::{score_with, EvalError, Score};
+use super::{score_with, Eval, EvalError, Score};
 use crate::plan::{Const, Node, NodeId, Plan, Record};
 
 /// Which rules of the second plan have the same condition as a rule of
@@ -199,7 +199,7 @@ pub fn score_into_paired(
     pairing: &Pairing,
     old_score: &Score,
 ) -> Result<(), EvalError> {
-    score_with(new, rec, out, |rule| {
+    score_with(Eval::new(new, rec), out, |rule| {
         let old = pairing.same.get(rule).copied().flatten()?;
         Some(old_score.fired.binary_search(&old).is_ok())
     })

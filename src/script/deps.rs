@@ -1,21 +1,39 @@
-//! What scripts read from the record, found by scanning their text, so that a
-//! script's result can be reused for any later record that agrees on exactly
-//! those inputs (scripts are pure: no state survives a call).
+//! What a script function reads from the record, found by walking the AST
+//! that rhai itself compiled, so that a result can be reused for a later
+//! record that agrees on exactly those inputs (scripts are pure: no state
+//! survives a call, and nothing outside the record and the arguments reaches
+//! one).
 //!
-//! The scan is conservative and works per function. In a function's body its
-//! record parameter used as `r.name` reads field `name` (`r.indicators` reads
-//! every indicator); `has(r, "id")` reads indicator `id`; `g(r, ...)` hands
-//! the record to script function `g`, whose reads become this function's.
-//! Any other use of the parameter (indexing, assignment, a method call, a
-//! built-in such as `keys(r)`, `has` with a computed id, string
-//! interpolation) makes the function's reads unknown, and then none of its
-//! results is reused. Knowing each function's own reads matters: a MARAC
-//! check that reads four DASH fields should be reused across records that
-//! differ only in age.
+//! Sound by construction: the record reaches a function only as its first
+//! parameter, and every use of that parameter is a variable node in the
+//! function's AST. Each such node is accepted only in a shape whose reads are
+//! certain; any other shape makes the function's reads unknown, and then
+//! none of its results is reused. The accepted shapes:
+//!
+//! - `r.name` (and `r.name...` chains, `r?.name`): reads field `name`;
+//!   `r.indicators` reads every indicator;
+//! - `has(r, "id")` with a literal id, when no script defines its own
+//!   two-parameter `has` (rhai calls a script's function first): reads
+//!   indicator `id`;
+//! - `g(r, ...)` where the scripts define `g` with exactly that many
+//!   parameters (name and arity, as rhai resolves calls): the record handed
+//!   on, so `g`'s reads become this function's.
+//!
+//! Everything else is unknown: `r` indexed, assigned, passed to a built-in
+//! (`keys(r)`, `values(r)`, `type_of(r)`), handed on in any place but the
+//! first, used as a method's object (`r.g()`), captured by a closure or a
+//! `curry`, passed to `call`/`Fn`; and any call with `!` (which lends the
+//! caller's variables to the callee). rhai's own parser decides what is code
+//! and what is a string or comment, so no text can fool the analysis.
+//!
+//! Knowing each function's own reads matters for speed: a MARAC check that
+//! reads four DASH fields is reused across records that differ only in age.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
-/// The pooled reads of all scripts.
+use rhai::{ASTNode, Expr, FnCallExpr, Stmt, AST};
+
+/// What a function reads from the record.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Reads {
     /// Field names read as `r.name`.
@@ -24,218 +42,6 @@ pub struct Reads {
     pub indicators: BTreeSet<String>,
     /// `r.indicators` is read: every indicator matters.
     pub all_indicators: bool,
-}
-
-#[derive(Debug, PartialEq)]
-enum Tok {
-    Ident(String),
-    Str(String),
-    Punct(char),
-    /// A back-tick string with `${...}` in it: code the scan does not read.
-    Interpolated,
-}
-
-fn tokens(text: &str) -> Vec<Tok> {
-    let c: Vec<char> = text.chars().collect();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < c.len() {
-        let ch = c[i];
-        if ch == '/' && c.get(i + 1) == Some(&'/') {
-            while i < c.len() && c[i] != '\n' {
-                i += 1;
-            }
-        } else if ch == '/' && c.get(i + 1) == Some(&'*') {
-            i += 2;
-            while i + 1 < c.len() && !(c[i] == '*' && c[i + 1] == '/') {
-                i += 1;
-            }
-            i += 2;
-        } else if ch == '"' || ch == '`' || ch == '\'' {
-            let mut s = String::new();
-            i += 1;
-            while i < c.len() && c[i] != ch {
-                if c[i] == '\\' {
-                    i += 1;
-                }
-                if let Some(x) = c.get(i) {
-                    s.push(*x);
-                }
-                i += 1;
-            }
-            i += 1;
-            out.push(if ch == '`' && s.contains("${") {
-                Tok::Interpolated
-            } else {
-                Tok::Str(s)
-            });
-        } else if ch.is_alphanumeric() || ch == '_' {
-            let mut s = String::new();
-            while i < c.len() && (c[i].is_alphanumeric() || c[i] == '_') {
-                s.push(c[i]);
-                i += 1;
-            }
-            out.push(Tok::Ident(s));
-        } else {
-            if !ch.is_whitespace() {
-                out.push(Tok::Punct(ch));
-            }
-            i += 1;
-        }
-    }
-    out
-}
-
-fn is_punct(t: Option<&Tok>, c: char) -> bool {
-    matches!(t, Some(Tok::Punct(p)) if *p == c)
-}
-
-fn is_ident(t: Option<&Tok>, s: &str) -> bool {
-    matches!(t, Some(Tok::Ident(i)) if i == s)
-}
-
-/// A function definition found in the token stream.
-struct FnDef {
-    name: String,
-    /// The first parameter: the record when the rules call the function.
-    record: Option<String>,
-    /// Token range of the body, braces excluded.
-    body: std::ops::Range<usize>,
-}
-
-/// The top-level `fn name(params) { body }` definitions of one script.
-/// `None` when the text does not split cleanly (the compiler accepted it,
-/// so this means a form the scan does not know: no reuse).
-fn definitions(t: &[Tok]) -> Option<Vec<FnDef>> {
-    let mut defs = Vec::new();
-    let mut k = 0;
-    let mut depth = 0usize;
-    while k < t.len() {
-        match &t[k] {
-            Tok::Punct('{') => depth += 1,
-            Tok::Punct('}') => depth = depth.checked_sub(1)?,
-            Tok::Ident(kw) if kw == "fn" && depth == 0 => {
-                let Some(Tok::Ident(name)) = t.get(k + 1) else {
-                    return None;
-                };
-                if !is_punct(t.get(k + 2), '(') {
-                    return None;
-                }
-                let mut j = k + 3;
-                let mut params = Vec::new();
-                while let Some(tok) = t.get(j) {
-                    match tok {
-                        Tok::Punct(')') => break,
-                        Tok::Punct(',') => {}
-                        Tok::Ident(p) => params.push(p.clone()),
-                        _ => return None,
-                    }
-                    j += 1;
-                }
-                if !is_punct(t.get(j + 1), '{') {
-                    return None;
-                }
-                let open = j + 1;
-                let mut d = 0usize;
-                let mut close = None;
-                for (i, tok) in t.iter().enumerate().skip(open) {
-                    match tok {
-                        Tok::Punct('{') => d += 1,
-                        Tok::Punct('}') => {
-                            d -= 1;
-                            if d == 0 {
-                                close = Some(i);
-                                break;
-                            }
-                        }
-                        _ => {}
-                    }
-                }
-                let close = close?;
-                defs.push(FnDef {
-                    name: name.clone(),
-                    record: params.first().cloned(),
-                    body: open + 1..close,
-                });
-                k = close + 1;
-                continue;
-            }
-            _ => {}
-        }
-        k += 1;
-    }
-    Some(defs)
-}
-
-/// What one function body reads through its record parameter `record`
-/// itself, and which script functions it hands the record to. `None` when
-/// the record is used in a way the scan cannot follow.
-fn own_reads(
-    t: &[Tok],
-    body: std::ops::Range<usize>,
-    record: &str,
-    functions: &BTreeSet<String>,
-) -> Option<(Reads, BTreeSet<String>)> {
-    let mut r = Reads::default();
-    let mut callees = BTreeSet::new();
-    if t.get(body.clone())
-        .is_some_and(|b| b.contains(&Tok::Interpolated))
-    {
-        return None;
-    }
-    for k in body.clone() {
-        let Some(Tok::Ident(name)) = t.get(k) else {
-            continue;
-        };
-        if name != record {
-            continue;
-        }
-        // Tokens around this use; nothing outside the body counts.
-        let at = |d: isize| -> Option<&Tok> {
-            k.checked_add_signed(d)
-                .filter(|j| body.contains(j))
-                .and_then(|j| t.get(j))
-        };
-        // r.field — not assigned (r.f = ...) and not a method call r.f(...)
-        if is_punct(at(1), '.') {
-            let Some(Tok::Ident(f)) = at(2) else {
-                return None;
-            };
-            let assigned = is_punct(at(3), '=') && !is_punct(at(4), '=');
-            if is_punct(at(3), '(') || assigned {
-                return None;
-            }
-            if f == "indicators" {
-                r.all_indicators = true;
-            } else {
-                r.fields.insert(f.clone());
-            }
-            continue;
-        }
-        // has(r, "id")
-        if is_punct(at(-1), '(') && is_ident(at(-2), "has") {
-            match (at(1), at(2), at(3)) {
-                (Some(Tok::Punct(',')), Some(Tok::Str(id)), Some(Tok::Punct(')'))) => {
-                    r.indicators.insert(id.clone());
-                    continue;
-                }
-                _ => return None,
-            }
-        }
-        // g(r) or g(r, ...): the record handed on as the first argument of a
-        // script function, whose reads become this one's; built-in
-        // functions such as `keys(r)` could read anything.
-        if is_punct(at(-1), '(') && (is_punct(at(1), ',') || is_punct(at(1), ')')) {
-            if let Some(Tok::Ident(g)) = at(-2) {
-                if functions.contains(g) && !is_punct(at(-3), '.') {
-                    callees.insert(g.clone());
-                    continue;
-                }
-            }
-        }
-        return None;
-    }
-    Some((r, callees))
 }
 
 impl Reads {
@@ -249,58 +55,75 @@ impl Reads {
 /// What the scripts read, per function and pooled.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Analysis {
-    /// Every function's reads together (what the record map must carry);
-    /// `None` when any function's reads are unknown.
+    /// The reads of every function the rules can call, together (what the
+    /// record map must carry); `None` when any of them is unknown.
     pub pooled: Option<Reads>,
-    /// Each function's reads, the functions it hands the record to
-    /// included; `None` when unknown. Functions of one name share an entry.
-    pub by_function: std::collections::BTreeMap<String, Option<Reads>>,
+    /// Each function's reads, those of the functions it hands the record
+    /// to included, in the order the functions were given; `None` when
+    /// unknown.
+    pub by_function: Vec<Option<Reads>>,
 }
 
-/// Analyses the scripts `texts`, which define the script functions named
-/// in `functions`.
-pub fn analyse(texts: &[&str], functions: &BTreeSet<String>) -> Analysis {
-    use std::collections::BTreeMap;
-    // Own reads and callees, pooled over definitions of the same name.
-    let mut own: BTreeMap<String, Option<(Reads, BTreeSet<String>)>> = BTreeMap::new();
-    let mut unsplittable = false;
-    for text in texts {
-        let t = tokens(text);
-        let Some(defs) = definitions(&t) else {
-            unsplittable = true;
-            continue;
+/// A script function as rhai resolves a call: name and number of parameters.
+type Sig = (String, usize);
+
+/// Calls rhai handles itself, whatever functions a script defines.
+const KEYWORDS: &[&str] = &[
+    "print",
+    "debug",
+    "type_of",
+    "eval",
+    "Fn",
+    "call",
+    "curry",
+    "is_shared",
+    "is_def_var",
+    "is_def_fn",
+    "this",
+    "global",
+];
+
+/// A function's own reads and the functions it hands the record to.
+#[derive(Default)]
+struct Own {
+    reads: Reads,
+    callees: BTreeSet<Sig>,
+}
+
+/// Analyses the compiled scripts `ast` for each of `functions` (name and
+/// number of parameters, the record included).
+pub fn analyse(ast: &AST, functions: &[(&str, usize)]) -> Analysis {
+    let defs: BTreeSet<Sig> = ast
+        .iter_fn_def()
+        .map(|d| (d.name.to_string(), d.params.len()))
+        .collect();
+    let mut own: BTreeMap<Sig, Option<Own>> = BTreeMap::new();
+    for d in ast.iter_fn_def() {
+        let arity = d.params.len();
+        let found = match d.params.first() {
+            // No parameter: the record never reaches it.
+            None => Some(Own::default()),
+            Some(record) => {
+                // This function alone, no top-level statements (rhai's
+                // `clone_functions_only_filtered` ignores its filter).
+                let mut one = ast.clone_functions_only();
+                one.retain_functions(|_, _, name, n| name == d.name.as_str() && n == arity);
+                own_reads(&one, record.as_str(), &defs)
+            }
         };
-        for d in defs {
-            let found = match &d.record {
-                Some(rec) => own_reads(&t, d.body.clone(), rec, functions),
-                None => Some((Reads::default(), BTreeSet::new())),
-            };
-            let entry = own
-                .entry(d.name.clone())
-                .or_insert_with(|| Some((Reads::default(), BTreeSet::new())));
-            *entry = match (entry.take(), found) {
-                (Some((mut r, mut c)), Some((r2, c2))) => {
-                    r.absorb(&r2);
-                    c.extend(c2);
-                    Some((r, c))
-                }
-                _ => None,
-            };
-        }
+        own.insert((d.name.to_string(), arity), found);
     }
-    // A function the compiler found but the split did not is unknown.
-    let mut by_function = BTreeMap::new();
-    for name in functions {
-        let reads = if unsplittable {
-            None
-        } else {
-            closure(name, &own)
-        };
-        by_function.insert(name.clone(), reads);
-    }
-    let pooled = by_function
-        .values()
-        .try_fold(Reads::default(), |mut acc, r| {
+    let by_function: Vec<Option<Reads>> = functions
+        .iter()
+        .map(|(name, n)| closure(&((*name).to_string(), *n), &own))
+        .collect();
+    // Closures compile to functions named `anon$...`, which a rule cannot
+    // name: they never receive the record from the rules.
+    let pooled = functions
+        .iter()
+        .zip(&by_function)
+        .filter(|((name, _), _)| !name.starts_with("anon$"))
+        .try_fold(Reads::default(), |mut acc, (_, r)| {
             acc.absorb(r.as_ref()?);
             Some(acc)
         });
@@ -310,21 +133,122 @@ pub fn analyse(texts: &[&str], functions: &BTreeSet<String>) -> Analysis {
     }
 }
 
-/// The reads of `name` and of every function it hands the record to.
-fn closure(
-    name: &str,
-    own: &std::collections::BTreeMap<String, Option<(Reads, BTreeSet<String>)>>,
-) -> Option<Reads> {
+/// The walk over one function's body.
+struct Walk<'s> {
+    /// The record parameter's name.
+    record: &'s str,
+    /// Every function the scripts define.
+    defs: &'s BTreeSet<Sig>,
+    own: Own,
+    /// A use of the record whose reads are not certain was seen.
+    unknown: bool,
+}
+
+/// The reads of the one function in `one` whose first parameter is `record`.
+fn own_reads(one: &AST, record: &str, defs: &BTreeSet<Sig>) -> Option<Own> {
+    let mut w = Walk {
+        record,
+        defs,
+        own: Own::default(),
+        unknown: false,
+    };
+    one.walk(&mut |path: &[ASTNode]| {
+        visit(path, &mut w);
+        !w.unknown
+    });
+    (!w.unknown).then_some(w.own)
+}
+
+/// Looks at the last node of `path`.
+fn visit(path: &[ASTNode<'_>], w: &mut Walk<'_>) {
+    let Some(node) = path.last() else {
+        return;
+    };
+    match *node {
+        // rhai's walk does not enter the value of `break value`.
+        ASTNode::Stmt(Stmt::BreakLoop(Some(e), ..)) => {
+            let mut p = path.to_vec();
+            e.walk(&mut p, &mut |q: &[ASTNode]| {
+                visit(q, w);
+                !w.unknown
+            });
+        }
+        ASTNode::Stmt(Stmt::FnCall(x, _)) | ASTNode::Expr(Expr::FnCall(x, _))
+            if x.capture_parent_scope =>
+        {
+            w.unknown = true;
+        }
+        ASTNode::Expr(e @ Expr::Variable(v, ..)) if v.1.as_str() == w.record => {
+            use_of_record(path, e, w);
+        }
+        _ => {}
+    }
+}
+
+/// One use of the record variable `var`, the last node of `path`.
+fn use_of_record(path: &[ASTNode<'_>], var: &Expr, w: &mut Walk<'_>) {
+    let parent = path.len().checked_sub(2).and_then(|i| path.get(i));
+    match parent {
+        Some(ASTNode::Expr(Expr::Dot(b, ..))) if std::ptr::eq(&b.lhs, var) => {
+            let property = match &b.rhs {
+                Expr::Property(p, _) => Some(&p.2),
+                Expr::Dot(b2, ..) | Expr::Index(b2, ..) => match &b2.lhs {
+                    Expr::Property(p, _) => Some(&p.2),
+                    _ => None,
+                },
+                _ => None,
+            };
+            match property {
+                Some(name) if name.as_str() == "indicators" => w.own.reads.all_indicators = true,
+                Some(name) => {
+                    w.own.reads.fields.insert(name.to_string());
+                }
+                // A method called on the record (`r.g()`).
+                None => w.unknown = true,
+            }
+        }
+        Some(ASTNode::Expr(Expr::FnCall(x, _))) | Some(ASTNode::Stmt(Stmt::FnCall(x, _))) => {
+            call_with_record(x, var, w);
+        }
+        _ => w.unknown = true,
+    }
+}
+
+/// The record variable `var` as an argument of the call `x`.
+fn call_with_record(x: &FnCallExpr, var: &Expr, w: &mut Walk<'_>) {
+    let first = x.args.first().is_some_and(|a| std::ptr::eq(a, var));
+    if !first || KEYWORDS.contains(&x.name.as_str()) {
+        w.unknown = true;
+        return;
+    }
+    let sig = (x.name.to_string(), x.args.len());
+    if w.defs.contains(&sig) {
+        w.own.callees.insert(sig);
+    } else if x.name.as_str() == "has" && x.args.len() == 2 {
+        match x.args.get(1) {
+            Some(Expr::StringConstant(id, _)) => {
+                w.own.reads.indicators.insert(id.to_string());
+            }
+            _ => w.unknown = true,
+        }
+    } else {
+        w.unknown = true;
+    }
+}
+
+/// The reads of `f` and of every function it hands the record to; `None`
+/// when any of them is unknown or not defined.
+fn closure(f: &Sig, own: &BTreeMap<Sig, Option<Own>>) -> Option<Reads> {
     let mut reads = Reads::default();
     let mut seen = BTreeSet::new();
-    let mut todo = vec![name.to_string()];
-    while let Some(f) = todo.pop() {
-        if !seen.insert(f.clone()) {
+    let mut todo = vec![f.clone()];
+    while let Some(g) = todo.pop() {
+        if !seen.insert(g.clone()) {
             continue;
         }
-        let (r, callees) = own.get(&f)?.as_ref()?;
-        reads.absorb(r);
-        todo.extend(callees.iter().cloned());
+        let o = own.get(&g)?.as_ref()?;
+        reads.absorb(&o.reads);
+        todo.extend(o.callees.iter().cloned());
     }
     Some(reads)
 }
@@ -333,15 +257,37 @@ fn closure(
 mod tests {
     use super::*;
 
-    /// Analyses with the function names the compiler would report.
-    fn analyse(texts: &[&str]) -> Analysis {
+    /// Compiles `texts` as `Scripts::compile` does and analyses every
+    /// function; the result by function name (each name used once here).
+    fn analyse_all(texts: &[&str]) -> (BTreeMap<String, Option<Reads>>, Option<Reads>) {
         let engine = crate::script::engine();
-        let mut fns = BTreeSet::new();
+        let mut merged = AST::empty();
         for t in texts {
-            let ast = engine.compile(t).expect("test scripts compile");
-            fns.extend(ast.iter_functions().map(|f| f.name.to_string()));
+            let ast = engine
+                .compile(t)
+                .unwrap_or_else(|e| panic!("test script compiles: {e}"));
+            merged = merged.merge(&ast);
         }
-        super::analyse(texts, &fns)
+        let fns: Vec<(String, usize)> = merged
+            .iter_functions()
+            .map(|f| (f.name.to_string(), f.params.len()))
+            .collect();
+        let sigs: Vec<(&str, usize)> = fns.iter().map(|(n, a)| (n.as_str(), *a)).collect();
+        let got = super::analyse(&merged, &sigs);
+        let by = fns
+            .iter()
+            .map(|(n, _)| n.clone())
+            .zip(got.by_function)
+            .collect();
+        (by, got.pooled)
+    }
+
+    fn f_of(text: &str) -> Option<Reads> {
+        analyse_all(&[text])
+            .0
+            .get("f")
+            .cloned()
+            .unwrap_or_else(|| panic!("f defined in {text}"))
     }
 
     fn names(set: &BTreeSet<String>) -> Vec<&str> {
@@ -355,12 +301,16 @@ mod tests {
             fn f(r) {
                 let s = r.dash_score;
                 if has(r, "dv") && type_of(r.age) != "()" { return g(r, 2); }
-                "r.not_this" == ""
+                "r.not_this" == "" || r?.kind == "x" || r.list[0] == 1
             }
             fn g(r, k) { r.indicators.len() > k }
         "#;
-        let got = analyse(&[text]).pooled.expect("readable");
-        assert_eq!(names(&got.fields), vec!["age", "dash_score"]);
+        let (_, pooled) = analyse_all(&[text]);
+        let got = pooled.unwrap_or_else(|| panic!("readable"));
+        assert_eq!(
+            names(&got.fields),
+            vec!["age", "dash_score", "kind", "list"]
+        );
         assert!(got.indicators.contains("dv"));
         assert!(got.all_indicators);
     }
@@ -371,27 +321,40 @@ mod tests {
                    fn g(x) { has(x, "dv") }"#;
         let b = r#"fn h(rec) { rec.score }
                    let r = 1; // top-level statements never run"#;
-        let got = analyse(&[a, b]);
-        let f = got.by_function["f"].clone().expect("f known");
-        assert_eq!(names(&f.fields), vec!["age"]);
-        assert_eq!(names(&f.indicators), vec!["dv"]);
-        let g = got.by_function["g"].clone().expect("g known");
-        assert!(g.fields.is_empty());
-        assert_eq!(names(&g.indicators), vec!["dv"]);
-        let h = got.by_function["h"].clone().expect("h known");
-        assert_eq!(names(&h.fields), vec!["score"]);
-        assert!(h.indicators.is_empty());
-        let pooled = got.pooled.expect("all known");
+        let (by, pooled) = analyse_all(&[a, b]);
+        let get = |n: &str| {
+            by.get(n)
+                .cloned()
+                .flatten()
+                .unwrap_or_else(|| panic!("{n} known"))
+        };
+        assert_eq!(names(&get("f").fields), vec!["age"]);
+        assert_eq!(names(&get("f").indicators), vec!["dv"]);
+        assert!(get("g").fields.is_empty());
+        assert_eq!(names(&get("h").fields), vec!["score"]);
+        assert!(get("h").indicators.is_empty());
+        let pooled = pooled.unwrap_or_else(|| panic!("all known"));
         assert_eq!(names(&pooled.fields), vec!["age", "score"]);
     }
 
     #[test]
     fn recursion_terminates() {
-        let got = analyse(&["fn f(r) { if r.n > 0 { g(r) } else { 0 } } fn g(r) { f(r) }"]);
+        let got = f_of("fn f(r) { if r.n > 0 { g(r) } else { 0 } } fn g(r) { f(r) }");
         assert_eq!(
-            names(&got.by_function["g"].clone().expect("known").fields),
+            names(&got.unwrap_or_else(|| panic!("known")).fields),
             vec!["n"]
         );
+    }
+
+    #[test]
+    fn strings_and_comments_are_not_code() {
+        // A back-tick string ending in `\` (rhai has no escapes there) and
+        // a block comment hiding nothing: the reads are the real ones.
+        let got = f_of("fn f(r) { let s = `a\\`; /* r.x */ s.len() + r.age }")
+            .unwrap_or_else(|| panic!("known"));
+        assert_eq!(names(&got.fields), vec!["age"]);
+        let got = f_of("fn f(r) { let s = `x\\`; keys(r).len() }");
+        assert_eq!(got, None);
     }
 
     #[test]
@@ -399,26 +362,74 @@ mod tests {
         for text in [
             "fn f(r) { let x = r; x.age > 1 }",
             "fn f(r) { r[\"age\"] > 1 }",
-            "fn f(r) { r.age = 3; true }",
-            "fn f(r) { has(r, id()) }",
+            "fn f(r) { r = #{}; true }",
+            "fn f(r) { has(r, id()) } fn id() { \"a\" }",
             "fn f(r) { r.keys().len() > 1 }",
             "fn f(r) { keys(r).len() > 1 }",
-            "fn f(r) { g(1, r) }",
-            "fn f(r) { r.g() }",
-            "fn f(r) { `${r.age}` == \"1\" }",
+            "fn f(r) { values(r).len() > 1 }",
+            "fn f(r) { g(1, r) } fn g(a, b) { b.age }",
+            "fn f(r) { g(r, r) } fn g(a, b) { keys(b) }",
+            "fn f(r) { r.g() } fn g() { this.age }",
+            "fn f(r) { let c = || keys(r); c.call() }",
+            "fn f(r) { let c = Fn(\"keys\"); c.call(r) }",
+            "fn f(r) { call(Fn(\"keys\"), r) }",
+            "fn f(r) { let c = Fn(\"g\").curry(r); c.call() } fn g(x) { keys(x) }",
             "fn f(r) { g(r) } fn g(r) { keys(r) }",
+            "fn f(r) { type_of(r) == \"map\" }",
+            "fn f(r) { r == #{} }",
+            "fn f(r) { let x = loop { break r; }; keys(x).len() }",
+            "fn f(r) { switch r { _ => 1 } }",
+            "fn f(r) { for k in r { } 1 }",
+            "fn f(r) { `${r}`.len() }",
+            "fn f(r) { [r][0].age }",
+            "fn f(r) { #{a: r}.a.age }",
+            "fn f(r) { return r; }",
         ] {
-            let got = analyse(&[text]);
-            assert_eq!(got.by_function["f"], None, "{text}");
-            assert_eq!(got.pooled, None, "{text}");
+            assert_eq!(f_of(text), None, "{text}");
         }
     }
 
     #[test]
+    fn a_script_function_shadowing_a_built_in_is_followed_or_refused() {
+        // rhai calls a script's `has(m, id)` rather than the registered one.
+        let got = f_of(r#"fn f(r) { has(r, "a") } fn has(m, id) { keys(m).len() > 0 }"#);
+        assert_eq!(got, None);
+        let got = f_of(r#"fn f(r) { has(r, "a") } fn has(m, id) { m.age > 1 }"#)
+            .unwrap_or_else(|| panic!("known"));
+        assert_eq!(names(&got.fields), vec!["age"]);
+        assert!(got.indicators.is_empty());
+        // A script `values` of another arity does not make the built-in
+        // `values(r)` a script call.
+        assert_eq!(
+            f_of("fn f(r) { values(r).len() } fn values(a, b) { 1 }"),
+            None
+        );
+    }
+
+    #[test]
+    fn interpolation_reads_what_it_names() {
+        let got =
+            f_of("fn f(r) { `${r.note} and ${r.age}`.len() }").unwrap_or_else(|| panic!("known"));
+        assert_eq!(names(&got.fields), vec!["age", "note"]);
+    }
+
+    #[test]
     fn an_opaque_function_leaves_the_others_known() {
-        let got = analyse(&["fn f(r) { r.age } fn g(r) { keys(r) }"]);
-        assert!(got.by_function["f"].is_some());
-        assert_eq!(got.by_function["g"], None);
-        assert_eq!(got.pooled, None);
+        let (by, pooled) = analyse_all(&["fn f(r) { r.age } fn g(r) { keys(r) }"]);
+        assert!(by.get("f").cloned().flatten().is_some());
+        assert_eq!(by.get("g").cloned().flatten(), None);
+        assert_eq!(pooled, None);
+    }
+
+    #[test]
+    fn a_closure_does_not_hide_the_others() {
+        // The closure's own function (`anon$...`) is never called by the
+        // rules with a record.
+        let (by, pooled) = analyse_all(&["fn f(r) { let c = |x| x + 1; c.call(r.age) }"]);
+        assert_eq!(
+            by.get("f").cloned().flatten().map(|r| r.fields),
+            Some(BTreeSet::from(["age".to_string()]))
+        );
+        assert!(pooled.is_some());
     }
 }
