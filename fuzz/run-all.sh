@@ -7,13 +7,13 @@ set -u
 cd "$(dirname "$0")"
 SECS=${1:-600}
 shift || true
-TARGETS=${*:-check fmt script data_csv data_json}
+TARGETS=${*:-check fmt script script_reuse data_csv data_json}
 seed() {
-  mkdir -p corpus/check corpus/fmt corpus/script corpus/data_csv corpus/data_json
+  mkdir -p corpus/check corpus/fmt corpus/script corpus/script_reuse corpus/data_csv corpus/data_json
   for f in ../rules/*.thr ../tests/golden/check/*/rules.thr ../tests/fixtures/*/*.thr; do
     [ -f "$f" ] && cp "$f" "corpus/check/$(echo "$f" | tr '/' '_')" && cp "$f" "corpus/fmt/$(echo "$f" | tr '/' '_')"
   done
-  for f in ../rules/scripts/*.rhai ../tests/hostile/files/scripts/*.rhai; do
+  for f in ../rules/scripts/*.rhai ../tests/hostile/files/scripts/*.rhai seeds/script/*.rhai; do
     [ -f "$f" ] && cp "$f" "corpus/script/$(basename "$f")"
   done
   for f in ../samples/referrals.csv ../tests/fixtures/*/*.csv; do
