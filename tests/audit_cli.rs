@@ -10,6 +10,9 @@
     reason = "test helpers fail the test loudly"
 )]
 
+#[path = "common/golden.rs"]
+mod golden;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -30,18 +33,7 @@ fn audit(args: &[&str]) -> Output {
 
 fn golden(case: &str, file: &str, actual: &str) {
     let path = PathBuf::from("tests/golden/audit").join(case).join(file);
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, actual).unwrap();
-        return;
-    }
-    let want = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e} (run with UPDATE_GOLDEN=1)", path.display()));
-    assert!(
-        want == actual,
-        "{} differs from the golden file; diff it, then UPDATE_GOLDEN=1 if intended\n{actual}",
-        path.display()
-    );
+    golden::assert_golden(&path, actual);
 }
 
 fn read(p: &Path) -> String {

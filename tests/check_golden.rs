@@ -10,13 +10,15 @@
     reason = "test helpers fail loudly"
 )]
 
+#[path = "common/golden.rs"]
+mod golden;
+
 use std::path::Path;
 use std::process::Command;
 
 #[test]
 fn check_diagnostics_match_golden_files() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/check");
-    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
     let mut cases: Vec<_> = std::fs::read_dir(&root)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -49,16 +51,8 @@ fn check_diagnostics_match_golden_files() {
                 "{name}: no source excerpt:\n{stderr}"
             );
         }
-        let expected_path = dir.join("expected.txt");
-        if update {
-            std::fs::write(&expected_path, &stderr).unwrap();
-            continue;
-        }
-        let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
-        if expected != stderr {
-            failures.push(format!(
-                "--- {name}: expected\n{expected}\n--- {name}: got\n{stderr}"
-            ));
+        if let Err(e) = golden::compare(&dir.join("expected.txt"), &stderr) {
+            failures.push(e);
         }
     }
     assert!(

@@ -10,6 +10,9 @@
     reason = "a test that cannot run should fail loudly"
 )]
 
+#[path = "common/golden.rs"]
+mod golden;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -34,21 +37,13 @@ fn report(ext: &str) -> (String, Output) {
     let dir = tempfile::tempdir().unwrap();
     let path: PathBuf = dir.path().join(format!("report.{ext}"));
     let out = run(&path, &[]);
-    (std::fs::read_to_string(&path).unwrap_or_default(), out)
+    let text =
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("no {ext} report ({e}): {out:?}"));
+    (text, out)
 }
 
 fn golden(name: &str, got: &str) {
-    let path = Path::new(CASE).join(name);
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::write(&path, got).unwrap();
-    }
-    let want = std::fs::read_to_string(&path).unwrap_or_default();
-    assert_eq!(
-        got,
-        want,
-        "golden {} differs (UPDATE_GOLDEN=1 rewrites)",
-        path.display()
-    );
+    golden::assert_golden(&Path::new(CASE).join(name), got);
 }
 
 #[test]

@@ -9,6 +9,9 @@
     reason = "a test or benchmark that cannot run should fail loudly"
 )]
 
+#[path = "common/golden.rs"]
+mod golden;
+
 use std::path::Path;
 use std::process::Command;
 
@@ -32,16 +35,7 @@ fn golden(case: &str) {
     );
     let got = String::from_utf8(out.stdout).unwrap();
     let path = Path::new("tests/golden/diff/structure").join(format!("{case}.txt"));
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::write(&path, &got).unwrap();
-    }
-    let want = std::fs::read_to_string(&path).unwrap_or_default();
-    assert_eq!(
-        got,
-        want,
-        "golden {} differs (UPDATE_GOLDEN=1 rewrites)",
-        path.display()
-    );
+    golden::assert_golden(&path, &got);
 }
 
 #[test]

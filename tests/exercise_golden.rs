@@ -27,6 +27,9 @@
     reason = "test helpers may fail loudly"
 )]
 
+#[path = "common/golden.rs"]
+mod golden;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -76,14 +79,7 @@ fn pack(plan: &Plan, dir: &Path) -> Pack {
 }
 
 fn check(path: &Path, actual: &str) {
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, actual).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(path)
-        .unwrap_or_else(|_| panic!("missing golden file {}", path.display()));
-    assert_eq!(actual, expected, "golden file {} differs", path.display());
+    golden::assert_golden(path, actual);
 }
 
 fn golden(case: &str) {

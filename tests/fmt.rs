@@ -8,6 +8,9 @@
     reason = "test helpers fail loudly"
 )]
 
+#[path = "common/golden.rs"]
+mod golden;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -44,7 +47,6 @@ fn fmt_text(text: &str) -> (String, Output) {
 
 #[test]
 fn fmt_matches_golden_layouts_and_is_idempotent() {
-    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
     let cases = cases();
     assert!(cases.len() >= 5, "golden cases went missing");
     let mut failures = Vec::new();
@@ -55,16 +57,8 @@ fn fmt_matches_golden_layouts_and_is_idempotent() {
         assert!(out.status.success(), "{name}: {out:?}");
         let again = fmt_text(&got).0;
         assert_eq!(got, again, "{name}: fmt is not idempotent");
-        let expected_path = dir.join("expected.thr");
-        if update {
-            std::fs::write(&expected_path, &got).unwrap();
-            continue;
-        }
-        let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
-        if got != expected {
-            failures.push(format!(
-                "--- {name}: expected\n{expected}\n--- {name}: got\n{got}"
-            ));
+        if let Err(e) = golden::compare(&dir.join("expected.thr"), &got) {
+            failures.push(format!("{name}: {e}"));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
