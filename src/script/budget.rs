@@ -11,6 +11,9 @@
 //! - **time**: a clock thread, started on the first call, stores the
 //!   milliseconds since it started in an atomic every [`TICK_MILLIS`]; the
 //!   per-operation check is an atomic load and a compare (no system call).
+//!   A tick that comes late counts as at most [`MAX_STEP_MILLIS`], so
+//!   stalls of the whole process (an overloaded machine, valgrind) loosen
+//!   the bound instead of rejecting records whose calls were not running.
 //! - **memory**: [`CountingAlloc`], a global allocator, keeps each thread's
 //!   net allocated bytes in a thread-local counter; the check compares it
 //!   with the value at the start of the call.
@@ -34,6 +37,9 @@ pub const MAX_CALL_MILLIS: u64 = 250;
 pub const MAX_CALL_BYTES: i64 = 64 * 1024 * 1024;
 /// How often the clock thread advances the clock, in milliseconds.
 pub const TICK_MILLIS: u64 = 5;
+/// The most the clock advances in one tick, however late the clock thread
+/// wakes, in milliseconds.
+pub const MAX_STEP_MILLIS: u64 = 4 * TICK_MILLIS;
 
 /// Which bound ended a call.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -168,15 +174,26 @@ pub fn counting() -> bool {
 
 fn clock() -> u64 {
     CLOCK.call_once(|| {
-        let origin = Instant::now();
         // If the thread cannot be started, the clock stays at 0 and calls
         // have no time bound (the operation limit still ends them).
         let _ = std::thread::Builder::new()
             .name("script-clock".into())
-            .spawn(move || loop {
-                std::thread::sleep(Duration::from_millis(TICK_MILLIS));
-                let ms = u64::try_from(origin.elapsed().as_millis()).unwrap_or(u64::MAX);
-                NOW_MILLIS.store(ms, Ordering::Relaxed);
+            .spawn(|| {
+                let (mut last, mut micros) = (Instant::now(), 0u64);
+                loop {
+                    std::thread::sleep(Duration::from_millis(TICK_MILLIS));
+                    let now = Instant::now();
+                    let step =
+                        u64::try_from(now.duration_since(last).as_micros()).unwrap_or(u64::MAX);
+                    last = now;
+                    // A wake-up much later than asked means the process was
+                    // stalled (an overloaded machine, a stopped process, a
+                    // suspended VM, valgrind): that time counts as at most
+                    // MAX_STEP_MILLIS, so a stall does not end calls that
+                    // were not running. The bound loosens, never tightens.
+                    micros = micros.saturating_add(step.min(MAX_STEP_MILLIS * 1000));
+                    NOW_MILLIS.store(micros / 1000, Ordering::Relaxed);
+                }
             });
     });
     NOW_MILLIS.load(Ordering::Relaxed)
