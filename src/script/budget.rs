@@ -30,10 +30,19 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Once;
 use std::time::{Duration, Instant};
 
-/// Wall-clock time one script call may take, in milliseconds.
+/// Wall-clock time one script call may take, in milliseconds. The shipped
+/// scripts take microseconds, and a call that runs to the operation limit
+/// on plain operations about 10 ms (release build, loaded 2-core VM), so
+/// only built-ins doing large amounts of work reach 250 ms, with room for
+/// a call descheduled by a busy machine; a rule file with a few hostile
+/// examples still `check`s in seconds.
 pub const MAX_CALL_MILLIS: u64 = 250;
 /// Bytes one script call may hold (allocated during the call and not yet
-/// freed), everything together.
+/// freed), everything together. 16 times rhai's 4 MiB string limit, so a
+/// call may hold several of the largest values one value may be (a data
+/// cell is at most 1 MB); with one call per worker thread, a run on a
+/// 2-core machine holds at most about 128 MB in scripts beyond its usual
+/// 55 MB.
 pub const MAX_CALL_BYTES: i64 = 64 * 1024 * 1024;
 /// How often the clock thread advances the clock, in milliseconds.
 pub const TICK_MILLIS: u64 = 5;
