@@ -3,6 +3,12 @@
 
 use std::process::ExitCode;
 
+/// Counts each thread's allocations, so a script call is ended when it holds
+/// more than its memory limit instead of exhausting the machine's memory
+/// (`script::budget`).
+#[global_allocator]
+static ALLOC: thresholds::script::budget::CountingAlloc = thresholds::script::budget::CountingAlloc;
+
 fn main() -> ExitCode {
     // A large stack keeps deeply nested (hostile) input from overflowing it;
     // the checker refuses such input, but parsing and dropping it still recurse.

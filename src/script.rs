@@ -5,9 +5,11 @@
 //! array and map packages only; no modules (`import` is compiled out), no
 //! `eval`, no file, network or process access (rhai has none without extra
 //! packages), strict variables, and limits on operations, call depth,
-//! expression depth and the size of strings, arrays and maps. A script that
-//! errs or exceeds a limit returns an error for that record.
+//! expression depth and the size of strings, arrays and maps, and bounds on
+//! the whole call: wall-clock time and the memory it holds (see [`budget`]).
+//! A script that errs or exceeds a limit returns an error for that record.
 
+pub mod budget;
 pub mod deps;
 
 use std::sync::Arc;
@@ -148,6 +150,9 @@ pub fn engine() -> Engine {
         .set_max_functions(1_000)
         .set_strict_variables(true)
         .set_optimization_level(OptimizationLevel::Simple);
+    // Whole-call bounds, checked before every operation; inert outside
+    // `Scripts::call`, which arms them.
+    engine.on_progress(|_| budget::exceeded().map(|_| Dynamic::UNIT));
     engine.disable_symbol("eval");
     engine.register_fn("has", has);
     engine
@@ -296,20 +301,25 @@ impl Scripts {
         all.extend(args);
         let mut scope = Scope::new();
         let options = CallFnOptions::new().eval_ast(false).rewind_scope(false);
-        self.engine
-            .call_fn_with_options::<Dynamic>(options, &mut scope, &self.ast, &func.name, all)
-            .map_err(|e| {
-                let pos = e.position();
-                let script = self.sources.get(func.script).map_or("script", |s| &s.name);
-                ScriptError {
-                    function: func.name.clone(),
-                    message: e.to_string(),
-                    location: pos.line().map(|l| match pos.position() {
-                        Some(c) => format!("{script}:{l}:{c}"),
-                        None => format!("{script}:{l}"),
-                    }),
-                }
-            })
+        let armed = budget::arm();
+        let result = self
+            .engine
+            .call_fn_with_options::<Dynamic>(options, &mut scope, &self.ast, &func.name, all);
+        let stopped = armed.stopped();
+        drop(armed);
+        result.map_err(|e| {
+            let pos = e.position();
+            let script = self.sources.get(func.script).map_or("script", |s| &s.name);
+            ScriptError {
+                function: func.name.clone(),
+                // A bound's own words, not rhai's "Script terminated".
+                message: stopped.map_or_else(|| e.to_string(), budget::Bound::message),
+                location: pos.line().map(|l| match pos.position() {
+                    Some(c) => format!("{script}:{l}:{c}"),
+                    None => format!("{script}:{l}"),
+                }),
+            }
+        })
     }
 }
 

@@ -57,3 +57,7 @@ pub fn read_as(plan: &Plan, data: &[u8], extensions: &[&str]) {
         let _ = std::fs::remove_file(&path);
     }
 }
+
+/// The binary's allocator, so script calls get their memory bound here too.
+#[global_allocator]
+static ALLOC: thresholds::script::budget::CountingAlloc = thresholds::script::budget::CountingAlloc;

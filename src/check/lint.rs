@@ -21,12 +21,30 @@ pub(crate) fn warnings(plan: &Plan, file: &RuleFile) -> Vec<Diagnostic> {
         .collect();
     let mut covered = vec![false; plan.rules.len()];
     for ex in &plan.examples {
-        if let Ok(s) = eval::score(plan, &ex.record) {
-            for f in s.fired {
-                if let Some(c) = covered.get_mut(f as usize) {
-                    *c = true;
+        match eval::score(plan, &ex.record) {
+            Ok(s) => {
+                for f in s.fired {
+                    if let Some(c) = covered.get_mut(f as usize) {
+                        *c = true;
+                    }
                 }
             }
+            // A script that fails on an example (or goes over a limit of a
+            // call) is said here: `check` runs the examples, and should not
+            // finish quietly after a script was stopped on one.
+            Err(e) => out.push(
+                Diagnostic::warning(
+                    "example-fails",
+                    src,
+                    ex.span,
+                    format!(
+                        "example `{}` cannot be scored: {e}",
+                        crate::data::shorten_all(&ex.name)
+                    ),
+                )
+                .with_label("this example")
+                .with_help("`thresholds test` runs the examples and shows each result"),
+            ),
         }
     }
     for (i, rule) in plan.rules.iter().enumerate() {
