@@ -107,7 +107,7 @@ fn sample(p: &Plan, n: usize) -> Vec<(Record, u8)> {
 fn csv_cell(p: &Plan, slot: usize, v: &Value) -> String {
     match v {
         Value::Missing => String::new(),
-        Value::Num(x) => thresholds::format_number(*x),
+        Value::Num(x) => thresholds::text::format_number(*x),
         Value::Bool(b) => b.to_string(),
         Value::Text(t) => t.clone(),
         Value::Choice(c) => match p.fields.get(slot).map(|f| &f.kind) {

@@ -337,13 +337,13 @@ pub fn find_record(
             code: exit::REJECTS,
             message: format!(
                 "error: the record with id `{}` was rejected: {}",
-                crate::data::shorten(want),
+                crate::text::shorten(want),
                 problems.collect::<Vec<_>>().join("; ")
             ),
         }),
         None => Err(CliError::usage(format!(
             "error: no record with id `{}` in `{}` ({} rows read, {} rejected without a readable id)",
-            crate::data::shorten(want),
+            crate::text::shorten(want),
             data.display(),
             summary.read,
             without_id

@@ -210,7 +210,7 @@ impl Summary {
                 .ignored
                 .iter()
                 .take(20)
-                .map(|c| format!("`{}`", crate::data::shorten(c)))
+                .map(|c| format!("`{}`", crate::text::shorten(c)))
                 .collect();
             v.push(format!(
                 "note: {} column(s) not used by the rules or the command: {}{}",

@@ -184,7 +184,7 @@ pub fn report_rejects(
         }
         let id = match (&r.id, pseudo) {
             (Some(id), Some(p)) => format!(" (id {})", p.id(id)),
-            (Some(id), None) => format!(" (id {})", crate::data::shorten(id)),
+            (Some(id), None) => format!(" (id {})", crate::text::shorten(id)),
             (None, _) => String::new(),
         };
         let reason = match pseudo {
