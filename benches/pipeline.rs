@@ -17,9 +17,10 @@ use std::sync::Arc;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use thresholds::check::{self, FsLoader};
+use thresholds::data::{LoadOptions, Row};
 use thresholds::diff::{self, ImpactBuilder, Side};
 use thresholds::eval::{self, Score};
-use thresholds::pipeline::{self, LoadOptions, Row};
+use thresholds::pipeline;
 use thresholds::plan::{FieldKind, Plan, Record, Value};
 use thresholds::span::Source;
 

@@ -9,8 +9,9 @@
 use std::path::Path;
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
+use thresholds::data::{LoadOptions, Row};
 use thresholds::eval::{score_into, Score};
-use thresholds::pipeline::{self, LoadOptions, Row};
+use thresholds::pipeline;
 use thresholds::plan::{Plan, Record};
 
 fn load(path: &str) -> Plan {

@@ -423,7 +423,7 @@ pub trait RowSource: Send {
     /// Column names, for tabular formats (`None` for JSON).
     fn header(&self) -> Option<&[String]>;
     /// Fills `raw` with the next row (reusing its buffers); false at the end.
-    fn next_row(&mut self, raw: &mut Option<Raw>) -> Result<bool, pipeline::DataError>;
+    fn next_row(&mut self, raw: &mut Option<Raw>) -> Result<bool, DataError>;
     /// Bytes read so far, for progress.
     fn position(&self) -> u64;
     /// Physical lines read, header included, for a text format that counts
@@ -453,9 +453,10 @@ pub mod csv;
 pub mod dedup;
 pub mod json;
 pub mod layout;
+mod row;
 pub mod xlsx;
 
-use crate::pipeline;
+pub use row::{format_of, DataError, Format, LoadOptions, Reject, Row, SPANS_KEPT};
 
 #[cfg(test)]
 mod tests {

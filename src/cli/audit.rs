@@ -15,7 +15,8 @@ use super::{
     ErrorFormat,
 };
 use crate::audit::{Audit, Auditor, Columns, PeriodBy};
-use crate::pipeline::{self, DataError, Reject};
+use crate::data::{DataError, Reject};
+use crate::pipeline;
 use crate::plan::Plan;
 use crate::report::audit::{self as report, Format as ReportFormat};
 

@@ -16,9 +16,10 @@ use super::{
     commit, exit, guard, guard_scripts, load_rules, print_out, staged, CliError, CliResult,
     DataArgs, ErrorFormat,
 };
+use crate::data::LoadOptions;
 use crate::diff::{self, ImpactBuilder, Side, Timing};
 use crate::output::Staged;
-use crate::pipeline::{self, LoadOptions, Summary};
+use crate::pipeline::{self, Summary};
 use crate::plan::Plan;
 use crate::report::diff::{self as render, DiffReport};
 

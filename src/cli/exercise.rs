@@ -18,8 +18,9 @@ use super::{
     commit, exit, guard, guard_scripts, load_rules, print_out, staged, CliError, CliResult,
     ErrorFormat,
 };
+use crate::data::{LoadOptions, Reject};
 use crate::exercise::{cohort, responses, Pack, Vignette};
-use crate::pipeline::{self, LoadOptions, Reject};
+use crate::pipeline;
 use crate::plan::Plan;
 use crate::report::exercise as report;
 

@@ -15,8 +15,9 @@ use super::{
     commit, exit, guard, guard_scripts, load_rules, output_error, staged, CliError, CliResult,
     DataArgs, ErrorFormat, InputFormat,
 };
+use crate::data::{DataError, Format, LoadOptions, Reject};
 use crate::output::Staged;
-use crate::pipeline::{self, DataError, Format, LoadOptions, Reject, Rejects, Summary};
+use crate::pipeline::{self, Rejects, Summary};
 use crate::pseudonym::Pseudonymiser;
 use crate::report::score::{write_rejects, OutFormat, ScoreWriter};
 

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use csv::ByteRecord;
 
 use crate::data::{cell_size, parse_cell, parse_yes_no, set_indicator, MAX_CELL_BYTES};
-use crate::pipeline::{DataError, LoadOptions, Row};
+use crate::data::{DataError, LoadOptions, Row};
 use crate::plan::{FieldKind, Plan, Value};
 use crate::text::shorten;
 

@@ -16,7 +16,7 @@ use calamine::{Data, ExcelDateTime, Reader, SheetType, SheetVisible, Xlsx};
 use quick_xml::events::Event;
 
 use super::{Raw, RowSource, MAX_COLUMNS, MAX_XLSX_PART_BYTES};
-use crate::pipeline::DataError;
+use crate::data::DataError;
 use crate::text::shorten;
 
 /// Rows waiting between the sheet thread and the reader.

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::io::Read;
 
-use crate::pipeline::Reject;
+use crate::data::Reject;
 use crate::plan::Plan;
 use crate::text::shorten;
 

@@ -11,10 +11,11 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use super::{DataError, LoadOptions, Reject, Row, Summary};
+use super::Summary;
 use crate::data::dedup::IdSet;
 use crate::data::json::JsonLayout;
 use crate::data::layout::{Layout, RowError};
+use crate::data::{DataError, LoadOptions, Reject, Row};
 use crate::data::{Raw, RowSource};
 use crate::eval::paired::{score_into_paired, Pairing};
 use crate::eval::{score_into, Score};

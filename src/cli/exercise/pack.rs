@@ -13,8 +13,9 @@ use super::super::{
     commit, guard, guard_scripts, load_rules, output_error, staged, CliError, CliResult, DataArgs,
     ErrorFormat,
 };
+use crate::data::LoadOptions;
 use crate::exercise::{hard, notes, pack as build};
-use crate::pipeline::{self, LoadOptions};
+use crate::pipeline;
 use crate::report::exercise::markdown;
 
 /// Arguments of `exercise pack`.

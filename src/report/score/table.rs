@@ -5,8 +5,8 @@
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
 use super::{neutralise, COLUMNS};
+use crate::data::Row;
 use crate::eval::Score;
-use crate::pipeline::Row;
 use crate::plan::Plan;
 
 /// Rows held before the table's column widths are fixed.
