@@ -222,7 +222,7 @@ fn bench_diff(c: &mut Criterion) {
     let path = dir.join("sample.csv");
     if std::fs::write(&path, csv(&old, &recs)).is_ok() {
         let opts = LoadOptions::default();
-        let probe = pipeline::run_two(&old, &new, &path, &opts, &mut |_, _, _, _, _| Ok(()));
+        let probe = pipeline::run_two(&old, &new, &path, &opts, None, &mut |_, _, _, _, _| Ok(()));
         match probe {
             Ok(_) => {
                 g.bench_function("whole_diff_from_csv", |b| {
@@ -233,6 +233,7 @@ fn bench_diff(c: &mut Criterion) {
                             &new,
                             &path,
                             &opts,
+                            None,
                             &mut |ro, so, rn, sn, _| {
                                 ib.add(ro, so, rn, sn);
                                 Ok(())

@@ -27,6 +27,7 @@ fn records(plan: &Plan) -> Vec<Record> {
         plan,
         &p,
         &LoadOptions::default(),
+        None,
         &mut |row: &Row, _: &Score| {
             out.push(row.record.clone());
             Ok(())
@@ -99,7 +100,7 @@ fn loading(c: &mut Criterion) {
         |b| {
             b.iter(|| {
                 let mut n = 0u64;
-                pipeline::run(&plan, &p, &LoadOptions::default(), &mut |_, s| {
+                pipeline::run(&plan, &p, &LoadOptions::default(), None, &mut |_, s| {
                     n += u64::from(s.level);
                     Ok(())
                 })

@@ -132,6 +132,7 @@ pub mod notes;
 mod progress;
 pub mod rejects;
 
+pub use progress::Progress;
 pub use rejects::Rejects;
 
 use engine::{drive, Parser};
@@ -182,21 +183,33 @@ fn parser(
     })
 }
 
-/// The size of a file worth a progress bar, when stderr is a terminal.
-fn progress_total(path: &Path, opts: &LoadOptions) -> Option<u64> {
-    let len = std::fs::metadata(path).ok()?.len();
+/// `progress`, told the input's size, when there is a sink and the input is
+/// read as a stream of bytes (CSV, JSON Lines), so that positions mean
+/// something; otherwise `None`, and the run does no progress work.
+fn started<'a>(
+    progress: Option<&'a mut dyn Progress>,
+    path: &Path,
+    opts: &LoadOptions,
+) -> Option<&'a mut dyn Progress> {
+    let progress = progress?;
     let streamed = matches!(
         format_of(path, opts.format),
         Some(Format::Csv | Format::Jsonl)
     );
-    (streamed && len >= progress::MIN_BYTES && crate::cli::stderr_is_terminal()).then_some(len)
+    let len = std::fs::metadata(path).ok()?.len();
+    streamed.then(|| {
+        progress.start(len);
+        progress
+    })
 }
 
-/// Reads, scores and hands each row to `sink` in input order.
+/// Reads, scores and hands each row to `sink` in input order, telling
+/// `progress` (if any) how far it has read.
 pub fn run(
     plan: &Plan,
     path: &Path,
     opts: &LoadOptions,
+    progress: Option<&mut dyn Progress>,
     sink: &mut dyn FnMut(&Row, &Score) -> Result<(), DataError>,
 ) -> Result<Summary, DataError> {
     let source = open(path, opts)?;
@@ -207,7 +220,7 @@ pub fn run(
         &parsers,
         source,
         opts,
-        progress_total(path, opts),
+        started(progress, path, opts),
         &mut |slot| match (slot.rows.first(), slot.scores.first()) {
             (Some(r), Some(s)) => sink(r, s),
             _ => Ok(()),
@@ -221,13 +234,14 @@ pub fn run(
 /// Reads once and scores every row under two rule sets (for `diff`). A row
 /// rejected under either is rejected (reported once, with both reasons).
 /// One row in [`engine::TIME_EVERY`] comes with how long each rule set
-/// took to score it.
+/// took to score it. `progress` (if any) is told how far it has read.
 #[allow(clippy::type_complexity, reason = "the signature is the data contract")]
 pub fn run_two(
     old: &Plan,
     new: &Plan,
     path: &Path,
     opts: &LoadOptions,
+    progress: Option<&mut dyn Progress>,
     sink: &mut dyn FnMut(
         &Row,
         &Score,
@@ -247,7 +261,7 @@ pub fn run_two(
         &parsers,
         source,
         opts,
-        progress_total(path, opts),
+        started(progress, path, opts),
         &mut |slot| match (slot.row(0), slot.row(1), slot.scores.as_slice()) {
             (Some(r1), Some(r2), [s1, s2]) => sink(r1, s1, r2, s2, slot.timing),
             _ => Ok(()),

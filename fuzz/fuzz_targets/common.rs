@@ -47,7 +47,7 @@ pub fn read_as(plan: &Plan, data: &[u8], extensions: &[&str]) {
             rows += 1;
             Ok(())
         };
-        if let Ok(summary) = pipeline::run(plan, &path, &LoadOptions::default(), &mut sink) {
+        if let Ok(summary) = pipeline::run(plan, &path, &LoadOptions::default(), None, &mut sink) {
             assert_eq!(summary.scored, rows, "scored count disagrees with rows delivered");
             assert_eq!(
                 summary.read,

@@ -97,15 +97,22 @@ fn score_both(
     let (mut t_old, mut t_new) = (Duration::ZERO, Duration::ZERO);
     let mut sampled = 0u64;
     let start = Instant::now();
-    let summary = pipeline::run_two(old, new, data, opts, &mut |ro, so, rn, sn, timing| {
-        if let Some([a, b2]) = timing {
-            t_old += a;
-            t_new += b2;
-            sampled += 1;
-        }
-        b.add(ro, so, rn, sn);
-        Ok(())
-    })
+    let summary = pipeline::run_two(
+        old,
+        new,
+        data,
+        opts,
+        Some(&mut crate::cli::progress::Bar::default()),
+        &mut |ro, so, rn, sn, timing| {
+            if let Some([a, b2]) = timing {
+                t_old += a;
+                t_new += b2;
+                sampled += 1;
+            }
+            b.add(ro, so, rn, sn);
+            Ok(())
+        },
+    )
     .map_err(data_error)?;
     let wall = start.elapsed().as_secs_f64();
     let scale = if sampled > 0 {

@@ -70,14 +70,20 @@ pub(crate) fn load_pack(
     path: &Path,
 ) -> Result<(Pack, Vec<Reject>, Vec<String>), CliError> {
     let mut vignettes = Vec::new();
-    let summary = pipeline::run(plan, path, &LoadOptions::default(), &mut |row, score| {
-        vignettes.push(Vignette {
-            id: row.record.id.clone(),
-            record: row.record.clone(),
-            score: score.clone(),
-        });
-        Ok(())
-    })
+    let summary = pipeline::run(
+        plan,
+        path,
+        &LoadOptions::default(),
+        Some(&mut crate::cli::progress::Bar::default()),
+        &mut |row, score| {
+            vignettes.push(Vignette {
+                id: row.record.id.clone(),
+                record: row.record.clone(),
+                score: score.clone(),
+            });
+            Ok(())
+        },
+    )
     .map_err(|e| CliError::usage(format!("error: {e}")))?;
     let rejects = super::score::all_rejects(&summary.rejects)?;
     let warnings = pipeline::notes::warnings(&summary, &rejects)

@@ -290,13 +290,19 @@ pub fn run(a: ScoreArgs, ef: ErrorFormat) -> CliResult {
     let mut writer =
         ScoreWriter::new(&plan, format, out, &opts.keep, pseudo.clone()).map_err(output_error)?;
     let mut failed: Option<std::io::Error> = None;
-    let result = pipeline::run(&plan, &a.data, &opts, &mut |row, score| {
-        writer.write(row, score).map_err(|e| {
-            let m = DataError::Sink(format!("cannot write the output: {e}"));
-            failed = Some(e);
-            m
-        })
-    });
+    let result = pipeline::run(
+        &plan,
+        &a.data,
+        &opts,
+        Some(&mut crate::cli::progress::Bar::default()),
+        &mut |row, score| {
+            writer.write(row, score).map_err(|e| {
+                let m = DataError::Sink(format!("cannot write the output: {e}"));
+                failed = Some(e);
+                m
+            })
+        },
+    );
     if let Some(e) = failed {
         return Err(output_error(e));
     }
