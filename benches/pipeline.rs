@@ -17,9 +17,10 @@ use std::sync::Arc;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use thresholds::check::{self, FsLoader};
+use thresholds::data::{LoadOptions, Row};
 use thresholds::diff::{self, ImpactBuilder, Side};
 use thresholds::eval::{self, Score};
-use thresholds::pipeline::{self, LoadOptions, Row};
+use thresholds::pipeline;
 use thresholds::plan::{FieldKind, Plan, Record, Value};
 use thresholds::span::Source;
 
@@ -107,7 +108,7 @@ fn sample(p: &Plan, n: usize) -> Vec<(Record, u8)> {
 fn csv_cell(p: &Plan, slot: usize, v: &Value) -> String {
     match v {
         Value::Missing => String::new(),
-        Value::Num(x) => thresholds::format_number(*x),
+        Value::Num(x) => thresholds::text::format_number(*x),
         Value::Bool(b) => b.to_string(),
         Value::Text(t) => t.clone(),
         Value::Choice(c) => match p.fields.get(slot).map(|f| &f.kind) {
@@ -221,7 +222,7 @@ fn bench_diff(c: &mut Criterion) {
     let path = dir.join("sample.csv");
     if std::fs::write(&path, csv(&old, &recs)).is_ok() {
         let opts = LoadOptions::default();
-        let probe = pipeline::run_two(&old, &new, &path, &opts, &mut |_, _, _, _, _| Ok(()));
+        let probe = pipeline::run_two(&old, &new, &path, &opts, None, &mut |_, _, _, _, _| Ok(()));
         match probe {
             Ok(_) => {
                 g.bench_function("whole_diff_from_csv", |b| {
@@ -232,6 +233,7 @@ fn bench_diff(c: &mut Criterion) {
                             &new,
                             &path,
                             &opts,
+                            None,
                             &mut |ro, so, rn, sn, _| {
                                 ib.add(ro, so, rn, sn);
                                 Ok(())

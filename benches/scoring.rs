@@ -9,8 +9,9 @@
 use std::path::Path;
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
+use thresholds::data::{LoadOptions, Row};
 use thresholds::eval::{score_into, Score};
-use thresholds::pipeline::{self, LoadOptions, Row};
+use thresholds::pipeline;
 use thresholds::plan::{Plan, Record};
 
 fn load(path: &str) -> Plan {
@@ -26,6 +27,7 @@ fn records(plan: &Plan) -> Vec<Record> {
         plan,
         &p,
         &LoadOptions::default(),
+        None,
         &mut |row: &Row, _: &Score| {
             out.push(row.record.clone());
             Ok(())
@@ -98,7 +100,7 @@ fn loading(c: &mut Criterion) {
         |b| {
             b.iter(|| {
                 let mut n = 0u64;
-                pipeline::run(&plan, &p, &LoadOptions::default(), &mut |_, s| {
+                pipeline::run(&plan, &p, &LoadOptions::default(), None, &mut |_, s| {
                     n += u64::from(s.level);
                     Ok(())
                 })

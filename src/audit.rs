@@ -17,8 +17,8 @@ mod tests;
 
 use std::collections::HashMap;
 
+use crate::data::{Reject, Row};
 use crate::eval::Score;
-use crate::pipeline::{Reject, Row};
 use crate::plan::Plan;
 
 pub use evidence::Evidence;

@@ -5,7 +5,6 @@ mod examples;
 mod expr;
 mod lint;
 mod need;
-pub mod suggest;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -17,6 +16,7 @@ use crate::error::{Diagnostic, Diagnostics};
 use crate::plan::*;
 use crate::script::Scripts;
 use crate::span::{Source, Span};
+use crate::text;
 
 /// At most this many levels.
 pub const MAX_LEVELS: usize = 16;
@@ -422,7 +422,7 @@ impl<'a> Cx<'a> {
             }
             None => {
                 let cands = self.names_of(|s| matches!(s, Symbol::Level(_)));
-                let hint = suggest::hint(&id.name, cands.iter().map(String::as_str));
+                let hint = text::hint(&id.name, cands.iter().map(String::as_str));
                 let levels = self.level_list();
                 let d = self.error(
                     "unknown-level",
@@ -464,7 +464,7 @@ impl<'a> Cx<'a> {
             }
             None => {
                 let cands = self.names_of(|s| pick(s).is_some());
-                let hint = suggest::hint(&id.name, cands.iter().map(String::as_str));
+                let hint = text::hint(&id.name, cands.iter().map(String::as_str));
                 let d = self.error(
                     "unknown-name",
                     id.span,
@@ -485,7 +485,7 @@ impl<'a> Cx<'a> {
             return Some(*f);
         }
         let cands: Vec<String> = self.flags.iter().map(|f| f.id.clone()).collect();
-        let hint = suggest::hint(&id.name, cands.iter().map(String::as_str));
+        let hint = text::hint(&id.name, cands.iter().map(String::as_str));
         let d = self.error(
             "unknown-flag",
             id.span,
@@ -717,9 +717,9 @@ impl<'a> Cx<'a> {
                         format!(
                             "the label of level `{}`, `{}`, is the {what} of level `{}`: the decision `{}` would mean both",
                             a.id.name,
-                            crate::data::shorten_all(a.label.value.trim()),
+                            crate::text::shorten_all(a.label.value.trim()),
                             b.id.name,
-                            crate::data::shorten_all(a.label.value.trim()),
+                            crate::text::shorten_all(a.label.value.trim()),
                         ),
                     )
                     .help = Some(

@@ -6,6 +6,7 @@ mod diff;
 mod exercise;
 mod explain;
 mod fmt;
+mod progress;
 mod sample;
 mod score;
 mod test;
@@ -303,12 +304,18 @@ pub fn find_record(
     opts.strict = false;
     let want = id.trim();
     let mut found: Option<(u64, crate::plan::Record)> = None;
-    let summary = crate::pipeline::run(plan, data, &opts, &mut |row, _| {
-        if found.is_none() && row.record.id == want {
-            found = Some((row.line, row.record.clone()));
-        }
-        Ok(())
-    })
+    let summary = crate::pipeline::run(
+        plan,
+        data,
+        &opts,
+        Some(&mut crate::cli::progress::Bar::default()),
+        &mut |row, _| {
+            if found.is_none() && row.record.id == want {
+                found = Some((row.line, row.record.clone()));
+            }
+            Ok(())
+        },
+    )
     .map_err(score::data_error)?;
     let mut matching = Vec::new();
     let mut without_id = 0u64;
@@ -337,13 +344,13 @@ pub fn find_record(
             code: exit::REJECTS,
             message: format!(
                 "error: the record with id `{}` was rejected: {}",
-                crate::data::shorten(want),
+                crate::text::shorten(want),
                 problems.collect::<Vec<_>>().join("; ")
             ),
         }),
         None => Err(CliError::usage(format!(
             "error: no record with id `{}` in `{}` ({} rows read, {} rejected without a readable id)",
-            crate::data::shorten(want),
+            crate::text::shorten(want),
             data.display(),
             summary.read,
             without_id

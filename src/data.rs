@@ -3,6 +3,7 @@
 //! on these so every format reads values the same way.
 
 use crate::plan::{FieldInfo, FieldKind, Plan, Record, Value};
+use crate::text::{invisible, shorten};
 
 /// The widest table read, in columns (a CSV header or a sheet row): Excel's
 /// own limit, so every sheet fits. A wider header stops the run (exit 2).
@@ -142,9 +143,9 @@ fn check_range(n: f64, range: Option<(f64, f64)>) -> Result<(), String> {
         if n < lo || n > hi {
             return Err(format!(
                 "{} is outside the range {}..{}",
-                crate::format_number(n),
-                crate::format_number(lo),
-                crate::format_number(hi)
+                crate::text::format_number(n),
+                crate::text::format_number(lo),
+                crate::text::format_number(hi)
             ));
         }
     }
@@ -164,7 +165,7 @@ fn choice(opts: &[String], t: &str) -> Result<Value, String> {
         .map(|o| format!("\"{o}\""))
         .collect::<Vec<_>>()
         .join(", ");
-    let hint = crate::check::suggest::hint(t, opts.iter().map(String::as_str))
+    let hint = crate::text::hint(t, opts.iter().map(String::as_str))
         .map_or(String::new(), |h| format!("; {h}"));
     Err(format!("`{}` is not one of {listed}{hint}", shorten(t)))
 }
@@ -219,47 +220,7 @@ pub fn json_kind(v: &serde_json::Value) -> &'static str {
     }
 }
 
-/// Whether `c` is invisible when printed: zero-width and other format
-/// characters (U+200B..U+200F, U+2060..U+2064, U+FEFF, the soft hyphen
-/// U+00AD) and bidirectional controls (U+202A..U+202E, U+2066..U+2069).
-/// Two ids differing only by one of these print identically.
-pub fn is_invisible(c: char) -> bool {
-    matches!(c,
-        '\u{200B}'..='\u{200F}'
-        | '\u{2060}'..='\u{2064}'
-        | '\u{FEFF}'
-        | '\u{00AD}'
-        | '\u{202A}'..='\u{202E}'
-        | '\u{2066}'..='\u{2069}')
-}
-
-/// The first invisible character of an id ([`is_invisible`]), if any.
-pub fn invisible(id: &str) -> Option<char> {
-    // Every invisible character is outside ASCII: most ids are checked by
-    // one vectorised pass.
-    if id.is_ascii() {
-        return None;
-    }
-    id.chars().find(|c| is_invisible(*c))
-}
-
-/// `s` with each invisible character shown as `<U+200B>`, for printing ids.
-pub fn visible(s: &str) -> std::borrow::Cow<'_, str> {
-    if invisible(s).is_none() {
-        return s.into();
-    }
-    let mut t = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        if is_invisible(c) {
-            t.push_str(&format!("<U+{:04X}>", u32::from(c)));
-        } else {
-            t.push(c);
-        }
-    }
-    t.into()
-}
-
-/// Rows whose id holds an invisible character ([`is_invisible`]): how many,
+/// Rows whose id holds an invisible character ([`crate::text::is_invisible`]): how many,
 /// and the first one's row and character. Never the id itself.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct InvisibleIds {
@@ -294,46 +255,6 @@ impl InvisibleIds {
             u32::from(c)
         ))
     }
-}
-
-/// At most 40 characters of a cell, for messages (data stays out of logs).
-/// Control characters are escaped (`\u{1b}`), so a cell cannot send
-/// terminal escape sequences through an error message; invisible characters
-/// are shown as `<U+200B>` ([`visible`]).
-pub fn shorten(s: &str) -> String {
-    let count = s.chars().count();
-    let take = if count <= 40 { count } else { 37 };
-    let mut t = String::new();
-    for c in s.chars().take(take) {
-        if c.is_control() {
-            t.extend(c.escape_default());
-        } else if is_invisible(c) {
-            t.push_str(&visible(c.encode_utf8(&mut [0; 4])));
-        } else {
-            t.push(c);
-        }
-    }
-    if take < count {
-        t.push_str("...");
-    }
-    t
-}
-
-/// Text with control characters escaped (`\u{1b}`), whatever its length,
-/// and invisible or direction-changing characters shown as `<U+202E>`:
-/// for messages and terminal reports that quote names from the data.
-pub fn shorten_all(s: &str) -> String {
-    let mut t = String::with_capacity(s.len());
-    for c in s.chars() {
-        if c.is_control() {
-            t.extend(c.escape_default());
-        } else if is_invisible(c) {
-            t.push_str(&format!("<U+{:04X}>", u32::from(c)));
-        } else {
-            t.push(c);
-        }
-    }
-    t
 }
 
 /// Builds a record from a JSON object (used by `explain --record` and the
@@ -429,9 +350,8 @@ pub fn set_indicator(plan: &Plan, rec: &mut Record, id: &str) -> Result<(), Stri
             Ok(())
         }
         None => {
-            let hint =
-                crate::check::suggest::hint(id, plan.indicators.iter().map(|i| i.id.as_str()))
-                    .map_or(String::new(), |h| format!("; {h}"));
+            let hint = crate::text::hint(id, plan.indicators.iter().map(|i| i.id.as_str()))
+                .map_or(String::new(), |h| format!("; {h}"));
             Err(format!("unknown indicator `{}`{hint}", shorten(id)))
         }
     }
@@ -503,7 +423,7 @@ pub trait RowSource: Send {
     /// Column names, for tabular formats (`None` for JSON).
     fn header(&self) -> Option<&[String]>;
     /// Fills `raw` with the next row (reusing its buffers); false at the end.
-    fn next_row(&mut self, raw: &mut Option<Raw>) -> Result<bool, pipeline::DataError>;
+    fn next_row(&mut self, raw: &mut Option<Raw>) -> Result<bool, DataError>;
     /// Bytes read so far, for progress.
     fn position(&self) -> u64;
     /// Physical lines read, header included, for a text format that counts
@@ -533,27 +453,14 @@ pub mod csv;
 pub mod dedup;
 pub mod json;
 pub mod layout;
+mod row;
 pub mod xlsx;
 
-use crate::pipeline;
+pub use row::{format_of, DataError, Format, LoadOptions, Reject, Row, SPANS_KEPT};
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn shorten_escapes_control_characters() {
-        // A cell must not reach the terminal as escape sequences or NULs.
-        let cell = "\u{1b}]0;title\u{7}\u{1b}[2J4\u{0}";
-        let s = shorten(cell);
-        assert!(!s.chars().any(char::is_control), "{s:?}");
-        assert_eq!(s, "\\u{1b}]0;title\\u{7}\\u{1b}[2J4\\u{0}");
-        // Long cells are still cut at 37 characters, then escaped.
-        let long = format!("{}\n", "x".repeat(50));
-        assert_eq!(shorten(&long), format!("{}...", "x".repeat(37)));
-        assert_eq!(shorten("a\tb"), "a\\tb");
-        assert_eq!(shorten("plain"), "plain");
-    }
 
     #[test]
     fn dates_and_times_in_number_fields_are_named() {
@@ -598,18 +505,7 @@ mod tests {
     }
 
     #[test]
-    fn invisible_characters_are_found_and_shown() {
-        assert_eq!(invisible("R001"), None);
-        assert_eq!(invisible("R0\u{200B}01"), Some('\u{200B}'));
-        assert_eq!(invisible("\u{FEFF}R001"), Some('\u{FEFF}'));
-        for c in [
-            '\u{200F}', '\u{2060}', '\u{2064}', '\u{00AD}', '\u{202E}', '\u{2066}', '\u{2069}',
-        ] {
-            assert!(is_invisible(c), "{c:?}");
-        }
-        assert!(!is_invisible('\u{2010}') && !is_invisible(' '));
-        assert_eq!(visible("R0\u{200B}01"), "R0<U+200B>01");
-        assert_eq!(shorten("\u{FEFF}R1"), "<U+FEFF>R1");
+    fn invisible_ids_are_counted_and_not_quoted() {
         let mut ids = InvisibleIds::default();
         ids.check(2, "R1");
         assert_eq!(ids.warning(), None);

@@ -91,7 +91,7 @@ impl std::fmt::Display for Val<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Val::Missing => f.write_str("missing"),
-            Val::Num(n) => write!(f, "{}", crate::format_number(*n)),
+            Val::Num(n) => write!(f, "{}", crate::text::format_number(*n)),
             Val::Bool(b) => write!(f, "{b}"),
             Val::Str(s) => write!(f, "\"{s}\""),
         }
@@ -258,9 +258,9 @@ impl<'a> Eval<'a> {
             rule: self.rule_id(),
             message: format!(
                 "`{}` returned {} {} where {want} was expected",
-                crate::data::shorten_all(self.plan.node_text(id)),
+                crate::text::shorten_all(self.plan.node_text(id)),
                 kind_word(v),
-                crate::data::shorten(&v.to_string()),
+                crate::text::shorten(&v.to_string()),
             ),
         }
         .into()
@@ -440,7 +440,7 @@ impl<'a> Eval<'a> {
             rule: self.rule_id(),
             message: format!(
                 "`{}` returned {got}; a script function must return a number, true/false or text",
-                crate::data::shorten_all(plan.node_text(id))
+                crate::text::shorten_all(plan.node_text(id))
             ),
         })?;
         if let Some(key) = key {
@@ -555,7 +555,7 @@ fn from_dynamic(d: Dynamic) -> Result<Val<'static>, String> {
     }
     Err(format!(
         "a value of type `{}`",
-        crate::data::shorten_all(d.type_name())
+        crate::text::shorten_all(d.type_name())
     ))
 }
 

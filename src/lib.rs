@@ -50,15 +50,7 @@ pub mod sample;
 pub mod script;
 pub mod span;
 pub mod stats;
+pub mod text;
 
 /// Rule files larger than this are refused before parsing.
 pub const MAX_RULE_FILE_BYTES: u64 = 8 * 1024 * 1024;
-
-/// Formats a number without a trailing `.0` for whole values.
-pub fn format_number(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{}", n as i64)
-    } else {
-        format!("{n}")
-    }
-}

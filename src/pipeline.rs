@@ -6,148 +6,14 @@
 //! Every format is streamed: CSV and JSON Lines by the reader thread, JSON
 //! arrays and Excel sheets by a parsing thread of their own (src/data).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use crate::data::json::JsonLayout;
 use crate::data::layout::Layout;
-use crate::data::RowSource;
+use crate::data::{format_of, DataError, Format, LoadOptions, Row, RowSource};
 use crate::eval::Score;
-use crate::plan::{Plan, Record};
-
-/// Input formats.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Format {
-    /// CSV.
-    Csv,
-    /// A JSON array of objects.
-    Json,
-    /// JSON Lines.
-    Jsonl,
-    /// Excel.
-    Xlsx,
-}
-
-/// How to read a data file.
-#[derive(Clone, Debug, Default)]
-pub struct LoadOptions {
-    /// The format; `None` = from the extension.
-    pub format: Option<Format>,
-    /// Excel sheet (default: the first).
-    pub sheet: Option<String>,
-    /// The decision column (default `decision`; absent column = no decisions).
-    pub decision: Option<String>,
-    /// Columns carried through to outputs (`--keep`), in this order.
-    pub keep: Vec<String>,
-    /// Columns a command needs (e.g. `--by`, `--reason`, `--period`); each
-    /// must exist, else [`DataError::NoColumn`].
-    pub extra: Vec<String>,
-    /// Stop at the first reject.
-    pub strict: bool,
-}
-
-/// A readable row.
-#[derive(Debug, PartialEq)]
-pub struct Row {
-    /// Line in the file (header = line 1) or sheet row (1-based); JSON
-    /// arrays: the element's 1-based index.
-    pub line: u64,
-    /// The record (its `id` set).
-    pub record: Record,
-    /// The recorded decision's level, when the row has one.
-    pub decision: Option<u8>,
-    /// The recorded decision as written.
-    pub decision_text: Option<String>,
-    /// `--keep` values, in `LoadOptions::keep` order.
-    pub keep: Vec<String>,
-    /// `LoadOptions::extra` values, in that order.
-    pub extra: Vec<String>,
-}
-
-impl Clone for Row {
-    fn clone(&self) -> Self {
-        Row {
-            line: self.line,
-            record: self.record.clone(),
-            decision: self.decision,
-            decision_text: self.decision_text.clone(),
-            keep: self.keep.clone(),
-            extra: self.extra.clone(),
-        }
-    }
-
-    /// Copies into the existing buffers (the pipeline reuses rows).
-    fn clone_from(&mut self, other: &Self) {
-        self.line = other.line;
-        self.record.clone_from(&other.record);
-        self.decision = other.decision;
-        self.decision_text.clone_from(&other.decision_text);
-        self.keep.clone_from(&other.keep);
-        self.extra.clone_from(&other.extra);
-    }
-}
-
-impl Row {
-    /// A fresh row for `plan` with `keep` and `extra` empty values.
-    pub fn blank(plan: &Plan, keep: usize, extra: usize) -> Self {
-        Row {
-            line: 0,
-            record: Record::empty(plan),
-            decision: None,
-            decision_text: None,
-            keep: vec![String::new(); keep],
-            extra: vec![String::new(); extra],
-        }
-    }
-}
-
-/// A row that could not be used.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Reject {
-    /// Line (header = 1) or sheet row.
-    pub row: u64,
-    /// The row's id when it could be read.
-    pub id: Option<String>,
-    /// The column at fault (or `row` for the row as a whole).
-    pub column: String,
-    /// Why.
-    pub reason: String,
-}
-
-/// Errors that stop reading.
-#[derive(Debug, thiserror::Error)]
-pub enum DataError {
-    /// Cannot open or read.
-    #[error("cannot read `{path}`: {message}")]
-    Io {
-        /// The file.
-        path: PathBuf,
-        /// What went wrong.
-        message: String,
-    },
-    /// The file is not in the format expected.
-    #[error("`{path}`: {message}")]
-    Format {
-        /// The file.
-        path: PathBuf,
-        /// What went wrong, with the place.
-        message: String,
-    },
-    /// A named column does not exist.
-    #[error("no column `{name}` in the data; columns are {available}")]
-    NoColumn {
-        /// The column asked for.
-        name: String,
-        /// The columns that exist, listed.
-        available: String,
-    },
-    /// `--strict` and a row was rejected.
-    #[error("row {}: column `{}`: {}", .0.row, .0.column, .0.reason)]
-    Strict(Reject),
-    /// The sink asked to stop.
-    #[error("{0}")]
-    Sink(String),
-}
+use crate::plan::Plan;
 
 /// Counts at the end of a run: read = scored + rejected, always.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -168,16 +34,13 @@ pub struct Summary {
     /// Header columns neither used by the rules nor named by the command.
     pub ignored: Vec<String>,
     /// Records that ran over several lines (quoted line breaks), as
-    /// (first line, last line): the first [`SPANS_KEPT`], and how many.
+    /// (first line, last line): the first [`SPANS_KEPT`](crate::data::SPANS_KEPT), and how many.
     pub spans: Vec<(u64, u64)>,
     /// How many records ran over several lines.
     pub multiline: u64,
     /// Rows whose id holds an invisible character (zero-width, bidi).
     pub invisible_ids: crate::data::InvisibleIds,
 }
-
-/// How many multi-line record spans a summary keeps to show.
-pub const SPANS_KEPT: usize = 20;
 
 impl Summary {
     /// `read N lines, R records: S scored, J rejected` (lines when the
@@ -210,7 +73,7 @@ impl Summary {
                 .ignored
                 .iter()
                 .take(20)
-                .map(|c| format!("`{}`", crate::data::shorten(c)))
+                .map(|c| format!("`{}`", crate::text::shorten(c)))
                 .collect();
             v.push(format!(
                 "note: {} column(s) not used by the rules or the command: {}{}",
@@ -264,24 +127,12 @@ impl Summary {
     }
 }
 
-/// Chooses the format from an explicit choice or the extension.
-pub fn format_of(path: &Path, explicit: Option<Format>) -> Option<Format> {
-    explicit.or_else(
-        || match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
-            "csv" => Some(Format::Csv),
-            "json" => Some(Format::Json),
-            "jsonl" | "ndjson" => Some(Format::Jsonl),
-            "xlsx" => Some(Format::Xlsx),
-            _ => None,
-        },
-    )
-}
-
 mod engine;
 pub mod notes;
 mod progress;
 pub mod rejects;
 
+pub use progress::Progress;
 pub use rejects::Rejects;
 
 use engine::{drive, Parser};
@@ -332,21 +183,33 @@ fn parser(
     })
 }
 
-/// The size of a file worth a progress bar, when stderr is a terminal.
-fn progress_total(path: &Path, opts: &LoadOptions) -> Option<u64> {
-    let len = std::fs::metadata(path).ok()?.len();
+/// `progress`, told the input's size, when there is a sink and the input is
+/// read as a stream of bytes (CSV, JSON Lines), so that positions mean
+/// something; otherwise `None`, and the run does no progress work.
+fn started<'a>(
+    progress: Option<&'a mut dyn Progress>,
+    path: &Path,
+    opts: &LoadOptions,
+) -> Option<&'a mut dyn Progress> {
+    let progress = progress?;
     let streamed = matches!(
         format_of(path, opts.format),
         Some(Format::Csv | Format::Jsonl)
     );
-    (streamed && len >= progress::MIN_BYTES && crate::cli::stderr_is_terminal()).then_some(len)
+    let len = std::fs::metadata(path).ok()?.len();
+    streamed.then(|| {
+        progress.start(len);
+        progress
+    })
 }
 
-/// Reads, scores and hands each row to `sink` in input order.
+/// Reads, scores and hands each row to `sink` in input order, telling
+/// `progress` (if any) how far it has read.
 pub fn run(
     plan: &Plan,
     path: &Path,
     opts: &LoadOptions,
+    progress: Option<&mut dyn Progress>,
     sink: &mut dyn FnMut(&Row, &Score) -> Result<(), DataError>,
 ) -> Result<Summary, DataError> {
     let source = open(path, opts)?;
@@ -357,7 +220,7 @@ pub fn run(
         &parsers,
         source,
         opts,
-        progress_total(path, opts),
+        started(progress, path, opts),
         &mut |slot| match (slot.rows.first(), slot.scores.first()) {
             (Some(r), Some(s)) => sink(r, s),
             _ => Ok(()),
@@ -371,13 +234,14 @@ pub fn run(
 /// Reads once and scores every row under two rule sets (for `diff`). A row
 /// rejected under either is rejected (reported once, with both reasons).
 /// One row in [`engine::TIME_EVERY`] comes with how long each rule set
-/// took to score it.
+/// took to score it. `progress` (if any) is told how far it has read.
 #[allow(clippy::type_complexity, reason = "the signature is the data contract")]
 pub fn run_two(
     old: &Plan,
     new: &Plan,
     path: &Path,
     opts: &LoadOptions,
+    progress: Option<&mut dyn Progress>,
     sink: &mut dyn FnMut(
         &Row,
         &Score,
@@ -397,7 +261,7 @@ pub fn run_two(
         &parsers,
         source,
         opts,
-        progress_total(path, opts),
+        started(progress, path, opts),
         &mut |slot| match (slot.row(0), slot.row(1), slot.scores.as_slice()) {
             (Some(r1), Some(r2), [s1, s2]) => sink(r1, s1, r2, s2, slot.timing),
             _ => Ok(()),

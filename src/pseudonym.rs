@@ -3,7 +3,7 @@
 //! without carrying the id itself. Without the key the mapping cannot be
 //! recomputed or reversed; the key never appears in any output.
 
-use crate::pipeline::Reject;
+use crate::data::Reject;
 
 /// Hashes ids under one key.
 #[derive(Clone)]

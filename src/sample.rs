@@ -46,7 +46,7 @@ impl Cell {
     pub fn text(&self) -> String {
         match self {
             Cell::Text(s) => s.clone(),
-            Cell::Num(n) => crate::format_number(*n),
+            Cell::Num(n) => crate::text::format_number(*n),
             Cell::Empty => String::new(),
         }
     }

@@ -131,7 +131,7 @@ impl std::fmt::Display for ScriptError {
         }
         // rhai's message may carry a script's `throw` text: escaped, so
         // no terminal escape sequence reaches the screen.
-        write!(f, ": {}", crate::data::shorten_all(&self.message))
+        write!(f, ": {}", crate::text::shorten_all(&self.message))
     }
 }
 

@@ -14,8 +14,8 @@ use std::sync::Arc;
 
 use thresholds::audit::{Audit, Auditor, Columns};
 use thresholds::check::{check_source, NoScripts};
+use thresholds::data::{Reject, Row};
 use thresholds::eval;
-use thresholds::pipeline::{Reject, Row};
 use thresholds::plan::{Plan, Record, Value};
 use thresholds::report::audit::{self as report, Format};
 use thresholds::span::Source;

@@ -11,9 +11,9 @@
 
 use proptest::prelude::*;
 use thresholds::check::{load_file, Checked};
+use thresholds::data::Row;
 use thresholds::diff::{self, ImpactBuilder, Side};
 use thresholds::eval;
-use thresholds::pipeline::Row;
 use thresholds::plan::{FieldKind, Plan, Record, Value};
 
 fn plan() -> Plan {

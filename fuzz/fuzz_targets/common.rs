@@ -35,18 +35,19 @@ pub fn plan() -> Plan {
 /// Writes `data` to a file with each extension in turn, reads it through the
 /// pipeline, and checks that no row vanished from the counts.
 pub fn read_as(plan: &Plan, data: &[u8], extensions: &[&str]) {
-    use thresholds::pipeline::{self, LoadOptions};
+    use thresholds::pipeline;
+    use thresholds::data::LoadOptions;
     for ext in extensions {
         let path = std::env::temp_dir().join(format!("thresholds-fuzz-{}.{ext}", std::process::id()));
         if std::fs::write(&path, data).is_err() {
             return;
         }
         let mut rows = 0u64;
-        let mut sink = |_: &pipeline::Row, _: &thresholds::eval::Score| {
+        let mut sink = |_: &thresholds::data::Row, _: &thresholds::eval::Score| {
             rows += 1;
             Ok(())
         };
-        if let Ok(summary) = pipeline::run(plan, &path, &LoadOptions::default(), &mut sink) {
+        if let Ok(summary) = pipeline::run(plan, &path, &LoadOptions::default(), None, &mut sink) {
             assert_eq!(summary.scored, rows, "scored count disagrees with rows delivered");
             assert_eq!(
                 summary.read,

@@ -1,9 +1,10 @@
 //! Embedded examples: each becomes a record and its expectations.
 
-use super::{suggest, symbol_kind, Cx};
+use super::{symbol_kind, Cx};
 use crate::ast::*;
 use crate::bits::Bits;
 use crate::plan::*;
+use crate::text;
 
 impl Cx<'_> {
     pub(crate) fn compile_examples(&mut self, file: &RuleFile) {
@@ -132,7 +133,7 @@ impl Cx<'_> {
             }
             None => {
                 let cands = self.names_of(pick);
-                let hint = suggest::hint(&id.name, cands.iter().map(String::as_str));
+                let hint = text::hint(&id.name, cands.iter().map(String::as_str));
                 self.error(
                     "unknown-name",
                     id.span,

@@ -1,10 +1,11 @@
 //! Expressions: resolve names, check types, compile to plan nodes.
 
-use super::{suggest, symbol_kind, Cx, MAX_EXPR_DEPTH};
+use super::{symbol_kind, Cx, MAX_EXPR_DEPTH};
 use crate::ast::*;
 use crate::bits::Bits;
 use crate::plan::*;
 use crate::span::Span;
+use crate::text;
 
 /// The static type of an expression.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -162,7 +163,7 @@ impl Cx<'_> {
     /// `fid` (in a rule's condition or an example's value), with a "did you
     /// mean" and the choices listed.
     pub(crate) fn not_a_choice(&mut self, s: &str, span: Span, fid: &str, opts: &[String]) {
-        let hint = suggest::hint(s, opts.iter().map(String::as_str));
+        let hint = text::hint(s, opts.iter().map(String::as_str));
         let listed = opts
             .iter()
             .map(|o| format!("\"{o}\""))
@@ -354,7 +355,7 @@ impl Cx<'_> {
             self.error("arity", name.span, msg);
             return;
         }
-        let hint = suggest::hint(&name.name, cands.iter().map(String::as_str));
+        let hint = text::hint(&name.name, cands.iter().map(String::as_str));
         let no_scripts = self.scripts.is_none();
         let d = self.error(
             "unknown-function",
@@ -370,7 +371,7 @@ impl Cx<'_> {
 
     fn unknown_name(&mut self, id: &Ident) {
         let cands = self.names_of(|s| matches!(s, Symbol::Field(_) | Symbol::Indicator(_)));
-        let hint = suggest::hint(&id.name, cands.iter().map(String::as_str));
+        let hint = text::hint(&id.name, cands.iter().map(String::as_str));
         let d = self.error(
             "unknown-name",
             id.span,

@@ -15,7 +15,8 @@ use super::{
     ErrorFormat,
 };
 use crate::audit::{Audit, Auditor, Columns, PeriodBy};
-use crate::pipeline::{self, DataError, Reject};
+use crate::data::{DataError, Reject};
+use crate::pipeline;
 use crate::plan::Plan;
 use crate::report::audit::{self as report, Format as ReportFormat};
 
@@ -100,10 +101,16 @@ pub fn run(a: AuditArgs, ef: ErrorFormat) -> CliResult {
     // makes a missing one an error that lists the columns there are.
     opts.extra.push(d.decision.clone());
     let mut auditor = Auditor::new(&plan, columns);
-    let summary = pipeline::run(&plan, &a.data, &opts, &mut |row, score| {
-        auditor.add(row, score);
-        Ok(())
-    })
+    let summary = pipeline::run(
+        &plan,
+        &a.data,
+        &opts,
+        Some(&mut crate::cli::progress::Bar::default()),
+        &mut |row, score| {
+            auditor.add(row, score);
+            Ok(())
+        },
+    )
     .map_err(|e| data_error(e, &a))?;
     let rejects = super::score::all_rejects(&summary.rejects)?;
     // Under --pseudonymise the report's rejects carry pseudonyms and

@@ -16,9 +16,10 @@ use super::{
     commit, exit, guard, guard_scripts, load_rules, print_out, staged, CliError, CliResult,
     DataArgs, ErrorFormat,
 };
+use crate::data::LoadOptions;
 use crate::diff::{self, ImpactBuilder, Side, Timing};
 use crate::output::Staged;
-use crate::pipeline::{self, LoadOptions, Summary};
+use crate::pipeline::{self, Summary};
 use crate::plan::Plan;
 use crate::report::diff::{self as render, DiffReport};
 
@@ -96,15 +97,22 @@ fn score_both(
     let (mut t_old, mut t_new) = (Duration::ZERO, Duration::ZERO);
     let mut sampled = 0u64;
     let start = Instant::now();
-    let summary = pipeline::run_two(old, new, data, opts, &mut |ro, so, rn, sn, timing| {
-        if let Some([a, b2]) = timing {
-            t_old += a;
-            t_new += b2;
-            sampled += 1;
-        }
-        b.add(ro, so, rn, sn);
-        Ok(())
-    })
+    let summary = pipeline::run_two(
+        old,
+        new,
+        data,
+        opts,
+        Some(&mut crate::cli::progress::Bar::default()),
+        &mut |ro, so, rn, sn, timing| {
+            if let Some([a, b2]) = timing {
+                t_old += a;
+                t_new += b2;
+                sampled += 1;
+            }
+            b.add(ro, so, rn, sn);
+            Ok(())
+        },
+    )
     .map_err(data_error)?;
     let wall = start.elapsed().as_secs_f64();
     let scale = if sampled > 0 {

@@ -18,8 +18,9 @@ use super::{
     commit, exit, guard, guard_scripts, load_rules, print_out, staged, CliError, CliResult,
     ErrorFormat,
 };
+use crate::data::{LoadOptions, Reject};
 use crate::exercise::{cohort, responses, Pack, Vignette};
-use crate::pipeline::{self, LoadOptions, Reject};
+use crate::pipeline;
 use crate::plan::Plan;
 use crate::report::exercise as report;
 
@@ -69,14 +70,20 @@ pub(crate) fn load_pack(
     path: &Path,
 ) -> Result<(Pack, Vec<Reject>, Vec<String>), CliError> {
     let mut vignettes = Vec::new();
-    let summary = pipeline::run(plan, path, &LoadOptions::default(), &mut |row, score| {
-        vignettes.push(Vignette {
-            id: row.record.id.clone(),
-            record: row.record.clone(),
-            score: score.clone(),
-        });
-        Ok(())
-    })
+    let summary = pipeline::run(
+        plan,
+        path,
+        &LoadOptions::default(),
+        Some(&mut crate::cli::progress::Bar::default()),
+        &mut |row, score| {
+            vignettes.push(Vignette {
+                id: row.record.id.clone(),
+                record: row.record.clone(),
+                score: score.clone(),
+            });
+            Ok(())
+        },
+    )
     .map_err(|e| CliError::usage(format!("error: {e}")))?;
     let rejects = super::score::all_rejects(&summary.rejects)?;
     let warnings = pipeline::notes::warnings(&summary, &rejects)

@@ -44,9 +44,9 @@ pub fn run(a: ExplainArgs, ef: ErrorFormat) -> CliResult {
             if let Some((first, second)) = &obj.twice {
                 return Err(CliError::usage(format!(
                     "error: --record has the key `{}` twice (as `{}` and `{}`; keys are matched ignoring case)",
-                    crate::data::shorten(first),
-                    crate::data::shorten(first),
-                    crate::data::shorten(second)
+                    crate::text::shorten(first),
+                    crate::text::shorten(first),
+                    crate::text::shorten(second)
                 )));
             }
             let obj: serde_json::Map<String, serde_json::Value> = obj.pairs.into_iter().collect();

@@ -15,8 +15,9 @@ use super::{
     commit, exit, guard, guard_scripts, load_rules, output_error, staged, CliError, CliResult,
     DataArgs, ErrorFormat, InputFormat,
 };
+use crate::data::{DataError, Format, LoadOptions, Reject};
 use crate::output::Staged;
-use crate::pipeline::{self, DataError, Format, LoadOptions, Reject, Rejects, Summary};
+use crate::pipeline::{self, Rejects, Summary};
 use crate::pseudonym::Pseudonymiser;
 use crate::report::score::{write_rejects, OutFormat, ScoreWriter};
 
@@ -184,7 +185,7 @@ pub fn report_rejects(
         }
         let id = match (&r.id, pseudo) {
             (Some(id), Some(p)) => format!(" (id {})", p.id(id)),
-            (Some(id), None) => format!(" (id {})", crate::data::shorten(id)),
+            (Some(id), None) => format!(" (id {})", crate::text::shorten(id)),
             (None, _) => String::new(),
         };
         let reason = match pseudo {
@@ -289,13 +290,19 @@ pub fn run(a: ScoreArgs, ef: ErrorFormat) -> CliResult {
     let mut writer =
         ScoreWriter::new(&plan, format, out, &opts.keep, pseudo.clone()).map_err(output_error)?;
     let mut failed: Option<std::io::Error> = None;
-    let result = pipeline::run(&plan, &a.data, &opts, &mut |row, score| {
-        writer.write(row, score).map_err(|e| {
-            let m = DataError::Sink(format!("cannot write the output: {e}"));
-            failed = Some(e);
-            m
-        })
-    });
+    let result = pipeline::run(
+        &plan,
+        &a.data,
+        &opts,
+        Some(&mut crate::cli::progress::Bar::default()),
+        &mut |row, score| {
+            writer.write(row, score).map_err(|e| {
+                let m = DataError::Sink(format!("cannot write the output: {e}"));
+                failed = Some(e);
+                m
+            })
+        },
+    );
     if let Some(e) = failed {
         return Err(output_error(e));
     }

@@ -58,7 +58,7 @@ pub fn run(a: TestArgs, ef: ErrorFormat) -> CliResult {
         match run_example(&plan, ex) {
             None => {
                 passed += 1;
-                println!("ok      {}", crate::data::shorten_all(&ex.name));
+                println!("ok      {}", crate::text::shorten_all(&ex.name));
             }
             Some(why) => {
                 failed += 1;
@@ -66,9 +66,9 @@ pub fn run(a: TestArgs, ef: ErrorFormat) -> CliResult {
                 // Example names and reasons come from the rule file: escaped.
                 println!(
                     "FAILED  {} ({}:{line}): {}",
-                    crate::data::shorten_all(&ex.name),
+                    crate::text::shorten_all(&ex.name),
                     plan.source.name,
-                    crate::data::shorten_all(&why)
+                    crate::text::shorten_all(&why)
                 );
                 if let Ok(e) = crate::explain::explain(&plan, &ex.record) {
                     for l in crate::report::explain::text(&e).lines() {

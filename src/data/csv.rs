@@ -19,7 +19,7 @@ use std::sync::Arc;
 
 use super::allowance::{Allowance, Allowed};
 use super::{Raw, RowSource, MAX_COLUMNS, MAX_ROW_BYTES};
-use crate::pipeline::DataError;
+use crate::data::DataError;
 
 /// The csv reader's buffer, in bytes.
 const BUFFER: usize = 256 * 1024;
@@ -129,7 +129,7 @@ impl<R: Read> Read for Lines<R> {
 type Inner = Lines<Allowed<Box<dyn Read + Send>>>;
 
 /// At most this many multi-line spans are kept to report.
-const SPANS_KEPT: usize = crate::pipeline::SPANS_KEPT;
+const SPANS_KEPT: usize = crate::data::SPANS_KEPT;
 
 /// A streaming CSV reader.
 pub struct CsvSource {

@@ -14,11 +14,10 @@ use serde_json::Value as J;
 
 use super::allowance::{Allowance, Allowed};
 use super::layout::{norm, RowError};
-use super::{
-    json_kind, parse_json, parse_yes_no, set_indicator, shorten, Raw, RowSource, MAX_ROW_BYTES,
-};
-use crate::pipeline::{DataError, LoadOptions, Row};
+use super::{json_kind, parse_json, parse_yes_no, set_indicator, Raw, RowSource, MAX_ROW_BYTES};
+use crate::data::{DataError, LoadOptions, Row};
 use crate::plan::{Plan, Value};
+use crate::text::shorten;
 
 /// A JSON array's elements, streamed: a thread parses the file and hands
 /// over one element at a time, so memory stays flat whatever the length.

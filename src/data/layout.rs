@@ -7,9 +7,10 @@ use std::collections::HashMap;
 
 use csv::ByteRecord;
 
-use crate::data::{cell_size, parse_cell, parse_yes_no, set_indicator, shorten, MAX_CELL_BYTES};
-use crate::pipeline::{DataError, LoadOptions, Row};
+use crate::data::{cell_size, parse_cell, parse_yes_no, set_indicator, MAX_CELL_BYTES};
+use crate::data::{DataError, LoadOptions, Row};
 use crate::plan::{FieldKind, Plan, Value};
+use crate::text::shorten;
 
 /// What a column means.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -76,7 +77,7 @@ fn listed(names: &[String]) -> String {
 
 /// `did you mean `x`?` among the header's columns, as a clause.
 fn hint_for(name: &str, names: &[String]) -> String {
-    crate::check::suggest::hint(name, names.iter().map(String::as_str))
+    crate::text::hint(name, names.iter().map(String::as_str))
         .map_or(String::new(), |h| format!("; {h}"))
 }
 
@@ -475,7 +476,7 @@ pub fn set_decision(plan: &Plan, t: &str, row: &mut Row) -> Result<(), String> {
             let mut known: Vec<&str> = plan.decisions.keys().map(String::as_str).collect();
             known.sort_unstable();
             let lower = t.to_lowercase();
-            let hint = crate::check::suggest::hint(&lower, known.iter().copied())
+            let hint = crate::text::hint(&lower, known.iter().copied())
                 .map_or(String::new(), |h| format!("; {h}"));
             Err(format!(
                 "decision `{}` is not mapped to a level (add it to the rule file's `decisions` block){hint}",

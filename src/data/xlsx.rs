@@ -15,8 +15,9 @@ use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use calamine::{Data, ExcelDateTime, Reader, SheetType, SheetVisible, Xlsx};
 use quick_xml::events::Event;
 
-use super::{shorten, Raw, RowSource, MAX_COLUMNS, MAX_XLSX_PART_BYTES};
-use crate::pipeline::DataError;
+use super::{Raw, RowSource, MAX_COLUMNS, MAX_XLSX_PART_BYTES};
+use crate::data::DataError;
+use crate::text::shorten;
 
 /// Rows waiting between the sheet thread and the reader.
 const QUEUE: usize = 256;
@@ -70,7 +71,7 @@ pub fn cell_text(d: &Data) -> String {
     match d {
         Data::Empty => String::new(),
         Data::String(s) => s.clone(),
-        Data::Float(f) => crate::format_number(*f),
+        Data::Float(f) => crate::text::format_number(*f),
         Data::Int(i) => i.to_string(),
         Data::Bool(b) => b.to_string(),
         Data::DateTime(dt) => date_text(dt),
@@ -135,7 +136,7 @@ pub fn check_parts(path: &Path) -> Result<(), DataError> {
                 format!(
                     "the workbook's part `{}` unpacks to more than {MAX_XLSX_PART_BYTES} bytes (128 MB), \
                      the most one part may hold (a \"zip bomb\", or a sheet too large: save it as CSV)",
-                    super::shorten(&name)
+                    shorten(&name)
                 ),
             ));
         }

@@ -112,7 +112,7 @@ impl Printer<'_> {
 
     fn print(&mut self, e: &Expr) -> String {
         match &e.kind {
-            ExprKind::Number(n) => crate::format_number(*n),
+            ExprKind::Number(n) => crate::text::format_number(*n),
             ExprKind::Str(s) => crate::parse::escape(s),
             ExprKind::Bool(b) => b.to_string(),
             ExprKind::Name(id) => id.name.clone(),

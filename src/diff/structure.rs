@@ -437,8 +437,8 @@ fn field_type(f: &FieldDef) -> String {
         FieldType::Number(None) => "number".to_string(),
         FieldType::Number(Some((lo, hi))) => format!(
             "number({}..{})",
-            crate::format_number(*lo),
-            crate::format_number(*hi)
+            crate::text::format_number(*lo),
+            crate::text::format_number(*hi)
         ),
         FieldType::Bool => "bool".into(),
         FieldType::Text => "text".into(),

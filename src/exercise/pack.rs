@@ -4,9 +4,9 @@
 //! `V01, V02, ...`. Deterministic for a seed (the SplitMix64 generator of
 //! [`crate::sample::rng`], so packs stay the same across crate upgrades).
 
-use crate::format_number;
 use crate::plan::{FieldKind, Plan, Record, Value};
 use crate::sample::rng::SplitMix64;
+use crate::text::format_number;
 
 /// How much likelier a hard case is to be drawn than an ordinary one.
 pub const HARD_WEIGHT: f64 = 3.0;

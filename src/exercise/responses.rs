@@ -7,9 +7,9 @@
 use std::collections::HashMap;
 use std::io::Read;
 
-use crate::data::shorten;
-use crate::pipeline::Reject;
+use crate::data::Reject;
 use crate::plan::Plan;
+use crate::text::shorten;
 
 use super::{parse_answer, Pack};
 

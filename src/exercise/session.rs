@@ -83,7 +83,7 @@ pub fn run(
                 None => writeln!(
                     out,
                     "Sorry, `{}` is not a level. Answer 1 to {k} or a level's name.",
-                    crate::data::shorten(t)
+                    crate::text::shorten(t)
                 )?,
             }
         }

@@ -11,10 +11,11 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use super::{DataError, LoadOptions, Reject, Row, Summary};
+use super::{Progress, Summary};
 use crate::data::dedup::IdSet;
 use crate::data::json::JsonLayout;
 use crate::data::layout::{Layout, RowError};
+use crate::data::{DataError, LoadOptions, Reject, Row};
 use crate::data::{Raw, RowSource};
 use crate::eval::paired::{score_into_paired, Pairing};
 use crate::eval::{score_into, Score};
@@ -210,7 +211,7 @@ pub fn drive(
     parsers: &[Parser],
     mut source: Box<dyn RowSource>,
     opts: &LoadOptions,
-    progress_total: Option<u64>,
+    mut progress: Option<&mut dyn Progress>,
     sink: &mut dyn FnMut(&Slot) -> Result<(), DataError>,
 ) -> Result<Summary, DataError> {
     let sharing = Sharing {
@@ -235,7 +236,6 @@ pub fn drive(
         timing: None,
     };
     let position = AtomicU64::new(0);
-    let bar = progress_total.map(super::progress::bar);
     let mut summary = Summary::default();
     let mut ids = IdSet::new();
     let result = std::thread::scope(|s| -> Result<(), DataError> {
@@ -331,8 +331,8 @@ pub fn drive(
                     })?,
                 }
             }
-            if let Some(b) = &bar {
-                b.set_position(position.load(Ordering::Relaxed));
+            if let Some(p) = progress.as_deref_mut() {
+                p.advance(position.load(Ordering::Relaxed));
             }
             let _ = free_slot_tx.send(slots);
         }
@@ -343,8 +343,8 @@ pub fn drive(
         }
         Ok(())
     });
-    if let Some(b) = bar {
-        b.finish_and_clear();
+    if let Some(p) = progress {
+        p.finish();
     }
     result.map(|()| summary)
 }

@@ -4,7 +4,8 @@
 //! one cause dominates (decimal commas, a wrong separator), so a board never
 //! reads figures resting on a fraction of the sample without being told.
 
-use super::{Reject, Summary};
+use super::Summary;
+use crate::data::Reject;
 
 /// Above this share of rejected rows, every report opens with the fact.
 pub const REJECT_SHARE: f64 = 0.05;

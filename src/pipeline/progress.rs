@@ -1,18 +1,18 @@
-//! The progress bar on stderr for large inputs: drawn only when stderr is a
-//! terminal (indicatif hides it on a pipe or a file), so logs stay clean.
+//! How a run reports how far it has read. The pipeline draws nothing: the
+//! caller passes a [`Progress`] sink (the CLI's draws a bar on a terminal),
+//! or none, and then no progress work is done at all.
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-
-/// Inputs smaller than this finish before a bar would help.
-pub const MIN_BYTES: u64 = 16 * 1024 * 1024;
-
-/// A byte-counting bar for an input of `total` bytes.
-pub fn bar(total: u64) -> ProgressBar {
-    let b = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr_with_hz(4));
-    if let Ok(style) = ProgressStyle::with_template(
-        "{spinner} scoring {bar:30} {bytes}/{total_bytes} ({bytes_per_sec}, {eta} left)",
-    ) {
-        b.set_style(style);
-    }
-    b
+/// Receives how far a run has read, so that a caller can show progress.
+///
+/// Calls come from the thread that called [`super::run`] or
+/// [`super::run_two`], once per batch of rows, never per row. They are made
+/// only for inputs read as a stream of bytes (CSV, JSON Lines), where the
+/// position is meaningful; JSON arrays and Excel sheets report nothing.
+pub trait Progress {
+    /// Reading starts; the input holds `total` bytes.
+    fn start(&mut self, total: u64);
+    /// `position` bytes have been read and scored so far.
+    fn advance(&mut self, position: u64);
+    /// The run has ended, whether or not it succeeded.
+    fn finish(&mut self);
 }

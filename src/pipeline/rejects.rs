@@ -8,7 +8,7 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Seek, SeekFrom, Write};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use super::Reject;
+use crate::data::Reject;
 
 /// Rejects held in memory; later ones go to the temporary file.
 pub const KEPT: usize = 10_000;

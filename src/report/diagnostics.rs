@@ -71,7 +71,7 @@ pub fn summary(d: &Diagnostics) -> String {
 /// message, label and help escaped: they may quote labels, data or script
 /// messages, and no terminal escape sequence may reach the screen.
 fn escaped(d: &Diagnostic) -> Diagnostic {
-    let esc = crate::data::shorten_all;
+    let esc = crate::text::shorten_all;
     Diagnostic {
         message: esc(&d.message),
         label: d.label.as_deref().map(esc),
@@ -82,7 +82,7 @@ fn escaped(d: &Diagnostic) -> Diagnostic {
 
 /// True for a character that must not reach a terminal as it is.
 fn unsafe_char(c: char) -> bool {
-    (c.is_control() && c != '\n' && c != '\t') || crate::data::is_invisible(c)
+    (c.is_control() && c != '\n' && c != '\t') || crate::text::is_invisible(c)
 }
 
 /// True when the span's line is too long for a readable excerpt, or when
@@ -122,11 +122,11 @@ fn windowed(d: &Diagnostic) -> String {
     let to = crate::span::floor_char_boundary(text, (start + 80).min(line_end));
     let lead = if from > line_start { "..." } else { "" };
     let tail = if to < line_end { "..." } else { "" };
-    let excerpt = crate::data::shorten_all(&text[from..to]);
+    let excerpt = crate::text::shorten_all(&text[from..to]);
     let caret_at =
-        lead.chars().count() + crate::data::shorten_all(&text[from..start]).chars().count();
+        lead.chars().count() + crate::text::shorten_all(&text[from..start]).chars().count();
     let span_end = crate::span::floor_char_boundary(text, d.span.end.min(to).max(start));
-    let width = crate::data::shorten_all(&text[start..span_end])
+    let width = crate::text::shorten_all(&text[start..span_end])
         .chars()
         .count()
         .clamp(1, 40);

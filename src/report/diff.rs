@@ -8,8 +8,8 @@ pub mod markdown;
 pub mod text;
 pub mod xlsx;
 
+use crate::data::Reject;
 use crate::diff::{Impact, Structure, Timing};
-use crate::pipeline::Reject;
 
 /// Everything a diff report shows.
 #[derive(Clone, Debug)]

@@ -16,10 +16,10 @@ use std::collections::HashMap;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde::Serialize as DeriveSerialize;
 
+use crate::data::Reject;
 use crate::exercise::cohort::{Cohort, SetStats};
 use crate::exercise::Pack;
 use crate::explain::{self, Reason};
-use crate::pipeline::Reject;
 use crate::plan::Plan;
 
 /// A map serialized in the order given.

@@ -63,7 +63,7 @@ pub fn text(e: &Explanation) -> String {
 /// and scripts), line breaks kept.
 fn escape_lines(s: &str) -> String {
     s.split('\n')
-        .map(crate::data::shorten_all)
+        .map(crate::text::shorten_all)
         .collect::<Vec<_>>()
         .join("\n")
 }

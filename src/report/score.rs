@@ -9,8 +9,9 @@ mod table;
 
 use std::io::{self, Write};
 
+use crate::data::Row;
 use crate::eval::Score;
-use crate::pipeline::{Rejects, Row};
+use crate::pipeline::Rejects;
 use crate::plan::Plan;
 use crate::pseudonym::Pseudonymiser;
 

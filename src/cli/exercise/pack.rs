@@ -13,8 +13,9 @@ use super::super::{
     commit, guard, guard_scripts, load_rules, output_error, staged, CliError, CliResult, DataArgs,
     ErrorFormat,
 };
+use crate::data::LoadOptions;
 use crate::exercise::{hard, notes, pack as build};
-use crate::pipeline::{self, LoadOptions};
+use crate::pipeline;
 use crate::report::exercise::markdown;
 
 /// Arguments of `exercise pack`.
@@ -92,10 +93,16 @@ pub fn run(a: PackArgs, ef: ErrorFormat) -> CliResult {
         ..load_options(&a.data_args)
     };
     let mut rows = Vec::new();
-    let summary = pipeline::run(&plan, &a.data, &opts, &mut |row, score| {
-        rows.push((row.record.clone(), score.clone()));
-        Ok(())
-    })
+    let summary = pipeline::run(
+        &plan,
+        &a.data,
+        &opts,
+        Some(&mut crate::cli::progress::Bar::default()),
+        &mut |row, score| {
+            rows.push((row.record.clone(), score.clone()));
+            Ok(())
+        },
+    )
     .map_err(data_error)?;
     if rows.is_empty() {
         return Err(CliError::usage(format!(

@@ -3,9 +3,9 @@
 
 use super::agreement::AgreementTally;
 use super::{Demand, FlagChange, FlagImpact, Impact, RecordChange, Responsible, RuleImpact};
+use crate::data::Row;
 use crate::diff::levels::LevelMap;
 use crate::eval::Score;
-use crate::pipeline::Row;
 use crate::plan::Plan;
 
 /// A rule in either file, matched by id.

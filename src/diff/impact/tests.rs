@@ -2,8 +2,8 @@
 
 use super::*;
 use crate::check::{check_source, NoScripts};
+use crate::data::Row;
 use crate::eval;
-use crate::pipeline::Row;
 use crate::plan::{Plan, Record, Value};
 use crate::span::Source;
 

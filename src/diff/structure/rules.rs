@@ -177,7 +177,7 @@ fn needs(c: &CountCmp) -> Option<f64> {
 
 /// "rule `toxic_trio` now needs 2 of 3 instead of 3".
 fn count_sentence(id: &str, o: &CountCmp, n: &CountCmp) -> String {
-    let num = crate::format_number;
+    let num = crate::text::format_number;
     match (needs(o), needs(n)) {
         (Some(x), Some(y)) => match n.of {
             Some(k) => format!(

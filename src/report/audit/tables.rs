@@ -179,7 +179,7 @@ pub fn evidence(a: &Audit) -> Table {
                 (i + 1).to_string(),
                 // Invisible characters shown (`<U+200B>`): ids that look
                 // the same on the page may differ.
-                crate::data::visible(&e.id).into_owned(),
+                crate::text::visible(&e.id).into_owned(),
                 e.decision.clone(),
                 a.level_id(e.decision_level).to_string(),
                 a.level_id(e.level).to_string(),

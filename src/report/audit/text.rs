@@ -80,7 +80,7 @@ pub fn render(a: &Audit) -> String {
         a.overall.n
     );
     for w in &a.warnings {
-        let _ = writeln!(s, "WARNING: {}\n", crate::data::shorten_all(w));
+        let _ = writeln!(s, "WARNING: {}\n", crate::text::shorten_all(w));
     }
     for q in answers(a) {
         let _ = writeln!(s, "{}\n{}\n", q.question, wrap(&q.answer, 88, "  "));

@@ -13,7 +13,7 @@ const SHOW: usize = 20;
 /// Replaces control characters (terminal escapes) with `?` and shows
 /// invisible ones as `<U+200B>`.
 fn clean(s: &str) -> String {
-    crate::data::visible(s)
+    crate::text::visible(s)
         .chars()
         .map(|c| if c.is_control() { '?' } else { c })
         .collect()
@@ -63,7 +63,7 @@ pub fn structure(s: &Structure, out: &mut String) {
 pub fn render(r: &DiffReport<'_>) -> String {
     let mut out = String::new();
     for w in r.warnings {
-        let _ = writeln!(out, "WARNING: {}\n", crate::data::shorten_all(w));
+        let _ = writeln!(out, "WARNING: {}\n", crate::text::shorten_all(w));
     }
     structure(r.structure, &mut out);
     let Some(i) = r.impact else { return out };

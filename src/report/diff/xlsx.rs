@@ -387,8 +387,8 @@ mod tests {
 
     use super::*;
     use crate::check::{check_source, NoScripts};
+    use crate::data::Row;
     use crate::diff::{compare, ImpactBuilder, Side};
-    use crate::pipeline::Row;
     use crate::plan::{Plan, Record};
     use crate::span::Source;
 

@@ -59,7 +59,7 @@ fn accuracy_chart(r: &Report) -> String {
         s.push_str(&format!(
             "<text x=\"0\" y=\"{}\">{}</text>",
             y + bar,
-            esc(&crate::data::shorten(&t.trainee))
+            esc(&crate::text::shorten(&t.trainee))
         ));
         for (k, (_, vals)) in series.iter().enumerate() {
             let v = vals.get(i).copied().flatten();
@@ -91,7 +91,7 @@ fn spread_chart(r: &Report) -> String {
             80 + 110 * k,
             colour(k),
             94 + 110 * k,
-            esc(&crate::data::shorten(&l.id))
+            esc(&crate::text::shorten(&l.id))
         ));
     }
     for (i, v) in r.vignettes.iter().enumerate() {

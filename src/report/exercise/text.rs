@@ -6,7 +6,7 @@ use super::{fixed, pct, signed, Report};
 pub fn text(r: &Report) -> String {
     let mut o = String::new();
     for w in &r.warnings {
-        o.push_str(&format!("WARNING: {}\n\n", crate::data::shorten_all(w)));
+        o.push_str(&format!("WARNING: {}\n\n", crate::text::shorten_all(w)));
     }
     let phase = r
         .phase
@@ -49,7 +49,7 @@ pub fn text(r: &Report) -> String {
     for t in &r.trainees {
         o.push_str(&format!(
             "{:<20} {:>7}  {:>8}  {:>10}\n",
-            crate::data::shorten(&t.trainee),
+            crate::text::shorten(&t.trainee),
             t.n,
             pct(t.accuracy),
             signed(t.mean_error)

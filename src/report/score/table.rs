@@ -5,8 +5,8 @@
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
 use super::{neutralise, COLUMNS};
+use crate::data::Row;
 use crate::eval::Score;
-use crate::pipeline::Row;
 use crate::plan::Plan;
 
 /// Rows held before the table's column widths are fixed.
@@ -55,7 +55,7 @@ fn ids(plan: &Plan, score: &Score) -> (String, String) {
 /// Terminal-safe text: control characters shown as `?`, invisible ones
 /// (zero-width, bidi) as `<U+200B>`.
 fn clean(s: &str) -> String {
-    crate::data::visible(s)
+    crate::text::visible(s)
         .chars()
         .map(|c| if c.is_control() { '?' } else { c })
         .collect()
