@@ -39,7 +39,7 @@ pub(crate) fn warnings(plan: &Plan, file: &RuleFile) -> Vec<Diagnostic> {
                     ex.span,
                     format!(
                         "example `{}` cannot be scored: {e}",
-                        crate::data::shorten_all(&ex.name)
+                        crate::text::shorten_all(&ex.name)
                     ),
                 )
                 .with_label("this example")
