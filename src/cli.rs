@@ -324,10 +324,7 @@ pub fn find_record(
         .for_each(|r| {
             without_id += u64::from(r.id.is_none());
             if r.id.as_deref() == Some(want) {
-                matching.push(format!(
-                    "row {}, column `{}`: {}",
-                    r.row, r.column, r.reason
-                ));
+                matching.push(format!("row {}{}: {}", r.row, r.column_phrase(), r.reason));
             }
             Ok(())
         })

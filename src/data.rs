@@ -456,7 +456,7 @@ pub mod layout;
 mod row;
 pub mod xlsx;
 
-pub use row::{format_of, DataError, Format, LoadOptions, Reject, Row, SPANS_KEPT};
+pub use row::{format_of, DataError, Format, LoadOptions, Reject, Row, SPANS_KEPT, WHOLE_ROW};
 
 #[cfg(test)]
 mod tests {

@@ -127,7 +127,7 @@ fn strict_stops_at_the_first_reject() {
     );
     let (code, _, _, err) = score(&data, &["--strict"]);
     assert_eq!(code, 4, "--strict has its own exit code");
-    assert!(err.contains("row 3: column `age`"), "{err}");
+    assert!(err.contains("row 3, column `age`"), "{err}");
     assert!(!err.contains("row 4"), "{err}");
 }
 

@@ -164,7 +164,7 @@ fn rejects_are_listed_with_lines_and_exit_3() {
     assert_eq!(j["n"], 2);
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(
-        stderr.contains("line 5: column `vignette`: `ann` already answered `V01` (line 2)"),
+        stderr.contains("line 5, column `vignette`: `ann` already answered `V01` (line 2)"),
         "{stderr}"
     );
     // Without -o: the summary on screen lists them too.

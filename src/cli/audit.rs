@@ -203,12 +203,7 @@ fn nothing_to_audit(
         let first = audit
             .rejected
             .first()
-            .map(|r| {
-                format!(
-                    "; first: row {}, column `{}`: {}",
-                    r.row, r.column, r.reason
-                )
-            })
+            .map(|r| format!("; first: row {}{}: {}", r.row, r.column_phrase(), r.reason))
             .unwrap_or_default();
         format!(
             "error: all {} rows were rejected, nothing to audit{first}",

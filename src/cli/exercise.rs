@@ -100,7 +100,7 @@ pub(crate) fn print_rejects(what: &str, rejects: &[Reject]) {
     }
     eprintln!("{} {what} row(s) rejected:", rejects.len());
     for r in rejects {
-        eprintln!("  line {}: column `{}`: {}", r.row, r.column, r.reason);
+        eprintln!("  line {}{}: {}", r.row, r.column_phrase(), r.reason);
     }
 }
 

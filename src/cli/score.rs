@@ -194,8 +194,9 @@ pub fn report_rejects(
         };
         writeln!(
             err,
-            "rejected: row {}{id}, column `{}`: {reason}",
-            r.row, r.column
+            "rejected: row {}{id}{}: {reason}",
+            r.row,
+            r.column_phrase()
         )
     });
     if let Err(e) = listed {

@@ -378,7 +378,11 @@ impl RowSource for CsvSource {
         *line = first;
         if last > first {
             if let Some(ci) = self.swallowing_cell(cells) {
-                let column = self.header.get(ci).cloned().unwrap_or_else(|| "row".into());
+                let column = self
+                    .header
+                    .get(ci)
+                    .cloned()
+                    .unwrap_or_else(|| crate::data::WHOLE_ROW.into());
                 let Some(at) = first_break.filter(|_| self.seekable) else {
                     // Cannot go back (not a file): the record is rejected
                     // whole, its span named.

@@ -315,7 +315,7 @@ impl RowSource for JsonlSource {
                 self.bytes += len - n as u64;
                 *raw = Some(Raw::Rejected {
                     line: self.line,
-                    column: "row".into(),
+                    column: crate::data::WHOLE_ROW.into(),
                     reason: format!(
                         "the line is {len} bytes long; a line may hold at most {MAX_ROW_BYTES} bytes (4 MB)"
                     ),
@@ -533,7 +533,7 @@ impl JsonLayout {
             Element::Object(obj) => obj,
             Element::Other(v) => {
                 return Err((
-                    "row".into(),
+                    crate::data::WHOLE_ROW.into(),
                     format!("expected an object, found {}", json_kind(v)),
                 ))
             }

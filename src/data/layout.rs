@@ -286,7 +286,7 @@ impl Layout {
         }
         if width != self.roles.len() {
             return Err((
-                "row".into(),
+                crate::data::WHOLE_ROW.into(),
                 format!(
                     "the row has {width} cells but the header has {}",
                     self.roles.len()

@@ -106,6 +106,22 @@ pub struct Reject {
     pub reason: String,
 }
 
+/// The `column` of a reject whose fault is the row as a whole (a rule or
+/// script error, an id held twice).
+pub const WHOLE_ROW: &str = "row";
+
+impl Reject {
+    /// Where in its row the fault is, for a sentence: ``, column `x` `` or
+    /// nothing when the row as a whole is at fault.
+    pub fn column_phrase(&self) -> String {
+        if self.column == WHOLE_ROW {
+            String::new()
+        } else {
+            format!(", column `{}`", self.column)
+        }
+    }
+}
+
 /// Errors that stop reading.
 #[derive(Debug, thiserror::Error)]
 pub enum DataError {
@@ -134,7 +150,7 @@ pub enum DataError {
         available: String,
     },
     /// `--strict` and a row was rejected.
-    #[error("row {}: column `{}`: {}", .0.row, .0.column, .0.reason)]
+    #[error("row {}{}: {}", .0.row, .0.column_phrase(), .0.reason)]
     Strict(Reject),
     /// The sink asked to stop.
     #[error("{0}")]

@@ -61,7 +61,10 @@ impl Parser {
                 row.record.id.clear();
                 Err((column.clone(), reason.clone()))
             }
-            _ => Err(("row".into(), "internal: reader and parser disagree".into())),
+            _ => Err((
+                crate::data::WHOLE_ROW.into(),
+                "internal: reader and parser disagree".into(),
+            )),
         }
     }
 }
@@ -153,7 +156,7 @@ fn process(plans: &[&Plan], parsers: &[Parser], sharing: &Sharing, raw: &Raw, sl
                     *t = start.elapsed();
                 }
             }
-            scored.map_err(|e| ("row".into(), e.to_string()))
+            scored.map_err(|e| (crate::data::WHOLE_ROW.into(), e.to_string()))
         });
         if let Err(e) = outcome {
             errors.push(if plans.len() == 2 {

@@ -58,7 +58,13 @@ pub fn rejected_share(read: u64, n: u64, rejects: &[Reject]) -> Option<String> {
     let top: Vec<String> = causes
         .iter()
         .take(3)
-        .map(|((col, why), c)| format!("{c} in column `{col}`: {why}"))
+        .map(|((col, why), c)| {
+            if col == crate::data::WHOLE_ROW {
+                format!("{c}: {why}")
+            } else {
+                format!("{c} in column `{col}`: {why}")
+            }
+        })
         .collect();
     let pct = 100.0 * n as f64 / read as f64;
     let mut s = format!(
