@@ -285,6 +285,13 @@ fn workbook_reads_back_with_numbers() {
             }
         }
     }
+    // A disagreement no rule explains names the indicators that set it.
+    assert!(
+        rows.iter()
+            .flat_map(|r| r.iter())
+            .any(|c| matches!(c, Data::String(s) if s.starts_with("none; the level is set by "))),
+        "{rows:?}"
+    );
 }
 
 #[test]

@@ -203,7 +203,14 @@ pub fn render(a: &Audit) -> Result<Vec<u8>, XlsxError> {
                 .reasons(e)
                 .map(|x| format!("{}: {}", x.id, x.reason))
                 .collect();
-            r.push(Cell::data(reasons.join(" | ")));
+            let set_by: Vec<&str> = a.set_by(e).collect();
+            r.push(if reasons.is_empty() && !set_by.is_empty() {
+                // As in the other reports: the indicators that set the
+                // level when no rule fired.
+                Cell::data(format!("none; the level is set by {}", set_by.join("; ")))
+            } else {
+                Cell::data(reasons.join(" | "))
+            });
             r
         })
         .collect();
