@@ -169,6 +169,9 @@ pub struct Audit {
     pub period_notes: PeriodNotes,
     /// Every rule, file order, with how often it fired.
     pub rules: Vec<RuleCount>,
+    /// Every indicator's label (what it means), in bit order: the evidence
+    /// names the indicators that set a level by these.
+    pub indicators: Vec<String>,
     /// Every disagreement, worst first (see [`evidence::sort`]).
     pub evidence: Vec<Evidence>,
     /// Rejected rows, in input order.
@@ -201,6 +204,15 @@ impl Audit {
     /// The reasons of an evidence item's fired rules, as `(rule, reason, effect)`.
     pub fn reasons<'a>(&'a self, e: &'a Evidence) -> impl Iterator<Item = &'a RuleCount> + 'a {
         e.fired.iter().filter_map(|r| self.rules.get(*r as usize))
+    }
+
+    /// The labels of the indicators that set an evidence item's level when
+    /// no rule fired.
+    pub fn set_by<'a>(&'a self, e: &'a Evidence) -> impl Iterator<Item = &'a str> + 'a {
+        e.set_by
+            .iter()
+            .filter_map(|b| self.indicators.get(*b as usize))
+            .map(String::as_str)
     }
 
     /// Disagreements where the rules say the top level and the decision is lower.
@@ -440,6 +452,21 @@ impl<'p> Auditor<'p> {
                 .cloned()
                 .collect(),
             period: extra(self.columns.period_at()),
+            set_by: if score.fired.is_empty() {
+                row.record
+                    .indicators
+                    .iter()
+                    .filter(|b| {
+                        self.plan
+                            .indicators
+                            .get(*b)
+                            .is_some_and(|i| i.level == score.base)
+                    })
+                    .filter_map(|b| u32::try_from(b).ok())
+                    .collect()
+            } else {
+                Vec::new()
+            },
         }
     }
 
@@ -496,6 +523,11 @@ impl<'p> Auditor<'p> {
                     effect: crate::explain::effect(plan, r),
                     fired: *n,
                 })
+                .collect(),
+            indicators: plan
+                .indicators
+                .iter()
+                .map(|i| i.description.clone())
                 .collect(),
             evidence,
             rejected,

@@ -299,11 +299,15 @@ pub fn find_record(
     data: &std::path::Path,
     args: &DataArgs,
     id: &str,
-) -> Result<crate::plan::Record, CliError> {
+) -> Result<crate::data::Row, CliError> {
     let mut opts = score::load_options(args);
     opts.strict = false;
     let want = id.trim();
-    let mut found: Option<(u64, crate::plan::Record)> = None;
+    let mut found: Option<crate::data::Row> = None;
+    // The first id equal to the one asked for but for case, suggested
+    // when no id matches exactly (never under --pseudonymise: it would
+    // print an id of the data that was not asked for).
+    let mut near: Option<String> = None;
     let summary = crate::pipeline::run(
         plan,
         data,
@@ -311,7 +315,12 @@ pub fn find_record(
         Some(&mut crate::cli::progress::Bar::default()),
         &mut |row, _| {
             if found.is_none() && row.record.id == want {
-                found = Some((row.line, row.record.clone()));
+                found = Some(row.clone());
+            } else if near.is_none()
+                && !args.pseudonymise
+                && row.record.id.eq_ignore_ascii_case(want)
+            {
+                near = Some(row.record.id.clone());
             }
             Ok(())
         },
@@ -331,11 +340,14 @@ pub fn find_record(
         .map_err(score::reject_read_error)?;
     let mut problems = matching.into_iter().peekable();
     match found {
-        Some((line, rec)) => {
+        Some(row) => {
             for p in problems {
-                eprintln!("warning: explaining row {line}; the id is also on a rejected row: {p}");
+                eprintln!(
+                    "warning: explaining row {}; the id is also on a rejected row: {p}",
+                    row.line
+                );
             }
-            Ok(rec)
+            Ok(row)
         }
         None if problems.peek().is_some() => Err(CliError {
             code: exit::REJECTS,
@@ -345,12 +357,20 @@ pub fn find_record(
                 problems.collect::<Vec<_>>().join("; ")
             ),
         }),
-        None => Err(CliError::usage(format!(
-            "error: no record with id `{}` in `{}` ({} rows read, {} rejected without a readable id)",
-            crate::text::shorten(want),
-            data.display(),
-            summary.read,
-            without_id
-        ))),
+        None => Err(CliError::usage(match near {
+            Some(near) => format!(
+                "error: no record with id `{}` in `{}`; did you mean `{}`? (ids are matched exactly, case included)",
+                crate::text::shorten(want),
+                data.display(),
+                crate::text::shorten(&near)
+            ),
+            None => format!(
+                "error: no record with id `{}` in `{}` ({} rows read, {} rejected without a readable id)",
+                crate::text::shorten(want),
+                data.display(),
+                summary.read,
+                without_id
+            ),
+        })),
     }
 }

@@ -55,6 +55,65 @@ pub struct Explanation {
     pub flags: Vec<(String, String)>,
     /// Rules that did not fire.
     pub not_fired: Vec<NotFired>,
+    /// The label of every level, by id (a reader is shown labels; the ids
+    /// follow in brackets).
+    pub level_labels: std::collections::BTreeMap<String, String>,
+    /// What each indicator present means, by id.
+    pub indicator_labels: std::collections::BTreeMap<String, String>,
+    /// The decision recorded with the record, when the data has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decision: Option<RecordedDecision>,
+}
+
+/// The decision recorded with a record, and whether the rules agree.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RecordedDecision {
+    /// As written in the data, e.g. `TAF`.
+    pub text: String,
+    /// The level it maps to.
+    pub level: String,
+    /// That level's label.
+    pub level_label: String,
+    /// Whether the rules give the same level.
+    pub agrees: bool,
+}
+
+impl Explanation {
+    /// The explanation with the record's recorded decision (its level's
+    /// rank and the text as written); nothing changes without a level.
+    pub fn with_decision(mut self, plan: &Plan, level: Option<u8>, text: Option<&str>) -> Self {
+        self.decision = level.map(|l| RecordedDecision {
+            text: text.unwrap_or_default().to_string(),
+            level: plan.level_id(l).to_string(),
+            level_label: level_label(plan, l),
+            agrees: plan.level_id(l) == self.level,
+        });
+        self
+    }
+
+    /// A level as a reader is shown it: `Label (id)`, or the id alone
+    /// when it has no label.
+    pub fn level_name(&self, id: &str) -> String {
+        named(self.level_labels.get(id), id)
+    }
+
+    /// An indicator as a reader is shown it: `Label (id)`.
+    pub fn indicator_name(&self, id: &str) -> String {
+        named(self.indicator_labels.get(id), id)
+    }
+}
+
+fn named(label: Option<&String>, id: &str) -> String {
+    match label {
+        Some(l) if !l.is_empty() && l != id => format!("{l} ({id})"),
+        _ => id.to_string(),
+    }
+}
+
+fn level_label(plan: &Plan, rank: u8) -> String {
+    plan.levels
+        .get(rank as usize)
+        .map_or(String::new(), |l| l.label.clone())
 }
 
 /// The effect of a rule in words.
@@ -137,6 +196,16 @@ pub fn explain(plan: &Plan, rec: &Record) -> Result<Explanation, EvalError> {
             .map(|f| (f.id.clone(), f.label.clone()))
             .collect(),
         not_fired,
+        level_labels: plan
+            .levels
+            .iter()
+            .map(|l| (l.id.clone(), l.label.clone()))
+            .collect(),
+        indicator_labels: present
+            .iter()
+            .map(|i| (i.id.clone(), i.description.clone()))
+            .collect(),
+        decision: None,
     })
 }
 

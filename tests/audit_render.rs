@@ -285,6 +285,13 @@ fn workbook_reads_back_with_numbers() {
             }
         }
     }
+    // A disagreement no rule explains names the indicators that set it.
+    assert!(
+        rows.iter()
+            .flat_map(|r| r.iter())
+            .any(|c| matches!(c, Data::String(s) if s.starts_with("none; the level is set by "))),
+        "{rows:?}"
+    );
 }
 
 #[test]
@@ -313,4 +320,35 @@ fn preview() {
         .unwrap();
     }
     std::fs::write("/tmp/audit-preview/hostile.txt", report::text::render(&a)).unwrap();
+}
+
+/// The workbook prints legibly: every sheet landscape, one page wide, its
+/// header row repeated on each page; statistics show three decimals (the
+/// full value kept) and shares as percentages.
+#[test]
+fn workbook_is_set_up_to_print_and_formats_statistics() {
+    use std::io::Read;
+    let bytes = report::render(&hostile(), Format::Xlsx).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut part = |name: &str| {
+        let mut s = String::new();
+        zip.by_name(name).unwrap().read_to_string(&mut s).unwrap();
+        s
+    };
+    let book = part("xl/workbook.xml");
+    let sheets = book.matches("<sheet ").count();
+    assert!(sheets >= 7, "{book}");
+    for i in 1..=sheets {
+        let xml = part(&format!("xl/worksheets/sheet{i}.xml"));
+        assert!(
+            xml.contains("orientation=\"landscape\""),
+            "sheet {i}: {xml}"
+        );
+        assert!(xml.contains("fitToPage=\"1\""), "sheet {i}");
+        assert!(xml.contains("fitToHeight=\"0\""), "sheet {i}");
+    }
+    assert_eq!(book.matches("_xlnm.Print_Titles").count(), sheets, "{book}");
+    let styles = part("xl/styles.xml");
+    assert!(styles.contains("formatCode=\"0.000\""), "{styles}");
+    assert!(styles.contains("formatCode=\"0.0%\""), "{styles}");
 }

@@ -307,3 +307,47 @@ fn rejects_past_the_memory_limit_are_all_listed() {
         "{err}"
     );
 }
+
+/// `explain` on the shipped sample: levels and indicators by their labels
+/// (ids in brackets), the recorded decision and whether the rules agree, and
+/// an id in the wrong case suggested, except under --pseudonymise.
+#[test]
+fn explain_shows_labels_and_the_recorded_decision_and_suggests_an_id() {
+    let run = |more: &[&str]| {
+        let mut args = vec!["explain", "rules/continuum.thr", "samples/referrals.csv"];
+        args.extend_from_slice(more);
+        thresholds(&args)
+    };
+    let ok = run(&["--id", "R0001"]);
+    assert!(ok.status.success(), "{ok:?}");
+    let text = String::from_utf8_lossy(&ok.stdout);
+    assert!(
+        text.starts_with("record R0001: Level 1 - Universal (universal)\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "recorded decision: \"Level 3\" = Level 3 - Targeted early help, multi-agency \
+             (targeted); the rules give Level 1 - Universal (universal)"
+        ),
+        "{text}"
+    );
+    let none = run(&["--id", "r0001"]);
+    assert_eq!(none.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&none.stderr);
+    assert!(
+        err.contains("no record with id `r0001`") && err.contains("did you mean `R0001`?"),
+        "{err}"
+    );
+    let hidden = run(&[
+        "--id",
+        "r0001",
+        "--pseudonymise",
+        "--key",
+        "a test key that is long enough",
+    ]);
+    assert_eq!(hidden.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&hidden.stderr);
+    assert!(err.contains("no record with id `r0001`"), "{err}");
+    assert!(!err.contains("R0001"), "{err}");
+}

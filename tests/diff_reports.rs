@@ -182,3 +182,124 @@ fn each_version_is_timed_on_every_256th_row() {
         assert!(s.is_finite() && s >= 0.0, "{key}: {t}");
     }
 }
+
+/// Runs `diff` on OLD and NEW rule texts in a temporary folder with the
+/// small case's data; returns the report and the process output.
+fn diff_texts(old: &str, new: &str, ext: &str, extra: &[&str]) -> (String, Output) {
+    let dir = tempfile::tempdir().unwrap();
+    let (o, n) = (dir.path().join("old.thr"), dir.path().join("new.thr"));
+    std::fs::write(&o, old).unwrap();
+    std::fs::write(&n, new).unwrap();
+    let path = dir.path().join(format!("report.{ext}"));
+    let out = Command::new(env!("CARGO_BIN_EXE_thresholds"))
+        .arg("diff")
+        .arg(&o)
+        .arg(&n)
+        .arg(Path::new(CASE).join("data.csv"))
+        .arg("-o")
+        .arg(&path)
+        .args(extra)
+        .output()
+        .unwrap();
+    let text =
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("no {ext} report ({e}): {out:?}"));
+    (text, out)
+}
+
+fn case_rules(name: &str) -> String {
+    std::fs::read_to_string(Path::new(CASE).join(name)).unwrap()
+}
+
+/// A board report names the rule and data files without the folders they
+/// sit in, and leaves timings out unless asked (`--timing`); the JSON
+/// report keeps them.
+#[test]
+fn board_reports_name_files_only_and_leave_timing_out() {
+    for ext in ["md", "html"] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(format!("r.{ext}"));
+        let out = run_default(&path, &[]);
+        assert_eq!(out.status.code(), Some(3), "{out:?}");
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(!text.contains("tests/golden"), "{ext}: a path in\n{text}");
+        assert!(
+            text.contains("old.thr") && text.contains("data.csv"),
+            "{text}"
+        );
+        assert!(
+            !text.contains("Timing") && !text.contains("timed"),
+            "{ext}:\n{text}"
+        );
+        let out = run_default(&path, &["--timing"]);
+        assert_eq!(out.status.code(), Some(3), "{out:?}");
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains("Timing"), "{ext} with --timing:\n{text}");
+        // 20 rows: none is timed (every 256th row is), and the note says so.
+        assert!(text.contains("No record was timed"), "{text}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.json");
+    run_default(&path, &[]);
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert!(v["timing"].is_object(), "{v}");
+    assert_eq!(v["old_file"], "old.thr");
+}
+
+fn run_default(out: &Path, extra: &[&str]) -> Output {
+    let case = Path::new(CASE);
+    Command::new(env!("CARGO_BIN_EXE_thresholds"))
+        .arg("diff")
+        .arg(case.join("old.thr"))
+        .arg(case.join("new.thr"))
+        .arg(case.join("data.csv"))
+        .arg("-o")
+        .arg(out)
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+/// A change to a condition alone moves no indicator: the changed records
+/// are listed without an "Indicators that moved" column that could only be
+/// empty.
+#[test]
+fn no_indicator_column_when_no_indicator_moved() {
+    let old = case_rules("old.thr");
+    let new = old.replace(
+        "when count(indicators at targeted) >= 2",
+        "when count(indicators at targeted) >= 3",
+    );
+    assert_ne!(old, new);
+    for ext in ["md", "html"] {
+        let (text, _) = diff_texts(&old, &new, ext, &["--no-timing"]);
+        assert!(text.contains("cumulative"), "{text}");
+        assert!(!text.contains("Indicators that moved"), "{ext}:\n{text}");
+    }
+}
+
+/// New rules that fail their own examples: a warning on stderr and at the
+/// top of the report, naming the example.
+#[test]
+fn new_rules_failing_their_examples_are_warned_about() {
+    let old = case_rules("old.thr");
+    let example = "\nexample \"Repeated domestic abuse alone\" {\n  age = 5\n  \
+                   indicators = [da_incidents]\n  expect targeted\n}\n";
+    let new = format!("{}{example}", case_rules("new.thr"));
+    let (text, out) = diff_texts(&format!("{old}{example}"), &new, "md", &["--no-timing"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("warning: The new rules fail 1 of their own 1 example"),
+        "{err}"
+    );
+    assert!(err.contains("Repeated domestic abuse alone"), "{err}");
+    let warn = text
+        .find("**Warning:** The new rules fail")
+        .unwrap_or(usize::MAX);
+    let first_section = text.find("## What changed").unwrap();
+    assert!(warn < first_section, "{text}");
+    // The old rules pass the same example: no warning.
+    let (text, out) = diff_texts(&old, &format!("{old}{example}"), "md", &["--no-timing"]);
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("warning: The new"));
+    assert!(!text.contains("fail"), "{text}");
+}

@@ -31,6 +31,9 @@ pub struct Evidence {
     pub by: Vec<String>,
     /// With `--period`: the record's period.
     pub period: Option<String>,
+    /// When no rule fired: the indicators present at the rules' level, which
+    /// set it (indexes into [`crate::audit::Audit::indicators`]).
+    pub set_by: Vec<u32>,
 }
 
 impl Evidence {

@@ -20,6 +20,9 @@ pub struct Least {
     pub small: bool,
     /// How many groups had decisions.
     pub groups: usize,
+    /// How many groups with decisions, all fewer than `SMALL_N`, were not
+    /// considered because larger groups exist (0 when `small`).
+    pub left_out: usize,
 }
 
 /// The lowest observed agreement among groups, preferring groups with at
@@ -37,12 +40,21 @@ pub fn least<'a>(groups: impl Iterator<Item = (&'a str, &'a Stats)> + Clone) -> 
         Some(x) => (x, false),
         None => (pick(1)?, true),
     };
+    let left_out = if small {
+        0
+    } else {
+        groups
+            .clone()
+            .filter(|(_, s)| s.n > 0 && s.n < SMALL_N)
+            .count()
+    };
     Some(Least {
         name: found.0.to_string(),
         agreement: found.2,
         n: found.1.n,
         small,
         groups: with_n,
+        left_out,
     })
 }
 

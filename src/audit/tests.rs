@@ -321,8 +321,11 @@ fn least_prefers_groups_big_enough() {
     let small = Stats::new(&[vec![0, 1], vec![0, 0]], 2, 1);
     let l = findings::least([("big", &big), ("small", &small)].into_iter()).unwrap();
     assert_eq!((l.name.as_str(), l.small, l.groups), ("big", false, 2));
+    // The small group was passed over, and the answer must say so.
+    assert_eq!(l.left_out, 1);
     let l = findings::least([("small", &small)].into_iter()).unwrap();
     assert!(l.small);
+    assert_eq!(l.left_out, 0);
 }
 
 #[test]

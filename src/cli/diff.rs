@@ -35,9 +35,15 @@ pub struct DiffArgs {
     /// Write a report; the format follows the extension: .md, .html, .json, .xlsx.
     #[arg(short = 'o', long = "output")]
     pub output: Option<PathBuf>,
-    /// Leave timings out of the report (a re-run then gives the same file).
-    #[arg(long)]
+    /// Leave timings out of every output, the JSON report and the terminal
+    /// summary included (a re-run then gives the same file).
+    #[arg(long, conflicts_with = "timing")]
     pub no_timing: bool,
+    /// Put timings in a Markdown, HTML or Excel report too (by default only
+    /// the JSON report and the terminal summary carry them: a board reading
+    /// the report has no use for them).
+    #[arg(long)]
+    pub timing: bool,
     /// Data options.
     #[command(flatten)]
     pub data_args: DataArgs,
@@ -151,6 +157,9 @@ pub fn run(a: DiffArgs, ef: ErrorFormat) -> CliResult {
         None => None,
     };
     let (old, new) = load_both(&a, ef)?;
+    if let Some(w) = examples_warning(&new) {
+        eprintln!("warning: {}", crate::text::shorten_all(&w));
+    }
     guard_scripts(&mut guard, &old)?;
     guard_scripts(&mut guard, &new)?;
     let rejects_out = match &a.data {
@@ -180,16 +189,23 @@ pub fn run(a: DiffArgs, ef: ErrorFormat) -> CliResult {
         Some(p) => p.rejects(&rejects),
         None => rejects,
     };
-    let warnings = crate::pipeline::notes::warnings(&summary, &rejects);
+    // A proposal that fails its own examples is stated first: every figure
+    // below describes rules their authors' own cases say are wrong.
+    let mut warnings: Vec<String> = examples_warning(&new).into_iter().collect();
+    warnings.extend(crate::pipeline::notes::warnings(&summary, &rejects));
     let report = DiffReport {
-        old_file: a.old.display().to_string(),
-        new_file: a.new.display().to_string(),
-        data_file: a.data.as_ref().map(|d| d.display().to_string()),
+        old_file: file_name(&a.old),
+        new_file: file_name(&a.new),
+        data_file: a.data.as_deref().map(file_name),
         structure: &structure,
         impact: impact.as_ref(),
         read: summary.read,
         rejects: &rejects,
-        timing: if a.no_timing { None } else { timing },
+        timing: if shows_timing(&a, format) {
+            timing
+        } else {
+            None
+        },
         warnings: &warnings,
     };
     match (file, format) {
@@ -227,6 +243,59 @@ pub fn run(a: DiffArgs, ef: ErrorFormat) -> CliResult {
         return report_rejects(&summary, &a.data_args, pseudo.as_ref(), rejects_out);
     }
     Ok(exit::OK)
+}
+
+/// The examples of the new rules that fail (as `thresholds test` runs
+/// them), as one sentence; `None` when all pass.
+fn examples_warning(new: &Plan) -> Option<String> {
+    const NAMED: usize = 5;
+    let failed: Vec<String> = new
+        .examples
+        .iter()
+        .filter_map(|ex| {
+            super::test::run_example(new, ex).map(|why| format!("“{}” ({why})", ex.name))
+        })
+        .collect();
+    if failed.is_empty() {
+        return None;
+    }
+    let total = new.examples.len();
+    let mut named = failed
+        .iter()
+        .take(NAMED)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join("; ");
+    if failed.len() > NAMED {
+        named = format!("{named} and {} more", failed.len() - NAMED);
+    }
+    Some(format!(
+        "The new rules fail {} of their own {} {}, so they do not do what their authors \
+         wrote they should (`thresholds test` on the new rule file lists them): {named}.",
+        failed.len(),
+        total,
+        if total == 1 { "example" } else { "examples" },
+    ))
+}
+
+/// Whether the output carries timings: JSON and the terminal summary by
+/// default, a board report (Markdown, HTML, Excel) only when asked.
+fn shows_timing(a: &DiffArgs, format: Option<Out>) -> bool {
+    match format {
+        _ if a.no_timing => false,
+        None | Some(Out::Json) => true,
+        Some(Out::Markdown | Out::Html | Out::Xlsx) => a.timing,
+    }
+}
+
+/// A file as a report names it: its name only, for a local path (the
+/// folders a file sits in say nothing to a reader of the report, and may
+/// say more than they should).
+fn file_name(p: &Path) -> String {
+    p.file_name().map_or_else(
+        || p.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
 }
 
 fn write(file: &mut Staged, text: String) -> Result<(), String> {

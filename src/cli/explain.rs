@@ -31,7 +31,7 @@ pub struct ExplainArgs {
 /// Runs `explain`.
 pub fn run(a: ExplainArgs, ef: ErrorFormat) -> CliResult {
     let plan = load_rules(&a.rules, ef)?;
-    let rec = match (&a.record, &a.data) {
+    let (rec, decision, decision_text) = match (&a.record, &a.data) {
         (Some(json), _) => {
             // Read as data files are: a key twice is refused, the id kept
             // as written.
@@ -56,13 +56,14 @@ pub fn run(a: ExplainArgs, ef: ErrorFormat) -> CliResult {
             if rec.id.is_empty() {
                 rec.id = "record".into();
             }
-            rec
+            (rec, None, None)
         }
         (None, Some(data)) => {
             let id =
                 a.id.as_deref()
                     .ok_or_else(|| CliError::usage("error: give the record's id with --id ID"))?;
-            super::find_record(&plan, data, &a.data_args, id)?
+            let row = super::find_record(&plan, data, &a.data_args, id)?;
+            (row.record, row.decision, row.decision_text)
         }
         (None, None) => {
             return Err(CliError::usage(
@@ -71,7 +72,8 @@ pub fn run(a: ExplainArgs, ef: ErrorFormat) -> CliResult {
         }
     };
     let e = crate::explain::explain(&plan, &rec)
-        .map_err(|e| CliError::rules(format!("error: record `{}`: {e}", rec.id)))?;
+        .map_err(|e| CliError::rules(format!("error: record `{}`: {e}", rec.id)))?
+        .with_decision(&plan, decision, decision_text.as_deref());
     if a.json {
         let s =
             serde_json::to_string_pretty(&e).map_err(|e| CliError::usage(format!("error: {e}")))?;

@@ -153,5 +153,14 @@ pub struct Impact {
     pub flag_changes: Vec<FlagChange>,
 }
 
+impl Impact {
+    /// Whether any changed record holds an indicator that moved between
+    /// levels (or was removed): the reports show an "Indicators that moved"
+    /// column only then, since a change to conditions alone moves none.
+    pub fn indicators_moved(&self) -> bool {
+        self.changes.iter().any(|c| !c.indicators.is_empty())
+    }
+}
+
 #[cfg(test)]
 mod tests;

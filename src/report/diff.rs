@@ -85,3 +85,31 @@ pub fn seconds(s: f64) -> String {
         format!("{s:.2} s")
     }
 }
+
+/// The sentence under the timings: how many records each version's
+/// scoring time was estimated from.
+pub fn timed_note(sampled: u64) -> String {
+    match sampled {
+        0 => {
+            "No record was timed (fewer than 256 rows), so the scoring times are not known.".into()
+        }
+        1 => "Scoring times are estimated from 1 record timed under each version.".into(),
+        n => format!("Scoring times are estimated from {n} records timed under each version."),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::timed_note;
+
+    #[test]
+    fn the_timing_note_counts_records_in_plain_english() {
+        assert!(
+            timed_note(1).contains("from 1 record timed"),
+            "{}",
+            timed_note(1)
+        );
+        assert!(timed_note(3).contains("from 3 records timed"));
+        assert!(timed_note(0).starts_with("No record was timed"));
+    }
+}

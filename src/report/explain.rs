@@ -7,15 +7,41 @@ use crate::explain::Explanation;
 /// The explanation as indented plain text.
 pub fn text(e: &Explanation) -> String {
     let mut s = String::new();
-    let _ = writeln!(s, "record {}: {} ({})", e.id, e.level, e.level_label);
+    let _ = writeln!(s, "record {}: {}", e.id, e.level_name(&e.level));
+    if let Some(d) = &e.decision {
+        let written = if d.text.is_empty() {
+            String::new()
+        } else {
+            format!("\"{}\" = ", d.text)
+        };
+        let verdict = if d.agrees {
+            "the rules agree".to_string()
+        } else {
+            format!("the rules give {}", e.level_name(&e.level))
+        };
+        let _ = writeln!(
+            s,
+            "  recorded decision: {written}{}; {verdict}",
+            e.level_name(&d.level)
+        );
+    }
     if e.base_indicators.is_empty() {
-        let _ = writeln!(s, "  base: {} (no indicator present)", e.base);
+        let _ = writeln!(
+            s,
+            "  base: {} (no indicator present)",
+            e.level_name(&e.base)
+        );
     } else {
+        let by: Vec<String> = e
+            .base_indicators
+            .iter()
+            .map(|i| e.indicator_name(i))
+            .collect();
         let _ = writeln!(
             s,
             "  base: {}, set by {}",
-            e.base,
-            e.base_indicators.join(", ")
+            e.level_name(&e.base),
+            by.join(", ")
         );
     }
     if e.indicators.len() > e.base_indicators.len() {
@@ -23,7 +49,7 @@ pub fn text(e: &Explanation) -> String {
             .indicators
             .iter()
             .filter(|(id, _)| !e.base_indicators.contains(id))
-            .map(|(id, l)| format!("{id} ({l})"))
+            .map(|(id, l)| format!("{} at {}", e.indicator_name(id), e.level_name(l)))
             .collect();
         let _ = writeln!(s, "  other indicators: {}", others.join(", "));
     }
@@ -36,7 +62,7 @@ pub fn text(e: &Explanation) -> String {
         }
     }
     if let Some(f) = &e.floor {
-        let _ = writeln!(s, "  floor: {f}");
+        let _ = writeln!(s, "  floor: {}", e.level_name(f));
     }
     if e.raise > 0 {
         let _ = writeln!(s, "  raise: {}", e.raise);
@@ -45,7 +71,13 @@ pub fn text(e: &Explanation) -> String {
         let flags: Vec<String> = e
             .flags
             .iter()
-            .map(|(id, label)| format!("{id} ({label})"))
+            .map(|(id, label)| {
+                if label.is_empty() {
+                    id.clone()
+                } else {
+                    format!("{label} ({id})")
+                }
+            })
             .collect();
         let _ = writeln!(s, "  flags: {}", flags.join(", "));
     }

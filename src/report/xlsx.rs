@@ -20,6 +20,9 @@ pub enum Cell<'a> {
     Num(f64),
     /// A share, shown as a percentage (stored as 0..1).
     Pct(f64),
+    /// A statistic (kappa, a standard error), shown with 3 decimals and
+    /// stored in full.
+    Stat(f64),
     /// A yes/no.
     Bool(bool),
     /// Nothing (e.g. a statistic that is undefined).
@@ -43,6 +46,10 @@ impl<'a> Cell<'a> {
     pub fn opt(v: Option<f64>) -> Self {
         v.map_or(Cell::Empty, Cell::Num)
     }
+    /// A statistic, or empty when undefined.
+    pub fn opt_stat(v: Option<f64>) -> Self {
+        v.map_or(Cell::Empty, Cell::Stat)
+    }
     /// A share, or empty when undefined.
     pub fn opt_pct(v: Option<f64>) -> Self {
         v.map_or(Cell::Empty, Cell::Pct)
@@ -61,24 +68,68 @@ pub fn write(ws: &mut Worksheet, row: u32, col: u16, cell: &Cell<'_>) -> Result<
             let f = Format::new().set_num_format("0.0%");
             ws.write_number_with_format(row, col, *n, &f).map(|_| ())
         }
+        Cell::Stat(n) => {
+            let f = Format::new().set_num_format(STAT_FORMAT);
+            ws.write_number_with_format(row, col, *n, &f).map(|_| ())
+        }
         Cell::Bool(b) => ws.write_boolean(row, col, *b).map(|_| ()),
         Cell::Empty => Ok(()),
     }
 }
 
-/// Writes a table from row `at`: a bold header row, frozen (when `at` is 0)
-/// and filterable, then the rows. Returns the next free row.
+/// The number format of a statistic: three decimals.
+pub const STAT_FORMAT: &str = "0.000";
+
+/// Widest column, in characters; longer text wraps within it.
+const WIDEST: usize = 60;
+
+/// How many characters a cell shows (numbers and yes/no count as short).
+fn shown_len(cell: &Cell<'_>) -> usize {
+    match cell {
+        Cell::Text(s) | Cell::Data(s) => s.chars().count(),
+        Cell::Num(_) | Cell::Pct(_) | Cell::Stat(_) | Cell::Bool(_) | Cell::Empty => 8,
+    }
+}
+
+/// Page setup so that a sheet prints legibly: landscape A4, one page wide
+/// (as many long as needed), and, with `header_row`, that row repeated at
+/// the top of every printed page.
+pub fn page_setup(ws: &mut Worksheet, header_row: Option<u32>) -> Result<(), XlsxError> {
+    ws.set_landscape();
+    ws.set_paper_size(9);
+    ws.set_print_fit_to_pages(1, 0);
+    if let Some(r) = header_row {
+        ws.set_repeat_rows(r, r)?;
+    }
+    Ok(())
+}
+
+/// Writes a table from row `at`: a bold header row, frozen, repeated on
+/// every printed page (when `at` is 0) and filterable, then the rows; each
+/// column as wide as its text up to [`WIDEST`] characters, longer text
+/// wrapped. Returns the next free row.
 pub fn table(
     ws: &mut Worksheet,
     at: u32,
     headers: &[&str],
     rows: &[Vec<Cell<'_>>],
 ) -> Result<u32, XlsxError> {
-    let bold = Format::new().set_bold();
+    let bold = Format::new().set_bold().set_text_wrap();
+    let wrap = Format::new().set_text_wrap();
     for (c, h) in headers.iter().enumerate() {
+        let longest = rows
+            .iter()
+            .filter_map(|r| r.get(c))
+            .map(shown_len)
+            .chain([h.chars().count().min(24)])
+            .max()
+            .unwrap_or(0);
         let c = col(c);
         ws.write_string_with_format(at, c, *h, &bold)?;
-        ws.set_column_width(c, (h.chars().count() as f64 + 4.0).clamp(10.0, 40.0))?;
+        ws.set_column_width(c, (longest as f64 + 2.0).clamp(10.0, WIDEST as f64))?;
+        if longest > WIDEST {
+            ws.set_column_format(c, &wrap)?;
+        }
     }
     for (r, cells) in rows.iter().enumerate() {
         let r = at.saturating_add(u32::try_from(r + 1).unwrap_or(u32::MAX));
@@ -88,6 +139,7 @@ pub fn table(
     }
     if at == 0 {
         ws.set_freeze_panes(1, 0)?;
+        page_setup(ws, Some(0))?;
     }
     if !headers.is_empty() && !rows.is_empty() {
         let last = at.saturating_add(u32::try_from(rows.len()).unwrap_or(u32::MAX));

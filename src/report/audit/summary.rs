@@ -72,9 +72,9 @@ pub fn answers(a: &Audit) -> Vec<Answer> {
     for g in &a.groups {
         let it = g.values.iter().map(|(v, s)| (group_value(v), s));
         let text = match findings::least(it) {
-            None => format!("No `{}` value has a decision.", g.column),
+            None => format!("No {} value has a decision.", g.column),
             Some(l) if l.groups == 1 => format!(
-                "Only one `{}` value has decisions: {} ({} of {}).",
+                "Only one {} value has decisions: {} ({} of {}).",
                 g.column,
                 l.name,
                 pct(l.agreement),
@@ -82,7 +82,7 @@ pub fn answers(a: &Audit) -> Vec<Answer> {
             ),
             Some(l) => {
                 let mut t = format!(
-                    "Of {} `{}` values, {} agrees least: {} of {} decisions.",
+                    "Of {} {} values, {} agrees least: {} of {} decisions.",
                     l.groups,
                     g.column,
                     l.name,
@@ -94,10 +94,11 @@ pub fn answers(a: &Audit) -> Vec<Answer> {
                         " No value has {SMALL_N} or more decisions, so this is too few to judge."
                     ));
                 }
+                t.push_str(&left_out(l.left_out, "value"));
                 t
             }
         };
-        out.push(answer(format!("Which `{}` agree least?", g.column), text));
+        out.push(answer(format!("Which {} agrees least?", g.column), text));
     }
 
     let themes = a.themes.iter().map(|(t, s)| (t.label.as_str(), s));
@@ -117,6 +118,7 @@ pub fn answers(a: &Audit) -> Vec<Answer> {
                     " No theme has {SMALL_N} or more decisions, so this is too few to judge."
                 ));
             }
+            t.push_str(&left_out(l.left_out, "theme"));
             t
         }
     };
@@ -131,6 +133,21 @@ pub fn answers(a: &Audit) -> Vec<Answer> {
         out.push(answer("Is agreement improving period on period?", trend(a)));
     }
     out
+}
+
+/// The sentence saying how many smaller groups the "agrees least" answer
+/// did not consider (empty when none).
+fn left_out(n: usize, what: &str) -> String {
+    match n {
+        0 => String::new(),
+        1 => format!(
+            " One {what} with fewer than {SMALL_N} decisions was left out, as too few to judge."
+        ),
+        n => format!(
+            " {n} {what}s with fewer than {SMALL_N} decisions each were left out, as too few \
+             to judge."
+        ),
+    }
 }
 
 fn missed(a: &Audit) -> String {

@@ -205,10 +205,15 @@ pub fn evidence(a: &Audit) -> Table {
                 .reasons(e)
                 .map(|x| format!("{}: {}", x.id, x.reason))
                 .collect();
-            r.push(if reasons.is_empty() {
-                "none (level from the indicators)".into()
-            } else {
+            r.push(if !reasons.is_empty() {
                 reasons.join("; ")
+            } else {
+                let by: Vec<&str> = a.set_by(e).collect();
+                if by.is_empty() {
+                    "none, and no indicator: the lowest level".into()
+                } else {
+                    format!("none; the level is set by {}", by.join("; "))
+                }
             });
             r
         })

@@ -4,7 +4,7 @@
 //! Figures are real numbers; headers are frozen; text from the data is
 //! neutralised against formula injection.
 
-use rust_xlsxwriter::{Format, Workbook, XlsxError};
+use rust_xlsxwriter::{Format, FormatAlign, Workbook, XlsxError};
 
 use super::summary::answers;
 use crate::audit::{Audit, Stats};
@@ -43,11 +43,11 @@ fn group_row<'a>(name: Cell<'a>, s: &Stats) -> Vec<Cell<'a>> {
         Cell::opt_pct(s.agreement),
         Cell::opt_pct(s.agreement_ci.map(|c| c.0)),
         Cell::opt_pct(s.agreement_ci.map(|c| c.1)),
-        Cell::opt(s.kappa.map(|k| k.value)),
-        Cell::opt(s.kappa.map(|k| k.se)),
-        Cell::opt(s.kappa_linear.map(|k| k.value)),
-        Cell::opt(s.kappa_quadratic.map(|k| k.value)),
-        Cell::opt(s.gwet_ac1),
+        Cell::opt_stat(s.kappa.map(|k| k.value)),
+        Cell::opt_stat(s.kappa.map(|k| k.se)),
+        Cell::opt_stat(s.kappa_linear.map(|k| k.value)),
+        Cell::opt_stat(s.kappa_quadratic.map(|k| k.value)),
+        Cell::opt_stat(s.gwet_ac1),
         Cell::opt_pct(s.over_share()),
         Cell::opt_pct(s.under_share()),
         Cell::int(s.no_decision()),
@@ -88,30 +88,41 @@ pub fn render(a: &Audit) -> Result<Vec<u8>, XlsxError> {
             Cell::text("agreement 95% high"),
             Cell::opt_pct(o.agreement_ci.map(|c| c.1)),
         ],
-        vec![Cell::text("kappa"), Cell::opt(o.kappa.map(|k| k.value))],
-        vec![Cell::text("kappa se"), Cell::opt(o.kappa.map(|k| k.se))],
+        vec![
+            Cell::text("kappa"),
+            Cell::opt_stat(o.kappa.map(|k| k.value)),
+        ],
+        vec![
+            Cell::text("kappa se"),
+            Cell::opt_stat(o.kappa.map(|k| k.se)),
+        ],
         vec![
             Cell::text("kappa linear"),
-            Cell::opt(o.kappa_linear.map(|k| k.value)),
+            Cell::opt_stat(o.kappa_linear.map(|k| k.value)),
         ],
         vec![
             Cell::text("kappa quadratic"),
-            Cell::opt(o.kappa_quadratic.map(|k| k.value)),
+            Cell::opt_stat(o.kappa_quadratic.map(|k| k.value)),
         ],
-        vec![Cell::text("gwet ac1"), Cell::opt(o.gwet_ac1)],
+        vec![Cell::text("gwet ac1"), Cell::opt_stat(o.gwet_ac1)],
         vec![
             Cell::text("safeguarding alerts"),
             Cell::int(a.alerts() as u64),
         ],
     ]);
     let next = table(ws, 0, &["statistic", "value"], &rows)?;
+    // The answers are paragraphs: a wide second column, wrapped, so that
+    // the sheet reads (and prints) like the report's first section.
+    let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
     ws.set_column_width(0, 34)?;
-    ws.set_column_width(1, 14)?;
+    ws.set_column_width(1, 90)?;
     ws.write_string_with_format(next, 0, "Standing questions", &bold)?;
     for (i, q) in answers(a).iter().enumerate() {
         let r = next + 1 + u32::try_from(i).unwrap_or(0);
-        ws.write_string(r, 0, crate::report::cell::neutralise(&q.question).as_ref())?;
-        ws.write_string(r, 1, crate::report::cell::neutralise(&q.answer).as_ref())?;
+        let question = crate::report::cell::neutralise(&q.question);
+        let answer = crate::report::cell::neutralise(&q.answer);
+        ws.write_string_with_format(r, 0, question.as_ref(), &wrap)?;
+        ws.write_string_with_format(r, 1, answer.as_ref(), &wrap)?;
     }
 
     let ws = wb.add_worksheet();
@@ -192,7 +203,14 @@ pub fn render(a: &Audit) -> Result<Vec<u8>, XlsxError> {
                 .reasons(e)
                 .map(|x| format!("{}: {}", x.id, x.reason))
                 .collect();
-            r.push(Cell::data(reasons.join(" | ")));
+            let set_by: Vec<&str> = a.set_by(e).collect();
+            r.push(if reasons.is_empty() && !set_by.is_empty() {
+                // As in the other reports: the indicators that set the
+                // level when no rule fired.
+                Cell::data(format!("none; the level is set by {}", set_by.join("; ")))
+            } else {
+                Cell::data(reasons.join(" | "))
+            });
             r
         })
         .collect();

@@ -128,11 +128,7 @@ pub fn render(r: &DiffReport<'_>) -> String {
             &["Scoring under new rules".into(), seconds(t.new_seconds)],
         );
         out.push_str("</tbody></table>\n");
-        let _ = writeln!(
-            out,
-            "<p>Scoring times are estimated from {} records timed under each version.</p>",
-            t.sampled
-        );
+        let _ = writeln!(out, "<p>{}</p>", super::timed_note(t.sampled));
     }
     page_with_style("Rule change impact", STYLE, &out)
 }
@@ -318,27 +314,21 @@ fn impact(r: &DiffReport<'_>, i: &Impact, out: &mut String) {
     if i.changes.is_empty() {
         out.push_str("<p>None.</p>\n");
     } else {
-        head(
-            out,
-            &[
-                "Id",
-                "Old",
-                "New",
-                "Rules responsible",
-                "Indicators that moved",
-            ],
-        );
+        let moved = i.indicators_moved();
+        let cols = [
+            "Id",
+            "Old",
+            "New",
+            "Rules responsible",
+            "Indicators that moved",
+        ];
+        head(out, &cols[..if moved { 5 } else { 4 }]);
         for c in i.changes.iter().take(LIST_LIMIT) {
-            row(
-                out,
-                &[
-                    esc(&c.id),
-                    esc(&c.old),
-                    esc(&c.new),
-                    rules(&c.rules),
-                    codes(&c.indicators),
-                ],
-            );
+            let mut cells = vec![esc(&c.id), esc(&c.old), esc(&c.new), rules(&c.rules)];
+            if moved {
+                cells.push(codes(&c.indicators));
+            }
+            row(out, &cells);
         }
         out.push_str("</tbody></table>\n");
         if i.changes.len() > LIST_LIMIT {

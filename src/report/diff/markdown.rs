@@ -110,11 +110,7 @@ pub fn render(r: &DiffReport<'_>) -> String {
         if let Some(rate) = t.rate() {
             let _ = writeln!(out, "| Records per second | {rate:.0} |");
         }
-        let _ = writeln!(
-            out,
-            "\nScoring times are estimated from {} records timed under each version.\n",
-            t.sampled
-        );
+        let _ = writeln!(out, "\n{}\n", super::timed_note(t.sampled));
     }
     out
 }
@@ -307,20 +303,31 @@ fn impact(r: &DiffReport<'_>, i: &Impact, out: &mut String) {
     if i.changes.is_empty() {
         let _ = writeln!(out, "None.\n");
     } else {
-        let _ = writeln!(
-            out,
-            "| Id | Old | New | Rules responsible | Indicators that moved |\n|---|---|---|---|---|"
-        );
-        for c in i.changes.iter().take(LIST_LIMIT) {
+        let moved = i.indicators_moved();
+        if moved {
             let _ = writeln!(
                 out,
-                "| {} | {} | {} | {} | {} |",
+                "| Id | Old | New | Rules responsible | Indicators that moved |\n|---|---|---|---|---|"
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "| Id | Old | New | Rules responsible |\n|---|---|---|---|"
+            );
+        }
+        for c in i.changes.iter().take(LIST_LIMIT) {
+            let _ = write!(
+                out,
+                "| {} | {} | {} | {} |",
                 esc(&c.id),
                 esc(&c.old),
                 esc(&c.new),
                 rules(&c.rules),
-                ids(&c.indicators)
             );
+            if moved {
+                let _ = write!(out, " {} |", ids(&c.indicators));
+            }
+            out.push('\n');
         }
         if i.changes.len() > LIST_LIMIT {
             let _ = writeln!(

@@ -319,16 +319,18 @@ fn build(r: &DiffReport<'_>, path: &Path, cap: usize) -> Result<(), XlsxError> {
         }
     }
     {
+        let moved = i.indicators_moved();
+        let cols = [
+            "Id",
+            "Old",
+            "New",
+            "Rules responsible",
+            "Indicators that moved",
+        ];
         let ws = sheet(
             &mut wb,
             "Changed records",
-            &[
-                "Id",
-                "Old",
-                "New",
-                "Rules responsible",
-                "Indicators that moved",
-            ],
+            &cols[..if moved { 5 } else { 4 }],
         )?;
         for (n, c) in i.changes.iter().take(cap).enumerate() {
             let row = n as u32 + 1;
@@ -336,7 +338,9 @@ fn build(r: &DiffReport<'_>, path: &Path, cap: usize) -> Result<(), XlsxError> {
             ws.write_string(row, 1, &c.old)?;
             ws.write_string(row, 2, &c.new)?;
             ws.write_string(row, 3, rules(&c.rules))?;
-            ws.write_string(row, 4, c.indicators.join("; "))?;
+            if moved {
+                ws.write_string(row, 4, c.indicators.join("; "))?;
+            }
         }
         note_row(
             ws,

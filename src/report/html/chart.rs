@@ -142,8 +142,17 @@ pub fn heat_map(
     let k = labels.len();
     let cell = 54.0;
     let left = 170.0;
-    let top = 64.0;
-    let w = left + cell * k as f64 + 20.0;
+    // Column labels are written slanted, each whole (up to `short`'s 28
+    // characters) over its own column: written level, side by side they
+    // ran into each other ("universalearly_hel…").
+    let longest = labels
+        .iter()
+        .map(|l| short(l).chars().count())
+        .max()
+        .unwrap_or(0) as f64;
+    let slant = (longest * 6.5 * std::f64::consts::FRAC_1_SQRT_2).ceil();
+    let top = 50.0 + slant;
+    let w = left + cell * k as f64 + 20.0 + slant;
     let h = top + cell * k as f64 + 20.0;
     let max = cells.iter().flatten().copied().max().unwrap_or(0).max(1) as f64;
     let mut s = String::new();
@@ -158,12 +167,11 @@ pub fn heat_map(
     );
     text(&mut s, 4.0, top - 6.0, "start", row_head);
     for (j, l) in labels.iter().enumerate() {
-        text(
-            &mut s,
-            left + cell * (j as f64 + 0.5),
-            top - 6.0,
-            "middle",
-            &short(l).chars().take(9).collect::<String>(),
+        let (x, y) = (left + cell * (j as f64 + 0.5), top - 8.0);
+        let _ = write!(
+            s,
+            "<text x=\"{x:.1}\" y=\"{y:.1}\" text-anchor=\"start\" transform=\"rotate(-45 {x:.1} {y:.1})\">{}</text>",
+            escape(&short(l))
         );
     }
     for (i, l) in labels.iter().enumerate() {
@@ -311,4 +319,23 @@ pub fn trend(title: &str, points: &[Interval]) -> String {
     }
     s.push_str("</svg>\n");
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::heat_map;
+
+    /// Each column label is whole and slanted over its own column, so that
+    /// neighbours do not run together.
+    #[test]
+    fn heat_map_column_labels_are_whole_and_apart() {
+        let labels = ["universal", "early_help", "targeted", "specialist"].map(String::from);
+        let cells = vec![vec![1; 4]; 4];
+        let svg = heat_map("t", "decision", "rules", &labels, &cells);
+        for l in &labels {
+            // Once as a row label, once slanted over its column.
+            assert_eq!(svg.matches(&format!(">{l}</text>")).count(), 2, "{svg}");
+        }
+        assert_eq!(svg.matches("rotate(-45").count(), 4, "{svg}");
+    }
 }
