@@ -1,7 +1,7 @@
 //! `thresholds audit` end to end on real files: golden reports (JSON,
 //! Markdown, CSV) for a small fixed sample, a hostile sample rendered to HTML
 //! and Excel, and the errors a QA officer can run into.
-//! `UPDATE_GOLDEN=1 cargo test --test audit_cli` rewrites the golden files.
+//! `UPDATE_GOLDEN=1 cargo test --test suite audit_cli::` rewrites the golden files.
 
 #![allow(
     clippy::unwrap_used,

@@ -2,7 +2,7 @@
 //! `tests/golden/check/` holds `rules.thr` (and maybe `scripts/`) and
 //! `expected.txt`, the stderr of `thresholds check rules.thr` run from that
 //! folder with `NO_COLOR=1`. Adding a case is adding a folder.
-//! `UPDATE_GOLDEN=1 cargo test --test check_golden` rewrites the expectations.
+//! `UPDATE_GOLDEN=1 cargo test --test suite check_golden::` rewrites the expectations.
 
 #![allow(
     clippy::unwrap_used,

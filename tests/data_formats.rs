@@ -8,6 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
+#[path = "common/mod.rs"]
 mod common;
 
 use common::{rules, score, thresholds};

@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 
+#[path = "common/mod.rs"]
 mod common;
 
 use common::{rules, score, thresholds};

@@ -240,7 +240,7 @@ fn print_sample() {
 }
 
 /// Writes the benchmark rule file: `BENCH_OUT=/tmp/rules2000.thr cargo test
-/// --test props write_bench_rules -- --ignored` (see BENCHMARKS.md).
+/// --test suite props::write_bench_rules -- --ignored` (see BENCHMARKS.md).
 #[test]
 #[ignore = "writes the 2,000-rule benchmark file"]
 fn write_bench_rules() {
