@@ -10,8 +10,7 @@
     reason = "test helpers fail the test loudly"
 )]
 
-#[path = "common/golden.rs"]
-mod golden;
+use crate::golden;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -10,8 +10,7 @@
     reason = "test helpers fail loudly"
 )]
 
-#[path = "common/golden.rs"]
-mod golden;
+use crate::golden;
 
 use std::path::Path;
 use std::process::Command;

@@ -8,8 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
-#[path = "common/mod.rs"]
-mod common;
+use crate::common;
 
 use common::{rules, score, thresholds};
 

@@ -14,8 +14,7 @@ use std::path::{Path, PathBuf};
 
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 
-#[path = "common/mod.rs"]
-mod common;
+use crate::common;
 
 use common::{rules, score, thresholds};
 

@@ -10,8 +10,7 @@
     reason = "a test that cannot run should fail loudly"
 )]
 
-#[path = "common/golden.rs"]
-mod golden;
+use crate::golden;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

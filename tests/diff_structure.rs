@@ -9,8 +9,7 @@
     reason = "a test or benchmark that cannot run should fail loudly"
 )]
 
-#[path = "common/golden.rs"]
-mod golden;
+use crate::golden;
 
 use std::path::Path;
 use std::process::Command;

@@ -27,8 +27,7 @@
     reason = "test helpers may fail loudly"
 )]
 
-#[path = "common/golden.rs"]
-mod golden;
+use crate::golden;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -8,8 +8,7 @@
     reason = "test helpers fail loudly"
 )]
 
-#[path = "common/golden.rs"]
-mod golden;
+use crate::golden;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -9,6 +9,8 @@ mod audit_cli;
 mod audit_render;
 #[path = "check_golden.rs"]
 mod check_golden;
+#[path = "common/mod.rs"]
+mod common;
 #[path = "data_formats.rs"]
 mod data_formats;
 #[path = "data_integrity.rs"]
@@ -25,6 +27,8 @@ mod exercise_cli;
 mod exercise_golden;
 #[path = "fmt.rs"]
 mod fmt;
+#[path = "common/golden.rs"]
+mod golden;
 #[path = "header_check.rs"]
 mod header_check;
 #[path = "hostile.rs"]
