@@ -17,19 +17,9 @@ use std::process::{Command, Output};
 
 const CASE: &str = "tests/golden/diff/impact_small";
 
+/// The diff of the case into `out`, reproducible (`--no-timing`).
 fn run(out: &Path, extra: &[&str]) -> Output {
-    let case = Path::new(CASE);
-    Command::new(env!("CARGO_BIN_EXE_thresholds"))
-        .arg("diff")
-        .arg(case.join("old.thr"))
-        .arg(case.join("new.thr"))
-        .arg(case.join("data.csv"))
-        .arg("-o")
-        .arg(out)
-        .arg("--no-timing")
-        .args(extra)
-        .output()
-        .unwrap()
+    run_default(out, &[&["--no-timing"], extra].concat())
 }
 
 fn report(ext: &str) -> (String, Output) {

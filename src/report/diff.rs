@@ -35,6 +35,19 @@ pub struct DiffReport<'a> {
     pub warnings: &'a [String],
 }
 
+/// The columns of the changed-records table: "Indicators that moved" only
+/// when a changed record holds one (see [`Impact::indicators_moved`]).
+pub(crate) fn changed_columns(i: &Impact) -> &'static [&'static str] {
+    const COLS: [&str; 5] = [
+        "Id",
+        "Old",
+        "New",
+        "Rules responsible",
+        "Indicators that moved",
+    ];
+    &COLS[..if i.indicators_moved() { 5 } else { 4 }]
+}
+
 /// At most this many changed records are listed in text, Markdown and HTML
 /// (JSON and Excel list them all).
 pub const LIST_LIMIT: usize = 1000;

@@ -314,15 +314,9 @@ fn impact(r: &DiffReport<'_>, i: &Impact, out: &mut String) {
     if i.changes.is_empty() {
         out.push_str("<p>None.</p>\n");
     } else {
-        let moved = i.indicators_moved();
-        let cols = [
-            "Id",
-            "Old",
-            "New",
-            "Rules responsible",
-            "Indicators that moved",
-        ];
-        head(out, &cols[..if moved { 5 } else { 4 }]);
+        let cols = super::changed_columns(i);
+        let moved = cols.len() == 5;
+        head(out, cols);
         for c in i.changes.iter().take(LIST_LIMIT) {
             let mut cells = vec![esc(&c.id), esc(&c.old), esc(&c.new), rules(&c.rules)];
             if moved {

@@ -303,18 +303,14 @@ fn impact(r: &DiffReport<'_>, i: &Impact, out: &mut String) {
     if i.changes.is_empty() {
         let _ = writeln!(out, "None.\n");
     } else {
-        let moved = i.indicators_moved();
-        if moved {
-            let _ = writeln!(
-                out,
-                "| Id | Old | New | Rules responsible | Indicators that moved |\n|---|---|---|---|---|"
-            );
-        } else {
-            let _ = writeln!(
-                out,
-                "| Id | Old | New | Rules responsible |\n|---|---|---|---|"
-            );
-        }
+        let cols = super::changed_columns(i);
+        let moved = cols.len() == 5;
+        let _ = writeln!(
+            out,
+            "| {} |\n|{}",
+            cols.join(" | "),
+            "---|".repeat(cols.len())
+        );
         for c in i.changes.iter().take(LIST_LIMIT) {
             let _ = write!(
                 out,

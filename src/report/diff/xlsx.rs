@@ -319,19 +319,9 @@ fn build(r: &DiffReport<'_>, path: &Path, cap: usize) -> Result<(), XlsxError> {
         }
     }
     {
-        let moved = i.indicators_moved();
-        let cols = [
-            "Id",
-            "Old",
-            "New",
-            "Rules responsible",
-            "Indicators that moved",
-        ];
-        let ws = sheet(
-            &mut wb,
-            "Changed records",
-            &cols[..if moved { 5 } else { 4 }],
-        )?;
+        let cols = super::changed_columns(i);
+        let moved = cols.len() == 5;
+        let ws = sheet(&mut wb, "Changed records", cols)?;
         for (n, c) in i.changes.iter().take(cap).enumerate() {
             let row = n as u32 + 1;
             ws.write_string(row, 0, &c.id)?;
