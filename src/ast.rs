@@ -146,7 +146,7 @@ pub struct Domain {
     pub close: Span,
 }
 
-/// `indicator id "description" at LEVEL themes [t, ...]`.
+/// `indicator id "description" at LEVEL themes [t, ...] codes ["c", ...]`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct IndicatorDef {
     /// The indicator id.
@@ -157,6 +157,8 @@ pub struct IndicatorDef {
     pub level: Ident,
     /// Themes it is tagged with.
     pub themes: Vec<Ident>,
+    /// `codes ["3A", ...]`: external codes that mean this indicator in data.
+    pub codes: Vec<Text>,
     /// The whole entry.
     pub span: Span,
 }

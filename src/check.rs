@@ -334,6 +334,8 @@ pub(crate) struct Cx<'a> {
     pub choices: HashMap<u16, HashMap<String, u16>>,
     pub indicators: Vec<IndicatorInfo>,
     pub indicator_spans: Vec<Span>,
+    /// External codes (in capitals) → indicator bit, and where each is declared.
+    pub codes: crate::plan::FastMap<String, (u32, Span)>,
     pub rules: Vec<PlanRule>,
     pub nodes: Vec<Node>,
     pub node_spans: Vec<Span>,
@@ -361,6 +363,7 @@ impl<'a> Cx<'a> {
             choices: HashMap::new(),
             indicators: Vec::new(),
             indicator_spans: Vec::new(),
+            codes: crate::plan::FastMap::default(),
             rules: Vec::new(),
             nodes: Vec::new(),
             node_spans: Vec::new(),
@@ -395,6 +398,59 @@ impl<'a> Cx<'a> {
         }
         self.names.insert(id.name.clone(), (sym, id.span));
         true
+    }
+
+    /// Records an indicator's external codes (`codes [...]`): each trimmed,
+    /// not empty, and belonging to this indicator only. Returns the codes kept.
+    fn declare_codes(&mut self, bit: u32, indicator: &str, codes: &[Text]) -> Vec<String> {
+        let mut kept = Vec::new();
+        for c in codes {
+            let code = c.value.trim();
+            if code.is_empty() {
+                self.error("empty-code", c.span, "an indicator code cannot be empty")
+                    .label = Some("write the code as it appears in the data".into());
+                continue;
+            }
+            if code.chars().any(|ch| ch == ';' || ch.is_control()) {
+                self.error(
+                    "bad-code",
+                    c.span,
+                    format!(
+                        "the code `{}` holds `;` or a control character",
+                        text::shorten(code)
+                    ),
+                )
+                .label = Some("`;` separates codes in an `indicators` column".into());
+                continue;
+            }
+            let upper = code.to_ascii_uppercase();
+            let clash = self.codes.get(&upper).copied();
+            if let Some((other, span)) = clash {
+                let (line, _) = self.source.line_col(span.start);
+                let owner = self
+                    .indicators
+                    .get(other as usize)
+                    .map_or(indicator, |i| i.id.as_str())
+                    .to_string();
+                let msg = if other == bit {
+                    format!(
+                        "the code `{}` is listed twice for `{indicator}`",
+                        text::shorten(code)
+                    )
+                } else {
+                    format!(
+                        "the code `{}` already means the indicator `{owner}` (line {line}); a code belongs to one indicator only",
+                        text::shorten(code)
+                    )
+                };
+                self.error("duplicate-code", c.span, msg).label =
+                    Some("remove one of the two".into());
+                continue;
+            }
+            self.codes.insert(upper, (bit, c.span));
+            kept.push(code.to_string());
+        }
+        kept
     }
 
     /// The names of one kind, for suggestions.
@@ -619,12 +675,14 @@ impl<'a> Cx<'a> {
                     }
                     let bit = self.indicators.len() as u32;
                     if self.declare_name(&ind.id, Symbol::Indicator(bit), "indicator") {
+                        let codes = self.declare_codes(bit, &ind.id.name, &ind.codes);
                         self.indicators.push(IndicatorInfo {
                             id: ind.id.name.clone(),
                             description: ind.description.value.clone(),
                             level,
                             domain: didx,
                             themes,
+                            codes,
                         });
                         self.indicator_spans.push(ind.span);
                     }
@@ -923,6 +981,7 @@ impl<'a> Cx<'a> {
             examples: self.examples,
             scripts: self.scripts,
             symbols,
+            codes: self.codes.into_iter().map(|(k, (b, _))| (k, b)).collect(),
             source: Arc::clone(self.source),
         };
         (Some(plan), Diagnostics(self.diags))

@@ -314,18 +314,21 @@ pub fn record_from_json(
             ))
         }
     }
-    // Wide form: a key named after an indicator.
-    for (i, ind) in plan.indicators.iter().enumerate() {
-        if let Some(v) = obj.get(&ind.id) {
+    // Wide form: a key named after an indicator or one of its codes.
+    let keys = plan.indicators.iter().enumerate().flat_map(|(i, ind)| {
+        std::iter::once((i, ind.id.as_str())).chain(ind.codes.iter().map(move |c| (i, c.as_str())))
+    });
+    for (i, key) in keys {
+        if let Some(v) = obj.get(key) {
             let present = match v {
                 serde_json::Value::Bool(b) => *b,
                 serde_json::Value::Null => false,
                 serde_json::Value::Number(n) => n.as_f64().is_some_and(|x| x != 0.0),
                 serde_json::Value::String(s) => parse_yes_no(s)
-                    .ok_or_else(|| (ind.id.clone(), format!("`{}` is not yes/no", shorten(s))))?,
+                    .ok_or_else(|| (key.to_string(), format!("`{}` is not yes/no", shorten(s))))?,
                 other => {
                     return Err((
-                        ind.id.clone(),
+                        key.to_string(),
                         format!("expected yes/no, found {}", json_kind(other)),
                     ))
                 }
@@ -338,23 +341,46 @@ pub fn record_from_json(
     Ok(rec)
 }
 
-/// Marks an indicator present by id (trimmed; empty ids are ignored).
+/// Marks an indicator present by id or by one of its external codes
+/// (`codes [...]`; trimmed; empty ones are ignored). An id begins with a
+/// lowercase letter, so anything else is looked up as a code first: one map
+/// lookup for a DfE code such as `3A`.
 pub fn set_indicator(plan: &Plan, rec: &mut Record, id: &str) -> Result<(), String> {
     let id = id.trim();
     if id.is_empty() {
         return Ok(());
     }
-    match plan.indicator_bit(id) {
+    let as_id = || plan.indicator_bit(id);
+    let bit = if id.as_bytes().first().is_some_and(u8::is_ascii_lowercase) {
+        as_id().or_else(|| plan.code_bit(id))
+    } else {
+        plan.code_bit(id).or_else(as_id)
+    };
+    match bit {
         Some(b) => {
             rec.indicators.insert(b as usize);
             Ok(())
         }
-        None => {
-            let hint = crate::text::hint(id, plan.indicators.iter().map(|i| i.id.as_str()))
-                .map_or(String::new(), |h| format!("; {h}"));
-            Err(format!("unknown indicator `{}`{hint}", shorten(id)))
-        }
+        None => Err(unknown_indicator(plan, id)),
     }
+}
+
+/// Why an indicator id or code is not known, with a "did you mean".
+fn unknown_indicator(plan: &Plan, id: &str) -> String {
+    let ids = plan.indicators.iter().map(|i| i.id.as_str());
+    if plan.codes.is_empty() {
+        let hint = crate::text::hint(id, ids).map_or(String::new(), |h| format!("; {h}"));
+        return format!("unknown indicator `{}`{hint}", shorten(id));
+    }
+    let codes = plan
+        .indicators
+        .iter()
+        .flat_map(|i| i.codes.iter().map(String::as_str));
+    let hint = crate::text::hint(id, ids.chain(codes)).map_or(String::new(), |h| format!("; {h}"));
+    format!(
+        "`{}` is neither an indicator nor a code that an indicator declares (`codes [...]`){hint}",
+        shorten(id)
+    )
 }
 
 /// One unparsed row, as a reader hands it over (buffers are reused).

@@ -60,6 +60,10 @@ pub struct Explanation {
     pub level_labels: std::collections::BTreeMap<String, String>,
     /// What each indicator present means, by id.
     pub indicator_labels: std::collections::BTreeMap<String, String>,
+    /// The external codes (`codes [...]`) of each indicator present that
+    /// declares some, by id: what the data wrote for it.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub indicator_codes: std::collections::BTreeMap<String, Vec<String>>,
     /// The decision recorded with the record, when the data has one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub decision: Option<RecordedDecision>,
@@ -97,9 +101,20 @@ impl Explanation {
         named(self.level_labels.get(id), id)
     }
 
-    /// An indicator as a reader is shown it: `Label (id)`.
+    /// An indicator as a reader is shown it: `Label (id)`, or
+    /// `Label (id; codes 3A, 3B)` when it declares external codes.
     pub fn indicator_name(&self, id: &str) -> String {
-        named(self.indicator_labels.get(id), id)
+        match self.indicator_codes.get(id).filter(|c| !c.is_empty()) {
+            Some(codes) => {
+                let word = if codes.len() == 1 { "code" } else { "codes" };
+                let label = self.indicator_labels.get(id).filter(|l| !l.is_empty());
+                match label {
+                    Some(l) => format!("{l} ({id}; {word} {})", codes.join(", ")),
+                    None => format!("{id} ({word} {})", codes.join(", ")),
+                }
+            }
+            None => named(self.indicator_labels.get(id), id),
+        }
     }
 }
 
@@ -204,6 +219,11 @@ pub fn explain(plan: &Plan, rec: &Record) -> Result<Explanation, EvalError> {
         indicator_labels: present
             .iter()
             .map(|i| (i.id.clone(), i.description.clone()))
+            .collect(),
+        indicator_codes: present
+            .iter()
+            .filter(|i| !i.codes.is_empty())
+            .map(|i| (i.id.clone(), i.codes.clone()))
             .collect(),
         decision: None,
     })

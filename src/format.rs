@@ -155,6 +155,13 @@ impl Layout<'_> {
                         s.push_str(&join_ids(&ind.themes));
                         s.push(']');
                     }
+                    if !ind.codes.is_empty() {
+                        let codes: Vec<String> =
+                            ind.codes.iter().map(|c| escape(&c.value)).collect();
+                        s.push_str(" codes [");
+                        s.push_str(&codes.join(", "));
+                        s.push(']');
+                    }
                     self.entry(s, ind.span);
                 }
                 self.close(d.close);

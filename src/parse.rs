@@ -199,20 +199,28 @@ impl Parsing<'_> {
                         .next()
                         .map(ident)
                         .ok_or_else(|| self.bug("indicator level"))?;
-                    let themes = i
-                        .next()
-                        .map(|t| {
-                            t.into_inner()
-                                .filter(|p| p.as_rule() == Rule::ident)
-                                .map(ident)
-                                .collect()
-                        })
-                        .unwrap_or_default();
+                    let (mut themes, mut codes) = (Vec::new(), Vec::new());
+                    for part in i {
+                        match part.as_rule() {
+                            Rule::indicator_themes => themes.extend(
+                                part.into_inner()
+                                    .filter(|p| p.as_rule() == Rule::ident)
+                                    .map(ident),
+                            ),
+                            Rule::indicator_codes => codes.extend(
+                                part.into_inner()
+                                    .filter(|p| p.as_rule() == Rule::string)
+                                    .map(text),
+                            ),
+                            _ => {}
+                        }
+                    }
                     indicators.push(IndicatorDef {
                         id: iid,
                         description,
                         level,
                         themes,
+                        codes,
                         span: ispan,
                     });
                 }

@@ -72,6 +72,8 @@ pub struct IndicatorInfo {
     pub domain: u16,
     /// Its themes (indexes into [`Plan::themes`]).
     pub themes: Vec<u16>,
+    /// External codes that mean it in data (`codes [...]`), as written.
+    pub codes: Vec<String>,
 }
 
 /// Comparison operators.
@@ -352,6 +354,9 @@ pub struct Plan {
     pub scripts: Option<Scripts>,
     /// Every id in the shared namespace.
     pub symbols: FastMap<String, Symbol>,
+    /// External indicator codes (`codes [...]`, trimmed, in capitals) →
+    /// indicator bit.
+    pub codes: FastMap<String, u32>,
     /// The rule file.
     pub source: Arc<Source>,
 }
@@ -395,6 +400,19 @@ impl Plan {
                 .iter()
                 .zip(&other.indicators)
                 .all(|(a, b)| a.id == b.id)
+            && self.codes == other.codes
+    }
+
+    /// An indicator's bit by external code (`codes [...]`), case-insensitive
+    /// (`3a` is `3A`): one map lookup for a code written in capitals.
+    pub fn code_bit(&self, code: &str) -> Option<u32> {
+        if let Some(b) = self.codes.get(code) {
+            return Some(*b);
+        }
+        if code.bytes().any(|b| b.is_ascii_lowercase()) {
+            return self.codes.get(&code.to_ascii_uppercase()).copied();
+        }
+        None
     }
 
     /// A field's slot by id.

@@ -515,6 +515,11 @@ impl JsonLayout {
         let mut keys = HashMap::new();
         for (bit, ind) in plan.indicators.iter().enumerate() {
             keys.insert(ind.id.clone(), Key::Indicator(bit as u32));
+            // A key named by one of its codes (`"3A": true`), as written.
+            for code in &ind.codes {
+                keys.entry(code.clone())
+                    .or_insert(Key::Indicator(bit as u32));
+            }
         }
         for (slot, f) in plan.fields.iter().enumerate() {
             keys.insert(f.id.clone(), Key::Field(slot as u16));

@@ -189,6 +189,14 @@ impl Layout {
                     roles[c] = Role::Indicator(bit as u32);
                 }
             }
+            // A wide column may also be named by one of its codes (`3A`).
+            for code in &ind.codes {
+                if let Some(&c) = index.get(&norm(code)) {
+                    if roles[c] == Role::Ignore {
+                        roles[c] = Role::Indicator(bit as u32);
+                    }
+                }
+            }
         }
         // The header check (SPEC §4): what the rules read must be there, and
         // a column that looks like a misspelling of it stops the run.

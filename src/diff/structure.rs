@@ -541,8 +541,42 @@ fn indicator_changes(a: &Decls<'_>, b: &Decls<'_>, out: &Out) {
                     format!("indicator `{id}` {}", parts.join(", ")),
                 );
             }
+            // External codes (`codes [...]`) compare case-insensitively,
+            // as data is read.
+            let codes = |xs: &[Text]| {
+                xs.iter()
+                    .map(|x| x.value.trim().to_ascii_uppercase())
+                    .collect::<Vec<_>>()
+            };
+            let (co, cn) = (codes(&o.codes), codes(&n.codes));
+            let gained: Vec<String> = cn.iter().filter(|c| !co.contains(c)).cloned().collect();
+            let lost: Vec<String> = co.iter().filter(|c| !cn.contains(c)).cloned().collect();
+            if !gained.is_empty() || !lost.is_empty() {
+                let mut parts = Vec::new();
+                if !gained.is_empty() {
+                    parts.push(format!("now read from code {}", quoted(&gained)));
+                }
+                if !lost.is_empty() {
+                    parts.push(format!("no longer read from code {}", quoted(&lost)));
+                }
+                out.push(
+                    s,
+                    id,
+                    ChangeKind::Changed,
+                    format!("indicator `{id}` {}", parts.join(", ")),
+                );
+            }
         },
     );
+}
+
+/// Codes in quotes, joined with commas.
+fn quoted(codes: &[String]) -> String {
+    codes
+        .iter()
+        .map(|c| format!("\"{c}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Ids in backticks, joined with commas.

@@ -20,6 +20,7 @@ pub(crate) fn friendly_rule(rule: Rule) -> Option<&'static str> {
         Rule::kw_levels | Rule::levels_block => "`levels`",
         Rule::kw_decisions | Rule::decisions_block => "`decisions`",
         Rule::kw_themes | Rule::themes_block | Rule::indicator_themes => "`themes`",
+        Rule::kw_codes | Rule::indicator_codes => "`codes`",
         Rule::kw_flags | Rule::flags_block | Rule::ex_flags => "`flags`",
         Rule::kw_fields | Rule::fields_block => "`fields`",
         Rule::kw_domain | Rule::domain_block => "`domain`",
