@@ -149,6 +149,8 @@ pub enum InputFormat {
     Jsonl,
     /// An Excel workbook.
     Xlsx,
+    /// A DfE children in need census message (XML).
+    Cin,
 }
 
 /// Runs the command line and returns the exit code.

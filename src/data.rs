@@ -472,9 +472,20 @@ pub trait RowSource: Send {
     fn warnings(&self) -> Vec<String> {
         Vec::new()
     }
+    /// True when the reader makes its columns itself (a CIN census file):
+    /// the ones no rule reads are not listed as ignored.
+    fn derived_header(&self) -> bool {
+        false
+    }
+    /// Refuses a rule file the format cannot fill (a CIN census: a field
+    /// declared with a type its values do not fit), before any row is read.
+    fn check_plan(&self, _plan: &Plan) -> Result<(), String> {
+        Ok(())
+    }
 }
 
 pub mod allowance;
+pub mod cin;
 pub mod csv;
 pub mod dedup;
 pub mod json;

@@ -142,7 +142,7 @@ pub use engine::{BATCH, TIME_EVERY};
 fn open(path: &Path, opts: &LoadOptions) -> Result<Box<dyn RowSource>, DataError> {
     let format = format_of(path, opts.format).ok_or_else(|| DataError::Format {
         path: path.to_path_buf(),
-        message: "cannot tell the format from the file name: use .csv, .json, .jsonl or .xlsx, or give --input-format".into(),
+        message: "cannot tell the format from the file name: use .csv, .json, .jsonl, .xlsx or .xml (a CIN census), or give --input-format".into(),
     })?;
     if std::fs::metadata(path).is_ok_and(|m| m.is_dir()) {
         return Err(DataError::Io {
@@ -158,6 +158,7 @@ fn open(path: &Path, opts: &LoadOptions) -> Result<Box<dyn RowSource>, DataError
             path,
             opts.sheet.as_deref(),
         )?),
+        Format::Cin => Box::new(crate::data::cin::CinSource::open(path)?),
     })
 }
 
@@ -168,17 +169,32 @@ fn parser(
     source: &dyn RowSource,
     opts: &LoadOptions,
 ) -> Result<Parser, DataError> {
+    source
+        .check_plan(plan)
+        .map_err(|message| DataError::Format {
+            path: path.to_path_buf(),
+            message,
+        })?;
     Ok(match source.header() {
-        Some(h) => Parser::Cells(Layout::new(plan, path, h, opts).map_err(|e| match e {
-            DataError::NoColumn { name, available } => DataError::NoColumn {
-                available: match source.context() {
-                    Some(note) => format!("{available}; {note}"),
-                    None => available,
-                },
-                name,
-            },
-            other => other,
-        })?),
+        Some(h) => Parser::Cells(
+            Layout::new(plan, path, h, opts)
+                .map(|mut l| {
+                    if source.derived_header() {
+                        l.ignored.clear();
+                    }
+                    l
+                })
+                .map_err(|e| match e {
+                    DataError::NoColumn { name, available } => DataError::NoColumn {
+                        available: match source.context() {
+                            Some(note) => format!("{available}; {note}"),
+                            None => available,
+                        },
+                        name,
+                    },
+                    other => other,
+                })?,
+        ),
         None => Parser::Json(JsonLayout::new(plan, opts)),
     })
 }
@@ -194,7 +210,7 @@ fn started<'a>(
     let progress = progress?;
     let streamed = matches!(
         format_of(path, opts.format),
-        Some(Format::Csv | Format::Jsonl)
+        Some(Format::Csv | Format::Jsonl | Format::Cin)
     );
     let len = std::fs::metadata(path).ok()?.len();
     streamed.then(|| {

@@ -62,6 +62,7 @@ pub fn load_options(a: &DataArgs) -> LoadOptions {
             InputFormat::Json => Format::Json,
             InputFormat::Jsonl => Format::Jsonl,
             InputFormat::Xlsx => Format::Xlsx,
+            InputFormat::Cin => Format::Cin,
         }),
         sheet: a.sheet.clone(),
         decision: Some(a.decision.clone()),

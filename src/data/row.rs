@@ -18,6 +18,8 @@ pub enum Format {
     Jsonl,
     /// Excel.
     Xlsx,
+    /// A DfE children in need census message (XML).
+    Cin,
 }
 
 /// How to read a data file.
@@ -168,6 +170,7 @@ pub fn format_of(path: &Path, explicit: Option<Format>) -> Option<Format> {
             "json" => Some(Format::Json),
             "jsonl" | "ndjson" => Some(Format::Jsonl),
             "xlsx" => Some(Format::Xlsx),
+            "xml" => Some(Format::Cin),
             _ => None,
         },
     )

@@ -1,0 +1,829 @@
+//! The children in need (CIN) census reader (SPEC §9): a DfE CIN XML message
+//! (`Message/Children/Child/CINdetails`) streamed with quick-xml, one record
+//! per referral episode, handed on as a row of cells under fixed columns
+//! ([`episode::COLUMNS`]) so the rule file's fields, indicators and
+//! decisions are read as in any other format.
+//!
+//! Safety: entities are never expanded (a reference other than the five XML
+//! ones, or a DOCTYPE that declares entities or an external subset, is
+//! refused); no element, text or tag may exceed [`MAX_EVENT_BYTES`], values
+//! [`MAX_VALUE_BYTES`] and nesting [`MAX_DEPTH`], so memory stays bounded on
+//! any file. Every `<CINdetails>` becomes a record or a reject with its line.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader};
+use std::path::{Path, PathBuf};
+
+use quick_xml::events::{BytesRef, Event};
+use quick_xml::Reader;
+
+use super::{DataError, Raw, RowSource};
+use crate::plan::{FieldKind, Plan};
+
+pub mod episode;
+
+use episode::{parse_date, yes_no, Child, Episode, Fault, COLUMNS, MAX_FACTORS, NO_FACTORS};
+
+/// The largest single piece of markup or text read at once (a tag, a text
+/// node, a comment), in bytes. A larger one stops the run: a census value
+/// is a few bytes long.
+pub const MAX_EVENT_BYTES: usize = 1024 * 1024;
+
+/// The longest value of an element the reader uses, in bytes.
+pub const MAX_VALUE_BYTES: usize = 1024;
+
+/// The deepest nesting of elements (the schema needs 7).
+pub const MAX_DEPTH: usize = 64;
+
+/// A buffered file that counts the lines it has handed over and refuses a
+/// single event longer than [`MAX_EVENT_BYTES`].
+struct Counted {
+    inner: BufReader<File>,
+    /// Line breaks consumed so far.
+    newlines: u64,
+    /// Bytes consumed since the last event ended.
+    since_event: usize,
+}
+
+impl io::Read for Counted {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let n = {
+            let buf = self.fill_buf()?;
+            let n = buf.len().min(out.len());
+            out[..n].copy_from_slice(&buf[..n]);
+            n
+        };
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl BufRead for Counted {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        if self.since_event > MAX_EVENT_BYTES {
+            return Err(io::Error::other(format!(
+                "a tag, text or comment longer than {MAX_EVENT_BYTES} bytes (1 MB); a census value is a few bytes"
+            )));
+        }
+        self.inner.fill_buf()
+    }
+
+    fn consume(&mut self, amt: usize) {
+        if let Ok(buf) = self.inner.fill_buf() {
+            let taken = buf.get(..amt).unwrap_or(buf);
+            self.newlines += memchr::memchr_iter(b'\n', taken).count() as u64;
+        }
+        self.since_event += amt;
+        self.inner.consume(amt);
+    }
+}
+
+/// The elements the reader knows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Tag {
+    Message,
+    Header,
+    Source,
+    Lea,
+    Children,
+    Child,
+    ChildIdentifiers,
+    LaChildId,
+    BirthDate,
+    ExpectedBirthDate,
+    Gender,
+    ChildCharacteristics,
+    Disabilities,
+    Disability,
+    CinDetails,
+    ReferralDate,
+    ReferralSource,
+    PrimaryNeed,
+    ClosureDate,
+    ClosureReason,
+    Assessments,
+    Factors,
+    Factor,
+    CinPlanDates,
+    Section47,
+    ReferralNfa,
+    ChildProtectionPlans,
+    /// Anything else (ignored with its content).
+    Other,
+}
+
+impl Tag {
+    fn of(name: &[u8]) -> Tag {
+        match name {
+            b"Message" => Tag::Message,
+            b"Header" => Tag::Header,
+            b"Source" => Tag::Source,
+            b"LEA" => Tag::Lea,
+            b"Children" => Tag::Children,
+            b"Child" => Tag::Child,
+            b"ChildIdentifiers" => Tag::ChildIdentifiers,
+            b"LAchildID" => Tag::LaChildId,
+            b"PersonBirthDate" => Tag::BirthDate,
+            b"ExpectedPersonBirthDate" => Tag::ExpectedBirthDate,
+            b"GenderCurrent" => Tag::Gender,
+            b"ChildCharacteristics" => Tag::ChildCharacteristics,
+            b"Disabilities" => Tag::Disabilities,
+            b"Disability" => Tag::Disability,
+            b"CINdetails" => Tag::CinDetails,
+            b"CINreferralDate" => Tag::ReferralDate,
+            b"ReferralSource" => Tag::ReferralSource,
+            b"PrimaryNeedCode" => Tag::PrimaryNeed,
+            b"CINclosureDate" => Tag::ClosureDate,
+            b"ReasonForClosure" => Tag::ClosureReason,
+            b"Assessments" => Tag::Assessments,
+            b"FactorsIdentifiedAtAssessment" => Tag::Factors,
+            b"AssessmentFactors" => Tag::Factor,
+            b"CINPlanDates" => Tag::CinPlanDates,
+            b"Section47" => Tag::Section47,
+            b"ReferralNFA" => Tag::ReferralNfa,
+            b"ChildProtectionPlans" => Tag::ChildProtectionPlans,
+            _ => Tag::Other,
+        }
+    }
+
+    /// The element a known element must be inside (`None` for the root and
+    /// for elements the reader ignores).
+    fn parent(self) -> Option<Tag> {
+        use Tag::*;
+        Some(match self {
+            Header | Children => Message,
+            Source => Header,
+            Lea => Source,
+            Child => Children,
+            ChildIdentifiers | ChildCharacteristics | CinDetails => Child,
+            LaChildId | BirthDate | ExpectedBirthDate | Gender => ChildIdentifiers,
+            Disabilities => ChildCharacteristics,
+            Disability => Disabilities,
+            ReferralDate | ReferralSource | PrimaryNeed | ClosureDate | ClosureReason
+            | Assessments | CinPlanDates | Section47 | ReferralNfa | ChildProtectionPlans => {
+                CinDetails
+            }
+            Factors => Assessments,
+            Factor => Factors,
+            Message | Other => return None,
+        })
+    }
+
+    /// Whether the reader keeps the element's text.
+    fn is_value(self) -> bool {
+        use Tag::*;
+        matches!(
+            self,
+            Lea | LaChildId
+                | BirthDate
+                | ExpectedBirthDate
+                | Gender
+                | Disability
+                | ReferralDate
+                | ReferralSource
+                | PrimaryNeed
+                | ClosureDate
+                | ClosureReason
+                | Factor
+                | ReferralNfa
+        )
+    }
+}
+
+/// A streamed CIN census message.
+pub struct CinSource {
+    path: PathBuf,
+    reader: Reader<Counted>,
+    header: Vec<String>,
+    buf: Vec<u8>,
+    /// Open elements: the tag and where its name starts in `names`.
+    stack: Vec<(Tag, usize)>,
+    names: Vec<u8>,
+    /// The value being read, and whether it overflowed.
+    value: String,
+    value_too_long: bool,
+    /// `Header/Source/LEA`.
+    la: String,
+    la_seen: bool,
+    child: Child,
+    episode: Episode,
+    in_episode: bool,
+    /// The root element has been read.
+    root_seen: bool,
+    done: bool,
+}
+
+impl CinSource {
+    /// Opens a census file; its root element is checked as the first rows
+    /// are read.
+    pub fn open(path: &Path) -> Result<CinSource, DataError> {
+        let file = File::open(path).map_err(|e| DataError::Io {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
+        let counted = Counted {
+            inner: BufReader::with_capacity(256 * 1024, file),
+            newlines: 0,
+            since_event: 0,
+        };
+        let mut reader = Reader::from_reader(counted);
+        let config = reader.config_mut();
+        config.trim_text(true);
+        // Names are checked here, so that a mismatch rejects one episode
+        // and reading goes on.
+        config.check_end_names = false;
+        config.expand_empty_elements = false;
+        Ok(CinSource {
+            path: path.to_path_buf(),
+            reader,
+            header: COLUMNS.iter().map(|c| c.to_string()).collect(),
+            buf: Vec::with_capacity(1024),
+            stack: Vec::with_capacity(16),
+            names: Vec::with_capacity(256),
+            value: String::with_capacity(64),
+            value_too_long: false,
+            la: String::new(),
+            la_seen: false,
+            child: Child::default(),
+            episode: Episode::default(),
+            in_episode: false,
+            root_seen: false,
+            done: false,
+        })
+    }
+
+    fn line(&self) -> u64 {
+        self.reader.get_ref().newlines + 1
+    }
+
+    fn stop(&self, line: u64, message: impl std::fmt::Display) -> DataError {
+        DataError::Format {
+            path: self.path.clone(),
+            message: format!("line {line}: {message}"),
+        }
+    }
+
+    /// Notes a problem against the episode being read, else the child
+    /// (all its episodes), else stops the run.
+    fn fault(&mut self, line: u64, element: &str, reason: String) -> Result<(), DataError> {
+        if self.in_episode {
+            self.episode.fault(line, element, reason);
+        } else if self.stack.iter().any(|(t, _)| *t == Tag::Child) {
+            if self.child.fault.is_none() {
+                self.child.fault = Some(Fault {
+                    line,
+                    element: element.to_string(),
+                    reason,
+                });
+            }
+        } else {
+            return Err(self.stop(line, reason));
+        }
+        Ok(())
+    }
+
+    fn top(&self) -> Option<Tag> {
+        self.stack.last().map(|(t, _)| *t)
+    }
+
+    fn name_of(&self, i: usize) -> &[u8] {
+        let start = self.stack.get(i).map_or(0, |(_, s)| *s);
+        let end = self.stack.get(i + 1).map_or(self.names.len(), |(_, s)| *s);
+        self.names.get(start..end).unwrap_or_default()
+    }
+
+    /// An element opens.
+    fn open_tag(&mut self, name: &[u8], line: u64) -> Result<(), DataError> {
+        let mut tag = Tag::of(name);
+        if self.stack.is_empty() {
+            if self.root_seen {
+                return Err(self.stop(line, "a second root element after `</Message>`"));
+            }
+            self.root_seen = true;
+            if tag != Tag::Message {
+                return Err(self.stop(
+                    line,
+                    format!(
+                        "this is not a CIN census message: its root element is `{}`, not `Message`",
+                        crate::text::shorten(&String::from_utf8_lossy(name))
+                    ),
+                ));
+            }
+        }
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(self.stop(line, format!("elements nested more than {MAX_DEPTH} deep")));
+        }
+        if let Some(parent) = tag.parent() {
+            // Unknown elements are passed over, so that the schema's variants
+            // across years read; a known one in the wrong place is a fault.
+            if self.top() != Some(parent) {
+                let within = self
+                    .stack
+                    .iter()
+                    .rev()
+                    .find(|(t, _)| *t != Tag::Other)
+                    .map_or("the root", |(t, _)| tag_name(*t));
+                let reason = format!(
+                    "element `{}` is out of place (inside `{within}`; it belongs in `{}`)",
+                    tag_name(tag),
+                    tag_name(parent)
+                );
+                if matches!(tag, Tag::Child | Tag::CinDetails) {
+                    // Still read, so that its episodes are counted (rejected).
+                    self.begin(tag, line);
+                    self.push(tag, name);
+                    return self.fault(line, tag_name(tag), reason);
+                }
+                if self.in_episode || self.stack.iter().any(|(t, _)| *t == Tag::Child) {
+                    self.fault(line, tag_name(tag), reason)?;
+                }
+                tag = Tag::Other;
+            }
+        }
+        self.begin(tag, line);
+        self.push(tag, name);
+        Ok(())
+    }
+
+    fn push(&mut self, tag: Tag, name: &[u8]) {
+        self.stack.push((tag, self.names.len()));
+        self.names.extend_from_slice(name);
+        if tag.is_value() {
+            self.value.clear();
+            self.value_too_long = false;
+        }
+    }
+
+    /// What an element's opening means.
+    fn begin(&mut self, tag: Tag, line: u64) {
+        match tag {
+            Tag::Child => self.child.clear(),
+            Tag::CinDetails => {
+                if self.in_episode {
+                    // A CINdetails inside another: the outer one is faulted
+                    // when its end comes; this one is read in its place.
+                    self.episode
+                        .fault(line, "CINdetails", "a CINdetails inside another");
+                }
+                self.episode.start(line);
+                self.in_episode = true;
+            }
+            Tag::Assessments if self.in_episode => self.episode.assessed = true,
+            Tag::CinPlanDates if self.in_episode => self.episode.cin_plan = true,
+            Tag::Section47 if self.in_episode => self.episode.s47 = true,
+            Tag::ChildProtectionPlans if self.in_episode => self.episode.cpp = true,
+            _ => {}
+        }
+    }
+
+    /// Text inside the current element.
+    fn text(&mut self, t: &str) {
+        if !self.top().is_some_and(Tag::is_value) {
+            return;
+        }
+        if self.value.len() + t.len() > MAX_VALUE_BYTES {
+            self.value_too_long = true;
+        } else {
+            self.value.push_str(t);
+        }
+    }
+
+    /// `&name;` or `&#N;`: character references and the five XML entities
+    /// are resolved; any other entity is refused, never expanded.
+    fn reference(&mut self, r: &BytesRef<'_>, line: u64) -> Result<(), DataError> {
+        let resolved = if r.is_char_ref() {
+            r.resolve_char_ref().ok().flatten()
+        } else {
+            match r.as_ref() {
+                b"lt" => Some('<'),
+                b"gt" => Some('>'),
+                b"amp" => Some('&'),
+                b"apos" => Some('\''),
+                b"quot" => Some('"'),
+                _ => None,
+            }
+        };
+        match resolved {
+            Some(c) => {
+                let mut tmp = [0u8; 4];
+                let s: &str = c.encode_utf8(&mut tmp);
+                self.text(s);
+                Ok(())
+            }
+            None => {
+                let name = crate::text::shorten(&String::from_utf8_lossy(r.as_ref()));
+                let element = self.top().map_or("Message", tag_name);
+                self.fault(
+                    line,
+                    element,
+                    format!(
+                        "the entity reference `&{name};` is refused: entities are never expanded"
+                    ),
+                )
+            }
+        }
+    }
+
+    /// An element closes. Returns true when an episode is complete.
+    fn close_tag(&mut self, name: &[u8], line: u64) -> Result<bool, DataError> {
+        let Some(pos) = (0..self.stack.len())
+            .rev()
+            .find(|&i| self.name_of(i) == name)
+        else {
+            let reason = format!(
+                "the closing tag `</{}>` matches no open element",
+                crate::text::shorten(&String::from_utf8_lossy(name))
+            );
+            let element = self.top().map_or("Message", tag_name);
+            self.fault(line, element, reason)?;
+            return Ok(false);
+        };
+        let mut complete = false;
+        while self.stack.len() > pos {
+            let last = self.stack.len() - 1;
+            if last != pos {
+                let open = String::from_utf8_lossy(self.name_of(last)).to_string();
+                let reason = format!(
+                    "element `{}` is not closed before `</{}>`",
+                    crate::text::shorten(&open),
+                    crate::text::shorten(&String::from_utf8_lossy(name))
+                );
+                self.fault(line, "row", reason)?;
+            }
+            let Some((tag, start)) = self.stack.pop() else {
+                break;
+            };
+            self.names.truncate(start);
+            complete |= self.end(tag, line);
+        }
+        Ok(complete)
+    }
+
+    /// What an element's end means. True when it ends an episode.
+    fn end(&mut self, tag: Tag, line: u64) -> bool {
+        let value = std::mem::take(&mut self.value);
+        let done = self.end_with(tag, line, value.trim());
+        self.value = value;
+        done
+    }
+
+    fn end_with(&mut self, tag: Tag, line: u64, v: &str) -> bool {
+        let too_long = self.value_too_long;
+        let bad_date =
+            |v: &str| format!("`{}` is not a date (YYYY-MM-DD)", crate::text::shorten(v));
+        if too_long && tag.is_value() {
+            let reason = format!("the value is longer than {MAX_VALUE_BYTES} bytes");
+            let _ = self.fault(line, tag_name(tag), reason);
+            return tag == Tag::CinDetails;
+        }
+        match tag {
+            Tag::Lea => {
+                if !self.la_seen {
+                    self.la.clear();
+                    self.la.push_str(v);
+                    self.la_seen = true;
+                }
+            }
+            Tag::LaChildId => {
+                self.child.id.clear();
+                self.child.id.push_str(v);
+            }
+            Tag::BirthDate => match parse_date(v) {
+                Some(d) => self.child.birth = Some(d),
+                None => {
+                    let r = bad_date(v);
+                    let _ = self.fault(line, "PersonBirthDate", r);
+                }
+            },
+            Tag::ExpectedBirthDate => {
+                if parse_date(v).is_some() {
+                    self.child.expected = true;
+                } else {
+                    let r = bad_date(v);
+                    let _ = self.fault(line, "ExpectedPersonBirthDate", r);
+                }
+            }
+            Tag::Gender => match episode::gender(v) {
+                Some(g) => self.child.gender = Some(g),
+                None => {
+                    let r = format!(
+                        "`{}` is not a DfE gender code (1, 2, 0 or 9)",
+                        crate::text::shorten(v)
+                    );
+                    let _ = self.fault(line, "GenderCurrent", r);
+                }
+            },
+            Tag::Disability => {
+                if !v.eq_ignore_ascii_case("NONE") && !v.is_empty() {
+                    self.child.disabled = true;
+                }
+            }
+            Tag::ReferralDate if self.in_episode => {
+                self.episode.referral_text.clear();
+                self.episode.referral_text.push_str(v);
+                self.episode.referral = parse_date(v);
+                if self.episode.referral.is_none() {
+                    let r = bad_date(v);
+                    self.episode.fault(line, "CINreferralDate", r);
+                }
+            }
+            Tag::ReferralSource if self.in_episode => {
+                self.episode.source.clear();
+                self.episode.source.push_str(v);
+            }
+            Tag::PrimaryNeed if self.in_episode => {
+                self.episode.primary_need.clear();
+                self.episode.primary_need.push_str(v);
+            }
+            Tag::ClosureDate if self.in_episode => {
+                if parse_date(v).is_some() {
+                    self.episode.closed = true;
+                } else {
+                    let r = bad_date(v);
+                    self.episode.fault(line, "CINclosureDate", r);
+                }
+            }
+            Tag::ClosureReason if self.in_episode => {
+                self.episode.closure_reason.clear();
+                self.episode.closure_reason.push_str(v);
+            }
+            Tag::Factor if self.in_episode => {
+                if v.is_empty() || v.contains(';') {
+                    let r = format!(
+                        "`{}` is not an assessment factor code",
+                        crate::text::shorten(v)
+                    );
+                    self.episode.fault(line, "AssessmentFactors", r);
+                } else if v != NO_FACTORS {
+                    if self.episode.factors.len() >= MAX_FACTORS {
+                        let r = format!("more than {MAX_FACTORS} assessment factors");
+                        self.episode.fault(line, "AssessmentFactors", r);
+                    } else {
+                        self.episode.factors.push(v.to_string());
+                    }
+                }
+            }
+            Tag::ReferralNfa if self.in_episode => match yes_no(v) {
+                Some(b) => self.episode.referral_nfa = Some(b),
+                None => {
+                    let r = format!(
+                        "`{}` is not true/false (true, false, 1 or 0)",
+                        crate::text::shorten(v)
+                    );
+                    self.episode.fault(line, "ReferralNFA", r);
+                }
+            },
+            Tag::CinDetails => {
+                self.in_episode = false;
+                return true;
+            }
+            _ => {}
+        }
+        false
+    }
+
+    /// Reads one event: `Some(true)` when `raw` holds an episode,
+    /// `Some(false)` at the end, `None` to read on.
+    fn step(
+        &mut self,
+        buf: &mut Vec<u8>,
+        raw: &mut Option<Raw>,
+    ) -> Result<Option<bool>, DataError> {
+        buf.clear();
+        self.reader.get_mut().since_event = 0;
+        let before = self.reader.buffer_position();
+        let event = self.reader.read_event_into(buf);
+        let line = self.line();
+        let complete = match event {
+            Ok(Event::Start(e)) => {
+                self.open_tag(local(e.name().into_inner()), line)?;
+                false
+            }
+            Ok(Event::Empty(e)) => {
+                let name = local(e.name().into_inner());
+                self.open_tag(name, line)?;
+                self.close_tag(name, line)?
+            }
+            Ok(Event::End(e)) => self.close_tag(local(e.name().into_inner()), line)?,
+            Ok(Event::Text(t)) => {
+                match std::str::from_utf8(&t) {
+                    Ok(s) => self.text(s),
+                    Err(_) => self.not_text(line)?,
+                }
+                false
+            }
+            Ok(Event::CData(t)) => {
+                match std::str::from_utf8(&t) {
+                    Ok(s) => self.text(s),
+                    Err(_) => self.not_text(line)?,
+                }
+                false
+            }
+            Ok(Event::GeneralRef(r)) => {
+                self.reference(&r, line)?;
+                false
+            }
+            Ok(Event::DocType(d)) => {
+                if doctype_is_hostile(&d) {
+                    return Err(self.stop(
+                        line,
+                        "the file declares a DOCTYPE with entities or an external subset; \
+                         CIN census messages have none, and entities are never expanded",
+                    ));
+                }
+                false
+            }
+            Ok(Event::Decl(_) | Event::PI(_) | Event::Comment(_)) => false,
+            Ok(Event::Eof) => {
+                self.done = true;
+                if self.in_episode {
+                    self.in_episode = false;
+                    let l = self.episode.line;
+                    self.episode
+                        .fault(l, "CINdetails", "the file ends inside this episode");
+                    self.emit(raw);
+                    return Ok(Some(true));
+                }
+                if !self.root_seen {
+                    return Err(self.stop(
+                        line,
+                        "the file holds no CIN census message (no `Message` element)",
+                    ));
+                }
+                return Ok(Some(false));
+            }
+            Err(quick_xml::Error::Io(e)) => {
+                return Err(self.stop(line, format!("cannot read on: {e}")));
+            }
+            Err(e) => {
+                let reason = format!("malformed XML: {e}");
+                if self.reader.buffer_position() == before {
+                    return Err(self.stop(line, reason));
+                }
+                let element = self.top().map_or("Message", tag_name);
+                self.fault(line, element, reason)?;
+                false
+            }
+        };
+        if complete {
+            self.emit(raw);
+            return Ok(Some(true));
+        }
+        Ok(None)
+    }
+
+    fn not_text(&mut self, line: u64) -> Result<(), DataError> {
+        let element = self.top().map_or("Message", tag_name);
+        self.fault(line, element, "the text is not valid UTF-8".into())
+    }
+
+    /// Fills `raw` with the finished episode: its cells, or its reject.
+    fn emit(&mut self, raw: &mut Option<Raw>) {
+        let line = self.episode.line;
+        let mut cells = match raw.take() {
+            Some(Raw::Cells { cells, .. }) => cells,
+            _ => csv::ByteRecord::with_capacity(256, COLUMNS.len()),
+        };
+        match self.episode.cells(&self.child, &self.la, &mut cells) {
+            Ok(()) => *raw = Some(Raw::Cells { line, cells }),
+            Err(f) => {
+                let reason = if f.line == line {
+                    f.reason
+                } else {
+                    format!("line {}: {}", f.line, f.reason)
+                };
+                *raw = Some(Raw::Rejected {
+                    line,
+                    column: f.element,
+                    reason,
+                });
+            }
+        }
+    }
+}
+
+/// The element's name as the schema spells it.
+fn tag_name(tag: Tag) -> &'static str {
+    match tag {
+        Tag::Message => "Message",
+        Tag::Header => "Header",
+        Tag::Source => "Source",
+        Tag::Lea => "LEA",
+        Tag::Children => "Children",
+        Tag::Child => "Child",
+        Tag::ChildIdentifiers => "ChildIdentifiers",
+        Tag::LaChildId => "LAchildID",
+        Tag::BirthDate => "PersonBirthDate",
+        Tag::ExpectedBirthDate => "ExpectedPersonBirthDate",
+        Tag::Gender => "GenderCurrent",
+        Tag::ChildCharacteristics => "ChildCharacteristics",
+        Tag::Disabilities => "Disabilities",
+        Tag::Disability => "Disability",
+        Tag::CinDetails => "CINdetails",
+        Tag::ReferralDate => "CINreferralDate",
+        Tag::ReferralSource => "ReferralSource",
+        Tag::PrimaryNeed => "PrimaryNeedCode",
+        Tag::ClosureDate => "CINclosureDate",
+        Tag::ClosureReason => "ReasonForClosure",
+        Tag::Assessments => "Assessments",
+        Tag::Factors => "FactorsIdentifiedAtAssessment",
+        Tag::Factor => "AssessmentFactors",
+        Tag::CinPlanDates => "CINPlanDates",
+        Tag::Section47 => "Section47",
+        Tag::ReferralNfa => "ReferralNFA",
+        Tag::ChildProtectionPlans => "ChildProtectionPlans",
+        Tag::Other => "element",
+    }
+}
+
+/// The local part of a (possibly prefixed) name.
+fn local(name: &[u8]) -> &[u8] {
+    match name.iter().rposition(|b| *b == b':') {
+        Some(i) => name.get(i + 1..).unwrap_or(name),
+        None => name,
+    }
+}
+
+/// Whether a DOCTYPE could make the reader fetch or expand anything: an
+/// internal subset (entity declarations) or an external one.
+fn doctype_is_hostile(text: &[u8]) -> bool {
+    let upper = text.to_ascii_uppercase();
+    text.contains(&b'[')
+        || memchr::memmem::find(&upper, b"SYSTEM").is_some()
+        || memchr::memmem::find(&upper, b"PUBLIC").is_some()
+        || memchr::memmem::find(&upper, b"ENTITY").is_some()
+}
+
+impl RowSource for CinSource {
+    fn header(&self) -> Option<&[String]> {
+        Some(&self.header)
+    }
+
+    fn derived_header(&self) -> bool {
+        true
+    }
+
+    fn check_plan(&self, plan: &Plan) -> Result<(), String> {
+        check_fields(plan)
+    }
+
+    fn next_row(&mut self, raw: &mut Option<Raw>) -> Result<bool, DataError> {
+        if self.done {
+            return Ok(false);
+        }
+        // The event buffer is lent out while an event borrows it.
+        let mut buf = std::mem::take(&mut self.buf);
+        let result = loop {
+            match self.step(&mut buf, raw) {
+                Ok(None) => continue,
+                Ok(Some(more)) => break Ok(more),
+                Err(e) => {
+                    self.done = true;
+                    break Err(e);
+                }
+            }
+        };
+        self.buf = buf;
+        result
+    }
+
+    fn position(&self) -> u64 {
+        self.reader.buffer_position()
+    }
+
+    fn warnings(&self) -> Vec<String> {
+        Vec::new()
+    }
+}
+
+/// The type each CIN column needs, and the declared fields that fit.
+/// A field the census fills must be declared with a type its values fit:
+/// `age` a number (or text), the yes/no columns `bool`, the others text or
+/// `one_of`. Anything else is refused before reading (SPEC §9).
+pub fn check_fields(plan: &Plan) -> Result<(), String> {
+    for f in &plan.fields {
+        let ok = match f.id.as_str() {
+            "age" => matches!(f.kind, FieldKind::Number(_) | FieldKind::Text),
+            "unborn" | "disabled" | "assessed" => {
+                matches!(f.kind, FieldKind::Bool | FieldKind::Text)
+            }
+            "gender" | "referral_source" | "agency" | "primary_need" | "referral_date" | "la" => {
+                matches!(f.kind, FieldKind::Text | FieldKind::OneOf(_))
+            }
+            _ => true,
+        };
+        if !ok {
+            let wanted = match f.id.as_str() {
+                "age" => "`number` (years, e.g. 7.25)",
+                "unborn" | "disabled" | "assessed" => "`bool`",
+                _ => "`text` or `one_of(...)`",
+            };
+            return Err(format!(
+                "the rule file declares the field `{}` with a type the census cannot fill: \
+                 a CIN census gives it as {wanted}",
+                f.id
+            ));
+        }
+    }
+    Ok(())
+}
