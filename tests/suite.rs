@@ -9,6 +9,8 @@ mod audit_cli;
 mod audit_render;
 #[path = "check_golden.rs"]
 mod check_golden;
+#[path = "cin_census.rs"]
+mod cin_census;
 #[path = "common/mod.rs"]
 mod common;
 #[path = "data_formats.rs"]
