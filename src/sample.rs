@@ -12,6 +12,7 @@
 //! other columns are the same as before they were added. Deterministic: the
 //! same seed gives the same file on every machine.
 
+pub mod cin;
 mod fields;
 pub mod rng;
 

@@ -11,6 +11,8 @@ mod audit_render;
 mod check_golden;
 #[path = "cin_census.rs"]
 mod cin_census;
+#[path = "cin_sample.rs"]
+mod cin_sample;
 #[path = "common/mod.rs"]
 mod common;
 #[path = "data_formats.rs"]

@@ -1,6 +1,7 @@
 //! `thresholds sample RULES --n N [--seed S] [--agreement P] [-o OUT]`:
 //! synthetic referrals for any rule file, as CSV (default, or `.csv`),
-//! Excel (`.xlsx`), JSON (`.json`) or JSON Lines (`.jsonl`).
+//! Excel (`.xlsx`), JSON (`.json`), JSON Lines (`.jsonl`) or a CIN census
+//! message (`.xml`).
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -90,6 +91,10 @@ pub fn run(a: SampleArgs, ef: ErrorFormat) -> CliResult {
             wb.push_worksheet(sheet);
             let bytes = wb.save_to_buffer().map_err(io_err)?;
             file.write_all(&bytes).map_err(io_err)?;
+        }
+        (Some("xml"), Some(file)) => {
+            // A DfE children in need census message (SPEC section 9).
+            sample::cin::write(&plan, &opts, file).map_err(io_err)?;
         }
         (Some(e @ ("json" | "jsonl")), Some(file)) => {
             let mut w = std::io::BufWriter::new(file);
