@@ -101,6 +101,18 @@ measure "thresholds diff rules/continuum.thr NEW DATA (terminal summary)" "$N" \
 measure "thresholds check rules_2000.thr (2,000 rules)" 0 \
   "$BIN" check "$BIG"
 
+# A CIN census return of N episodes (issue 16: read and score >= 300,000
+# episodes/s, memory flat at 1 M episodes).
+CENSUS="$WORK/census_$N.xml"
+if [ ! -s "$CENSUS" ]; then
+  echo "== generating a CIN census of $N episodes"
+  "$BIN" sample rules/cin.thr --n "$N" --seed 1 -o "$CENSUS"
+fi
+measure "thresholds score rules/cin.thr CENSUS.xml -o OUT.csv" "$N" \
+  "$BIN" score rules/cin.thr "$CENSUS" -o "$WORK/census_scored.csv"
+measure "thresholds audit rules/cin.thr CENSUS.xml --by agency --period referral_date -o REPORT.json" "$N" \
+  "$BIN" audit rules/cin.thr "$CENSUS" --by agency --period referral_date --period-by fy-quarter -o "$WORK/census_audit.json"
+
 # Memory must stay flat: the same scoring on five times the rows
 # (FIVE=0 skips it; it needs about 500 MB of disk).
 if [ "${FIVE:-1}" != 0 ]; then
