@@ -429,3 +429,43 @@ fn explain_names_the_codes() {
     assert!(text.contains("(missing; code 10A)"), "{text}");
     assert!(text.contains("(cce; code 24A)"), "{text}");
 }
+
+#[test]
+fn codes_are_checked_kept_by_fmt_and_compared_by_diff() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = write(
+        dir.path(),
+        "bad.thr",
+        "continuum \"T\"\nlevels { low \"Low\" high \"High\" }\ndomain d \"D\" {\n  indicator a \"A\" at low codes [\"3A\"]\n  indicator b \"B\" at high codes [\"4B\", \"3a\"]\n  indicator c \"C\" at high codes [\"\"]\n}\n",
+    );
+    let out = thresholds(&["check", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("duplicate-code"), "{err}");
+    assert!(err.contains("already means the indicator `a` (line 4)"), "{err}");
+    assert!(err.contains("bad.thr:5:40"), "file:line:col: {err}");
+    assert!(err.contains("empty-code"), "{err}");
+    // fmt lays codes out after themes and keeps them.
+    let messy = write(
+        dir.path(),
+        "messy.thr",
+        "continuum \"T\"\nlevels { low \"Low\" high \"High\" }\nthemes { t \"T\" }\ndomain d \"D\" {\n  indicator a \"A\" at low themes [t]   codes [ \"3A\",\"3B\", ]\n}\n",
+    );
+    let out = thresholds(&["fmt", messy.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = std::fs::read_to_string(&messy).unwrap();
+    assert!(
+        text.contains("indicator a \"A\" at low themes [t] codes [\"3A\", \"3B\"]"),
+        "{text}"
+    );
+    let out = thresholds(&["fmt", "--check", messy.to_str().unwrap()]);
+    assert!(out.status.success(), "formatted output is stable");
+    // diff: codes gained and lost.
+    let new = write(dir.path(), "new.thr", &text.replace("\"3B\"", "\"3C\""));
+    let out = thresholds(&["diff", messy.to_str().unwrap(), new.to_str().unwrap()]);
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("indicator `a` now read from code \"3C\", no longer read from code \"3B\""),
+        "{said}"
+    );
+}
