@@ -378,7 +378,7 @@ fn unknown_indicator(plan: &Plan, id: &str) -> String {
         .flat_map(|i| i.codes.iter().map(String::as_str));
     let hint = crate::text::hint(id, ids.chain(codes)).map_or(String::new(), |h| format!("; {h}"));
     format!(
-        "`{}` is neither an indicator nor a code that an indicator declares (`codes [...]`){hint}",
+        "unknown indicator or code `{}`: no indicator has that id or declares it in its codes{hint}",
         shorten(id)
     )
 }

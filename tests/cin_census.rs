@@ -442,7 +442,10 @@ fn codes_are_checked_kept_by_fmt_and_compared_by_diff() {
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("duplicate-code"), "{err}");
-    assert!(err.contains("already means the indicator `a` (line 4)"), "{err}");
+    assert!(
+        err.contains("already means the indicator `a` (line 4)"),
+        "{err}"
+    );
     assert!(err.contains("bad.thr:5:40"), "file:line:col: {err}");
     assert!(err.contains("empty-code"), "{err}");
     // fmt lays codes out after themes and keeps them.
@@ -452,7 +455,11 @@ fn codes_are_checked_kept_by_fmt_and_compared_by_diff() {
         "continuum \"T\"\nlevels { low \"Low\" high \"High\" }\nthemes { t \"T\" }\ndomain d \"D\" {\n  indicator a \"A\" at low themes [t]   codes [ \"3A\",\"3B\", ]\n}\n",
     );
     let out = thresholds(&["fmt", messy.to_str().unwrap()]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = std::fs::read_to_string(&messy).unwrap();
     assert!(
         text.contains("indicator a \"A\" at low themes [t] codes [\"3A\", \"3B\"]"),

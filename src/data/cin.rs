@@ -11,7 +11,7 @@
 //! any file. Every `<CINdetails>` becomes a record or a reject with its line.
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader};
+use std::io::{self, BufRead};
 use std::path::{Path, PathBuf};
 
 use quick_xml::events::{BytesRef, Event};
@@ -35,14 +35,42 @@ pub const MAX_VALUE_BYTES: usize = 1024;
 /// The deepest nesting of elements (the schema needs 7).
 pub const MAX_DEPTH: usize = 64;
 
-/// A buffered file that counts the lines it has handed over and refuses a
-/// single event longer than [`MAX_EVENT_BYTES`].
+/// A buffered file that knows the line it has reached and refuses a single
+/// event longer than [`MAX_EVENT_BYTES`]. Lines are counted lazily, over
+/// whole spans, only when a line number is asked for (once an episode).
 struct Counted {
-    inner: BufReader<File>,
-    /// Line breaks consumed so far.
+    file: File,
+    buf: Vec<u8>,
+    /// The unread part of `buf` is `pos..len`.
+    pos: usize,
+    len: usize,
+    /// Line breaks before `counted` in the current buffer (and all before).
     newlines: u64,
+    counted: usize,
     /// Bytes consumed since the last event ended.
     since_event: usize,
+}
+
+impl Counted {
+    fn new(file: File) -> Self {
+        Counted {
+            file,
+            buf: vec![0; 256 * 1024],
+            pos: 0,
+            len: 0,
+            newlines: 0,
+            counted: 0,
+            since_event: 0,
+        }
+    }
+
+    /// The line the reader has reached (1-based).
+    fn line(&mut self) -> u64 {
+        let span = self.buf.get(self.counted..self.pos).unwrap_or_default();
+        self.newlines += memchr::memchr_iter(b'\n', span).count() as u64;
+        self.counted = self.pos;
+        self.newlines + 1
+    }
 }
 
 impl io::Read for Counted {
@@ -65,16 +93,26 @@ impl BufRead for Counted {
                 "a tag, text or comment longer than {MAX_EVENT_BYTES} bytes (1 MB); a census value is a few bytes"
             )));
         }
-        self.inner.fill_buf()
+        if self.pos >= self.len {
+            // Count the rest of the old buffer before it is replaced.
+            self.line();
+            let n = loop {
+                match io::Read::read(&mut self.file, &mut self.buf) {
+                    Ok(n) => break n,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(e) => return Err(e),
+                }
+            };
+            self.pos = 0;
+            self.len = n;
+            self.counted = 0;
+        }
+        Ok(self.buf.get(self.pos..self.len).unwrap_or_default())
     }
 
     fn consume(&mut self, amt: usize) {
-        if let Ok(buf) = self.inner.fill_buf() {
-            let taken = buf.get(..amt).unwrap_or(buf);
-            self.newlines += memchr::memchr_iter(b'\n', taken).count() as u64;
-        }
+        self.pos = (self.pos + amt).min(self.len);
         self.since_event += amt;
-        self.inner.consume(amt);
     }
 }
 
@@ -221,12 +259,7 @@ impl CinSource {
             path: path.to_path_buf(),
             message: e.to_string(),
         })?;
-        let counted = Counted {
-            inner: BufReader::with_capacity(256 * 1024, file),
-            newlines: 0,
-            since_event: 0,
-        };
-        let mut reader = Reader::from_reader(counted);
+        let mut reader = Reader::from_reader(Counted::new(file));
         let config = reader.config_mut();
         config.trim_text(true);
         // Names are checked here, so that a mismatch rejects one episode
@@ -252,11 +285,13 @@ impl CinSource {
         })
     }
 
-    fn line(&self) -> u64 {
-        self.reader.get_ref().newlines + 1
+    fn line(&mut self) -> u64 {
+        self.reader.get_mut().line()
     }
 
-    fn stop(&self, line: u64, message: impl std::fmt::Display) -> DataError {
+    /// An error that stops the run, at the line reached.
+    fn stop(&mut self, message: impl std::fmt::Display) -> DataError {
+        let line = self.line();
         DataError::Format {
             path: self.path.clone(),
             message: format!("line {line}: {message}"),
@@ -265,9 +300,10 @@ impl CinSource {
 
     /// Notes a problem against the episode being read, else the child
     /// (all its episodes), else stops the run.
-    fn fault(&mut self, line: u64, element: &str, reason: String) -> Result<(), DataError> {
+    fn fault(&mut self, element: &str, reason: String) -> Result<(), DataError> {
+        let line = self.line();
         if self.in_episode {
-            self.episode.fault(line, element, reason);
+            self.episode_fault(element, reason);
         } else if self.stack.iter().any(|(t, _)| *t == Tag::Child) {
             if self.child.fault.is_none() {
                 self.child.fault = Some(Fault {
@@ -277,9 +313,15 @@ impl CinSource {
                 });
             }
         } else {
-            return Err(self.stop(line, reason));
+            return Err(self.stop(reason));
         }
         Ok(())
+    }
+
+    /// Notes a problem against the episode being read, at the line reached.
+    fn episode_fault(&mut self, element: &str, reason: impl Into<String>) {
+        let line = self.line();
+        self.episode.fault(line, element, reason);
     }
 
     fn top(&self) -> Option<Tag> {
@@ -293,25 +335,22 @@ impl CinSource {
     }
 
     /// An element opens.
-    fn open_tag(&mut self, name: &[u8], line: u64) -> Result<(), DataError> {
+    fn open_tag(&mut self, name: &[u8]) -> Result<(), DataError> {
         let mut tag = Tag::of(name);
         if self.stack.is_empty() {
             if self.root_seen {
-                return Err(self.stop(line, "a second root element after `</Message>`"));
+                return Err(self.stop("a second root element after `</Message>`"));
             }
             self.root_seen = true;
             if tag != Tag::Message {
-                return Err(self.stop(
-                    line,
-                    format!(
-                        "this is not a CIN census message: its root element is `{}`, not `Message`",
-                        crate::text::shorten(&String::from_utf8_lossy(name))
-                    ),
-                ));
+                return Err(self.stop(format!(
+                    "this is not a CIN census message: its root element is `{}`, not `Message`",
+                    crate::text::shorten(&String::from_utf8_lossy(name))
+                )));
             }
         }
         if self.stack.len() >= MAX_DEPTH {
-            return Err(self.stop(line, format!("elements nested more than {MAX_DEPTH} deep")));
+            return Err(self.stop(format!("elements nested more than {MAX_DEPTH} deep")));
         }
         if let Some(parent) = tag.parent() {
             // Unknown elements are passed over, so that the schema's variants
@@ -330,17 +369,17 @@ impl CinSource {
                 );
                 if matches!(tag, Tag::Child | Tag::CinDetails) {
                     // Still read, so that its episodes are counted (rejected).
-                    self.begin(tag, line);
+                    self.begin(tag);
                     self.push(tag, name);
-                    return self.fault(line, tag_name(tag), reason);
+                    return self.fault(tag_name(tag), reason);
                 }
                 if self.in_episode || self.stack.iter().any(|(t, _)| *t == Tag::Child) {
-                    self.fault(line, tag_name(tag), reason)?;
+                    self.fault(tag_name(tag), reason)?;
                 }
                 tag = Tag::Other;
             }
         }
-        self.begin(tag, line);
+        self.begin(tag);
         self.push(tag, name);
         Ok(())
     }
@@ -355,15 +394,15 @@ impl CinSource {
     }
 
     /// What an element's opening means.
-    fn begin(&mut self, tag: Tag, line: u64) {
+    fn begin(&mut self, tag: Tag) {
         match tag {
             Tag::Child => self.child.clear(),
             Tag::CinDetails => {
+                let line = self.line();
                 if self.in_episode {
                     // A CINdetails inside another: the outer one is faulted
                     // when its end comes; this one is read in its place.
-                    self.episode
-                        .fault(line, "CINdetails", "a CINdetails inside another");
+                    self.episode_fault("CINdetails", "a CINdetails inside another");
                 }
                 self.episode.start(line);
                 self.in_episode = true;
@@ -390,7 +429,7 @@ impl CinSource {
 
     /// `&name;` or `&#N;`: character references and the five XML entities
     /// are resolved; any other entity is refused, never expanded.
-    fn reference(&mut self, r: &BytesRef<'_>, line: u64) -> Result<(), DataError> {
+    fn reference(&mut self, r: &BytesRef<'_>) -> Result<(), DataError> {
         let resolved = if r.is_char_ref() {
             r.resolve_char_ref().ok().flatten()
         } else {
@@ -414,7 +453,6 @@ impl CinSource {
                 let name = crate::text::shorten(&String::from_utf8_lossy(r.as_ref()));
                 let element = self.top().map_or("Message", tag_name);
                 self.fault(
-                    line,
                     element,
                     format!(
                         "the entity reference `&{name};` is refused: entities are never expanded"
@@ -425,7 +463,7 @@ impl CinSource {
     }
 
     /// An element closes. Returns true when an episode is complete.
-    fn close_tag(&mut self, name: &[u8], line: u64) -> Result<bool, DataError> {
+    fn close_tag(&mut self, name: &[u8]) -> Result<bool, DataError> {
         let Some(pos) = (0..self.stack.len())
             .rev()
             .find(|&i| self.name_of(i) == name)
@@ -435,7 +473,7 @@ impl CinSource {
                 crate::text::shorten(&String::from_utf8_lossy(name))
             );
             let element = self.top().map_or("Message", tag_name);
-            self.fault(line, element, reason)?;
+            self.fault(element, reason)?;
             return Ok(false);
         };
         let mut complete = false;
@@ -448,32 +486,32 @@ impl CinSource {
                     crate::text::shorten(&open),
                     crate::text::shorten(&String::from_utf8_lossy(name))
                 );
-                self.fault(line, "row", reason)?;
+                self.fault("row", reason)?;
             }
             let Some((tag, start)) = self.stack.pop() else {
                 break;
             };
             self.names.truncate(start);
-            complete |= self.end(tag, line);
+            complete |= self.end(tag);
         }
         Ok(complete)
     }
 
     /// What an element's end means. True when it ends an episode.
-    fn end(&mut self, tag: Tag, line: u64) -> bool {
+    fn end(&mut self, tag: Tag) -> bool {
         let value = std::mem::take(&mut self.value);
-        let done = self.end_with(tag, line, value.trim());
+        let done = self.end_with(tag, value.trim());
         self.value = value;
         done
     }
 
-    fn end_with(&mut self, tag: Tag, line: u64, v: &str) -> bool {
+    fn end_with(&mut self, tag: Tag, v: &str) -> bool {
         let too_long = self.value_too_long;
         let bad_date =
             |v: &str| format!("`{}` is not a date (YYYY-MM-DD)", crate::text::shorten(v));
         if too_long && tag.is_value() {
             let reason = format!("the value is longer than {MAX_VALUE_BYTES} bytes");
-            let _ = self.fault(line, tag_name(tag), reason);
+            let _ = self.fault(tag_name(tag), reason);
             return tag == Tag::CinDetails;
         }
         match tag {
@@ -492,7 +530,7 @@ impl CinSource {
                 Some(d) => self.child.birth = Some(d),
                 None => {
                     let r = bad_date(v);
-                    let _ = self.fault(line, "PersonBirthDate", r);
+                    let _ = self.fault("PersonBirthDate", r);
                 }
             },
             Tag::ExpectedBirthDate => {
@@ -500,7 +538,7 @@ impl CinSource {
                     self.child.expected = true;
                 } else {
                     let r = bad_date(v);
-                    let _ = self.fault(line, "ExpectedPersonBirthDate", r);
+                    let _ = self.fault("ExpectedPersonBirthDate", r);
                 }
             }
             Tag::Gender => match episode::gender(v) {
@@ -510,7 +548,7 @@ impl CinSource {
                         "`{}` is not a DfE gender code (1, 2, 0 or 9)",
                         crate::text::shorten(v)
                     );
-                    let _ = self.fault(line, "GenderCurrent", r);
+                    let _ = self.fault("GenderCurrent", r);
                 }
             },
             Tag::Disability => {
@@ -524,7 +562,7 @@ impl CinSource {
                 self.episode.referral = parse_date(v);
                 if self.episode.referral.is_none() {
                     let r = bad_date(v);
-                    self.episode.fault(line, "CINreferralDate", r);
+                    self.episode_fault("CINreferralDate", r);
                 }
             }
             Tag::ReferralSource if self.in_episode => {
@@ -540,7 +578,7 @@ impl CinSource {
                     self.episode.closed = true;
                 } else {
                     let r = bad_date(v);
-                    self.episode.fault(line, "CINclosureDate", r);
+                    self.episode_fault("CINclosureDate", r);
                 }
             }
             Tag::ClosureReason if self.in_episode => {
@@ -553,11 +591,11 @@ impl CinSource {
                         "`{}` is not an assessment factor code",
                         crate::text::shorten(v)
                     );
-                    self.episode.fault(line, "AssessmentFactors", r);
+                    self.episode_fault("AssessmentFactors", r);
                 } else if v != NO_FACTORS {
                     if self.episode.factors.len() >= MAX_FACTORS {
                         let r = format!("more than {MAX_FACTORS} assessment factors");
-                        self.episode.fault(line, "AssessmentFactors", r);
+                        self.episode_fault("AssessmentFactors", r);
                     } else {
                         self.episode.factors.push(v.to_string());
                     }
@@ -570,7 +608,7 @@ impl CinSource {
                         "`{}` is not true/false (true, false, 1 or 0)",
                         crate::text::shorten(v)
                     );
-                    self.episode.fault(line, "ReferralNFA", r);
+                    self.episode_fault("ReferralNFA", r);
                 }
             },
             Tag::CinDetails => {
@@ -593,40 +631,38 @@ impl CinSource {
         self.reader.get_mut().since_event = 0;
         let before = self.reader.buffer_position();
         let event = self.reader.read_event_into(buf);
-        let line = self.line();
         let complete = match event {
             Ok(Event::Start(e)) => {
-                self.open_tag(local(e.name().into_inner()), line)?;
+                self.open_tag(local(e.name().into_inner()))?;
                 false
             }
             Ok(Event::Empty(e)) => {
                 let name = local(e.name().into_inner());
-                self.open_tag(name, line)?;
-                self.close_tag(name, line)?
+                self.open_tag(name)?;
+                self.close_tag(name)?
             }
-            Ok(Event::End(e)) => self.close_tag(local(e.name().into_inner()), line)?,
+            Ok(Event::End(e)) => self.close_tag(local(e.name().into_inner()))?,
             Ok(Event::Text(t)) => {
                 match std::str::from_utf8(&t) {
                     Ok(s) => self.text(s),
-                    Err(_) => self.not_text(line)?,
+                    Err(_) => self.not_text()?,
                 }
                 false
             }
             Ok(Event::CData(t)) => {
                 match std::str::from_utf8(&t) {
                     Ok(s) => self.text(s),
-                    Err(_) => self.not_text(line)?,
+                    Err(_) => self.not_text()?,
                 }
                 false
             }
             Ok(Event::GeneralRef(r)) => {
-                self.reference(&r, line)?;
+                self.reference(&r)?;
                 false
             }
             Ok(Event::DocType(d)) => {
                 if doctype_is_hostile(&d) {
                     return Err(self.stop(
-                        line,
                         "the file declares a DOCTYPE with entities or an external subset; \
                          CIN census messages have none, and entities are never expanded",
                     ));
@@ -645,23 +681,22 @@ impl CinSource {
                     return Ok(Some(true));
                 }
                 if !self.root_seen {
-                    return Err(self.stop(
-                        line,
-                        "the file holds no CIN census message (no `Message` element)",
-                    ));
+                    return Err(
+                        self.stop("the file holds no CIN census message (no `Message` element)")
+                    );
                 }
                 return Ok(Some(false));
             }
             Err(quick_xml::Error::Io(e)) => {
-                return Err(self.stop(line, format!("cannot read on: {e}")));
+                return Err(self.stop(format!("cannot read on: {e}")));
             }
             Err(e) => {
                 let reason = format!("malformed XML: {e}");
                 if self.reader.buffer_position() == before {
-                    return Err(self.stop(line, reason));
+                    return Err(self.stop(reason));
                 }
                 let element = self.top().map_or("Message", tag_name);
-                self.fault(line, element, reason)?;
+                self.fault(element, reason)?;
                 false
             }
         };
@@ -672,9 +707,9 @@ impl CinSource {
         Ok(None)
     }
 
-    fn not_text(&mut self, line: u64) -> Result<(), DataError> {
+    fn not_text(&mut self) -> Result<(), DataError> {
         let element = self.top().map_or("Message", tag_name);
-        self.fault(line, element, "the text is not valid UTF-8".into())
+        self.fault(element, "the text is not valid UTF-8".into())
     }
 
     /// Fills `raw` with the finished episode: its cells, or its reject.
