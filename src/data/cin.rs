@@ -515,12 +515,10 @@ impl CinSource {
             return tag == Tag::CinDetails;
         }
         match tag {
-            Tag::Lea => {
-                if !self.la_seen {
-                    self.la.clear();
-                    self.la.push_str(v);
-                    self.la_seen = true;
-                }
+            Tag::Lea if !self.la_seen => {
+                self.la.clear();
+                self.la.push_str(v);
+                self.la_seen = true;
             }
             Tag::LaChildId => {
                 self.child.id.clear();
@@ -551,10 +549,8 @@ impl CinSource {
                     let _ = self.fault("GenderCurrent", r);
                 }
             },
-            Tag::Disability => {
-                if !v.eq_ignore_ascii_case("NONE") && !v.is_empty() {
-                    self.child.disabled = true;
-                }
+            Tag::Disability if !v.eq_ignore_ascii_case("NONE") && !v.is_empty() => {
+                self.child.disabled = true;
             }
             Tag::ReferralDate if self.in_episode => {
                 self.episode.referral_text.clear();

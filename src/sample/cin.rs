@@ -141,7 +141,7 @@ pub fn write(plan: &Plan, opts: &SampleOptions, out: &mut dyn Write) -> io::Resu
         referral_date: at("referral_date"),
     };
     let paths = path_table(plan);
-    let mut g = SplitMix64::new(opts.seed ^ 0xC1_4E_5E_45_0000_0002);
+    let mut g = SplitMix64::new(opts.seed ^ 0xC14E_5E45_0000_0002);
     let mut w = io::BufWriter::new(out);
     writeln!(w, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>")?;
     writeln!(
