@@ -169,6 +169,7 @@ fn parser(
     source: &dyn RowSource,
     opts: &LoadOptions,
 ) -> Result<Parser, DataError> {
+    let derived = source.derived_header();
     source
         .check_plan(plan)
         .map_err(|message| DataError::Format {
@@ -176,25 +177,18 @@ fn parser(
             message,
         })?;
     Ok(match source.header() {
-        Some(h) => Parser::Cells(
-            Layout::new(plan, path, h, opts)
-                .map(|mut l| {
-                    if source.derived_header() {
-                        l.ignored.clear();
-                    }
-                    l
-                })
-                .map_err(|e| match e {
-                    DataError::NoColumn { name, available } => DataError::NoColumn {
-                        available: match source.context() {
-                            Some(note) => format!("{available}; {note}"),
-                            None => available,
-                        },
-                        name,
+        Some(h) => Parser::Cells(Layout::of(plan, path, h, opts, derived).map_err(
+            |e| match e {
+                DataError::NoColumn { name, available } => DataError::NoColumn {
+                    available: match source.context() {
+                        Some(note) => format!("{available}; {note}"),
+                        None => available,
                     },
-                    other => other,
-                })?,
-        ),
+                    name,
+                },
+                other => other,
+            },
+        )?),
         None => Parser::Json(JsonLayout::new(plan, opts)),
     })
 }

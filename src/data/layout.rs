@@ -113,6 +113,30 @@ impl Layout {
         header: &[String],
         opts: &LoadOptions,
     ) -> Result<Layout, DataError> {
+        Self::of(plan, path, header, opts, false)
+    }
+
+    /// The layout of columns a reader makes itself (a CIN census: `id`,
+    /// `age`, `la`, ...): the columns no rule reads are neither listed as
+    /// ignored nor taken for misspellings of the rule file's names (`la` is
+    /// not a misspelt indicator `lac`).
+    pub fn derived(
+        plan: &Plan,
+        path: &std::path::Path,
+        header: &[String],
+        opts: &LoadOptions,
+    ) -> Result<Layout, DataError> {
+        Self::of(plan, path, header, opts, true)
+    }
+
+    /// [`Layout::derived`] when `derived`, else [`Layout::new`].
+    pub fn of(
+        plan: &Plan,
+        path: &std::path::Path,
+        header: &[String],
+        opts: &LoadOptions,
+        derived: bool,
+    ) -> Result<Layout, DataError> {
         let names: Vec<String> = header
             .iter()
             .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
@@ -202,7 +226,9 @@ impl Layout {
         // a column that looks like a misspelling of it stops the run.
         let named = |c: usize| decision == Some(c) || keep.contains(&c) || extra.contains(&c);
         let unused: Vec<&str> = (0..names.len())
-            .filter(|&c| roles[c] == Role::Ignore && !named(c) && !norm(&names[c]).is_empty())
+            .filter(|&c| {
+                !derived && roles[c] == Role::Ignore && !named(c) && !norm(&names[c]).is_empty()
+            })
             .map(|c| names[c].as_str())
             .collect();
         let header_error = |message: String| DataError::Format {
