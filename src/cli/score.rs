@@ -26,7 +26,7 @@ use crate::report::score::{write_rejects, OutFormat, ScoreWriter};
 pub struct ScoreArgs {
     /// The rule file.
     pub rules: PathBuf,
-    /// The referral data (.csv, .json, .jsonl or .xlsx).
+    /// The referral data (.csv, .json, .jsonl, .xlsx, or .xml: a CIN census).
     pub data: PathBuf,
     /// Write the results here (format from the extension unless --format).
     #[arg(short, long)]
