@@ -263,8 +263,8 @@ impl Episode {
             Some(CIN_PLAN)
         } else if reason.eq_ignore_ascii_case("RC9") {
             Some(CLOSED_EARLY_HELP)
-        } else if reason.eq_ignore_ascii_case("RC8")
-            || (self.assessed && (self.closed || !reason.is_empty()))
+        } else if self.assessed
+            && (reason.eq_ignore_ascii_case("RC8") || self.closed || !reason.is_empty())
         {
             Some(CLOSED_NFA)
         } else if self.referral_nfa == Some(true) {
@@ -423,6 +423,15 @@ mod tests {
         assert_eq!(e.decision(), None);
         e.referral_nfa = Some(true);
         assert_eq!(e.decision(), Some(REFERRAL_NFA));
+        e.closure_reason = "RC8".into();
+        e.closed = true;
+        assert_eq!(
+            e.decision(),
+            Some(REFERRAL_NFA),
+            "closed at referral: no assessment, so not closed after one"
+        );
+        e.closure_reason.clear();
+        e.closed = false;
         e.referral_nfa = Some(false);
         e.assessed = true;
         assert_eq!(e.decision(), None, "assessed, still open");
