@@ -858,3 +858,56 @@ pub fn check_fields(plan: &Plan) -> Result<(), String> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Reads a file to the end: (records, rejects) or the stopping error.
+    fn drain(text: &[u8]) -> Result<(u64, u64), String> {
+        let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+        let path = dir.path().join("c.xml");
+        std::fs::write(&path, text).map_err(|e| e.to_string())?;
+        let mut src = CinSource::open(&path).map_err(|e| e.to_string())?;
+        let mut raw = None;
+        let (mut ok, mut rejected) = (0, 0);
+        while src.next_row(&mut raw).map_err(|e| e.to_string())? {
+            match raw {
+                Some(Raw::Cells { .. }) => ok += 1,
+                Some(Raw::Rejected { .. }) => rejected += 1,
+                _ => return Err("no row".into()),
+            }
+        }
+        Ok((ok, rejected))
+    }
+
+    #[test]
+    fn every_episode_begun_is_a_record_or_a_reject_wherever_the_file_is_cut() {
+        let full = include_bytes!("../../tests/fixtures/cin/paths.xml");
+        assert_eq!(drain(full), Ok((7, 0)));
+        for cut in (0..full.len()).step_by(23) {
+            let part = &full[..cut];
+            let begun = memchr::memmem::find_iter(part, b"<CINdetails>").count() as u64;
+            // Stopping (no root yet, a cut tag) is allowed; losing an
+            // episode is not.
+            if let Ok((ok, rejected)) = drain(part) {
+                assert_eq!(ok + rejected, begun, "cut at {cut}");
+            }
+        }
+    }
+
+    #[test]
+    fn garbled_bytes_never_panic() {
+        let full = include_bytes!("../../tests/fixtures/cin/paths.xml");
+        let mut seed = 7u64;
+        for _ in 0..200 {
+            let mut bytes = full.to_vec();
+            for _ in 0..8 {
+                seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                let at = (seed >> 33) as usize % bytes.len();
+                bytes[at] = (seed >> 13) as u8;
+            }
+            let _ = drain(&bytes);
+        }
+    }
+}
