@@ -476,3 +476,24 @@ fn codes_are_checked_kept_by_fmt_and_compared_by_diff() {
         "{said}"
     );
 }
+
+#[test]
+fn byte_order_marks_windows_line_ends_and_prefixes_read_alike() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = std::fs::read_to_string(root().join("tests/fixtures/cin/paths.xml")).unwrap();
+    let windows = format!("\u{feff}{}", plain.replace('\n', "\r\n"));
+    let prefixed = plain
+        .replace("<Message>", "<cin:Message xmlns:cin=\"urn:example\">")
+        .replace("</Message>", "</cin:Message>");
+    let (_, want, _, _) = score(
+        &cin_rules(),
+        &root().join("tests/fixtures/cin/paths.xml"),
+        &[],
+    );
+    for (name, text) in [("windows.xml", windows), ("prefixed.xml", prefixed)] {
+        let data = write(dir.path(), name, &text);
+        let (code, rows, _, err) = score(&cin_rules(), &data, &[]);
+        assert_eq!(code, 0, "{name}: {err}");
+        assert_eq!(rows, want, "{name}");
+    }
+}
