@@ -802,6 +802,7 @@ impl<'a> Cx<'a> {
                 id: f.id.name.clone(),
                 kind,
                 optional: f.optional,
+                label: f.label.as_ref().map(|l| l.value.clone()),
             });
         }
     }
