@@ -5,6 +5,8 @@
 mod expr;
 mod message;
 
+pub use expr::MAX_EXPR_DEPTH;
+
 use std::sync::Arc;
 
 use pest::iterators::Pair;
@@ -48,7 +50,7 @@ pub fn parse_expr(source: &Arc<Source>) -> Result<Expr, Box<Diagnostic>> {
             "empty expression",
         ))
     })?;
-    Ok(expr::expr(pair))
+    expr::build(source, pair)
 }
 
 struct Parsing<'s> {
@@ -244,7 +246,7 @@ impl Parsing<'_> {
         for p in inner {
             let aspan: Span = p.as_span().into();
             match p.as_rule() {
-                Rule::expr => when = Some(expr::expr(p)),
+                Rule::expr => when = Some(expr::build(self.source, p)?),
                 Rule::act_at_least => {
                     let level = p
                         .into_inner()
