@@ -33,6 +33,8 @@ mod golden;
 mod header_check;
 #[path = "hostile.rs"]
 mod hostile;
+#[path = "html_layout.rs"]
+mod html_layout;
 #[path = "outputs.rs"]
 mod outputs;
 #[path = "props.rs"]
