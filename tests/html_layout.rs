@@ -7,7 +7,11 @@
 //! Without Chromium the test says so and passes, except under CI (`CI` set),
 //! where a missing browser fails it: the check must run somewhere.
 
-#![allow(clippy::unwrap_used, reason = "a test fails on any error")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test fails on any error"
+)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
