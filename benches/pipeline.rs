@@ -5,6 +5,10 @@
 //! data loading are in `benches/scoring.rs`.
 
 #![allow(
+    missing_docs,
+    reason = "a bench is not a library; criterion's macros write undocumented functions"
+)]
+#![allow(
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,

@@ -2,6 +2,10 @@
 //! (with and without their scripts) and loading a CSV through the pipeline.
 
 #![allow(
+    missing_docs,
+    reason = "a bench is not a library; criterion's macros write undocumented functions"
+)]
+#![allow(
     clippy::unwrap_used,
     reason = "test helpers fail the test on any error"
 )]

@@ -372,7 +372,7 @@ impl<'a> Cx<'a> {
         }
     }
 
-    pub fn error(
+    pub(crate) fn error(
         &mut self,
         code: &'static str,
         span: Span,
@@ -399,7 +399,7 @@ impl<'a> Cx<'a> {
     }
 
     /// The names of one kind, for suggestions.
-    pub fn names_of(&self, pred: impl Fn(Symbol) -> bool) -> Vec<String> {
+    pub(crate) fn names_of(&self, pred: impl Fn(Symbol) -> bool) -> Vec<String> {
         let mut v: Vec<String> = self
             .names
             .iter()
@@ -411,7 +411,7 @@ impl<'a> Cx<'a> {
     }
 
     /// Resolves a level id, reporting unknown ones.
-    pub fn level(&mut self, id: &Ident) -> Option<u8> {
+    pub(crate) fn level(&mut self, id: &Ident) -> Option<u8> {
         match self.names.get(&id.name) {
             Some((Symbol::Level(l), _)) => Some(*l),
             Some((other, _)) => {
@@ -446,7 +446,7 @@ impl<'a> Cx<'a> {
     }
 
     /// Resolves a name of a kind `want` (theme, domain), reporting unknown ones.
-    pub fn resolve_kind(
+    pub(crate) fn resolve_kind(
         &mut self,
         id: &Ident,
         want: &str,
@@ -481,7 +481,7 @@ impl<'a> Cx<'a> {
     }
 
     /// Resolves a flag id.
-    pub fn flag(&mut self, id: &Ident) -> Option<u16> {
+    pub(crate) fn flag(&mut self, id: &Ident) -> Option<u16> {
         if let Some(f) = self.flag_ids.get(&id.name) {
             return Some(*f);
         }

@@ -114,7 +114,7 @@ pub(crate) mod testutil {
     use crate::span::Source;
 
     /// Rules with four levels, two themes, a conjunction and a count rule.
-    pub const RULES: &str = r#"
+    pub(crate) const RULES: &str = r#"
 continuum "Test"
 levels {
   universal  "Level 1 - Universal"
@@ -147,14 +147,14 @@ rule dash "DASH high risk"
 "#;
 
     /// The checked plan.
-    pub fn plan() -> Plan {
+    pub(crate) fn plan() -> Plan {
         let src = Source::new("t.thr", RULES);
         let c = check::check_source(&src, &check::NoScripts);
         c.plan.expect("test rules check")
     }
 
     /// A record with an age and indicators.
-    pub fn record(plan: &Plan, id: &str, age: f64, inds: &[&str]) -> crate::plan::Record {
+    pub(crate) fn record(plan: &Plan, id: &str, age: f64, inds: &[&str]) -> crate::plan::Record {
         let mut r = crate::plan::Record::empty(plan);
         r.id = id.into();
         r.values[0] = crate::plan::Value::Num(age);
@@ -165,7 +165,7 @@ rule dash "DASH high risk"
     }
 
     /// A scored vignette.
-    pub fn vignette(plan: &Plan, id: &str, age: f64, inds: &[&str]) -> super::Vignette {
+    pub(crate) fn vignette(plan: &Plan, id: &str, age: f64, inds: &[&str]) -> super::Vignette {
         let record = record(plan, id, age, inds);
         let score = crate::eval::score(plan, &record).expect("scores");
         super::Vignette {

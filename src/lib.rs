@@ -37,7 +37,6 @@ pub mod ast;
 pub mod audit;
 pub mod bits;
 pub mod check;
-pub mod cli;
 pub mod data;
 pub mod diff;
 pub mod error;

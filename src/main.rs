@@ -3,6 +3,8 @@
 
 use std::process::ExitCode;
 
+mod cli;
+
 /// Counts each thread's allocations, so a script call is ended when it holds
 /// more than its memory limit instead of exhausting the machine's memory
 /// (`script::budget`).
@@ -16,12 +18,12 @@ fn main() -> ExitCode {
     let worker = std::thread::Builder::new()
         .name("thresholds".into())
         .stack_size(256 * 1024 * 1024)
-        .spawn(thresholds::cli::main);
+        .spawn(cli::main);
     match worker.map(|h| h.join()) {
         Ok(Ok(code)) => code,
         _ => {
             eprintln!("error: internal failure (please report it)");
-            ExitCode::from(thresholds::cli::exit::USAGE)
+            ExitCode::from(cli::exit::USAGE)
         }
     }
 }

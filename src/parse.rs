@@ -11,16 +11,24 @@ use std::sync::Arc;
 
 use pest::iterators::Pair;
 use pest::Parser;
-use pest_derive::Parser;
 
 use crate::ast::*;
 use crate::error::Diagnostic;
 use crate::span::{Source, Span};
 
-/// The pest parser for `.thr` files.
-#[derive(Parser)]
-#[grammar = "../grammar/thresholds.pest"]
-pub struct ThrParser;
+pub use grammar::{Rule, ThrParser};
+
+/// The parser pest generates from the grammar. Its `Rule` enum has one
+/// variant per grammar rule, documented in the grammar file itself.
+#[allow(missing_docs)]
+mod grammar {
+    use pest_derive::Parser;
+
+    /// The pest parser for `.thr` files.
+    #[derive(Parser)]
+    #[grammar = "../grammar/thresholds.pest"]
+    pub struct ThrParser;
+}
 
 /// Parses a whole rule file.
 pub fn parse(source: &Arc<Source>) -> Result<RuleFile, Box<Diagnostic>> {

@@ -18,16 +18,16 @@ use super::{
     commit, exit, guard, guard_scripts, load_rules, print_out, staged, CliError, CliResult,
     ErrorFormat,
 };
-use crate::data::{LoadOptions, Reject};
-use crate::exercise::{cohort, responses, Pack, Vignette};
-use crate::pipeline;
-use crate::plan::Plan;
-use crate::report::exercise as report;
+use thresholds::data::{LoadOptions, Reject};
+use thresholds::exercise::{cohort, responses, Pack, Vignette};
+use thresholds::pipeline;
+use thresholds::plan::Plan;
+use thresholds::report::exercise as report;
 
 /// Arguments of `exercise`.
 #[derive(Args, Debug)]
 #[command(args_conflicts_with_subcommands = true)]
-pub struct ExerciseArgs {
+pub(crate) struct ExerciseArgs {
     /// `pack` or `run`; without one, the results of an exercise.
     #[command(subcommand)]
     pub command: Option<ExerciseCommand>,
@@ -47,7 +47,7 @@ pub struct ExerciseArgs {
 
 /// The `exercise` subcommands.
 #[derive(Subcommand, Debug)]
-pub enum ExerciseCommand {
+pub(crate) enum ExerciseCommand {
     /// Build a vignette pack from a sample.
     Pack(pack::PackArgs),
     /// Take one trainee through the pack at the terminal.
@@ -55,7 +55,7 @@ pub enum ExerciseCommand {
 }
 
 /// Runs `exercise`.
-pub fn run(a: ExerciseArgs, ef: ErrorFormat) -> CliResult {
+pub(super) fn run(a: ExerciseArgs, ef: ErrorFormat) -> CliResult {
     match a.command {
         Some(ExerciseCommand::Pack(p)) => pack::run(p, ef),
         Some(ExerciseCommand::Run(r)) => session::run(r, ef),

@@ -10,11 +10,11 @@ use clap::Args;
 use super::{
     commit, exit, guard, guard_scripts, load_rules, staged, CliError, CliResult, ErrorFormat,
 };
-use crate::sample::{self, Cell, SampleOptions};
+use thresholds::sample::{self, Cell, SampleOptions};
 
 /// Arguments of `sample`.
 #[derive(Args, Debug)]
-pub struct SampleArgs {
+pub(crate) struct SampleArgs {
     /// The rule file.
     pub rules: PathBuf,
     /// Number of referrals.
@@ -36,7 +36,7 @@ fn io_err(e: impl std::fmt::Display) -> CliError {
 }
 
 /// Runs `sample`.
-pub fn run(a: SampleArgs, ef: ErrorFormat) -> CliResult {
+pub(super) fn run(a: SampleArgs, ef: ErrorFormat) -> CliResult {
     if !(0.0..=1.0).contains(&a.agreement) {
         return Err(CliError::usage(
             "error: --agreement must be between 0 and 1",

@@ -163,7 +163,7 @@ pub(crate) struct Decls<'a> {
 }
 
 impl<'a> Decls<'a> {
-    pub fn of(f: &'a RuleFile) -> Self {
+    pub(crate) fn of(f: &'a RuleFile) -> Self {
         let mut d = Decls {
             levels: vec![],
             decisions: vec![],
@@ -196,7 +196,7 @@ impl<'a> Decls<'a> {
     }
 
     /// The rank of a level id (0 = lowest).
-    pub fn rank(&self, id: &str) -> Option<usize> {
+    pub(crate) fn rank(&self, id: &str) -> Option<usize> {
         self.levels.iter().position(|l| l.id.name == id)
     }
 }
@@ -208,7 +208,7 @@ pub(crate) struct Out {
 }
 
 impl Out {
-    pub fn push(&self, section: Section, id: &str, kind: ChangeKind, text: String) {
+    pub(crate) fn push(&self, section: Section, id: &str, kind: ChangeKind, text: String) {
         self.changes.borrow_mut().push(Change {
             section,
             id: id.to_string(),

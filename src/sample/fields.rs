@@ -16,7 +16,7 @@ use super::{value_cell, Cell};
 use crate::plan::{FieldInfo, FieldKind, Plan, Record, Value};
 
 /// Referral sources and their national shares (per cent).
-pub const SOURCES: [(&str, f64); 11] = [
+pub(super) const SOURCES: [(&str, f64); 11] = [
     ("police", 28.7),
     ("school", 18.2),
     ("health", 15.0),
@@ -31,7 +31,7 @@ pub const SOURCES: [(&str, f64); 11] = [
 ];
 
 /// The calibrated share of referrals showing a theme, by its id.
-pub fn theme_share(id: &str) -> f64 {
+pub(super) fn theme_share(id: &str) -> f64 {
     let has = |w: &[&str]| w.iter().any(|x| id.contains(x));
     0.5 * if has(&["dv", "domestic"]) {
         0.496
@@ -64,7 +64,7 @@ pub fn theme_share(id: &str) -> f64 {
 type ThemeDraw = (usize, f64, Vec<(usize, f64)>);
 
 /// What the model knows about a rule file.
-pub struct Model {
+pub(super) struct Model {
     /// (theme index, share, its indicators with weights).
     themes: Vec<ThemeDraw>,
     /// Indicators with no theme, with their chance.
@@ -82,7 +82,7 @@ fn level_weight(rank: u8) -> f64 {
 
 impl Model {
     /// Reads the themes and indicators of a plan.
-    pub fn new(plan: &Plan) -> Self {
+    pub(super) fn new(plan: &Plan) -> Self {
         let mut themes = Vec::new();
         for (ti, t) in plan.themes.iter().enumerate() {
             let inds: Vec<(usize, f64)> = plan
@@ -137,7 +137,7 @@ impl Model {
     }
 
     /// Draws the record's indicators.
-    pub fn indicators(&self, g: &mut SplitMix64, rec: &mut Record) {
+    pub(super) fn indicators(&self, g: &mut SplitMix64, rec: &mut Record) {
         let dv_present = self.dv.is_some() && {
             let share = self
                 .themes
@@ -186,7 +186,7 @@ impl Model {
     }
 
     /// A value for one field, and its cell.
-    pub fn field(
+    pub(super) fn field(
         &self,
         g: &mut SplitMix64,
         slot: usize,

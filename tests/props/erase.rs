@@ -46,7 +46,7 @@ fn labels(b: &mut Block<LabelDef>) {
 }
 
 /// Sets every span in the file to the empty span.
-pub fn erase(f: &mut RuleFile) {
+pub(super) fn erase(f: &mut RuleFile) {
     text(&mut f.name);
     if let Some(v) = &mut f.version {
         text(v);

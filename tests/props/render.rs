@@ -7,7 +7,7 @@ use super::gen::{Model, Rng, Ty};
 
 impl Model {
     /// The rule file as text, rules in the given order.
-    pub fn render(&self, rule_order: &[usize], rng: &mut Rng) -> String {
+    pub(super) fn render(&self, rule_order: &[usize], rng: &mut Rng) -> String {
         let c = |rng: &mut Rng, s: &mut String| {
             if self.comments && rng.chance(30) {
                 s.push_str(" // note");

@@ -10,12 +10,12 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::super::{exit, load_rules, CliError, CliResult, ErrorFormat};
-use crate::exercise::responses::{self, ResponsesError};
-use crate::exercise::session;
+use thresholds::exercise::responses::{self, ResponsesError};
+use thresholds::exercise::session;
 
 /// Arguments of `exercise run`.
 #[derive(Args, Debug)]
-pub struct RunArgs {
+pub(crate) struct RunArgs {
     /// The rule file.
     pub rules: PathBuf,
     /// The vignette pack.
@@ -36,7 +36,7 @@ fn io(path: &std::path::Path) -> impl Fn(std::io::Error) -> CliError + '_ {
 }
 
 /// Runs `exercise run`.
-pub fn run(a: RunArgs, ef: ErrorFormat) -> CliResult {
+pub(super) fn run(a: RunArgs, ef: ErrorFormat) -> CliResult {
     let trainee = a.trainee.trim().to_string();
     if trainee.is_empty() {
         return Err(CliError::usage("error: --trainee needs a name"));
