@@ -104,3 +104,93 @@ fn the_shipped_rules_agree_with_every_vignette() {
         wrong.join("\n")
     );
 }
+
+/// Runs `score --format csv` on a CSV text with the shipped rules and returns
+/// (id, fired rules) for each record; every record must be scored.
+fn fired_by_id(csv_text: &str) -> Vec<(String, String)> {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("records.csv");
+    std::fs::write(&data, csv_text).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_thresholds"))
+        .arg("score")
+        .arg(root().join("rules/continuum.thr"))
+        .arg(&data)
+        .args(["--format", "csv"])
+        .env_remove("THRESHOLDS_KEY")
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut r = csv::Reader::from_reader(out.stdout.as_slice());
+    r.deserialize::<BTreeMap<String, String>>()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            (rec["id"].clone(), rec["fired"].clone())
+        })
+        .collect()
+}
+
+/// The ordinary difficulties of adolescence that the exploitation screen
+/// weighs as vulnerabilities but never counts as a sign on their own.
+const ORDINARY: [&str; 11] = [
+    "missing_repeated",
+    "missing_education",
+    "child_substance_misuse",
+    "child_self_harm",
+    "missing_episode",
+    "school_absence",
+    "exclusion_fixed_term",
+    "child_substance_early",
+    "child_emotional_low_level",
+    "early_offending_asb",
+    "poor_parent_child_relationship",
+];
+
+/// Issue 15: the v1 CSE screen fired on ordinary teenage difficulty with no
+/// sexual sign. Every combination of those difficulties, at every screening
+/// age, disabled or not, leaves the exploitation screen silent; the heaviest
+/// combination with one older associate added makes it fire, so the silence
+/// is the sign gate and not a broken screen.
+#[test]
+fn the_exploitation_screen_needs_a_sexual_or_exploitation_sign() {
+    let mut text = String::from("id,age,disabled,agency,indicators\n");
+    let mut n = 0;
+    for mask in 0u32..(1 << ORDINARY.len()) {
+        let inds: Vec<&str> = ORDINARY
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| mask & (1 << i) != 0)
+            .map(|(_, s)| *s)
+            .collect();
+        for age in [8, 10, 12, 13, 15, 17] {
+            for disabled in ["no", "yes"] {
+                n += 1;
+                text.push_str(&format!(
+                    "R{n},{age},{disabled},school,{}\n",
+                    inds.join(";")
+                ));
+            }
+        }
+    }
+    let all = ORDINARY.join(";");
+    text.push_str(&format!("SIGN,15,no,school,{all};older_associates\n"));
+    let scored = fired_by_id(&text);
+    assert_eq!(scored.len(), n + 1);
+    for (id, fired) in &scored {
+        let screened = fired
+            .split(';')
+            .any(|r| r == "exploitation_screening" || r == "exploitation_high");
+        if id == "SIGN" {
+            assert!(
+                screened,
+                "one sign added must make the screen fire: {fired}"
+            );
+        } else {
+            assert!(!screened, "{id}: the screen fired with no sign: {fired}");
+        }
+    }
+}
