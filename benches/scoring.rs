@@ -53,7 +53,7 @@ fn eval(c: &mut Criterion) {
             .collect::<Vec<_>>()
             .join("\n")
             .replace("marac_criteria_met()", "false")
-            .replace("cse_score()", "0");
+            .replace("exploitation_score()", "0");
     let src = thresholds::span::Source::new("no-scripts.thr", text);
     let bare = thresholds::check::check_source(&src, &thresholds::check::NoScripts)
         .plan

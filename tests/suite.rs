@@ -51,3 +51,5 @@ mod script_files;
 mod script_results;
 #[path = "script_reuse.rs"]
 mod script_reuse;
+#[path = "vignettes.rs"]
+mod vignettes;
