@@ -48,6 +48,7 @@ pub mod pseudonym;
 pub mod report;
 pub mod sample;
 pub mod script;
+pub mod serve;
 pub mod span;
 pub mod stats;
 pub mod text;

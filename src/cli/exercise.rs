@@ -5,8 +5,12 @@
 //!   `.html`, `.xlsx`), a terminal summary without `-o`.
 //! * `exercise pack RULES DATA --n N [--seed S] [-o VIGNETTES] [--format csv|md]`.
 //! * `exercise run RULES VIGNETTES --trainee NAME [--phase P] [-o RESPONSES]`.
+//! * `exercise serve RULES VIGNETTES [-o RESPONSES] [--phase P] [--bind ADDR]
+//!   [--port N] [--no-reveal]`: a live exercise in the browser (SPEC §7.1).
 
+mod append;
 mod pack;
+mod serve;
 mod session;
 
 use std::io::Write;
@@ -52,6 +56,8 @@ pub enum ExerciseCommand {
     Pack(pack::PackArgs),
     /// Take one trainee through the pack at the terminal.
     Run(session::RunArgs),
+    /// Run a live exercise for a room: trainees answer from a browser.
+    Serve(serve::ServeArgs),
 }
 
 /// Runs `exercise`.
@@ -59,6 +65,7 @@ pub fn run(a: ExerciseArgs, ef: ErrorFormat) -> CliResult {
     match a.command {
         Some(ExerciseCommand::Pack(p)) => pack::run(p, ef),
         Some(ExerciseCommand::Run(r)) => session::run(r, ef),
+        Some(ExerciseCommand::Serve(s)) => serve::run(s, ef),
         None => results(a, ef),
     }
 }
@@ -157,6 +164,7 @@ fn results(a: ExerciseArgs, ef: ErrorFormat) -> CliResult {
         eprintln!("warning: {w}");
     }
     model.warnings = warnings;
+    model.replaced = read.replaced;
     match (out_file, format) {
         (Some(mut out), Some(f)) => {
             let bytes = match f {

@@ -10,7 +10,6 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::super::{exit, load_rules, CliError, CliResult, ErrorFormat};
-use crate::exercise::responses::{self, ResponsesError};
 use crate::exercise::session;
 
 /// Arguments of `exercise run`.
@@ -60,56 +59,19 @@ pub fn run(a: RunArgs, ef: ErrorFormat) -> CliResult {
         )));
     }
     // What this trainee already answered in this phase, and the file's columns.
-    let existing = std::fs::read(&a.output).unwrap_or_default();
-    let mut has_phase_col = true;
+    let opened = super::append::open(&plan, &pack, &a.output, &phase)?;
+    let has_phase_col = opened.has_phase_col;
     let mut done = Vec::new();
     let mut previous = Vec::new();
-    if !existing.iter().all(u8::is_ascii_whitespace) {
-        let first = existing.split(|b| *b == b'\n').next().unwrap_or(&[]);
-        has_phase_col = String::from_utf8_lossy(first)
-            .to_lowercase()
-            .contains("phase");
-        match responses::read(&plan, &pack, existing.as_slice()) {
-            Ok(r) => {
-                for x in r.accepted {
-                    if x.trainee == trainee && x.phase.as_deref().unwrap_or("") == phase {
-                        done.push(x.vignette);
-                        previous.push((x.vignette, x.answer));
-                    }
-                }
-            }
-            Err(ResponsesError::Empty) => {}
-            Err(e) => {
-                return Err(CliError::usage(format!(
-                    "error: `{}`: {e}",
-                    a.output.display()
-                )))
-            }
+    for x in &opened.earlier.accepted {
+        if x.trainee == trainee && x.phase.as_deref().unwrap_or("") == phase {
+            done.push(x.vignette);
+            previous.push((x.vignette, x.answer));
         }
-        if !phase.is_empty() && !has_phase_col {
-            return Err(CliError::usage(format!(
-                "error: `{}` has no `phase` column; use another file for phase `{phase}`",
-                a.output.display()
-            )));
-        }
-    }
-    let mut file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&a.output)
-        .map_err(io(&a.output))?;
-    if existing.last().is_some_and(|b| *b != b'\n') {
-        // A file saved without a final newline: start our rows on a line of their own.
-        file.write_all(b"\n").map_err(io(&a.output))?;
     }
     let mut w = csv::WriterBuilder::new()
         .has_headers(false)
-        .from_writer(file);
-    if existing.iter().all(u8::is_ascii_whitespace) {
-        w.write_record(["trainee", "vignette", "level", "phase"])
-            .and_then(|()| w.flush().map_err(csv::Error::from))
-            .map_err(|e| CliError::usage(format!("error: `{}`: {e}", a.output.display())))?;
-    }
+        .from_writer(opened.file);
     let todo: Vec<usize> = (0..pack.len()).filter(|i| !done.contains(i)).collect();
     if !done.is_empty() {
         println!(

@@ -206,9 +206,10 @@ pub fn render(r: &Report) -> String {
         o.push_str("</table>\n");
     }
     o.push_str(&format!(
-        "<h2>Responses</h2>\n<p>{} row(s) read, {} rejected.</p>\n",
+        "<h2>Responses</h2>\n<p>{} row(s) read, {} rejected{}.</p>\n",
         r.responses_read,
-        r.rejected.len()
+        r.rejected.len(),
+        super::replaced_note(r.replaced)
     ));
     if !r.rejected.is_empty() {
         o.push_str("<table><tr><th>Line</th><th>Column</th><th>Reason</th></tr>\n");

@@ -71,6 +71,12 @@ pub fn text(r: &Report) -> String {
             t.label, t.too_low, t.n
         ));
     }
+    if r.replaced > 0 {
+        o.push_str(&format!(
+            "\n{} answer(s) replaced by the same trainee's later answer (the last counts).\n",
+            r.replaced
+        ));
+    }
     if !r.rejected.is_empty() {
         o.push_str(&format!("\n{} response(s) rejected:\n", r.rejected.len()));
         for x in &r.rejected {
