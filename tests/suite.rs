@@ -49,3 +49,5 @@ mod script_files;
 mod script_results;
 #[path = "script_reuse.rs"]
 mod script_reuse;
+#[path = "serve_api.rs"]
+mod serve_api;
