@@ -2,7 +2,8 @@
 //! [-o RESPONSES]`: one trainee at the terminal, one vignette at a time.
 //! Each answer is appended to RESPONSES as it is given (the file is created
 //! with a header when new); vignettes this trainee already answered in this
-//! phase are skipped, so a session can be resumed.
+//! phase are skipped, so a session can be resumed. `--no-reveal` (a
+//! pre-training round) never shows the guidance's levels.
 
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
@@ -28,6 +29,10 @@ pub struct RunArgs {
     /// The responses file to append to (created when new).
     #[arg(short, long, default_value = "responses.csv")]
     pub output: PathBuf,
+    /// Never show the guidance's levels (a pre-training round): the session
+    /// ends with the count of answers saved, not the results.
+    #[arg(long)]
+    pub no_reveal: bool,
 }
 
 fn io(path: &std::path::Path) -> impl Fn(std::io::Error) -> CliError + '_ {
@@ -116,7 +121,14 @@ pub fn run(a: RunArgs, ef: ErrorFormat) -> CliResult {
         outcome.answered.len(),
         a.output.display()
     ));
-    end.push_str(&session::results_text(&plan, &pack, &previous));
+    if a.no_reveal {
+        end.push_str(
+            "Thank you. The guidance's levels are not shown in this round: \
+             the results come after the training.\n",
+        );
+    } else {
+        end.push_str(&session::results_text(&plan, &pack, &previous));
+    }
     write!(out, "{end}").map_err(io(&a.output))?;
     out.flush().map_err(io(&a.output))?;
     Ok(exit::OK)
