@@ -154,10 +154,7 @@ fn rejects_are_listed_with_lines_and_exit_3() {
         .collect();
     assert_eq!(
         rej,
-        vec![
-            (3, "level".to_string()),
-            (4, "vignette".to_string()),
-        ]
+        vec![(3, "level".to_string()), (4, "vignette".to_string()),]
     );
     assert_eq!(j["responses_read"], 5);
     assert_eq!(j["n"], 2);
@@ -279,10 +276,17 @@ fn no_reveal_never_shows_the_guidance() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(b"4
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(
+            b"4
 1
 2
-").unwrap();
+",
+        )
+        .unwrap();
     let o = child.wait_with_output().unwrap();
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert_eq!(o.status.code(), Some(0), "{stdout}");

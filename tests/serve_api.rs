@@ -65,7 +65,10 @@ impl Server {
         let mut line = String::new();
         while trainer_url.is_empty() {
             line.clear();
-            assert!(out.read_line(&mut line).unwrap() > 0, "the server printed no trainer line");
+            assert!(
+                out.read_line(&mut line).unwrap() > 0,
+                "the server printed no trainer line"
+            );
             if let Some(u) = line.strip_prefix("trainees: ") {
                 trainees_url = u.trim().to_string();
             } else if let Some(u) = line.strip_prefix("trainer: ") {
@@ -125,7 +128,10 @@ pub fn request(
         .and_then(|c| c.parse().ok())
         .unwrap_or_else(|| panic!("no status in {text:?}"));
     let (head, rest) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let body = if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
+    let body = if head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
         dechunk(rest)
     } else {
         rest.to_string()
@@ -156,7 +162,13 @@ fn post(srv: &Server, path: &str, body: &str) -> (u16, Value) {
 }
 
 fn trainer(srv: &Server, what: &str, token: Option<&str>) -> (u16, Value) {
-    request(&srv.addr, "POST", &format!("/api/trainer/{what}"), token, None)
+    request(
+        &srv.addr,
+        "POST",
+        &format!("/api/trainer/{what}"),
+        token,
+        None,
+    )
 }
 
 fn join(srv: &Server, name: &str) -> String {
@@ -203,7 +215,10 @@ fn printed_lines_and_state_keys() {
     assert_eq!(s["vignette"]["id"], "V01");
     let notes = s["vignette"]["notes"].as_str().unwrap();
     assert!(notes.contains("Hygiene often poor."), "{notes}");
-    assert_eq!(s["levels"][2], json!({"id": "targeted", "label": "Level 3 - Targeted"}));
+    assert_eq!(
+        s["levels"][2],
+        json!({"id": "targeted", "label": "Level 3 - Targeted"})
+    );
     assert_eq!(s["answers"], 0);
     assert_eq!(s["revealed"], false);
     assert!(s.get("level").is_none() && s.get("reasons").is_none());
@@ -259,15 +274,24 @@ fn join_answer_replace_reveal_next_end() {
     assert_eq!(s["level"], "early_help");
     let reasons = s["reasons"].as_array().unwrap();
     assert!(!reasons.is_empty());
-    assert!(reasons[0].as_str().unwrap().contains("hygiene often poor"), "{s}");
+    assert!(
+        reasons[0].as_str().unwrap().contains("hygiene often poor"),
+        "{s}"
+    );
     assert_eq!(s["spread"][1]["count"], 1);
-    assert!(s["debrief"].as_str().unwrap().contains("Level 3 - Targeted was not reached"));
+    assert!(s["debrief"]
+        .as_str()
+        .unwrap()
+        .contains("Level 3 - Targeted was not reached"));
     // The state anyone reads shows it too; answers are now closed.
     assert_eq!(get(&srv, "/api/state").1["level"], "early_help");
     assert_eq!(answer(&srv, &bo, "V01", "2").0, 409);
     // Next, previous.
     let (st, s) = trainer(&srv, "next", Some(&srv.token));
-    assert_eq!((st, s["index"].clone(), s["revealed"].clone()), (200, json!(1), json!(false)));
+    assert_eq!(
+        (st, s["index"].clone(), s["revealed"].clone()),
+        (200, json!(1), json!(false))
+    );
     assert_eq!(s["vignette"]["id"], "V02");
     assert_eq!(s["answers"], 0);
     assert_eq!(answer(&srv, &bo, "V02", "specialist").0, 200);
@@ -279,7 +303,13 @@ fn join_answer_replace_reveal_next_end() {
     // End, and the summary is the §7 report.
     let (st, s) = trainer(&srv, "end", Some(&srv.token));
     assert_eq!((st, s["ended"].clone()), (200, json!(true)));
-    let (st, sum) = request(&srv.addr, "GET", "/api/trainer/summary", Some(&srv.token), None);
+    let (st, sum) = request(
+        &srv.addr,
+        "GET",
+        "/api/trainer/summary",
+        Some(&srv.token),
+        None,
+    );
     assert_eq!(st, 200, "{sum}");
     assert_eq!(sum["n"], 3);
     assert_eq!(sum["replaced"], 1);
@@ -309,7 +339,12 @@ fn join_answer_replace_reveal_next_end() {
         .arg(&csv)
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let shown = String::from_utf8_lossy(&o.stdout);
     assert!(shown.contains("1 answer(s) replaced"), "{shown}");
 }
@@ -336,7 +371,10 @@ fn malformed_requests_get_400_and_the_server_carries_on() {
         assert!(v["error"].as_str().is_some_and(|m| !m.is_empty()), "{v}");
     }
     let long = "x".repeat(61);
-    assert_eq!(post(&srv, "/api/join", &json!({"name": long}).to_string()).0, 400);
+    assert_eq!(
+        post(&srv, "/api/join", &json!({"name": long}).to_string()).0,
+        400
+    );
     let ann = join(&srv, "Ann");
     for body in [
         "{}".to_string(),
@@ -352,12 +390,18 @@ fn malformed_requests_get_400_and_the_server_carries_on() {
     }
     // A level given as a number works too.
     assert_eq!(
-        post(&srv, "/api/answer", &json!({"trainee": ann, "vignette": "V01", "level": 3}).to_string()).0,
+        post(
+            &srv,
+            "/api/answer",
+            &json!({"trainee": ann, "vignette": "V01", "level": 3}).to_string()
+        )
+        .0,
         200
     );
     // Garbage on the socket does not stop it.
     let mut s = TcpStream::connect(&srv.addr).unwrap();
-    s.write_all(b"\x16\x03\x01 not http at all\r\n\r\n").unwrap();
+    s.write_all(b"\x16\x03\x01 not http at all\r\n\r\n")
+        .unwrap();
     drop(s);
     assert_eq!(get(&srv, "/api/state").0, 200);
     // --no-reveal: answers close, the rules' level is never shown.
@@ -398,7 +442,13 @@ fn a_restarted_server_carries_on_from_the_csv() {
     assert_eq!(post(&again, "/api/join", r#"{"name":"Ann"}"#).0, 409);
     assert_eq!(answer(&again, &ann2, "V02", "specialist").0, 200);
     assert_eq!(get(&again, "/api/state").1["answers"], 2);
-    let (_, sum) = request(&again.addr, "GET", "/api/trainer/summary", Some(&again.token), None);
+    let (_, sum) = request(
+        &again.addr,
+        "GET",
+        "/api/trainer/summary",
+        Some(&again.token),
+        None,
+    );
     assert_eq!(sum["n"], 2);
     assert_eq!(sum["correct"], 2);
     assert_eq!(sum["replaced"], 1);
@@ -424,7 +474,9 @@ fn a_restarted_server_carries_on_from_the_csv() {
 fn sixty_trainees_answer_at_once() {
     let (_d, csv) = temp_csv("r.csv");
     let srv = Server::start(&csv, &["--phase", "pre"]);
-    let tokens: Vec<String> = (0..60).map(|i| join(&srv, &format!("Trainee {i:02}"))).collect();
+    let tokens: Vec<String> = (0..60)
+        .map(|i| join(&srv, &format!("Trainee {i:02}")))
+        .collect();
     let mut lat = Vec::new();
     for (round, vignette) in ["V01", "V02", "V03"].iter().enumerate() {
         if round > 0 {

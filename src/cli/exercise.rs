@@ -44,7 +44,7 @@ pub struct ExerciseArgs {
     /// Write the report here (.json, .md, .html, .xlsx); default: a summary on screen.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
-    /// Write one Markdown feedback sheet per trainee into this directory.
+    /// Write each trainee's feedback sheet (Markdown and printable HTML) into this directory.
     #[arg(long)]
     pub feedback: Option<PathBuf>,
 }
@@ -182,9 +182,9 @@ fn results(a: ExerciseArgs, ef: ErrorFormat) -> CliResult {
                 .map_err(|e| CliError::usage(format!("error: cannot write `{shown}`: {e}")))?;
             commit(out)?;
             eprintln!(
-                "{} answers from {} trainees; report written to {shown}",
-                model.n,
-                model.trainees.len(),
+                "{} from {}; report written to {shown}",
+                report::count(model.n, "answer"),
+                report::count(model.trainees.len() as u64, "trainee"),
             );
         }
         _ => print_out(&report::text(&model))?,
@@ -202,7 +202,11 @@ fn results(a: ExerciseArgs, ef: ErrorFormat) -> CliResult {
                     .map_err(|m| CliError::usage(format!("error: {m}")))?;
                 write_file(&path, text.as_bytes())
             })?;
-        eprintln!("{} feedback sheet(s) written to {}", written, dir.display());
+        eprintln!(
+            "feedback for {} written to {} (Markdown and printable HTML)",
+            report::count(written as u64, "trainee"),
+            dir.display()
+        );
     }
     print_rejects("vignette", &vig_rejects);
     if a.output.is_some() {

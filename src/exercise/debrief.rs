@@ -90,7 +90,11 @@ pub fn debrief(plan: &Plan, rec: &Record, score: &Score) -> Debrief {
             label(plan, score.base)
         ));
     }
-    for r in score.fired.iter().filter_map(|r| plan.rules.get(*r as usize)) {
+    for r in score
+        .fired
+        .iter()
+        .filter_map(|r| plan.rules.get(*r as usize))
+    {
         if r.floor.is_some() || r.raise > 0 {
             reasons.push(clause(&r.reason));
         }
@@ -147,10 +151,7 @@ pub fn debrief(plan: &Plan, rec: &Record, score: &Score) -> Debrief {
         if n.side == "above" {
             summary.push_str(&format!(" {} was not reached because {}.", n.label, n.why));
         } else {
-            summary.push_str(&format!(
-                " {} would be too low because {}.",
-                n.label, n.why
-            ));
+            summary.push_str(&format!(" {} would be too low because {}.", n.label, n.why));
         }
     }
     Debrief {
@@ -195,8 +196,16 @@ mod tests {
         assert_eq!(d.level, "targeted");
         let above = &d.not_reached[0];
         assert_eq!(above.side, "above");
-        assert!(above.why.contains("Level 4 - Specialist concern"), "{}", above.why);
-        assert!(above.why.contains("\u{201c}an injured baby"), "{}", above.why);
+        assert!(
+            above.why.contains("Level 4 - Specialist concern"),
+            "{}",
+            above.why
+        );
+        assert!(
+            above.why.contains("\u{201c}an injured baby"),
+            "{}",
+            above.why
+        );
         assert!(above.why.contains("three targeted concerns together"));
     }
 
@@ -206,7 +215,11 @@ mod tests {
         let v = vignette(&p, "V03", 4.0, &[]);
         let d = debrief(&p, &v.record, &v.score);
         assert_eq!(d.level, "universal");
-        assert!(d.summary.contains("nothing recorded in the case"), "{}", d.summary);
+        assert!(
+            d.summary.contains("nothing recorded in the case"),
+            "{}",
+            d.summary
+        );
         assert_eq!(d.not_reached.len(), 1);
         assert_eq!(d.not_reached[0].level, "early_help");
     }

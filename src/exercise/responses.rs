@@ -215,14 +215,7 @@ mod tests {
             .iter()
             .map(|x| (x.row, x.column.as_str()))
             .collect();
-        assert_eq!(
-            rows,
-            vec![
-                (4, "vignette"),
-                (5, "level"),
-                (7, "trainee")
-            ]
-        );
+        assert_eq!(rows, vec![(4, "vignette"), (5, "level"), (7, "trainee")]);
     }
 
     #[test]

@@ -366,6 +366,15 @@ pub fn build(plan: &Plan, pack: &Pack, c: &Cohort, read: u64, rejects: &[Reject]
     }
 }
 
+/// `1 trainee`, `2 trainees`: a count with its noun in the right number
+/// (`noun` is the singular; the plural adds an `s`).
+pub fn count(n: impl Into<u64>, noun: &str) -> String {
+    match n.into() {
+        1 => format!("1 {noun}"),
+        n => format!("{n} {noun}s"),
+    }
+}
+
 /// ", N replaced by a later answer" when answers were changed, else nothing.
 pub fn replaced_note(n: u64) -> String {
     match n {

@@ -92,14 +92,19 @@ fn html(page: &str) -> Response {
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
     r
 }
 
 /// Parses a JSON body into `T`, or a 400 saying what is wrong.
 fn body<T: for<'de> Deserialize<'de>>(bytes: &Bytes, shape: &str) -> Result<T, Refusal> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(Refusal::Bad(format!("the request needs a JSON body: {shape}")));
+        return Err(Refusal::Bad(format!(
+            "the request needs a JSON body: {shape}"
+        )));
     }
     serde_json::from_slice(bytes).map_err(|e| {
         Refusal::Bad(format!(
@@ -138,10 +143,7 @@ async fn trainer_page(State(app): State<Arc<App>>) -> Response {
     html(&app.trainer_page)
 }
 
-async fn state(
-    State(app): State<Arc<App>>,
-    Query(q): Query<HashMap<String, String>>,
-) -> Response {
+async fn state(State(app): State<Arc<App>>, Query(q): Query<HashMap<String, String>>) -> Response {
     ok(app.room.state(q.get("trainee").map(String::as_str)))
 }
 
@@ -188,7 +190,11 @@ async fn answer(State(app): State<Arc<App>>, bytes: Bytes) -> Response {
     }
 }
 
-fn act(app: &App, headers: &HeaderMap, f: impl FnOnce(&Room) -> Result<Value, Refusal>) -> Response {
+fn act(
+    app: &App,
+    headers: &HeaderMap,
+    f: impl FnOnce(&Room) -> Result<Value, Refusal>,
+) -> Response {
     match trainer(&app.room, headers).and_then(|()| f(&app.room)) {
         Ok(v) => ok(v),
         Err(e) => e.into_response(),

@@ -172,14 +172,11 @@ pub fn check_name(name: &str) -> Result<String, Refusal> {
         )));
     }
     if n.chars().any(char::is_control) {
-        return Err(Refusal::Bad(
-            "a name cannot hold control characters".into(),
-        ));
+        return Err(Refusal::Bad("a name cannot hold control characters".into()));
     }
     if n.starts_with(['=', '+', '-', '@']) {
         return Err(Refusal::Bad(
-            "a name cannot start with = + - or @ (a spreadsheet would read it as a formula)"
-                .into(),
+            "a name cannot start with = + - or @ (a spreadsheet would read it as a formula)".into(),
         ));
     }
     Ok(n.to_string())
@@ -419,9 +416,7 @@ impl Room {
             return Err(Refusal::Conflict("the exercise has ended".into()));
         }
         if live.closed.get(i) == Some(&true) || live.revealed.get(i) == Some(&true) {
-            return Err(Refusal::Conflict(
-                "answers to this case are closed".into(),
-            ));
+            return Err(Refusal::Conflict("answers to this case are closed".into()));
         }
         let Some(l) = parse_answer(&self.plan, level) else {
             return Err(Refusal::Unprocessable(format!(

@@ -25,12 +25,7 @@ fn io(path: &Path) -> impl Fn(std::io::Error) -> CliError + '_ {
 }
 
 /// Reads and opens `path` for answers in `phase` (empty: no phase).
-pub(crate) fn open(
-    plan: &Plan,
-    pack: &Pack,
-    path: &Path,
-    phase: &str,
-) -> Result<Opened, CliError> {
+pub(crate) fn open(plan: &Plan, pack: &Pack, path: &Path, phase: &str) -> Result<Opened, CliError> {
     let existing = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),

@@ -69,14 +69,11 @@ fn url(host: IpAddr, port: u16) -> String {
 
 /// Runs `exercise serve`.
 pub fn run(a: ServeArgs, ef: ErrorFormat) -> CliResult {
-    let phase = a
-        .phase
-        .as_deref()
-        .map(str::trim)
-        .unwrap_or("")
-        .to_string();
+    let phase = a.phase.as_deref().map(str::trim).unwrap_or("").to_string();
     if phase.chars().any(char::is_control) {
-        return Err(CliError::usage("error: --phase cannot hold control characters"));
+        return Err(CliError::usage(
+            "error: --phase cannot hold control characters",
+        ));
     }
     let mut g = guard(
         &[("the rule file", &a.rules), ("the vignettes", &a.vignettes)],
@@ -167,7 +164,9 @@ pub fn run(a: ServeArgs, ef: ErrorFormat) -> CliResult {
         );
     }
     if bound.ip().is_loopback() {
-        eprintln!("Only this computer can reach it; --bind 0.0.0.0 opens it to the room's network.");
+        eprintln!(
+            "Only this computer can reach it; --bind 0.0.0.0 opens it to the room's network."
+        );
     }
     eprintln!(
         "Answers are saved to `{}` as they come. Keep the trainer address to yourself. Press Ctrl-C to stop.",

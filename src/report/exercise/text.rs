@@ -13,10 +13,13 @@ pub fn text(r: &Report) -> String {
         .as_ref()
         .map_or(String::new(), |p| format!(" (phase {p})"));
     o.push_str(&format!(
-        "Exercise results{phase}: {} answers from {} trainees on {} vignettes; {} match the rules ({}).\n",
-        r.n,
-        r.trainees.len(),
-        r.vignettes.iter().filter(|v| v.n > 0).count(),
+        "Exercise results{phase}: {} from {} on {}; {} match the rules ({}).\n",
+        super::count(r.n, "answer"),
+        super::count(r.trainees.len() as u64, "trainee"),
+        super::count(
+            r.vignettes.iter().filter(|v| v.n > 0).count() as u64,
+            "vignette"
+        ),
         r.correct,
         pct(r.accuracy)
     ));
