@@ -51,3 +51,5 @@ mod script_results;
 mod script_reuse;
 #[path = "serve_api.rs"]
 mod serve_api;
+#[path = "serve_browser.rs"]
+mod serve_browser;

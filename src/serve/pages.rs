@@ -315,9 +315,10 @@ async function summary(s) {
   b.appendChild(table(["Trainee", "Answers", "Matching", "Share"], j.trainees.map(t => [t.trainee, String(t.n), String(t.correct), pct(t.accuracy)])));
 }
 function render(s) {
+  const prev = state;
   state = s;
   $("title").textContent = s.exercise;
-  $("sub").textContent = (s.phase ? "Round: " + s.phase + " · " : "") + (s.reveal ? "" : "Pre-training round: the guidance is not revealed");
+  $("sub").textContent = [s.phase ? "Round: " + s.phase : "", s.reveal ? "" : "Pre-training round: the guidance is not revealed"].filter(Boolean).join(" · ");
   notes(s);
   $("count").textContent = String(s.answers);
   $("joined").textContent = s.trainees + " in the room";
@@ -326,7 +327,9 @@ function render(s) {
   $("close").disabled = s.closed;
   show("reveal", s.reveal); $("reveal").disabled = s.revealed;
   show("chart", s.closed); if (s.closed) chart(s);
+  const wasRevealed = prev && prev.revealed && prev.index === s.index;
   show("answerbox", !!s.revealed); if (s.revealed) reveal(s);
+  if (s.revealed && !wasRevealed) $("answerbox").scrollIntoView({block: "nearest"});
   show("summary", s.ended);
   if (s.ended && !shownSummary) { shownSummary = true; summary(s); }
   if (!s.ended) shownSummary = false;
