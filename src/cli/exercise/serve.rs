@@ -172,6 +172,10 @@ pub fn run(a: ServeArgs, ef: ErrorFormat) -> CliResult {
         "Answers are saved to `{}` as they come. Keep the trainer address to yourself. Press Ctrl-C to stop.",
         a.output.display()
     );
+    crate::output::set_interrupt_note(format!(
+        "stopped: every answer given is in `{}`; start the server again on it to carry on",
+        a.output.display()
+    ));
     serve::run(app, listener)
         .map_err(|e| CliError::usage(format!("error: the server stopped: {e}")))?;
     Ok(exit::OK)
