@@ -30,8 +30,9 @@ pub fn case_notes(plan: &Plan, rec: &Record, id: &str) -> CaseNotes {
                 Some(Value::Missing) | None => return None,
                 // A declared choice reads as words: `local_authority` →
                 // `local authority`.
-                Some(Value::Choice(c)) => super::pack::value_cell(&f.kind, Some(&Value::Choice(*c)))
-                    .replace('_', " "),
+                Some(Value::Choice(c)) => {
+                    super::pack::value_cell(&f.kind, Some(&Value::Choice(*c))).replace('_', " ")
+                }
                 other => super::pack::value_cell(&f.kind, other),
             };
             (!v.trim().is_empty()).then(|| (f.display_label(), v))

@@ -546,3 +546,113 @@ impl Live {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::exercise::testutil::{plan, vignette};
+
+    fn room(no_reveal: bool) -> Room {
+        let p = plan();
+        let pack = Pack::new(vec![
+            vignette(&p, "V01", 4.0, &["hygiene"]),
+            vignette(&p, "V02", 0.5, &["injury"]),
+        ]);
+        Room::new(
+            std::sync::Arc::new(p),
+            pack,
+            Some("pre".into()),
+            no_reveal,
+            "secret".into(),
+            Box::new(Vec::<[String; 4]>::new()),
+        )
+    }
+
+    #[test]
+    fn answers_replace_and_count_once() {
+        let r = room(false);
+        let (t, name) = r.join(" Ann ").unwrap();
+        assert_eq!(name, "Ann");
+        assert!(matches!(r.join("ANN"), Err(Refusal::Conflict(_))));
+        r.answer(&t, "v01", "targeted").unwrap();
+        r.answer(&t, "V01", "Level 2 - Early help").unwrap();
+        let s = r.state(Some(&t));
+        assert_eq!(s["answers"], 1);
+        assert_eq!(s["your_answer"], "early_help");
+        assert!(
+            s.get("spread").is_none(),
+            "the spread waits for the trainer"
+        );
+        assert!(matches!(
+            r.answer("x", "V01", "1"),
+            Err(Refusal::Unauthorised(_))
+        ));
+        assert!(matches!(
+            r.answer(&t, "V02", "1"),
+            Err(Refusal::Conflict(_))
+        ));
+        assert!(matches!(
+            r.answer(&t, "V01", "9"),
+            Err(Refusal::Unprocessable(_))
+        ));
+        let sum = r.summary().unwrap();
+        assert_eq!(
+            (sum["n"].clone(), sum["replaced"].clone()),
+            (json!(1), json!(1))
+        );
+    }
+
+    #[test]
+    fn no_reveal_never_shows_the_level() {
+        let r = room(true);
+        assert!(matches!(r.reveal(), Err(Refusal::Conflict(_))));
+        let s = r.close().unwrap();
+        assert_eq!(s["closed"], true);
+        assert!(s.get("level").is_none() && s.get("debrief").is_none());
+        assert!(r.is_trainer("secret") && !r.is_trainer("secreT") && !r.is_trainer(""));
+    }
+
+    #[test]
+    fn resume_takes_up_this_phase_and_lets_names_rejoin_once() {
+        let r = room(false);
+        let earlier = vec![
+            Response {
+                row: 2,
+                trainee: "Bo".into(),
+                vignette: 1,
+                answer: 3,
+                phase: Some("pre".into()),
+            },
+            Response {
+                row: 3,
+                trainee: "Cy".into(),
+                vignette: 0,
+                answer: 0,
+                phase: Some("post".into()),
+            },
+        ];
+        assert_eq!(r.resume(earlier, 0), (1, 1));
+        let s = r.state(None);
+        assert_eq!(
+            (s["index"].clone(), s["answers"].clone()),
+            (json!(1), json!(1))
+        );
+        let (t, name) = r.join("bo").unwrap();
+        assert_eq!(name, "Bo");
+        assert_eq!(r.state(Some(&t))["your_answer"], "specialist");
+        assert!(matches!(r.join("Bo"), Err(Refusal::Conflict(_))));
+        // The other phase counts in the summary only.
+        let sum = r.summary().unwrap();
+        assert_eq!(sum["phases"]["pre"]["n"], 1);
+        assert_eq!(sum["phases"]["post"]["n"], 1);
+    }
+
+    #[test]
+    fn names_are_checked() {
+        assert!(check_name("").is_err());
+        assert!(check_name("=1+1").is_err());
+        assert!(check_name("a\u{1b}[31m").is_err());
+        assert!(check_name(&"x".repeat(MAX_NAME + 1)).is_err());
+        assert_eq!(check_name("  Dr Ng ").unwrap(), "Dr Ng");
+    }
+}
