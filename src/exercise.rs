@@ -5,6 +5,7 @@
 //! `cli`, rendering in `report::exercise`.
 
 pub mod cohort;
+pub mod debrief;
 pub mod hard;
 pub mod notes;
 pub mod pack;

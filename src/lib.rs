@@ -53,6 +53,7 @@ pub mod report;
 pub mod ruleset;
 pub mod sample;
 pub mod script;
+pub mod serve;
 pub mod span;
 pub mod stats;
 pub mod text;

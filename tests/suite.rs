@@ -51,5 +51,9 @@ mod script_files;
 mod script_results;
 #[path = "script_reuse.rs"]
 mod script_reuse;
+#[path = "serve_api.rs"]
+mod serve_api;
+#[path = "serve_browser.rs"]
+mod serve_browser;
 #[path = "vignettes.rs"]
 mod vignettes;
