@@ -22,8 +22,9 @@ use crate::text;
 pub const MAX_LEVELS: usize = 16;
 /// A `raise` of more than this is refused.
 pub const MAX_RAISE: u64 = 15;
-/// Expressions nested deeper than this are refused.
-pub const MAX_EXPR_DEPTH: usize = 200;
+/// Expressions nested deeper than this are refused (by the parser, which
+/// never builds a deeper tree; the checker keeps the same bound).
+pub use crate::parse::MAX_EXPR_DEPTH;
 
 /// What `check` produced.
 pub struct Checked {
@@ -802,6 +803,7 @@ impl<'a> Cx<'a> {
                 id: f.id.name.clone(),
                 kind,
                 optional: f.optional,
+                label: f.label.as_ref().map(|l| l.value.clone()),
             });
         }
     }

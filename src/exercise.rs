@@ -104,15 +104,7 @@ pub fn level_if_fired(plan: &Plan, score: &Score, rule: u32) -> u8 {
     lifted.min(u16::from(plan.top())) as u8
 }
 
-/// `dash_score` → `Dash score`: a field id as a practitioner reads it.
-pub fn humanise(id: &str) -> String {
-    let spaced = id.replace('_', " ");
-    let mut c = spaced.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
-    }
-}
+pub use crate::text::humanise;
 
 #[cfg(test)]
 pub(crate) mod testutil {

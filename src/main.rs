@@ -10,8 +10,9 @@ use std::process::ExitCode;
 static ALLOC: thresholds::script::budget::CountingAlloc = thresholds::script::budget::CountingAlloc;
 
 fn main() -> ExitCode {
-    // A large stack keeps deeply nested (hostile) input from overflowing it;
-    // the checker refuses such input, but parsing and dropping it still recurse.
+    // The library guards nesting itself (the parser never builds a tree
+    // deeper than `parse::MAX_EXPR_DEPTH`, on any stack); the large stack is
+    // margin for script calls made on this thread (examples in `check`).
     let worker = std::thread::Builder::new()
         .name("thresholds".into())
         .stack_size(256 * 1024 * 1024)

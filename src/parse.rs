@@ -5,6 +5,8 @@
 mod expr;
 mod message;
 
+pub use expr::MAX_EXPR_DEPTH;
+
 use std::sync::Arc;
 
 use pest::iterators::Pair;
@@ -48,7 +50,7 @@ pub fn parse_expr(source: &Arc<Source>) -> Result<Expr, Box<Diagnostic>> {
             "empty expression",
         ))
     })?;
-    Ok(expr::expr(pair))
+    expr::build(source, pair)
 }
 
 struct Parsing<'s> {
@@ -125,10 +127,11 @@ impl Parsing<'_> {
                 Item::Fields(Block {
                     entries: entries
                         .into_iter()
-                        .map(|(span, (id, ty, optional))| FieldDef {
+                        .map(|(span, (id, ty, optional, label))| FieldDef {
                             id,
                             ty,
                             optional,
+                            label,
                             span,
                         })
                         .collect(),
@@ -243,7 +246,7 @@ impl Parsing<'_> {
         for p in inner {
             let aspan: Span = p.as_span().into();
             match p.as_rule() {
-                Rule::expr => when = Some(expr::expr(p)),
+                Rule::expr => when = Some(expr::build(self.source, p)?),
                 Rule::act_at_least => {
                     let level = p
                         .into_inner()
@@ -399,11 +402,22 @@ fn block_entries<'i, T>(
     Ok((out, close))
 }
 
-fn field_def(p: Pair<'_, Rule>) -> Option<(Ident, FieldType, bool)> {
+/// A field entry: its id, type, `?` and label.
+type FieldParts = (Ident, FieldType, bool, Option<Text>);
+
+fn field_def(p: Pair<'_, Rule>) -> Option<FieldParts> {
     let mut i = p.into_inner();
     let id = ident(i.next()?);
     let ty_pair = i.next()?;
-    let optional = i.next().is_some_and(|p| p.as_rule() == Rule::optional_mark);
+    let mut optional = false;
+    let mut label = None;
+    for rest in i {
+        match rest.as_rule() {
+            Rule::optional_mark => optional = true,
+            Rule::string => label = Some(text(rest)),
+            _ => {}
+        }
+    }
     let ty = match ty_pair.as_rule() {
         Rule::ty_number => {
             let bounds: Vec<f64> = ty_pair
@@ -426,7 +440,7 @@ fn field_def(p: Pair<'_, Rule>) -> Option<(Ident, FieldType, bool)> {
                 .collect(),
         ),
     };
-    Some((id, ty, optional))
+    Some((id, ty, optional, label))
 }
 
 /// A pair's span without the whitespace and comments pest takes in after an

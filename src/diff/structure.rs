@@ -478,6 +478,18 @@ fn field_changes(a: &Decls<'_>, b: &Decls<'_>, out: &Out) {
                 let t = format!("field `{}` is now {tn} instead of {to}", n.id.name);
                 out.push(s, &n.id.name, ChangeKind::Changed, t);
             }
+            let label = |f: &FieldDef| f.label.as_ref().map(|l| l.value.clone());
+            let (lo, ln) = (label(o), label(n));
+            if lo != ln {
+                let t = match (lo, ln) {
+                    (Some(a), Some(b)) => {
+                        format!("field `{}` relabelled from \"{a}\" to \"{b}\"", n.id.name)
+                    }
+                    (None, Some(b)) => format!("field `{}` labelled \"{b}\"", n.id.name),
+                    _ => format!("field `{}` no longer has a label", n.id.name),
+                };
+                out.push(s, &n.id.name, ChangeKind::Changed, t);
+            }
         },
     );
 }

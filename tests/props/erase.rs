@@ -73,6 +73,7 @@ pub fn erase(f: &mut RuleFile) {
                     if let FieldType::OneOf(o) = &mut e.ty {
                         o.iter_mut().for_each(text);
                     }
+                    e.label.iter_mut().for_each(text);
                 }
             }
             Item::Domain(d) => {

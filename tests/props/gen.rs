@@ -42,6 +42,8 @@ pub struct Field {
     pub id: String,
     pub ty: Ty,
     pub optional: bool,
+    /// A plain-English label (`"Label 3"`), when written.
+    pub label: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -132,6 +134,7 @@ pub fn model_sized(rng: &mut Rng, opts: Opts, comments: bool, z: &Sizes) -> Mode
             id: format!("x{i}"),
             ty,
             optional: rng.chance(40),
+            label: rng.chance(50),
         });
     }
     let mut indicators = Vec::new();

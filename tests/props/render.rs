@@ -53,6 +53,9 @@ impl Model {
                 };
                 let q = if f.optional { "?" } else { "" };
                 let _ = write!(s, "  {}: {ty}{q}", f.id);
+                if f.label {
+                    let _ = write!(s, " \"Label of {}\"", f.id);
+                }
                 c(rng, &mut s);
                 s.push('\n');
             }
