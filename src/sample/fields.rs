@@ -12,7 +12,7 @@
 
 use super::model::{Facts, Marac, Sex};
 use super::rng::SplitMix64;
-use super::targets::{Source, REREFERRAL_2025};
+use super::targets::{Source, AGE_BANDS, REREFERRAL_2025};
 use super::{value_cell, Cell};
 use crate::plan::{FieldInfo, FieldKind, Plan, Record, Value};
 
@@ -193,10 +193,13 @@ pub fn fill(
     rec: &mut Record,
     cells: &mut Vec<Cell>,
 ) {
-    // The DASH fields agree with each other and with the MARAC ground.
+    // The DASH fields agree with each other and with the MARAC ground; a
+    // Graded Care Profile is completed in every area or in none, around one
+    // grade for the record.
     let da = dash(g, facts);
+    let gcp = (facts.neglect > 0 && g.chance(0.4)).then(|| 1.0 + f64::from(facts.neglect.min(3)));
     for (slot, (f, role)) in plan.fields.iter().zip(roles).enumerate() {
-        let v = value(g, f, role, facts, &da);
+        let v = value(g, f, role, facts, &da, gcp);
         cells.push(value_cell(plan, slot, &v));
         rec.values[slot] = v;
     }
@@ -269,7 +272,14 @@ fn dash(g: &mut SplitMix64, facts: &Facts) -> Dash {
 }
 
 /// A value for one field.
-fn value(g: &mut SplitMix64, f: &FieldInfo, role: &Role, facts: &Facts, da: &Dash) -> Value {
+fn value(
+    g: &mut SplitMix64,
+    f: &FieldInfo,
+    role: &Role,
+    facts: &Facts,
+    da: &Dash,
+    gcp: Option<f64>,
+) -> Value {
     let opt = f.optional;
     // "Not recorded": missing where the field allows it, else its mildest value.
     let none = |kind: &FieldKind| {
@@ -327,9 +337,10 @@ fn value(g: &mut SplitMix64, f: &FieldInfo, role: &Role, facts: &Facts, da: &Das
                 } else {
                     mobile.or(*pre)
                 }
-            } else if age < 2.0 || !opt || g.chance(0.15) {
+            } else if age < 2.0 || !opt {
                 mobile.or(*not)
             } else {
+                // Nobody records that an older child walks.
                 None
             };
             pick.map_or_else(|| none(&f.kind), Value::Choice)
@@ -375,17 +386,16 @@ fn value(g: &mut SplitMix64, f: &FieldInfo, role: &Role, facts: &Facts, da: &Das
                 None => none(&f.kind),
             }
         }
-        Role::Gcp => {
-            if facts.neglect == 0 || !g.chance(0.4) {
-                none(&f.kind)
-            } else {
-                let base = 1.0 + f64::from(facts.neglect.min(3));
+        Role::Gcp => match gcp {
+            None => none(&f.kind),
+            Some(base) => {
                 let x = base + [-1.0, 0.0, 0.0, 1.0][g.below(4) as usize];
                 num(x.clamp(1.0, 5.0))
             }
-        }
+        },
         Role::Rereferrals => {
-            let p = REREFERRAL_2025 / 100.0 / 0.99; // unborn babies (1%) have none
+            // Unborn babies have had no referral: the rest carry the rate.
+            let p = REREFERRAL_2025 / (100.0 - AGE_BANDS[0].3);
             let n = if facts.unborn() || !g.chance(p) {
                 0.0
             } else {

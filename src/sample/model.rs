@@ -157,6 +157,9 @@ pub struct Model {
     ind_da: Vec<DaScreen>,
     ind_partner: Vec<bool>,
     ind_cse_high: Vec<bool>,
+    /// Indicators of past domestic abuse only, and a mask of current ones.
+    da_historic: Vec<usize>,
+    da_current: Bits,
     /// Named factors in drawing order (domestic abuse first).
     factors: Vec<FactorDraw>,
     /// Indicators of the "Other" factor.
@@ -194,6 +197,8 @@ impl Model {
             ind_da: Vec::with_capacity(n),
             ind_partner: Vec::with_capacity(n),
             ind_cse_high: Vec::with_capacity(n),
+            da_historic: Vec::new(),
+            da_current: Bits::with_capacity(n),
             factors: Vec::new(),
             other: Vec::new(),
             other_target: Factor::Other.share() / 100.0,
@@ -258,6 +263,11 @@ impl Model {
                 .push(id.contains("delay") || id.contains("milestones_significant"));
             m.ind_female.push(prof.female);
             m.ind_da.push(da);
+            match da {
+                DaScreen::Historic => m.da_historic.push(b),
+                DaScreen::Current => m.da_current.insert(b),
+                DaScreen::None => {}
+            }
             m.ind_partner.push(
                 id.contains("sexual_activity")
                     || (id.contains("pregnan") && prof.female)
@@ -477,6 +487,12 @@ impl Model {
                 if g.chance(0.2) {
                     self.pick(g, &f.inds, tenth, sex, bits);
                 }
+            }
+        }
+        if da && bits.intersects(&self.da_current) {
+            // Past domestic abuse only, or current: never both.
+            for b in &self.da_historic {
+                bits.remove(*b);
             }
         }
         any
