@@ -267,3 +267,87 @@ fn thousands(n: u64) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(path: &str) -> Plan {
+        let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
+        crate::check::load_file(&p).unwrap().plan.unwrap()
+    }
+
+    fn opts(n: u64, seed: u64) -> SampleOptions {
+        SampleOptions {
+            n,
+            seed,
+            agreement: 0.7,
+        }
+    }
+
+    #[test]
+    fn shipped_rules_are_within_two_points_on_100000_referrals() {
+        let plan = plan("rules/continuum.thr");
+        let c = measure(&plan, &opts(100_000, 2026));
+        for r in c.measured() {
+            let d = r.difference().unwrap();
+            assert!(
+                d.abs() <= TOLERANCE,
+                "{}: {} off by {d:.2}\n{}",
+                r.group,
+                r.label,
+                table(&c)
+            );
+        }
+        // Every source and age band, and most of the DfE factors, are measured.
+        assert!(c.measured().filter(|r| r.group == SOURCES_TITLE).count() == 11);
+        assert!(c.measured().filter(|r| r.group == AGE_TITLE).count() == 6);
+        assert!(c.measured().filter(|r| r.group == FACTORS_TITLE).count() >= 20);
+        assert!(c.measured().any(|r| r.group == MARAC_TITLE));
+        assert_eq!(c.incoherent, 0, "{:?}", c.first_fault);
+        assert!(table(&c).contains("every target within 2 points"));
+    }
+
+    #[test]
+    fn another_rule_file_gets_national_sources_and_ages_and_coherent_records() {
+        // The data fixtures' small rule file: unknown ids, a DASH field
+        // without a range, a screening field named cse_risk.
+        let plan = plan("tests/fixtures/data/rules.thr");
+        let c = measure(&plan, &opts(20_000, 5));
+        assert_eq!(c.incoherent, 0, "{:?}", c.first_fault);
+        for r in c
+            .measured()
+            .filter(|r| r.group == SOURCES_TITLE || r.group == AGE_TITLE)
+        {
+            let d = r.difference().unwrap();
+            assert!(d.abs() <= TOLERANCE, "{}: {d:.2}", r.label);
+        }
+        // Not every factor has an indicator there: those are listed apart.
+        assert!(c.rows.iter().any(|r| r.generated.is_none()));
+        assert!(table(&c).contains("Not shown by these rules"));
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_referrals() {
+        let plan = plan("rules/continuum.thr");
+        let cells = |seed| {
+            let mut g = Generator::new(&plan, &opts(300, seed));
+            let mut all = Vec::new();
+            while let Some(r) = g.next_referral() {
+                all.push(r.cells.to_vec());
+            }
+            all
+        };
+        let a = cells(9);
+        assert_eq!(a.len(), 300);
+        assert_eq!(a, cells(9));
+        assert_ne!(a, cells(10));
+    }
+
+    #[test]
+    fn thousands_are_separated() {
+        assert_eq!(thousands(100_000), "100,000");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_000_000), "1,000,000");
+    }
+}

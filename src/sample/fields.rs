@@ -527,6 +527,7 @@ mod tests {
             id: id.into(),
             kind,
             optional: true,
+            label: None,
         }
     }
 
