@@ -3,7 +3,7 @@
 //! conditional on age (no exclusion or exploitation for a toddler, no school
 //! absence before school age, sexual activity only at 13-15) with each DfE
 //! assessment factor at its national share; the referral source conditional
-//! on the age and the main concern (police with domestic abuse, health with
+//! on the age and the concerns (police with domestic abuse, health with
 //! infants, schools with school-age children) in the national shares;
 //! screening fields coherent with each other and with the indicators (DASH
 //! only where there is domestic abuse, MARAC criteria met in about 8.5% of

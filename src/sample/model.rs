@@ -5,7 +5,7 @@
 //! ages it can occur at; domestic abuse makes parental mental ill-health and
 //! substance misuse likelier, the "toxic trio"; harms outside the home
 //! cluster), one or two of each factor's indicators that fit the age, the
-//! referral source given the age and the main concern, and whether domestic
+//! referral source given the age and the concerns, and whether domestic
 //! abuse meets the MARAC criteria. [`Model::new`] fits the free
 //! probabilities to the targets on a fixed pre-sample, so the shares hold
 //! for any rule file whose indicators can carry them.
@@ -366,8 +366,8 @@ impl Model {
         }
         self.marac_scale = 0.0;
         let mut bits = Bits::with_capacity(self.ind_factor.len());
-        // (age tenth, main concern, MARAC weight, domestic abuse recorded)
-        let mut contexts: Vec<(u16, Option<usize>, f64, bool)> = Vec::with_capacity(FIT_N);
+        // (age tenth, referrer leaning, MARAC weight, domestic abuse recorded)
+        let mut contexts: Vec<(u16, [f64; NS], f64, bool)> = Vec::with_capacity(FIT_N);
         for round in 0..=FIT_ROUNDS {
             let mut g = SplitMix64::new(FIT_SEED);
             let mut counts = vec![0usize; self.factors.len()];
@@ -395,7 +395,7 @@ impl Model {
                     .map(|b| self.ind_marac_weight[b])
                     .fold(0.0, f64::max);
                 let da = bits.iter().any(|b| self.ind_da[b] > DaScreen::None);
-                contexts.push((tenth, self.primary(&bits), marac_w, da));
+                contexts.push((tenth, self.record_lean(&bits), marac_w, da));
             }
             if round == FIT_ROUNDS {
                 break;
@@ -421,11 +421,11 @@ impl Model {
             }
         }
         // Referral sources: rake the base weights so the national shares
-        // hold over the pre-sample's ages and main concerns.
+        // hold over the pre-sample's ages and concerns.
         for _ in 0..40 {
             let mut got = [0.0; NS];
-            for (tenth, primary, _, _) in &contexts {
-                let w = self.source_weights(*tenth, *primary);
+            for (tenth, lean, _, _) in &contexts {
+                let w = self.source_weights(*tenth, lean);
                 let total: f64 = w.iter().sum();
                 for s in 0..NS {
                     got[s] += w[s] / total;
@@ -560,24 +560,25 @@ impl Model {
         last.is_some()
     }
 
-    /// The main concern: the highest-level indicator, the first in plan order among equals.
-    fn primary(&self, bits: &Bits) -> Option<usize> {
-        let mut best: Option<usize> = None;
+    /// How the record's concerns lean the referrer: each indicator's
+    /// leaning, damped (a power of 0.6) so that several concerns combine
+    /// without one swamping the rest.
+    fn record_lean(&self, bits: &Bits) -> [f64; NS] {
+        let mut lean = [1.0; NS];
         for b in bits.iter() {
-            if best.is_none_or(|x| self.ind_level[b] > self.ind_level[x]) {
-                best = Some(b);
+            for (s, x) in lean.iter_mut().enumerate() {
+                *x *= self.ind_lean[b][s];
             }
         }
-        best
+        lean.map(|x| x.powf(0.6))
     }
 
-    /// Unnormalised referral-source weights for an age and main concern.
-    fn source_weights(&self, tenth: u16, primary: Option<usize>) -> [f64; NS] {
+    /// Unnormalised referral-source weights for an age and the record's leaning.
+    fn source_weights(&self, tenth: u16, lean: &[f64; NS]) -> [f64; NS] {
         let age = &self.age_lean[band_of(tenth)];
-        let lean = primary.and_then(|b| self.ind_lean.get(b));
         let mut w = [0.0; NS];
         for s in 0..NS {
-            w[s] = self.source_base[s] * age[s] * lean.map_or(1.0, |l| l[s]);
+            w[s] = self.source_base[s] * age[s] * lean[s];
         }
         w
     }
@@ -589,8 +590,7 @@ impl Model {
         let sex = draw_sex(g, tenth);
         let named = self.draw_factors(g, tenth, sex, bits);
         self.draw_other(g, tenth, sex, named, bits);
-        let primary = self.primary(bits);
-        let w = self.source_weights(tenth, primary);
+        let w = self.source_weights(tenth, &self.record_lean(bits));
         let source = SOURCES[g.weighted(&w)].0;
         let mut facts = Facts {
             tenth,
@@ -683,13 +683,13 @@ fn age_lean(first_tenth: u16) -> [f64; NS] {
     let mut set = |s: Source, x: f64| w[s.index()] = x;
     match first_tenth {
         0 => {
-            set(Source::Health, 5.0);
+            set(Source::Health, 8.0);
             set(Source::School, 0.0);
             set(Source::EducationServices, 0.0);
             set(Source::Police, 0.6);
         }
         1..=9 => {
-            set(Source::Health, 4.0);
+            set(Source::Health, 6.0);
             set(Source::School, 0.0);
             set(Source::EducationServices, 0.3);
         }

@@ -543,7 +543,7 @@ pub fn known(id: &str) -> Option<Profile> {
 pub fn factor_lean(f: Factor) -> &'static [(Source, f64)] {
     match f {
         F::DomesticAbuseChild | F::DomesticAbuseParent | F::DomesticAbusePerson => &[
-            (S::Police, 4.0),
+            (S::Police, 6.0),
             (S::School, 0.5),
             (S::Health, 0.8),
             (S::EducationServices, 0.5),
