@@ -59,7 +59,7 @@ impl<'p> Checker<'p> {
             }
             if id.contains("sexual_activity")
                 || (id.contains("pregnan") && p.female)
-                || id.contains("relationship")
+                || id.contains("relationship_abuse")
             {
                 c.partner.insert(b);
             }

@@ -271,7 +271,7 @@ impl Model {
             m.ind_partner.push(
                 id.contains("sexual_activity")
                     || (id.contains("pregnan") && prof.female)
-                    || id.contains("relationship"),
+                    || id.contains("relationship_abuse"),
             );
             m.ind_cse_high.push(
                 prof.factor == Factor::Trafficking
