@@ -3,7 +3,8 @@
 //! plan index (no string lookups per record). A referral is drawn as an age,
 //! then factors (each with the probability fitted to its DfE share among the
 //! ages it can occur at; domestic abuse makes parental mental ill-health and
-//! substance misuse likelier, the "toxic trio"; harms outside the home
+//! substance misuse likelier, the "toxic trio"; a child who experiences
+//! domestic abuse mostly where it is recorded between the adults; harms outside the home
 //! cluster), one or two of each factor's indicators that fit the age, the
 //! referral source given the age and the concerns, and whether domestic
 //! abuse meets the MARAC criteria. [`Model::new`] fits the free
@@ -285,7 +286,11 @@ impl Model {
         }
         // Factors with indicators, domestic abuse first so the trio can follow it.
         let mut order: Vec<Factor> = Factor::all().filter(|f| *f != Factor::Other).collect();
-        order.sort_by_key(|f| !f.is_domestic_abuse());
+        order.sort_by_key(|f| match f {
+            Factor::DomesticAbuseParent => 0,
+            f if f.is_domestic_abuse() => 1,
+            _ => 2,
+        });
         for f in order {
             let inds: Vec<usize> = (0..n).filter(|b| m.ind_factor[*b] == f).collect();
             if inds.is_empty() {
@@ -472,7 +477,11 @@ impl Model {
                 continue;
             }
             let mut p = f.p;
-            if f.trio {
+            if f.factor == Factor::DomesticAbuseChild {
+                // A child who experiences domestic abuse is almost always in
+                // a household where it is recorded between the adults.
+                p *= if da { 4.0 } else { 0.1 };
+            } else if f.trio {
                 p *= if da { 1.9 } else { 0.8 };
             } else if f.outside && outside {
                 p *= 5.0;
