@@ -212,8 +212,11 @@ impl<'p> Checker<'p> {
             let Some(Value::Choice(i)) = rec.values.get(slot) else {
                 continue;
             };
-            let rank = order.iter().position(|x| x == i).unwrap_or(0);
-            if age.is_some_and(|a| a < 10.0) {
+            // The severity of the option written (the highest it stands for).
+            let rank = order.iter().rposition(|x| x == i).unwrap_or(0);
+            let mildest = order.first() == Some(i);
+            let required = self.plan.fields.get(slot).is_some_and(|f| !f.optional);
+            if age.is_some_and(|a| a < 10.0) && !(required && mildest) {
                 out.push("an exploitation screening outcome under 10".into());
             }
             if rank >= 2 && !rec.indicators.intersects(&self.outside) {

@@ -156,15 +156,14 @@ impl Role {
     }
 }
 
-/// Screening options from mildest to most severe: `none`, `at_risk`/`low`,
-/// `medium`, `high`, with any others in their declared order.
+/// The option to write for each severity, `none`, `at_risk`/`low`, `medium`,
+/// `high` (indices 0 to 3): the option of that severity, else the nearest
+/// milder one, else the nearest more severe one.
 fn severity_order(opts: &[String]) -> Vec<u16> {
     let rank = |x: &str| {
         let x = x.to_ascii_lowercase();
         if x.contains("none") || x.contains("no_") || x == "no" {
             0
-        } else if x.contains("risk") || x.contains("low") {
-            1
         } else if x.contains("medium") || x.contains("moderate") {
             2
         } else if x.contains("high") || x.contains("significant") {
@@ -173,9 +172,17 @@ fn severity_order(opts: &[String]) -> Vec<u16> {
             1
         }
     };
-    let mut idx: Vec<u16> = (0..opts.len() as u16).collect();
-    idx.sort_by_key(|i| rank(&opts[*i as usize]));
-    idx
+    let ranks: Vec<usize> = opts.iter().map(|o| rank(o)).collect();
+    (0..4)
+        .filter_map(|want| {
+            let at = |r: usize| ranks.iter().position(|x| *x == r);
+            (0..=want)
+                .rev()
+                .find_map(at)
+                .or_else(|| (want..4).find_map(at))
+                .map(|i| i as u16)
+        })
+        .collect()
 }
 
 /// The roles of a plan's fields, by slot.
@@ -381,9 +388,11 @@ fn value(
                     _ => [Some(1), Some(2), Some(2), Some(2)][g.below(4) as usize],
                 }
             };
-            match rank.and_then(|r| order.get(r.min(order.len().saturating_sub(1)))) {
+            match rank.and_then(|r| order.get(r)) {
                 Some(i) => Value::Choice(*i),
-                None => none(&f.kind),
+                // Not screened: empty, or the mildest option where one is required.
+                None if opt => Value::Missing,
+                None => order.first().map_or(Value::Missing, |i| Value::Choice(*i)),
             }
         }
         Role::Gcp => match gcp {
@@ -574,7 +583,12 @@ mod tests {
         let cse = FieldKind::OneOf(vec!["high".into(), "none".into(), "medium".into()]);
         assert_eq!(
             Role::of(&field("cse_category", cse)),
-            Role::Screening(vec![1, 2, 0])
+            Role::Screening(vec![1, 1, 2, 0])
+        );
+        let low = FieldKind::OneOf(vec!["low".into(), "medium".into(), "high".into()]);
+        assert_eq!(
+            Role::of(&field("cse_risk", low)),
+            Role::Screening(vec![0, 0, 1, 2])
         );
     }
 
