@@ -477,7 +477,10 @@ impl Model {
                 continue;
             }
             let mut p = f.p;
-            if f.factor == Factor::DomesticAbuseChild {
+            if f.factor == Factor::Unaccompanied {
+                // Most unaccompanied asylum-seeking children are boys.
+                p *= if sex == Sex::Male { 1.7 } else { 0.25 };
+            } else if f.factor == Factor::DomesticAbuseChild {
                 // A child who experiences domestic abuse is almost always in
                 // a household where it is recorded between the adults.
                 p *= if da { 4.0 } else { 0.1 };
