@@ -41,6 +41,8 @@ mod outputs;
 mod props;
 #[path = "pseudonymise.rs"]
 mod pseudonymise;
+#[path = "sample_coherence.rs"]
+mod sample_coherence;
 #[path = "score_props.rs"]
 mod score_props;
 #[path = "script_bounds.rs"]
