@@ -30,7 +30,7 @@ fi
 # The "new version": the default rules with two thresholds moved (scripts copied alongside).
 rm -rf "$WORK/new" && mkdir -p "$WORK/new" && cp -r rules/. "$WORK/new/"
 sed -i -e 's/count(indicators at early_help) >= 3/count(indicators at early_help) >= 2/' \
-       -e 's/cse_score() >= 10/cse_score() >= 9/' "$WORK/new/continuum.thr"
+       -e 's/exploitation_score() >= 10/exploitation_score() >= 9/' "$WORK/new/continuum.thr"
 
 # A generated 2,000-rule file for `check`.
 BIG="$WORK/rules_2000.thr"

@@ -2,6 +2,10 @@
 //! (with and without their scripts) and loading a CSV through the pipeline.
 
 #![allow(
+    missing_docs,
+    reason = "a bench is not a library; criterion's macros write undocumented functions"
+)]
+#![allow(
     clippy::unwrap_used,
     reason = "test helpers fail the test on any error"
 )]
@@ -49,7 +53,7 @@ fn eval(c: &mut Criterion) {
             .collect::<Vec<_>>()
             .join("\n")
             .replace("marac_criteria_met()", "false")
-            .replace("cse_score()", "0");
+            .replace("exploitation_score()", "0");
     let src = thresholds::span::Source::new("no-scripts.thr", text);
     let bare = thresholds::check::check_source(&src, &thresholds::check::NoScripts)
         .plan

@@ -114,6 +114,9 @@ pub struct FieldDef {
     pub ty: FieldType,
     /// Marked `?`: may be missing.
     pub optional: bool,
+    /// The plain-English name used in handouts, feedback and reports
+    /// (`age: number "Age in years"`), when written.
+    pub label: Option<Text>,
     /// The whole entry.
     pub span: Span,
 }

@@ -22,8 +22,9 @@ use crate::text;
 pub const MAX_LEVELS: usize = 16;
 /// A `raise` of more than this is refused.
 pub const MAX_RAISE: u64 = 15;
-/// Expressions nested deeper than this are refused.
-pub const MAX_EXPR_DEPTH: usize = 200;
+/// Expressions nested deeper than this are refused (by the parser, which
+/// never builds a deeper tree; the checker keeps the same bound).
+pub use crate::parse::MAX_EXPR_DEPTH;
 
 /// What `check` produced.
 pub struct Checked {
@@ -374,7 +375,7 @@ impl<'a> Cx<'a> {
         }
     }
 
-    pub fn error(
+    pub(crate) fn error(
         &mut self,
         code: &'static str,
         span: Span,
@@ -454,7 +455,7 @@ impl<'a> Cx<'a> {
     }
 
     /// The names of one kind, for suggestions.
-    pub fn names_of(&self, pred: impl Fn(Symbol) -> bool) -> Vec<String> {
+    pub(crate) fn names_of(&self, pred: impl Fn(Symbol) -> bool) -> Vec<String> {
         let mut v: Vec<String> = self
             .names
             .iter()
@@ -466,7 +467,7 @@ impl<'a> Cx<'a> {
     }
 
     /// Resolves a level id, reporting unknown ones.
-    pub fn level(&mut self, id: &Ident) -> Option<u8> {
+    pub(crate) fn level(&mut self, id: &Ident) -> Option<u8> {
         match self.names.get(&id.name) {
             Some((Symbol::Level(l), _)) => Some(*l),
             Some((other, _)) => {
@@ -501,7 +502,7 @@ impl<'a> Cx<'a> {
     }
 
     /// Resolves a name of a kind `want` (theme, domain), reporting unknown ones.
-    pub fn resolve_kind(
+    pub(crate) fn resolve_kind(
         &mut self,
         id: &Ident,
         want: &str,
@@ -536,7 +537,7 @@ impl<'a> Cx<'a> {
     }
 
     /// Resolves a flag id.
-    pub fn flag(&mut self, id: &Ident) -> Option<u16> {
+    pub(crate) fn flag(&mut self, id: &Ident) -> Option<u16> {
         if let Some(f) = self.flag_ids.get(&id.name) {
             return Some(*f);
         }
@@ -860,6 +861,7 @@ impl<'a> Cx<'a> {
                 id: f.id.name.clone(),
                 kind,
                 optional: f.optional,
+                label: f.label.as_ref().map(|l| l.value.clone()),
             });
         }
     }

@@ -17,28 +17,28 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::check::Checked;
-use crate::error::Diagnostics;
-use crate::output::{Guard, Staged};
-use crate::report::diagnostics as render;
+use thresholds::check::Checked;
+use thresholds::error::Diagnostics;
+use thresholds::output::{Guard, Staged};
+use thresholds::report::diagnostics as render;
 
 /// Exit codes (SPEC §5).
-pub mod exit {
+pub(crate) mod exit {
     /// Success.
-    pub const OK: u8 = 0;
+    pub(crate) const OK: u8 = 0;
     /// Rule file errors or failed examples.
-    pub const RULES: u8 = 1;
+    pub(crate) const RULES: u8 = 1;
     /// Usage or I/O error.
-    pub const USAGE: u8 = 2;
+    pub(crate) const USAGE: u8 = 2;
     /// Finished, with rejected rows.
-    pub const REJECTS: u8 = 3;
+    pub(crate) const REJECTS: u8 = 3;
     /// Stopped at the first rejected row (`--strict`); no output left.
-    pub const STRICT: u8 = 4;
+    pub(crate) const STRICT: u8 = 4;
 }
 
 /// A failure that ends the command with a code and a message.
 #[derive(Debug)]
-pub struct CliError {
+pub(crate) struct CliError {
     /// The exit code.
     pub code: u8,
     /// What to print (already rendered).
@@ -47,14 +47,14 @@ pub struct CliError {
 
 impl CliError {
     /// A usage or I/O error (exit 2).
-    pub fn usage(message: impl Into<String>) -> Self {
+    pub(crate) fn usage(message: impl Into<String>) -> Self {
         Self {
             code: exit::USAGE,
             message: message.into(),
         }
     }
     /// A rule-file error (exit 1).
-    pub fn rules(message: impl Into<String>) -> Self {
+    pub(crate) fn rules(message: impl Into<String>) -> Self {
         Self {
             code: exit::RULES,
             message: message.into(),
@@ -63,12 +63,12 @@ impl CliError {
 }
 
 /// The result of a command.
-pub type CliResult = Result<u8, CliError>;
+pub(crate) type CliResult = Result<u8, CliError>;
 
 /// thresholds: safeguarding threshold rules, referral scoring and audit evidence.
 #[derive(Parser, Debug)]
 #[command(name = "thresholds", version, about, long_about = None)]
-pub struct Cli {
+pub(crate) struct Cli {
     /// How to print rule-file diagnostics.
     #[arg(long, global = true, value_enum, default_value_t = ErrorFormat::Human)]
     pub error_format: ErrorFormat,
@@ -79,7 +79,7 @@ pub struct Cli {
 
 /// Diagnostic output formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum ErrorFormat {
+pub(crate) enum ErrorFormat {
     /// Source excerpts with the place underlined.
     Human,
     /// One JSON object per diagnostic.
@@ -88,7 +88,7 @@ pub enum ErrorFormat {
 
 /// The subcommands.
 #[derive(Subcommand, Debug)]
-pub enum Command {
+pub(crate) enum Command {
     /// Parse and check a rule file.
     Check(check::CheckArgs),
     /// Lay a rule file out canonically (in place).
@@ -111,7 +111,7 @@ pub enum Command {
 
 /// Options shared by commands that read referral data.
 #[derive(Args, Debug, Clone, Default)]
-pub struct DataArgs {
+pub(crate) struct DataArgs {
     /// Data format, when the extension does not say.
     #[arg(long, value_enum)]
     pub input_format: Option<InputFormat>,
@@ -140,7 +140,7 @@ pub struct DataArgs {
 
 /// Referral data formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum InputFormat {
+pub(crate) enum InputFormat {
     /// Comma-separated values.
     Csv,
     /// A JSON array of objects.
@@ -154,8 +154,8 @@ pub enum InputFormat {
 }
 
 /// Runs the command line and returns the exit code.
-pub fn main() -> ExitCode {
-    crate::output::remove_on_interrupt();
+pub(crate) fn main() -> ExitCode {
+    thresholds::output::remove_on_interrupt();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -180,7 +180,7 @@ pub fn main() -> ExitCode {
 }
 
 /// Dispatches a parsed command line.
-pub fn run(cli: Cli) -> CliResult {
+pub(crate) fn run(cli: Cli) -> CliResult {
     let ef = cli.error_format;
     match cli.command {
         Command::Check(a) => check::run(a, ef),
@@ -216,7 +216,7 @@ pub(crate) fn guard(
 
 /// Adds a plan's scripts to the inputs (they are known once it is parsed,
 /// before any data is read or output opened).
-pub(crate) fn guard_scripts(g: &mut Guard, plan: &crate::plan::Plan) -> Result<(), CliError> {
+pub(crate) fn guard_scripts(g: &mut Guard, plan: &thresholds::plan::Plan) -> Result<(), CliError> {
     for s in plan.scripts.iter().flat_map(|s| s.sources.iter()) {
         g.input("a script of the rule file", Path::new(&s.name))
             .map_err(refused)?;
@@ -244,7 +244,7 @@ pub(crate) fn commit(s: Staged) -> Result<(), CliError> {
 
 /// Writes a whole output file (report, sample) through a temporary file.
 pub(crate) fn write_output(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
-    crate::output::write_file(path, bytes)
+    thresholds::output::write_file(path, bytes)
         .map_err(|e| CliError::usage(format!("error: cannot write `{}`: {e}", path.display())))
 }
 
@@ -267,14 +267,17 @@ pub(crate) fn output_error(e: std::io::Error) -> CliError {
 }
 
 /// True when stderr is a terminal (colours, progress bars).
-pub fn stderr_is_terminal() -> bool {
+pub(crate) fn stderr_is_terminal() -> bool {
     std::io::stderr().is_terminal()
 }
 
 /// Loads and checks rules; prints warnings to stderr; errors end the command.
-pub fn load_rules(path: &std::path::Path, ef: ErrorFormat) -> Result<crate::plan::Plan, CliError> {
+pub(crate) fn load_rules(
+    path: &std::path::Path,
+    ef: ErrorFormat,
+) -> Result<thresholds::plan::Plan, CliError> {
     let checked =
-        crate::check::load_file(path).map_err(|m| CliError::usage(format!("error: {m}")))?;
+        thresholds::check::load_file(path).map_err(|m| CliError::usage(format!("error: {m}")))?;
     let Checked { plan, diagnostics } = checked;
     match plan {
         Some(p) if !diagnostics.has_errors() => {
@@ -286,7 +289,7 @@ pub fn load_rules(path: &std::path::Path, ef: ErrorFormat) -> Result<crate::plan
 }
 
 /// Renders diagnostics in the chosen format.
-pub fn render_all(d: &Diagnostics, ef: ErrorFormat) -> String {
+pub(crate) fn render_all(d: &Diagnostics, ef: ErrorFormat) -> String {
     match ef {
         ErrorFormat::Human => render::human(d, stderr_is_terminal()),
         ErrorFormat::Json => render::json(d),
@@ -296,21 +299,21 @@ pub fn render_all(d: &Diagnostics, ef: ErrorFormat) -> String {
 /// Finds one record by id in a data file (for `explain`). The whole file is
 /// read: a record that was rejected, or whose id is not unique, is an error
 /// that says why, never a silent miss.
-pub fn find_record(
-    plan: &crate::plan::Plan,
+pub(crate) fn find_record(
+    plan: &thresholds::plan::Plan,
     data: &std::path::Path,
     args: &DataArgs,
     id: &str,
-) -> Result<crate::data::Row, CliError> {
+) -> Result<thresholds::data::Row, CliError> {
     let mut opts = score::load_options(args);
     opts.strict = false;
     let want = id.trim();
-    let mut found: Option<crate::data::Row> = None;
+    let mut found: Option<thresholds::data::Row> = None;
     // The first id equal to the one asked for but for case, suggested
     // when no id matches exactly (never under --pseudonymise: it would
     // print an id of the data that was not asked for).
     let mut near: Option<String> = None;
-    let summary = crate::pipeline::run(
+    let summary = thresholds::pipeline::run(
         plan,
         data,
         &opts,
@@ -355,20 +358,20 @@ pub fn find_record(
             code: exit::REJECTS,
             message: format!(
                 "error: the record with id `{}` was rejected: {}",
-                crate::text::shorten(want),
+                thresholds::text::shorten(want),
                 problems.collect::<Vec<_>>().join("; ")
             ),
         }),
         None => Err(CliError::usage(match near {
             Some(near) => format!(
                 "error: no record with id `{}` in `{}`; did you mean `{}`? (ids are matched exactly, case included)",
-                crate::text::shorten(want),
+                thresholds::text::shorten(want),
                 data.display(),
-                crate::text::shorten(&near)
+                thresholds::text::shorten(&near)
             ),
             None => format!(
                 "error: no record with id `{}` in `{}` ({} rows read, {} rejected without a readable id)",
-                crate::text::shorten(want),
+                thresholds::text::shorten(want),
                 data.display(),
                 summary.read,
                 without_id

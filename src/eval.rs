@@ -74,6 +74,8 @@ impl std::fmt::Display for EvalError {
     }
 }
 
+impl std::error::Error for EvalError {}
+
 /// A value met while evaluating.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Val<'a> {

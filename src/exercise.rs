@@ -5,6 +5,7 @@
 //! `cli`, rendering in `report::exercise`.
 
 pub mod cohort;
+pub mod debrief;
 pub mod hard;
 pub mod notes;
 pub mod pack;
@@ -104,15 +105,7 @@ pub fn level_if_fired(plan: &Plan, score: &Score, rule: u32) -> u8 {
     lifted.min(u16::from(plan.top())) as u8
 }
 
-/// `dash_score` → `Dash score`: a field id as a practitioner reads it.
-pub fn humanise(id: &str) -> String {
-    let spaced = id.replace('_', " ");
-    let mut c = spaced.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
-    }
-}
+pub use crate::text::humanise;
 
 #[cfg(test)]
 pub(crate) mod testutil {
@@ -122,7 +115,7 @@ pub(crate) mod testutil {
     use crate::span::Source;
 
     /// Rules with four levels, two themes, a conjunction and a count rule.
-    pub const RULES: &str = r#"
+    pub(crate) const RULES: &str = r#"
 continuum "Test"
 levels {
   universal  "Level 1 - Universal"
@@ -155,14 +148,14 @@ rule dash "DASH high risk"
 "#;
 
     /// The checked plan.
-    pub fn plan() -> Plan {
+    pub(crate) fn plan() -> Plan {
         let src = Source::new("t.thr", RULES);
         let c = check::check_source(&src, &check::NoScripts);
         c.plan.expect("test rules check")
     }
 
     /// A record with an age and indicators.
-    pub fn record(plan: &Plan, id: &str, age: f64, inds: &[&str]) -> crate::plan::Record {
+    pub(crate) fn record(plan: &Plan, id: &str, age: f64, inds: &[&str]) -> crate::plan::Record {
         let mut r = crate::plan::Record::empty(plan);
         r.id = id.into();
         r.values[0] = crate::plan::Value::Num(age);
@@ -173,7 +166,7 @@ rule dash "DASH high risk"
     }
 
     /// A scored vignette.
-    pub fn vignette(plan: &Plan, id: &str, age: f64, inds: &[&str]) -> super::Vignette {
+    pub(crate) fn vignette(plan: &Plan, id: &str, age: f64, inds: &[&str]) -> super::Vignette {
         let record = record(plan, id, age, inds);
         let score = crate::eval::score(plan, &record).expect("scores");
         super::Vignette {

@@ -131,12 +131,29 @@ impl Layout<'_> {
             Item::Fields(b) => {
                 self.open("fields {".into(), keyword_span(b.span, "fields"));
                 let w = b.entries.iter().map(|f| f.id.name.len() + 1).max();
-                for f in &b.entries {
+                let w = w.unwrap_or(0);
+                let types: Vec<String> = b
+                    .entries
+                    .iter()
+                    .map(|f| {
+                        let q = if f.optional { "?" } else { "" };
+                        format!("{}{q}", self.field_type(f))
+                    })
+                    .collect();
+                // Labels start in one column, after the longest type of
+                // the fields that have one.
+                let tw = (b.entries.iter().zip(&types))
+                    .filter(|(f, _)| f.label.is_some())
+                    .map(|(_, t)| t.chars().count())
+                    .max()
+                    .unwrap_or(0);
+                for (f, ty) in b.entries.iter().zip(types) {
                     let id = format!("{}:", f.id.name);
-                    let ty = self.field_type(f);
-                    let q = if f.optional { "?" } else { "" };
-                    let w = w.unwrap_or(0);
-                    self.entry(format!("{id:<w$} {ty}{q}"), f.span);
+                    let line = match &f.label {
+                        Some(l) => format!("{id:<w$} {ty:<tw$} {}", escape(&l.value)),
+                        None => format!("{id:<w$} {ty}"),
+                    };
+                    self.entry(line, f.span);
                 }
                 self.close(b.close);
             }
@@ -198,8 +215,10 @@ impl Layout<'_> {
                     format!("number({lo}..{hi})")
                 } else {
                     // Keep what was written rather than print `inf`.
-                    let src = &self.text
-                        [f.span.start.min(self.text.len())..f.span.end.min(self.text.len())];
+                    // The type ends where the label starts.
+                    let end = f.label.as_ref().map_or(f.span.end, |l| l.span.start);
+                    let src =
+                        &self.text[f.span.start.min(self.text.len())..end.min(self.text.len())];
                     match (src.find('('), src.rfind(')')) {
                         (Some(a), Some(b)) if a < b => {
                             let inner: String = src[a + 1..b]

@@ -1,16 +1,14 @@
 //! `thresholds`: a rules engine for safeguarding thresholds (a "continuum of need").
 //!
-//! A rule file (`.thr`) is parsed with a pest grammar ([`parse`]), checked
-//! and compiled into a [`plan::Plan`] ([`check`]), and evaluated against
-//! referral records ([`eval`]), each score carrying its explanation
-//! ([`explain`]).
+//! Most programs need only the front door, [`RuleSet`]: load a rule file,
+//! build records by field and indicator name, score and explain them.
 //!
 //! ```
-//! use thresholds::{check, eval, span::Source};
-//! let src = Source::new("demo.thr", r#"
+//! use thresholds::RuleSet;
+//! let rules = RuleSet::from_text("demo.thr", r#"
 //! continuum "Demo"
 //! levels { universal "Universal" early_help "Early help" targeted "Targeted" }
-//! fields { age: number }
+//! fields { age: number "Age in years" }
 //! domain safety "Safety" {
 //!   indicator dv "Domestic abuse in the household" at early_help
 //!   indicator injury "Unexplained injury" at early_help
@@ -18,21 +16,27 @@
 //! rule baby "An injured baby needs a targeted response"
 //!   when age < 1 and injury
 //!   then at least targeted
-//! "#);
-//! let checked = check::check_source(&src, &check::NoScripts);
-//! let plan = checked.plan.expect("the demo rules check");
-//! let mut rec = thresholds::plan::Record::empty(&plan);
-//! rec.values[0] = thresholds::plan::Value::Num(0.5);
-//! rec.indicators.insert(plan.indicator_bit("injury").unwrap() as usize);
-//! let score = eval::score(&plan, &rec).unwrap();
-//! assert_eq!(plan.level_id(score.level), "targeted");
+//! "#)?;
+//! let record = rules.record("R1").number("age", 0.5).indicator("injury").build()?;
+//! let outcome = rules.score(&record)?;
+//! assert_eq!(outcome.level.label, "Targeted");
+//! let why = rules.explain(&record)?;
+//! assert_eq!(why.fired[0].reason, "An injured baby needs a targeted response");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! Underneath, a rule file (`.thr`) is parsed with a pest grammar
+//! ([`parse`]), checked and compiled into a [`plan::Plan`] ([`check`]), and
+//! evaluated against referral records ([`eval`]), each score carrying its
+//! explanation ([`explain`]); [`data`] reads CSV, JSON, JSON Lines and Excel
+//! files, [`pipeline`] scores them on every core, and [`audit`], [`diff`] and
+//! [`exercise`] build the reports that [`report`] renders. ARCHITECTURE.md
+//! draws the layers.
 
 pub mod ast;
 pub mod audit;
 pub mod bits;
 pub mod check;
-pub mod cli;
 pub mod data;
 pub mod diff;
 pub mod error;
@@ -46,11 +50,15 @@ pub mod pipeline;
 pub mod plan;
 pub mod pseudonym;
 pub mod report;
+pub mod ruleset;
 pub mod sample;
 pub mod script;
+pub mod serve;
 pub mod span;
 pub mod stats;
 pub mod text;
+
+pub use ruleset::{Level, LoadError, Outcome, RecordBuilder, RecordError, RuleSet};
 
 /// Rule files larger than this are refused before parsing.
 pub const MAX_RULE_FILE_BYTES: u64 = 8 * 1024 * 1024;

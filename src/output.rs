@@ -172,16 +172,27 @@ pub fn remove_pending() {
     }
 }
 
+/// What the interrupt handler says instead of its default, for a command
+/// whose output is appended as it goes (`exercise serve`).
+static INTERRUPT_NOTE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// Sets what [`remove_on_interrupt`]'s handler prints when the command is
+/// stopped (once per process; later calls are ignored).
+pub fn set_interrupt_note(note: String) {
+    let _ = INTERRUPT_NOTE.set(note);
+}
+
 /// Installs a handler for Ctrl-C, SIGTERM and SIGHUP that removes the
 /// temporary files of unfinished outputs and ends the process (exit 130).
 /// For programs, not the library: call it once, from `main`.
 pub fn remove_on_interrupt() {
     let _ = ctrlc::set_handler(|| {
         remove_pending();
-        let _ = writeln!(
-            io::stderr(),
-            "interrupted: no output was written (each output path holds what it held before)"
+        let note = INTERRUPT_NOTE.get().map_or(
+            "interrupted: no output was written (each output path holds what it held before)",
+            String::as_str,
         );
+        let _ = writeln!(io::stderr(), "{note}");
         std::process::exit(130);
     });
 }

@@ -5,20 +5,30 @@
 mod expr;
 mod message;
 
+pub use expr::MAX_EXPR_DEPTH;
+
 use std::sync::Arc;
 
 use pest::iterators::Pair;
 use pest::Parser;
-use pest_derive::Parser;
 
 use crate::ast::*;
 use crate::error::Diagnostic;
 use crate::span::{Source, Span};
 
-/// The pest parser for `.thr` files.
-#[derive(Parser)]
-#[grammar = "../grammar/thresholds.pest"]
-pub struct ThrParser;
+pub use grammar::{Rule, ThrParser};
+
+/// The parser pest generates from the grammar. Its `Rule` enum has one
+/// variant per grammar rule, documented in the grammar file itself.
+#[allow(missing_docs)]
+mod grammar {
+    use pest_derive::Parser;
+
+    /// The pest parser for `.thr` files.
+    #[derive(Parser)]
+    #[grammar = "../grammar/thresholds.pest"]
+    pub struct ThrParser;
+}
 
 /// Parses a whole rule file.
 pub fn parse(source: &Arc<Source>) -> Result<RuleFile, Box<Diagnostic>> {
@@ -48,7 +58,7 @@ pub fn parse_expr(source: &Arc<Source>) -> Result<Expr, Box<Diagnostic>> {
             "empty expression",
         ))
     })?;
-    Ok(expr::expr(pair))
+    expr::build(source, pair)
 }
 
 struct Parsing<'s> {
@@ -125,10 +135,11 @@ impl Parsing<'_> {
                 Item::Fields(Block {
                     entries: entries
                         .into_iter()
-                        .map(|(span, (id, ty, optional))| FieldDef {
+                        .map(|(span, (id, ty, optional, label))| FieldDef {
                             id,
                             ty,
                             optional,
+                            label,
                             span,
                         })
                         .collect(),
@@ -251,7 +262,7 @@ impl Parsing<'_> {
         for p in inner {
             let aspan: Span = p.as_span().into();
             match p.as_rule() {
-                Rule::expr => when = Some(expr::expr(p)),
+                Rule::expr => when = Some(expr::build(self.source, p)?),
                 Rule::act_at_least => {
                     let level = p
                         .into_inner()
@@ -407,11 +418,22 @@ fn block_entries<'i, T>(
     Ok((out, close))
 }
 
-fn field_def(p: Pair<'_, Rule>) -> Option<(Ident, FieldType, bool)> {
+/// A field entry: its id, type, `?` and label.
+type FieldParts = (Ident, FieldType, bool, Option<Text>);
+
+fn field_def(p: Pair<'_, Rule>) -> Option<FieldParts> {
     let mut i = p.into_inner();
     let id = ident(i.next()?);
     let ty_pair = i.next()?;
-    let optional = i.next().is_some_and(|p| p.as_rule() == Rule::optional_mark);
+    let mut optional = false;
+    let mut label = None;
+    for rest in i {
+        match rest.as_rule() {
+            Rule::optional_mark => optional = true,
+            Rule::string => label = Some(text(rest)),
+            _ => {}
+        }
+    }
     let ty = match ty_pair.as_rule() {
         Rule::ty_number => {
             let bounds: Vec<f64> = ty_pair
@@ -434,7 +456,7 @@ fn field_def(p: Pair<'_, Rule>) -> Option<(Ident, FieldType, bool)> {
                 .collect(),
         ),
     };
-    Some((id, ty, optional))
+    Some((id, ty, optional, label))
 }
 
 /// A pair's span without the whitespace and comments pest takes in after an

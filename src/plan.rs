@@ -57,6 +57,19 @@ pub struct FieldInfo {
     pub kind: FieldKind,
     /// May be missing.
     pub optional: bool,
+    /// The plain-English label the rule file gives it, if any.
+    pub label: Option<String>,
+}
+
+impl FieldInfo {
+    /// The name a practitioner reads: the rule file's label, else the id
+    /// made readable (`dash_score` → `Dash score`).
+    pub fn display_label(&self) -> String {
+        match &self.label {
+            Some(l) => l.clone(),
+            None => crate::text::humanise(&self.id),
+        }
+    }
 }
 
 /// A declared indicator.

@@ -1,23 +1,42 @@
-//! Synthetic referrals for any rule file (`thresholds sample`): ages with
-//! about 15% infants, referral sources in the national shares, indicator
-//! prevalence calibrated to the factors recorded at assessment (DfE children
-//! in need census) by theme, the "toxic trio" of domestic abuse, parental
-//! mental health and substance misuse occurring together, a value for every
-//! declared field, and a `decision` from a simulated front door that agrees
-//! with the rules with a chosen probability (one level off more often than
-//! two). For audits, each referral also has a `referral_date` (April 2025 to
-//! March 2026), its calendar `quarter` (`2025-Q2`) and, for about half the
-//! disagreements and some agreements, a recorded `rationale` in plain English
-//! (never personal data); these draw on a second stream of the seed, so the
-//! other columns are the same as before they were added. Deterministic: the
-//! same seed gives the same file on every machine.
+//! Synthetic referrals for any rule file (`thresholds sample`), coherent
+//! and calibrated: an age from the national age mix; indicators drawn
+//! conditional on age (no exclusion or exploitation for a toddler, no school
+//! absence before school age, sexual activity only at 13-15) with each DfE
+//! assessment factor at its national share; the referral source conditional
+//! on the age and the concerns (police with domestic abuse, health with
+//! infants, schools with school-age children) in the national shares;
+//! screening fields coherent with each other and with the indicators (DASH
+//! only where there is domestic abuse, MARAC criteria met in about 8.5% of
+//! it, CSE screening only from 10); `disabled` exactly when a disability
+//! indicator is present; history fields at plausible rates; and a
+//! `decision` from a simulated front door that agrees with the rules with a
+//! chosen probability (one level off more often than two). For audits,
+//! each referral also has a `referral_date` (April 2025 to March 2026), its
+//! calendar `quarter` (`2025-Q2`) and, for about half the disagreements and
+//! some agreements, a recorded `rationale` in plain English (never personal
+//! data), from a second stream of the seed. Deterministic: the same seed
+//! gives the same file on every machine.
+//!
+//! [`Generator`] hands out each referral ([`Referral`]: the record the
+//! rules read, the generator's facts about it and its cells) for writers
+//! such as the CSV/Excel/JSON ones in `cli::sample`; [`generate`] streams
+//! the cells. The per-indicator profiles are in [`profile`], the national
+//! targets in [`targets`], the fitted model in [`model`], and
+//! `--calibration` in [`calibration`].
 
+pub mod calibration;
 pub mod cin;
+pub mod coherence;
 mod fields;
+pub mod model;
+pub mod profile;
 pub mod rng;
+pub mod targets;
 
 use crate::ast::Item;
 use crate::plan::{Plan, Record, Value};
+pub use fields::Role;
+pub use model::{Facts, Model};
 pub use rng::SplitMix64;
 
 /// How to generate.
@@ -98,52 +117,153 @@ pub fn decision_texts(plan: &Plan) -> Vec<Vec<String>> {
     out
 }
 
+/// One generated referral.
+pub struct Referral<'a> {
+    /// The record as the rules read it (id, field values, indicators).
+    pub record: &'a Record,
+    /// What the generator decided about it (age, source, domestic abuse, ...).
+    pub facts: &'a Facts,
+    /// Its cells in [`columns`] order.
+    pub cells: &'a [Cell],
+    /// The level the rules give.
+    pub level: u8,
+    /// The level of the recorded decision (`None` where none is recorded).
+    pub decided: Option<u8>,
+}
+
+/// Makes referrals one at a time for a plan, deterministically for a seed.
+pub struct Generator<'p> {
+    plan: &'p Plan,
+    opts: SampleOptions,
+    model: Model,
+    roles: Vec<Role>,
+    texts: Vec<Vec<String>>,
+    extra: Vec<&'static str>,
+    width: usize,
+    g: SplitMix64,
+    /// The audit columns' own stream, so adding them changed no other column.
+    g2: SplitMix64,
+    done: u64,
+    rec: Record,
+    facts: Facts,
+    cells: Vec<Cell>,
+}
+
+impl<'p> Generator<'p> {
+    /// A generator for `plan` (fits the model once).
+    pub fn new(plan: &'p Plan, opts: &SampleOptions) -> Self {
+        let model = Model::new(plan);
+        Generator {
+            plan,
+            opts: opts.clone(),
+            roles: fields::roles(plan),
+            texts: decision_texts(plan),
+            extra: audit_columns(plan).collect(),
+            width: opts.n.to_string().len().max(4),
+            g2: SplitMix64::new(opts.seed ^ 0x5EED_DA7E_0000_0001),
+            done: 0,
+            rec: Record::empty(plan),
+            cells: Vec::with_capacity(plan.fields.len() + 6),
+            model,
+            facts: Facts::default(),
+            g: SplitMix64::new(opts.seed),
+        }
+    }
+
+    /// The fitted model.
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+
+    /// The field roles, by slot.
+    pub fn roles(&self) -> &[Role] {
+        &self.roles
+    }
+
+    /// Draws the next record and its fields without scoring it or writing
+    /// the decision and audit cells (calibration and checks need no more).
+    /// `None` after `n` records.
+    pub fn next_record(&mut self) -> Option<(&Record, &Facts)> {
+        if self.done >= self.opts.n {
+            return None;
+        }
+        self.done += 1;
+        self.rec.reset();
+        self.rec.id = format!("R{:0w$}", self.done, w = self.width);
+        self.cells.clear();
+        self.cells.push(Cell::Text(self.rec.id.clone()));
+        self.facts = self.model.draw(&mut self.g, &mut self.rec.indicators);
+        fields::fill(
+            &mut self.g,
+            self.plan,
+            &self.roles,
+            &self.facts,
+            &mut self.rec,
+            &mut self.cells,
+        );
+        Some((&self.rec, &self.facts))
+    }
+
+    /// The next whole referral: drawn, scored, with its decision and audit
+    /// cells. `None` after `n` records.
+    pub fn next_referral(&mut self) -> Option<Referral<'_>> {
+        self.next_record()?;
+        let plan = self.plan;
+        let ids: Vec<&str> = self
+            .rec
+            .indicators
+            .iter()
+            .filter_map(|b| plan.indicators.get(b))
+            .map(|ind| ind.id.as_str())
+            .collect();
+        self.cells.push(Cell::Text(ids.join(";")));
+        let level = crate::eval::score(plan, &self.rec)
+            .map_or_else(|_| crate::eval::base_level(plan, &self.rec), |s| s.level);
+        let (cell, decided) = decision(
+            &mut self.g,
+            self.opts.agreement,
+            level,
+            plan.top(),
+            &self.texts,
+        );
+        self.cells.push(cell);
+        let (date, quarter, why) = audit_cells(&mut self.g2, level, decided);
+        for c in &self.extra {
+            self.cells.push(match *c {
+                "referral_date" => date.clone(),
+                "quarter" => quarter.clone(),
+                _ => why.clone(),
+            });
+        }
+        Some(Referral {
+            record: &self.rec,
+            facts: &self.facts,
+            cells: &self.cells,
+            level,
+            decided,
+        })
+    }
+}
+
 /// Generates referrals, handing each row's cells (in [`columns`] order) to `emit`.
 pub fn generate<E>(
     plan: &Plan,
     opts: &SampleOptions,
     mut emit: impl FnMut(&[Cell]) -> Result<(), E>,
 ) -> Result<(), E> {
-    let mut g = SplitMix64::new(opts.seed);
-    // The audit columns' own stream, so adding them changed no other column.
-    let mut g2 = SplitMix64::new(opts.seed ^ 0x5EED_DA7E_0000_0001);
-    let extra: Vec<&str> = audit_columns(plan).collect();
-    let model = fields::Model::new(plan);
-    let texts = decision_texts(plan);
-    let width = opts.n.to_string().len().max(4);
-    let mut rec = Record::empty(plan);
-    let mut cells = Vec::with_capacity(plan.fields.len() + 3);
-    for i in 1..=opts.n {
-        rec.reset();
-        rec.id = format!("R{i:0width$}");
-        cells.clear();
-        cells.push(Cell::Text(rec.id.clone()));
-        model.indicators(&mut g, &mut rec);
-        for (slot, f) in plan.fields.iter().enumerate() {
-            let (v, c) = model.field(&mut g, slot, f, &rec, plan);
-            rec.values[slot] = v;
-            cells.push(c);
-        }
-        let ids: Vec<&str> = rec
-            .indicators
-            .iter()
-            .filter_map(|b| plan.indicators.get(b))
-            .map(|ind| ind.id.as_str())
-            .collect();
-        cells.push(Cell::Text(ids.join(";")));
-        let level = crate::eval::score(plan, &rec)
-            .map_or_else(|_| crate::eval::base_level(plan, &rec), |s| s.level);
-        let (cell, decided) = decision(&mut g, opts.agreement, level, plan.top(), &texts);
-        cells.push(cell);
-        let (date, quarter, why) = audit_cells(&mut g2, level, decided);
-        for c in &extra {
-            cells.push(match *c {
-                "referral_date" => date.clone(),
-                "quarter" => quarter.clone(),
-                _ => why.clone(),
-            });
-        }
-        emit(&cells)?;
+    generate_referrals(plan, opts, |r| emit(r.cells))
+}
+
+/// Generates referrals, handing each whole [`Referral`] to `emit` (for
+/// writers that need the record or the facts as well as the cells).
+pub fn generate_referrals<E>(
+    plan: &Plan,
+    opts: &SampleOptions,
+    mut emit: impl FnMut(&Referral<'_>) -> Result<(), E>,
+) -> Result<(), E> {
+    let mut gen = Generator::new(plan, opts);
+    while let Some(r) = gen.next_referral() {
+        emit(&r)?;
     }
     Ok(())
 }

@@ -112,6 +112,17 @@ pub fn shorten_all(s: &str) -> String {
     t
 }
 
+/// `dash_score` → `Dash score`: an id as a practitioner reads it, where the
+/// rule file gives no label.
+pub fn humanise(id: &str) -> String {
+    let spaced = id.replace('_', " ");
+    let mut c = spaced.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -154,19 +154,16 @@ fn rejects_are_listed_with_lines_and_exit_3() {
         .collect();
     assert_eq!(
         rej,
-        vec![
-            (3, "level".to_string()),
-            (4, "vignette".to_string()),
-            (5, "vignette".to_string())
-        ]
+        vec![(3, "level".to_string()), (4, "vignette".to_string()),]
     );
     assert_eq!(j["responses_read"], 5);
     assert_eq!(j["n"], 2);
+    // ann's second answer to V01 (line 5) replaced the first: the last
+    // counts (SPEC 7), nothing is rejected for it.
+    assert_eq!(j["replaced"], 1);
+    assert_eq!(j["correct"], 1);
     let stderr = String::from_utf8_lossy(&o.stderr);
-    assert!(
-        stderr.contains("line 5, column `vignette`: `ann` already answered `V01` (line 2)"),
-        "{stderr}"
-    );
+    assert!(!stderr.contains("already answered"), "{stderr}");
     // Without -o: the summary on screen lists them too.
     let o = run(&[
         os("exercise"),
@@ -264,6 +261,40 @@ fn terminal_mode_through_piped_stdin() {
     assert!(stdout.contains("Your results: 2 of 3"), "{stdout}");
     let text = std::fs::read_to_string(&responses).unwrap();
     assert!(text.ends_with("Ann Smith,V03,universal,pre\n"), "{text}");
+}
+
+#[test]
+fn no_reveal_never_shows_the_guidance() {
+    let tmp = tempfile::tempdir().unwrap();
+    let pack_csv = small_pack(tmp.path());
+    let responses = tmp.path().join("responses.csv");
+    let mut child = bin()
+        .args(session_args(&pack_csv, &responses))
+        .arg("--no-reveal")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(
+            b"4
+1
+2
+",
+        )
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("3 answer(s) saved"), "{stdout}");
+    assert!(stdout.contains("not shown in this round"), "{stdout}");
+    assert!(!stdout.contains("Your results"), "{stdout}");
+    assert!(!stdout.contains("the guidance says"), "{stdout}");
+    assert!(!stdout.contains("matches the guidance"), "{stdout}");
 }
 
 #[test]

@@ -37,12 +37,16 @@ mod golden;
 mod header_check;
 #[path = "hostile.rs"]
 mod hostile;
+#[path = "html_layout.rs"]
+mod html_layout;
 #[path = "outputs.rs"]
 mod outputs;
 #[path = "props.rs"]
 mod props;
 #[path = "pseudonymise.rs"]
 mod pseudonymise;
+#[path = "sample_coherence.rs"]
+mod sample_coherence;
 #[path = "score_props.rs"]
 mod score_props;
 #[path = "script_bounds.rs"]
@@ -53,3 +57,9 @@ mod script_files;
 mod script_results;
 #[path = "script_reuse.rs"]
 mod script_reuse;
+#[path = "serve_api.rs"]
+mod serve_api;
+#[path = "serve_browser.rs"]
+mod serve_browser;
+#[path = "vignettes.rs"]
+mod vignettes;

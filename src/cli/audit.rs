@@ -1,6 +1,6 @@
 //! `thresholds audit RULES DATA`: agreement between recorded decisions and
 //! the rules, as audit evidence (SPEC §6). Reads with the shared pipeline,
-//! aggregates with [`crate::audit`], renders with [`crate::report::audit`]
+//! aggregates with [`thresholds::audit`], renders with [`thresholds::report::audit`]
 //! by the extension of `-o` (a terminal summary without it).
 
 use std::path::PathBuf;
@@ -14,15 +14,15 @@ use super::{
     commit, guard, guard_scripts, load_rules, print_out, staged, CliError, CliResult, DataArgs,
     ErrorFormat,
 };
-use crate::audit::{Audit, Auditor, Columns, PeriodBy};
-use crate::data::{DataError, Reject};
-use crate::pipeline;
-use crate::plan::Plan;
-use crate::report::audit::{self as report, Format as ReportFormat};
+use thresholds::audit::{Audit, Auditor, Columns, PeriodBy};
+use thresholds::data::{DataError, Reject};
+use thresholds::pipeline;
+use thresholds::plan::Plan;
+use thresholds::report::audit::{self as report, Format as ReportFormat};
 
 /// Arguments of `audit`.
 #[derive(Args, Debug)]
-pub struct AuditArgs {
+pub(crate) struct AuditArgs {
     /// The rule file (.thr).
     pub rules: PathBuf,
     /// The referral sample (CSV, JSON, JSON Lines or Excel).
@@ -54,7 +54,7 @@ pub struct AuditArgs {
 }
 
 /// Runs `audit`.
-pub fn run(a: AuditArgs, ef: ErrorFormat) -> CliResult {
+pub(super) fn run(a: AuditArgs, ef: ErrorFormat) -> CliResult {
     let format = match &a.output {
         Some(p) => Some(ReportFormat::of(p).ok_or_else(|| {
             CliError::usage(format!(
@@ -120,7 +120,7 @@ pub fn run(a: AuditArgs, ef: ErrorFormat) -> CliResult {
         None => rejects,
     };
     let mut audit = auditor.finish(summary.read, rejects);
-    audit.warnings = crate::pipeline::notes::warnings(&summary, &audit.rejected);
+    audit.warnings = thresholds::pipeline::notes::warnings(&summary, &audit.rejected);
     if let Some(note) = audit.period_notes.text() {
         eprintln!("warning: {note}");
     }

@@ -8,7 +8,7 @@ use super::{exit, render_all, CliError, CliResult, ErrorFormat};
 
 /// Arguments of `check`.
 #[derive(Args, Debug)]
-pub struct CheckArgs {
+pub(crate) struct CheckArgs {
     /// The rule file.
     pub rules: PathBuf,
     /// Treat warnings as errors.
@@ -17,9 +17,9 @@ pub struct CheckArgs {
 }
 
 /// Runs `check`.
-pub fn run(a: CheckArgs, ef: ErrorFormat) -> CliResult {
-    let checked =
-        crate::check::load_file(&a.rules).map_err(|m| CliError::usage(format!("error: {m}")))?;
+pub(super) fn run(a: CheckArgs, ef: ErrorFormat) -> CliResult {
+    let checked = thresholds::check::load_file(&a.rules)
+        .map_err(|m| CliError::usage(format!("error: {m}")))?;
     let d = &checked.diagnostics;
     let text = render_all(d, ef);
     if d.has_errors() || (a.deny_warnings && !d.0.is_empty()) {

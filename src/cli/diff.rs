@@ -16,16 +16,16 @@ use super::{
     commit, exit, guard, guard_scripts, load_rules, print_out, staged, CliError, CliResult,
     DataArgs, ErrorFormat,
 };
-use crate::data::LoadOptions;
-use crate::diff::{self, ImpactBuilder, Side, Timing};
-use crate::output::Staged;
-use crate::pipeline::{self, Summary};
-use crate::plan::Plan;
-use crate::report::diff::{self as render, DiffReport};
+use thresholds::data::LoadOptions;
+use thresholds::diff::{self, ImpactBuilder, Side, Timing};
+use thresholds::output::Staged;
+use thresholds::pipeline::{self, Summary};
+use thresholds::plan::Plan;
+use thresholds::report::diff::{self as render, DiffReport};
 
 /// Arguments of `diff`.
 #[derive(Args, Debug)]
-pub struct DiffArgs {
+pub(crate) struct DiffArgs {
     /// The rules in force.
     pub old: PathBuf,
     /// The proposed rules.
@@ -137,7 +137,7 @@ fn score_both(
 }
 
 /// Runs `diff`.
-pub fn run(a: DiffArgs, ef: ErrorFormat) -> CliResult {
+pub(super) fn run(a: DiffArgs, ef: ErrorFormat) -> CliResult {
     let format = a.output.as_deref().map(out_format).transpose()?;
     let mut inputs: Vec<(&str, &Path)> =
         vec![("the old rule file", &a.old), ("the new rule file", &a.new)];
@@ -158,7 +158,7 @@ pub fn run(a: DiffArgs, ef: ErrorFormat) -> CliResult {
     };
     let (old, new) = load_both(&a, ef)?;
     if let Some(w) = examples_warning(&new) {
-        eprintln!("warning: {}", crate::text::shorten_all(&w));
+        eprintln!("warning: {}", thresholds::text::shorten_all(&w));
     }
     guard_scripts(&mut guard, &old)?;
     guard_scripts(&mut guard, &new)?;
@@ -192,7 +192,7 @@ pub fn run(a: DiffArgs, ef: ErrorFormat) -> CliResult {
     // A proposal that fails its own examples is stated first: every figure
     // below describes rules their authors' own cases say are wrong.
     let mut warnings: Vec<String> = examples_warning(&new).into_iter().collect();
-    warnings.extend(crate::pipeline::notes::warnings(&summary, &rejects));
+    warnings.extend(thresholds::pipeline::notes::warnings(&summary, &rejects));
     let report = DiffReport {
         old_file: file_name(&a.old),
         new_file: file_name(&a.new),

@@ -5,8 +5,12 @@
 //!   `.html`, `.xlsx`), a terminal summary without `-o`.
 //! * `exercise pack RULES DATA --n N [--seed S] [-o VIGNETTES] [--format csv|md]`.
 //! * `exercise run RULES VIGNETTES --trainee NAME [--phase P] [-o RESPONSES]`.
+//! * `exercise serve RULES VIGNETTES [-o RESPONSES] [--phase P] [--bind ADDR]
+//!   [--port N] [--no-reveal]`: a live exercise in the browser (SPEC §7.1).
 
+mod append;
 mod pack;
+mod serve;
 mod session;
 
 use std::io::Write;
@@ -18,16 +22,16 @@ use super::{
     commit, exit, guard, guard_scripts, load_rules, print_out, staged, CliError, CliResult,
     ErrorFormat,
 };
-use crate::data::{LoadOptions, Reject};
-use crate::exercise::{cohort, responses, Pack, Vignette};
-use crate::pipeline;
-use crate::plan::Plan;
-use crate::report::exercise as report;
+use thresholds::data::{LoadOptions, Reject};
+use thresholds::exercise::{cohort, responses, Pack, Vignette};
+use thresholds::pipeline;
+use thresholds::plan::Plan;
+use thresholds::report::exercise as report;
 
 /// Arguments of `exercise`.
 #[derive(Args, Debug)]
 #[command(args_conflicts_with_subcommands = true)]
-pub struct ExerciseArgs {
+pub(crate) struct ExerciseArgs {
     /// `pack` or `run`; without one, the results of an exercise.
     #[command(subcommand)]
     pub command: Option<ExerciseCommand>,
@@ -40,25 +44,28 @@ pub struct ExerciseArgs {
     /// Write the report here (.json, .md, .html, .xlsx); default: a summary on screen.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
-    /// Write one Markdown feedback sheet per trainee into this directory.
+    /// Write each trainee's feedback sheet (Markdown and printable HTML) into this directory.
     #[arg(long)]
     pub feedback: Option<PathBuf>,
 }
 
 /// The `exercise` subcommands.
 #[derive(Subcommand, Debug)]
-pub enum ExerciseCommand {
+pub(crate) enum ExerciseCommand {
     /// Build a vignette pack from a sample.
     Pack(pack::PackArgs),
     /// Take one trainee through the pack at the terminal.
     Run(session::RunArgs),
+    /// Run a live exercise for a room: trainees answer from a browser.
+    Serve(serve::ServeArgs),
 }
 
 /// Runs `exercise`.
-pub fn run(a: ExerciseArgs, ef: ErrorFormat) -> CliResult {
+pub(super) fn run(a: ExerciseArgs, ef: ErrorFormat) -> CliResult {
     match a.command {
         Some(ExerciseCommand::Pack(p)) => pack::run(p, ef),
         Some(ExerciseCommand::Run(r)) => session::run(r, ef),
+        Some(ExerciseCommand::Serve(s)) => serve::run(s, ef),
         None => results(a, ef),
     }
 }
@@ -157,6 +164,7 @@ fn results(a: ExerciseArgs, ef: ErrorFormat) -> CliResult {
         eprintln!("warning: {w}");
     }
     model.warnings = warnings;
+    model.replaced = read.replaced;
     match (out_file, format) {
         (Some(mut out), Some(f)) => {
             let bytes = match f {
@@ -174,9 +182,9 @@ fn results(a: ExerciseArgs, ef: ErrorFormat) -> CliResult {
                 .map_err(|e| CliError::usage(format!("error: cannot write `{shown}`: {e}")))?;
             commit(out)?;
             eprintln!(
-                "{} answers from {} trainees; report written to {shown}",
-                model.n,
-                model.trainees.len(),
+                "{} from {}; report written to {shown}",
+                report::count(model.n, "answer"),
+                report::count(model.trainees.len() as u64, "trainee"),
             );
         }
         _ => print_out(&report::text(&model))?,
@@ -194,7 +202,11 @@ fn results(a: ExerciseArgs, ef: ErrorFormat) -> CliResult {
                     .map_err(|m| CliError::usage(format!("error: {m}")))?;
                 write_file(&path, text.as_bytes())
             })?;
-        eprintln!("{} feedback sheet(s) written to {}", written, dir.display());
+        eprintln!(
+            "feedback for {} written to {} (Markdown and printable HTML)",
+            report::count(written as u64, "trainee"),
+            dir.display()
+        );
     }
     print_rejects("vignette", &vig_rejects);
     if a.output.is_some() {

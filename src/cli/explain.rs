@@ -9,7 +9,7 @@ use super::{exit, load_rules, CliError, CliResult, ErrorFormat};
 
 /// Arguments of `explain`.
 #[derive(Args, Debug)]
-pub struct ExplainArgs {
+pub(crate) struct ExplainArgs {
     /// The rule file.
     pub rules: PathBuf,
     /// The referral data holding the record.
@@ -29,13 +29,13 @@ pub struct ExplainArgs {
 }
 
 /// Runs `explain`.
-pub fn run(a: ExplainArgs, ef: ErrorFormat) -> CliResult {
+pub(super) fn run(a: ExplainArgs, ef: ErrorFormat) -> CliResult {
     let plan = load_rules(&a.rules, ef)?;
     let (rec, decision, decision_text) = match (&a.record, &a.data) {
         (Some(json), _) => {
             // Read as data files are: a key twice is refused, the id kept
             // as written.
-            use crate::data::json::Element;
+            use thresholds::data::json::Element;
             let v: Element = serde_json::from_str(json)
                 .map_err(|e| CliError::usage(format!("error: --record is not valid JSON: {e}")))?;
             let Element::Object(obj) = v else {
@@ -44,15 +44,16 @@ pub fn run(a: ExplainArgs, ef: ErrorFormat) -> CliResult {
             if let Some((first, second)) = &obj.twice {
                 return Err(CliError::usage(format!(
                     "error: --record has the key `{}` twice (as `{}` and `{}`; keys are matched ignoring case)",
-                    crate::text::shorten(first),
-                    crate::text::shorten(first),
-                    crate::text::shorten(second)
+                    thresholds::text::shorten(first),
+                    thresholds::text::shorten(first),
+                    thresholds::text::shorten(second)
                 )));
             }
             let obj: serde_json::Map<String, serde_json::Value> = obj.pairs.into_iter().collect();
-            let mut rec = crate::data::record_from_json(&plan, &obj).map_err(|(col, why)| {
-                CliError::usage(format!("error: --record: `{col}`: {why}"))
-            })?;
+            let mut rec =
+                thresholds::data::record_from_json(&plan, &obj).map_err(|(col, why)| {
+                    CliError::usage(format!("error: --record: `{col}`: {why}"))
+                })?;
             if rec.id.is_empty() {
                 rec.id = "record".into();
             }
@@ -71,7 +72,7 @@ pub fn run(a: ExplainArgs, ef: ErrorFormat) -> CliResult {
             ))
         }
     };
-    let e = crate::explain::explain(&plan, &rec)
+    let e = thresholds::explain::explain(&plan, &rec)
         .map_err(|e| CliError::rules(format!("error: record `{}`: {e}", rec.id)))?
         .with_decision(&plan, decision, decision_text.as_deref());
     if a.json {
@@ -79,7 +80,7 @@ pub fn run(a: ExplainArgs, ef: ErrorFormat) -> CliResult {
             serde_json::to_string_pretty(&e).map_err(|e| CliError::usage(format!("error: {e}")))?;
         super::print_out(&format!("{s}\n"))?;
     } else {
-        super::print_out(&crate::report::explain::text(&e))?;
+        super::print_out(&thresholds::report::explain::text(&e))?;
     }
     Ok(exit::OK)
 }

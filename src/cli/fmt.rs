@@ -8,7 +8,7 @@ use super::{exit, CliError, CliResult};
 
 /// Arguments of `fmt`.
 #[derive(Args, Debug)]
-pub struct FmtArgs {
+pub(crate) struct FmtArgs {
     /// The rule file.
     pub rules: PathBuf,
     /// Only check: exit 1 when the file is not formatted.
@@ -17,13 +17,13 @@ pub struct FmtArgs {
 }
 
 /// Runs `fmt`.
-pub fn run(a: FmtArgs) -> CliResult {
+pub(super) fn run(a: FmtArgs) -> CliResult {
     let text = std::fs::read_to_string(&a.rules)
         .map_err(|e| CliError::usage(format!("error: cannot read `{}`: {e}", a.rules.display())))?;
-    let source = crate::span::Source::new(a.rules.display().to_string(), text);
-    let formatted = crate::format::format_source(&source).map_err(|d| {
-        CliError::rules(crate::report::diagnostics::human(
-            &crate::error::Diagnostics(vec![*d]),
+    let source = thresholds::span::Source::new(a.rules.display().to_string(), text);
+    let formatted = thresholds::format::format_source(&source).map_err(|d| {
+        CliError::rules(thresholds::report::diagnostics::human(
+            &thresholds::error::Diagnostics(vec![*d]),
             super::stderr_is_terminal(),
         ))
     })?;

@@ -1,18 +1,18 @@
 //! The progress bar on stderr for large inputs: drawn only when stderr is a
 //! terminal, so logs stay clean. The pipeline reports through
-//! [`crate::pipeline::Progress`]; this is the CLI's sink.
+//! [`thresholds::pipeline::Progress`]; this is the CLI's sink.
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::pipeline::Progress;
+use thresholds::pipeline::Progress;
 
 /// Inputs smaller than this finish before a bar would help.
-pub const MIN_BYTES: u64 = 16 * 1024 * 1024;
+pub(super) const MIN_BYTES: u64 = 16 * 1024 * 1024;
 
 /// A byte-counting bar, shown for inputs of at least [`MIN_BYTES`] when
 /// stderr is a terminal; otherwise it draws nothing.
 #[derive(Default)]
-pub struct Bar {
+pub(super) struct Bar {
     bar: Option<ProgressBar>,
 }
 

@@ -2,6 +2,9 @@
 //! synthetic referrals for any rule file, as CSV (default, or `.csv`),
 //! Excel (`.xlsx`), JSON (`.json`), JSON Lines (`.jsonl`) or a CIN census
 //! message (`.xml`).
+//! `thresholds sample RULES --calibration [--n N] [--seed S]` prints each
+//! national target beside the generated share instead (100,000 referrals
+//! unless `--n` says otherwise).
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -11,16 +14,16 @@ use clap::Args;
 use super::{
     commit, exit, guard, guard_scripts, load_rules, staged, CliError, CliResult, ErrorFormat,
 };
-use crate::sample::{self, Cell, SampleOptions};
+use thresholds::sample::{self, Cell, SampleOptions};
 
 /// Arguments of `sample`.
 #[derive(Args, Debug)]
-pub struct SampleArgs {
+pub(crate) struct SampleArgs {
     /// The rule file.
     pub rules: PathBuf,
-    /// Number of referrals.
-    #[arg(long, short)]
-    pub n: u64,
+    /// Number of referrals (with --calibration, 100,000 unless given).
+    #[arg(long, short, required_unless_present = "calibration")]
+    pub n: Option<u64>,
     /// Seed: the same seed gives the same file on every machine.
     #[arg(long, default_value_t = 2026)]
     pub seed: u64,
@@ -30,14 +33,21 @@ pub struct SampleArgs {
     /// Output file (format from the extension; default CSV on stdout).
     #[arg(short, long)]
     pub output: Option<PathBuf>,
+    /// Print the national targets beside the generated shares (referral
+    /// sources, factors at assessment, ages) instead of writing referrals.
+    #[arg(long, conflicts_with = "output")]
+    pub calibration: bool,
 }
+
+/// Referrals measured by `--calibration` when `--n` is not given.
+const CALIBRATION_N: u64 = 100_000;
 
 fn io_err(e: impl std::fmt::Display) -> CliError {
     CliError::usage(format!("error: cannot write the sample: {e}"))
 }
 
 /// Runs `sample`.
-pub fn run(a: SampleArgs, ef: ErrorFormat) -> CliResult {
+pub(super) fn run(a: SampleArgs, ef: ErrorFormat) -> CliResult {
     if !(0.0..=1.0).contains(&a.agreement) {
         return Err(CliError::usage(
             "error: --agreement must be between 0 and 1",
@@ -49,9 +59,22 @@ pub fn run(a: SampleArgs, ef: ErrorFormat) -> CliResult {
     )?;
     let plan = load_rules(&a.rules, ef)?;
     guard_scripts(&mut guard, &plan)?;
+    if a.calibration {
+        let opts = SampleOptions {
+            n: a.n.unwrap_or(CALIBRATION_N),
+            seed: a.seed,
+            agreement: a.agreement,
+        };
+        let c = sample::calibration::measure(&plan, &opts);
+        let mut out = std::io::stdout().lock();
+        out.write_all(sample::calibration::table(&c).as_bytes())
+            .map_err(super::output_error)?;
+        return Ok(exit::OK);
+    }
+    let n = a.n.unwrap_or(0);
     let mut file = a.output.as_deref().map(staged).transpose()?;
     let opts = SampleOptions {
-        n: a.n,
+        n,
         seed: a.seed,
         agreement: a.agreement,
     };
@@ -64,7 +87,7 @@ pub fn run(a: SampleArgs, ef: ErrorFormat) -> CliResult {
         .map(str::to_ascii_lowercase);
     match (ext.as_deref(), &mut file) {
         (Some("xlsx"), Some(file)) => {
-            if a.n >= 1_048_576 {
+            if n >= 1_048_576 {
                 return Err(CliError::usage(
                     "error: an Excel sheet holds at most 1,048,575 rows; write CSV instead",
                 ));

@@ -15,15 +15,15 @@ use super::{
     commit, exit, guard, guard_scripts, load_rules, output_error, staged, CliError, CliResult,
     DataArgs, ErrorFormat, InputFormat,
 };
-use crate::data::{DataError, Format, LoadOptions, Reject};
-use crate::output::Staged;
-use crate::pipeline::{self, Rejects, Summary};
-use crate::pseudonym::Pseudonymiser;
-use crate::report::score::{write_rejects, OutFormat, ScoreWriter};
+use thresholds::data::{DataError, Format, LoadOptions, Reject};
+use thresholds::output::Staged;
+use thresholds::pipeline::{self, Rejects, Summary};
+use thresholds::pseudonym::Pseudonymiser;
+use thresholds::report::score::{write_rejects, OutFormat, ScoreWriter};
 
 /// Arguments of `score`.
 #[derive(Args, Debug)]
-pub struct ScoreArgs {
+pub(crate) struct ScoreArgs {
     /// The rule file.
     pub rules: PathBuf,
     /// The referral data (.csv, .json, .jsonl, .xlsx, or .xml: a CIN census).
@@ -41,7 +41,7 @@ pub struct ScoreArgs {
 
 /// `score` output formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum ScoreFormat {
+pub(crate) enum ScoreFormat {
     /// CSV.
     Csv,
     /// A JSON array.
@@ -55,7 +55,7 @@ pub enum ScoreFormat {
 }
 
 /// Reading options from the shared data arguments.
-pub fn load_options(a: &DataArgs) -> LoadOptions {
+pub(super) fn load_options(a: &DataArgs) -> LoadOptions {
     LoadOptions {
         format: a.input_format.map(|f| match f {
             InputFormat::Csv => Format::Csv,
@@ -78,7 +78,7 @@ pub fn load_options(a: &DataArgs) -> LoadOptions {
 }
 
 /// The pseudonymiser when `--pseudonymise` is on; no key is a usage error.
-pub fn pseudonymiser(a: &DataArgs) -> Result<Option<Pseudonymiser>, CliError> {
+pub(super) fn pseudonymiser(a: &DataArgs) -> Result<Option<Pseudonymiser>, CliError> {
     if !a.pseudonymise {
         return Ok(None);
     }
@@ -103,7 +103,7 @@ pub fn pseudonymiser(a: &DataArgs) -> Result<Option<Pseudonymiser>, CliError> {
 /// into an output beside the pseudonyms (`--keep id`, `audit --by id`, ...):
 /// `named` holds each option and the column it names. The id column is
 /// matched as the reader matches it, trimmed and case-insensitively.
-pub fn refuse_id_column(named: &[(&str, &str)]) -> Result<(), CliError> {
+pub(super) fn refuse_id_column(named: &[(&str, &str)]) -> Result<(), CliError> {
     match named
         .iter()
         .find(|(_, col)| col.trim().eq_ignore_ascii_case("id"))
@@ -118,7 +118,7 @@ pub fn refuse_id_column(named: &[(&str, &str)]) -> Result<(), CliError> {
 
 /// Refuses `--keep` for a command whose reports have no place for extra
 /// columns, rather than ignoring it; `instead` says what to use.
-pub fn no_keep(a: &DataArgs, command: &str, instead: &str) -> Result<(), CliError> {
+pub(super) fn no_keep(a: &DataArgs, command: &str, instead: &str) -> Result<(), CliError> {
     if a.keep.iter().all(|k| k.trim().is_empty()) {
         return Ok(());
     }
@@ -129,7 +129,7 @@ pub fn no_keep(a: &DataArgs, command: &str, instead: &str) -> Result<(), CliErro
 }
 
 /// A data error as a command failure: `--strict` stops exit 4.
-pub fn data_error(e: DataError) -> CliError {
+pub(super) fn data_error(e: DataError) -> CliError {
     match &e {
         DataError::Strict(_) => CliError {
             code: exit::STRICT,
@@ -153,14 +153,14 @@ pub(crate) fn all_rejects(rejects: &Rejects) -> Result<Vec<Reject>, CliError> {
 
 /// Opens `--rejects` before the data is read, so a path that cannot be
 /// written fails at once.
-pub fn open_rejects(a: &DataArgs) -> Result<Option<Staged>, CliError> {
+pub(super) fn open_rejects(a: &DataArgs) -> Result<Option<Staged>, CliError> {
     a.rejects.as_deref().map(staged).transpose()
 }
 
 /// Prints rejects and the summary to stderr, writes `--rejects` (opened
 /// up front by [`open_rejects`]), and returns the exit code (3 when any row
 /// was rejected).
-pub fn report_rejects(
+pub(super) fn report_rejects(
     summary: &Summary,
     a: &DataArgs,
     pseudo: Option<&Pseudonymiser>,
@@ -186,11 +186,11 @@ pub fn report_rejects(
         }
         let id = match (&r.id, pseudo) {
             (Some(id), Some(p)) => format!(" (id {})", p.id(id)),
-            (Some(id), None) => format!(" (id {})", crate::text::shorten(id)),
+            (Some(id), None) => format!(" (id {})", thresholds::text::shorten(id)),
             (None, _) => String::new(),
         };
         let reason = match pseudo {
-            Some(_) => std::borrow::Cow::Owned(crate::pseudonym::value_free(&r.reason)),
+            Some(_) => std::borrow::Cow::Owned(thresholds::pseudonym::value_free(&r.reason)),
             None => std::borrow::Cow::Borrowed(r.reason.as_str()),
         };
         writeln!(
@@ -219,7 +219,7 @@ pub fn report_rejects(
     let first = summary.rejects.first();
     let shown_first = pseudo.map(|p| p.rejects(first));
     let first = shown_first.as_deref().unwrap_or(first);
-    if let Some(s) = crate::pipeline::notes::rejected_share(summary.read, rejected, first) {
+    if let Some(s) = thresholds::pipeline::notes::rejected_share(summary.read, rejected, first) {
         let _ = writeln!(err, "warning: {s}");
     }
     let _ = writeln!(
@@ -270,7 +270,7 @@ fn out_format(a: &ScoreArgs) -> Result<OutFormat, CliError> {
 }
 
 /// Runs `score`.
-pub fn run(a: ScoreArgs, ef: ErrorFormat) -> CliResult {
+pub(super) fn run(a: ScoreArgs, ef: ErrorFormat) -> CliResult {
     let mut guard = guard(
         &[("the rule file", &a.rules), ("the data file", &a.data)],
         &[

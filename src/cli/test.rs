@@ -6,18 +6,18 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::{exit, load_rules, CliResult, ErrorFormat};
-use crate::plan::{ExampleCase, Plan};
+use thresholds::plan::{ExampleCase, Plan};
 
 /// Arguments of `test`.
 #[derive(Args, Debug)]
-pub struct TestArgs {
+pub(crate) struct TestArgs {
     /// The rule file.
     pub rules: PathBuf,
 }
 
 /// One example's outcome: `None` = passed, else what went wrong.
-pub fn run_example(plan: &Plan, ex: &ExampleCase) -> Option<String> {
-    let score = match crate::eval::score(plan, &ex.record) {
+pub(super) fn run_example(plan: &Plan, ex: &ExampleCase) -> Option<String> {
+    let score = match thresholds::eval::score(plan, &ex.record) {
         Ok(s) => s,
         Err(e) => return Some(format!("error: {e}")),
     };
@@ -51,14 +51,14 @@ pub fn run_example(plan: &Plan, ex: &ExampleCase) -> Option<String> {
 }
 
 /// Runs `test`.
-pub fn run(a: TestArgs, ef: ErrorFormat) -> CliResult {
+pub(super) fn run(a: TestArgs, ef: ErrorFormat) -> CliResult {
     let plan = load_rules(&a.rules, ef)?;
     let (mut passed, mut failed) = (0usize, 0usize);
     for ex in &plan.examples {
         match run_example(&plan, ex) {
             None => {
                 passed += 1;
-                println!("ok      {}", crate::text::shorten_all(&ex.name));
+                println!("ok      {}", thresholds::text::shorten_all(&ex.name));
             }
             Some(why) => {
                 failed += 1;
@@ -66,12 +66,12 @@ pub fn run(a: TestArgs, ef: ErrorFormat) -> CliResult {
                 // Example names and reasons come from the rule file: escaped.
                 println!(
                     "FAILED  {} ({}:{line}): {}",
-                    crate::text::shorten_all(&ex.name),
+                    thresholds::text::shorten_all(&ex.name),
                     plan.source.name,
-                    crate::text::shorten_all(&why)
+                    thresholds::text::shorten_all(&why)
                 );
-                if let Ok(e) = crate::explain::explain(&plan, &ex.record) {
-                    for l in crate::report::explain::text(&e).lines() {
+                if let Ok(e) = thresholds::explain::explain(&plan, &ex.record) {
+                    for l in thresholds::report::explain::text(&e).lines() {
                         println!("        {l}");
                     }
                 }

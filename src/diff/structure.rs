@@ -163,7 +163,7 @@ pub(crate) struct Decls<'a> {
 }
 
 impl<'a> Decls<'a> {
-    pub fn of(f: &'a RuleFile) -> Self {
+    pub(crate) fn of(f: &'a RuleFile) -> Self {
         let mut d = Decls {
             levels: vec![],
             decisions: vec![],
@@ -196,7 +196,7 @@ impl<'a> Decls<'a> {
     }
 
     /// The rank of a level id (0 = lowest).
-    pub fn rank(&self, id: &str) -> Option<usize> {
+    pub(crate) fn rank(&self, id: &str) -> Option<usize> {
         self.levels.iter().position(|l| l.id.name == id)
     }
 }
@@ -208,7 +208,7 @@ pub(crate) struct Out {
 }
 
 impl Out {
-    pub fn push(&self, section: Section, id: &str, kind: ChangeKind, text: String) {
+    pub(crate) fn push(&self, section: Section, id: &str, kind: ChangeKind, text: String) {
         self.changes.borrow_mut().push(Change {
             section,
             id: id.to_string(),
@@ -476,6 +476,18 @@ fn field_changes(a: &Decls<'_>, b: &Decls<'_>, out: &Out) {
             let (to, tn) = (field_type(o), field_type(n));
             if to != tn {
                 let t = format!("field `{}` is now {tn} instead of {to}", n.id.name);
+                out.push(s, &n.id.name, ChangeKind::Changed, t);
+            }
+            let label = |f: &FieldDef| f.label.as_ref().map(|l| l.value.clone());
+            let (lo, ln) = (label(o), label(n));
+            if lo != ln {
+                let t = match (lo, ln) {
+                    (Some(a), Some(b)) => {
+                        format!("field `{}` relabelled from \"{a}\" to \"{b}\"", n.id.name)
+                    }
+                    (None, Some(b)) => format!("field `{}` labelled \"{b}\"", n.id.name),
+                    _ => format!("field `{}` no longer has a label", n.id.name),
+                };
                 out.push(s, &n.id.name, ChangeKind::Changed, t);
             }
         },

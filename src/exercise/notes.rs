@@ -1,17 +1,17 @@
-//! A vignette as short plain-English case notes: the declared fields as
-//! facts, then the concerns (indicator descriptions) grouped by domain. No
-//! levels are shown: the trainee is to judge the level.
+//! A vignette as short plain-English case notes: the known fields as facts
+//! under their labels (the rule file's label, else the id made readable; a
+//! field with no value is left out, never listed as "not known"), then the
+//! concerns (indicator descriptions) grouped by domain. No levels are shown:
+//! the trainee is to judge the level.
 
 use crate::plan::{Plan, Record, Value};
-
-use super::humanise;
 
 /// The case notes of one vignette.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CaseNotes {
     /// The vignette id.
     pub id: String,
-    /// (what, value) for each declared field, e.g. ("Age", "4").
+    /// (label, value) for each field with a value, e.g. ("Age", "4").
     pub facts: Vec<(String, String)>,
     /// (domain label, concern descriptions) in domain order.
     pub concerns: Vec<(String, Vec<String>)>,
@@ -23,14 +23,19 @@ pub fn case_notes(plan: &Plan, rec: &Record, id: &str) -> CaseNotes {
         .fields
         .iter()
         .enumerate()
-        .map(|(slot, f)| {
+        .filter_map(|(slot, f)| {
             let v = match rec.values.get(slot) {
                 Some(Value::Bool(true)) => "yes".to_string(),
                 Some(Value::Bool(false)) => "no".to_string(),
-                Some(Value::Missing) | None => "not known".to_string(),
+                Some(Value::Missing) | None => return None,
+                // A declared choice reads as words: `local_authority` →
+                // `local authority`.
+                Some(Value::Choice(c)) => {
+                    super::pack::value_cell(&f.kind, Some(&Value::Choice(*c))).replace('_', " ")
+                }
                 other => super::pack::value_cell(&f.kind, other),
             };
-            (humanise(&f.id), v)
+            (!v.trim().is_empty()).then(|| (f.display_label(), v))
         })
         .collect();
     let mut concerns: Vec<(String, Vec<String>)> = Vec::new();
@@ -97,13 +102,34 @@ mod tests {
         let p = plan();
         let r = record(&p, "x", 4.0, &["dv_house", "hygiene"]);
         let n = case_notes(&p, &r, "V01");
-        assert_eq!(n.facts[0], ("Age".into(), "4".into()));
-        assert_eq!(n.facts[1], ("Dash score".into(), "not known".into()));
+        assert_eq!(n.facts, vec![("Age".to_string(), "4".to_string())]);
         assert_eq!(n.concerns[0].0, "Basic care");
         assert_eq!(n.concerns[0].1, vec!["Hygiene often poor.".to_string()]);
         let t = text(&n);
         assert!(t.contains("Domestic abuse in the household."));
         assert!(!t.contains("targeted"));
+    }
+
+    #[test]
+    fn field_labels_from_the_rule_file() {
+        let src = crate::span::Source::new(
+            "t.thr",
+            crate::exercise::testutil::RULES.replace(
+                "dash_score: number?",
+                "dash_score: number? \"DASH risk checklist score\"",
+            ),
+        );
+        let p = crate::check::check_source(&src, &crate::check::NoScripts)
+            .plan
+            .expect("rules with a label check");
+        let mut r = record(&p, "x", 4.0, &[]);
+        r.values[1] = Value::Num(15.0);
+        let n = case_notes(&p, &r, "V01");
+        assert_eq!(
+            n.facts[1],
+            ("DASH risk checklist score".into(), "15".into())
+        );
+        assert!(!text(&n).contains("Dash score"));
     }
 
     #[test]

@@ -1,8 +1,10 @@
 //! Trainees' answers: a CSV with columns `trainee, vignette, level` and an
 //! optional `phase`. Every row is either accepted or rejected with its line
-//! number (header = line 1), column and reason: unknown answers, vignettes
-//! not in the pack, and a trainee answering the same vignette twice in one
-//! phase are rejected, never dropped silently.
+//! number (header = line 1), column and reason (unknown answers, vignettes
+//! not in the pack), never dropped silently. A trainee answering the same
+//! vignette again in one phase (a live exercise records a changed answer)
+//! replaces the earlier answer: the last counts, and the replacements are
+//! counted.
 
 use std::collections::HashMap;
 use std::io::Read;
@@ -35,8 +37,11 @@ pub struct Responses {
     pub accepted: Vec<Response>,
     /// Rejected rows in file order.
     pub rejects: Vec<Reject>,
-    /// Data rows read (= accepted + rejected).
+    /// Data rows read (= accepted + rejected + replaced).
     pub read: u64,
+    /// Answers replaced by a later answer of the same trainee to the same
+    /// vignette in the same phase.
+    pub replaced: u64,
 }
 
 /// Errors that stop reading.
@@ -112,7 +117,7 @@ pub fn read(plan: &Plan, pack: &Pack, input: impl Read) -> Result<Responses, Res
         read: raw.len() as u64,
         ..Responses::default()
     };
-    let mut seen: HashMap<(String, usize, String), u64> = HashMap::new();
+    let mut seen: HashMap<(String, usize, String), usize> = HashMap::new();
     let reject = |row: u64, column: &str, reason: String| Reject {
         row,
         id: None,
@@ -155,32 +160,22 @@ pub fn read(plan: &Plan, pack: &Pack, input: impl Read) -> Result<Responses, Res
             ));
             continue;
         }
-        let vid = pack.vignettes.get(v).map_or("", |x| x.id.as_str());
         let key = (trainee.clone(), v, phase.clone());
-        if let Some(first) = seen.get(&key) {
-            let in_phase = if phased {
-                format!(" in phase `{}`", shorten(&phase))
-            } else {
-                String::new()
-            };
-            out.rejects.push(reject(
-                line,
-                "vignette",
-                format!(
-                    "`{}` already answered `{vid}`{in_phase} (line {first})",
-                    shorten(&trainee)
-                ),
-            ));
-            continue;
-        }
-        seen.insert(key, line);
-        out.accepted.push(Response {
+        let response = Response {
             row: line,
             trainee,
             vignette: v,
             answer,
             phase: phased.then_some(phase),
-        });
+        };
+        if let Some(slot) = seen.get(&key).and_then(|i| out.accepted.get_mut(*i)) {
+            // The later answer counts; the trainee keeps their place.
+            *slot = response;
+            out.replaced += 1;
+            continue;
+        }
+        seen.insert(key, out.accepted.len());
+        out.accepted.push(response);
     }
     Ok(out)
 }
@@ -210,6 +205,9 @@ mod tests {
         let r = read(&p, &pack(&p), csv.as_bytes()).unwrap();
         assert_eq!(r.read, 6);
         assert_eq!(r.accepted.len(), 2);
+        assert_eq!(r.replaced, 1);
+        // ann's later answer to V01 (line 6) replaced the first, in its place.
+        assert_eq!((r.accepted[0].row, r.accepted[0].answer), (6, 0));
         assert_eq!(r.accepted[1].answer, 2);
         assert_eq!(r.accepted[1].phase, None);
         let rows: Vec<(u64, &str)> = r
@@ -217,18 +215,7 @@ mod tests {
             .iter()
             .map(|x| (x.row, x.column.as_str()))
             .collect();
-        assert_eq!(
-            rows,
-            vec![
-                (4, "vignette"),
-                (5, "level"),
-                (6, "vignette"),
-                (7, "trainee")
-            ]
-        );
-        assert!(r.rejects[2]
-            .reason
-            .contains("already answered `V01` (line 2)"));
+        assert_eq!(rows, vec![(4, "vignette"), (5, "level"), (7, "trainee")]);
     }
 
     #[test]

@@ -80,3 +80,16 @@ fn parentheses_only_where_needed() {
         assert_eq!(expr::expr(&e, input), want, "{input}");
     }
 }
+
+#[test]
+fn a_label_with_brackets_does_not_disturb_a_range_kept_as_written() {
+    let big = "9".repeat(320);
+    let src = format!(
+        "continuum \"c\"\nlevels {{ a \"A\" }}\nfields {{\n  x: number(0..{big})? \"Count (all) of (them)\"\n}}\n"
+    );
+    let out = assert_stable(&src);
+    assert!(
+        out.contains(&format!("x: number(0..{big})? \"Count (all) of (them)\"")),
+        "{out}"
+    );
+}

@@ -27,7 +27,7 @@ pub const BATCH: usize = 8192;
 
 /// A batch is cut short once its raw rows hold this many bytes, so that wide
 /// rows (thousands of columns) do not make batches of gigabytes.
-pub const BATCH_BYTES: u64 = 16 * 1024 * 1024;
+pub(super) const BATCH_BYTES: u64 = 16 * 1024 * 1024;
 
 /// With two plans, one row in this many is timed under each, by the worker
 /// that scores it (its script results are warm, as for every other row),
@@ -35,7 +35,7 @@ pub const BATCH_BYTES: u64 = 16 * 1024 * 1024;
 pub const TIME_EVERY: u64 = 256;
 
 /// How rows are parsed under one plan.
-pub enum Parser {
+pub(super) enum Parser {
     /// Tabular formats.
     Cells(Layout),
     /// JSON objects.
@@ -70,7 +70,7 @@ impl Parser {
 }
 
 /// One row's work area, reused from batch to batch.
-pub struct Slot {
+pub(super) struct Slot {
     /// The row as read under each plan; one row serves every plan when
     /// they read rows alike (`Sharing::rows`).
     pub rows: Vec<Row>,
@@ -85,7 +85,7 @@ pub struct Slot {
 
 impl Slot {
     /// The row as plan `i` read it.
-    pub fn row(&self, i: usize) -> Option<&Row> {
+    pub(super) fn row(&self, i: usize) -> Option<&Row> {
         row_for(&self.rows, i)
     }
 }
@@ -209,7 +209,7 @@ fn strip(reason: &str) -> &str {
 }
 
 /// Reads, parses, scores and sinks every row; see the module comment.
-pub fn drive(
+pub(super) fn drive(
     plans: &[&Plan],
     parsers: &[Parser],
     mut source: Box<dyn RowSource>,

@@ -200,6 +200,9 @@ pub struct Report {
     pub sign_test: Option<SignRow>,
     /// Response rows read.
     pub responses_read: u64,
+    /// Answers replaced by the same trainee's later answer to the same
+    /// vignette in the same phase (the last counts).
+    pub replaced: u64,
     /// Rejected responses.
     pub rejected: Vec<RejectRow>,
     /// What the figures rest on (vignette header warnings, a high rejected
@@ -350,6 +353,7 @@ pub fn build(plan: &Plan, pack: &Pack, c: &Cohort, read: u64, rejects: &[Reject]
             p: t.p,
         }),
         responses_read: read,
+        replaced: 0,
         warnings: Vec::new(),
         rejected: rejects
             .iter()
@@ -359,6 +363,24 @@ pub fn build(plan: &Plan, pack: &Pack, c: &Cohort, read: u64, rejects: &[Reject]
                 reason: r.reason.clone(),
             })
             .collect(),
+    }
+}
+
+/// `1 trainee`, `2 trainees`: a count with its noun in the right number
+/// (`noun` is the singular; the plural adds an `s`).
+pub fn count(n: impl Into<u64>, noun: &str) -> String {
+    match n.into() {
+        1 => format!("1 {noun}"),
+        n => format!("{n} {noun}s"),
+    }
+}
+
+/// ", N replaced by a later answer" when answers were changed, else nothing.
+pub fn replaced_note(n: u64) -> String {
+    match n {
+        0 => String::new(),
+        1 => ", 1 replaced by the same trainee's later answer (the last counts)".into(),
+        n => format!(", {n} replaced by the same trainee's later answer (the last counts)"),
     }
 }
 

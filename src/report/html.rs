@@ -46,7 +46,9 @@ th{background:#f2f2f2}td.num{text-align:right;font-variant-numeric:tabular-nums}
 .summary{background:#f5f8fc;border-left:4px solid #0072b2;padding:.6rem 1rem}\
 .summary dt{font-weight:bold;margin-top:.4rem}.summary dd{margin-left:0}\
 svg{max-width:100%;height:auto;font-family:inherit}\
-@media print{body{margin:0;max-width:none}h2{break-after:avoid}}";
+@media print{@page{margin:12mm}body{margin:0;max-width:none;font-size:9.5pt;line-height:1.3}\
+h2{break-after:avoid;margin-top:1rem}table{font-size:8pt;width:100%}th,td{padding:.1rem .3rem}\
+thead{display:table-header-group}tr,svg,.summary{break-inside:avoid}}";
 
 /// A warning a page opens with (what its figures rest on), styled inline so
 /// that every report's page shows it alike; `` `x` `` in the text is set as

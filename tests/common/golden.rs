@@ -13,13 +13,13 @@
 use std::path::Path;
 
 /// Whether this run rewrites the golden files.
-pub fn updating() -> bool {
+pub(crate) fn updating() -> bool {
     std::env::var_os("UPDATE_GOLDEN").is_some()
 }
 
 /// Compares `actual` with the golden file at `path` (or writes it when
 /// updating). The error names the file and the first line that differs.
-pub fn compare(path: &Path, actual: &str) -> Result<(), String> {
+pub(crate) fn compare(path: &Path, actual: &str) -> Result<(), String> {
     if updating() {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).unwrap();
@@ -55,7 +55,7 @@ pub fn compare(path: &Path, actual: &str) -> Result<(), String> {
 }
 
 /// As [`compare`], failing the test on a difference.
-pub fn assert_golden(path: &Path, actual: &str) {
+pub(crate) fn assert_golden(path: &Path, actual: &str) {
     if let Err(e) = compare(path, actual) {
         panic!("{e}");
     }

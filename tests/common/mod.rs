@@ -10,12 +10,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// The rule file the data fixtures are written for.
-pub fn rules() -> PathBuf {
+pub(crate) fn rules() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/data/rules.thr")
 }
 
 /// Runs the binary (no pseudonymisation key in the environment).
-pub fn thresholds(args: &[&str]) -> Output {
+pub(crate) fn thresholds(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_thresholds"))
         .args(args)
         .env_remove("THRESHOLDS_KEY")
@@ -24,7 +24,7 @@ pub fn thresholds(args: &[&str]) -> Output {
 }
 
 /// Runs `score` with `--rejects`: (exit, stdout, rejects as rows, stderr).
-pub fn score(data: &Path, extra: &[&str]) -> (i32, String, Vec<Vec<String>>, String) {
+pub(crate) fn score(data: &Path, extra: &[&str]) -> (i32, String, Vec<Vec<String>>, String) {
     let dir = tempfile::tempdir().unwrap();
     let rej = dir.path().join("rejects.csv");
     let rules = rules();

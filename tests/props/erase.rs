@@ -46,7 +46,7 @@ fn labels(b: &mut Block<LabelDef>) {
 }
 
 /// Sets every span in the file to the empty span.
-pub fn erase(f: &mut RuleFile) {
+pub(super) fn erase(f: &mut RuleFile) {
     text(&mut f.name);
     if let Some(v) = &mut f.version {
         text(v);
@@ -73,6 +73,7 @@ pub fn erase(f: &mut RuleFile) {
                     if let FieldType::OneOf(o) = &mut e.ty {
                         o.iter_mut().for_each(text);
                     }
+                    e.label.iter_mut().for_each(text);
                 }
             }
             Item::Domain(d) => {

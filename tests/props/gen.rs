@@ -4,13 +4,13 @@
 use std::fmt::Write;
 
 /// SplitMix64: tiny, deterministic, good enough for test data.
-pub struct Rng(u64);
+pub(super) struct Rng(u64);
 
 impl Rng {
-    pub fn new(seed: u64) -> Self {
+    pub(super) fn new(seed: u64) -> Self {
         Rng(seed)
     }
-    pub fn next(&mut self) -> u64 {
+    pub(super) fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -18,19 +18,19 @@ impl Rng {
         z ^ (z >> 31)
     }
     /// 0..n (n > 0).
-    pub fn below(&mut self, n: usize) -> usize {
+    pub(super) fn below(&mut self, n: usize) -> usize {
         (self.next() % n.max(1) as u64) as usize
     }
-    pub fn chance(&mut self, percent: u64) -> bool {
+    pub(super) fn chance(&mut self, percent: u64) -> bool {
         self.next() % 100 < percent
     }
-    pub fn pick<'a, T>(&mut self, v: &'a [T]) -> &'a T {
+    pub(super) fn pick<'a, T>(&mut self, v: &'a [T]) -> &'a T {
         &v[self.below(v.len())]
     }
 }
 
 #[derive(Clone, Debug)]
-pub enum Ty {
+pub(super) enum Ty {
     Number,
     Bool,
     Text,
@@ -38,14 +38,16 @@ pub enum Ty {
 }
 
 #[derive(Clone, Debug)]
-pub struct Field {
+pub(super) struct Field {
     pub id: String,
     pub ty: Ty,
     pub optional: bool,
+    /// A plain-English label (`"Label 3"`), when written.
+    pub label: bool,
 }
 
 #[derive(Clone, Debug)]
-pub struct Indicator {
+pub(super) struct Indicator {
     pub id: String,
     pub level: usize,
     pub domain: usize,
@@ -53,7 +55,7 @@ pub struct Indicator {
 }
 
 #[derive(Clone, Debug)]
-pub struct Model {
+pub(super) struct Model {
     pub levels: usize,
     pub themes: usize,
     pub flags: usize,
@@ -69,14 +71,14 @@ pub struct Model {
 
 /// What expressions may contain.
 #[derive(Clone, Copy, Debug)]
-pub struct Opts {
+pub(super) struct Opts {
     /// Only forms that cannot become false when an indicator is added.
     pub monotone: bool,
 }
 
 /// A literal value of a field in a record.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Val {
+pub(super) enum Val {
     Missing,
     Num(f64),
     Bool(bool),
@@ -85,14 +87,14 @@ pub enum Val {
 
 /// A record as names and values.
 #[derive(Clone, Debug)]
-pub struct Rec {
+pub(super) struct Rec {
     pub values: Vec<(String, Val)>,
     pub indicators: Vec<String>,
 }
 
 const NUMS: &[&str] = &["0", "1", "2", "3", "0.5", "2.25", "10", "17"];
 
-pub fn model(rng: &mut Rng, opts: Opts, comments: bool) -> Model {
+pub(super) fn model(rng: &mut Rng, opts: Opts, comments: bool) -> Model {
     let sizes = Sizes {
         levels: 2 + rng.below(4),
         themes: rng.below(3),
@@ -107,7 +109,7 @@ pub fn model(rng: &mut Rng, opts: Opts, comments: bool) -> Model {
 }
 
 /// How big a generated model is.
-pub struct Sizes {
+pub(super) struct Sizes {
     pub levels: usize,
     pub themes: usize,
     pub flags: usize,
@@ -118,7 +120,7 @@ pub struct Sizes {
     pub examples: usize,
 }
 
-pub fn model_sized(rng: &mut Rng, opts: Opts, comments: bool, z: &Sizes) -> Model {
+pub(super) fn model_sized(rng: &mut Rng, opts: Opts, comments: bool, z: &Sizes) -> Model {
     let (levels, themes, flags, domains) = (z.levels, z.themes, z.flags, z.domains);
     let mut fields = Vec::new();
     for i in 0..z.fields {
@@ -132,6 +134,7 @@ pub fn model_sized(rng: &mut Rng, opts: Opts, comments: bool, z: &Sizes) -> Mode
             id: format!("x{i}"),
             ty,
             optional: rng.chance(40),
+            label: rng.chance(50),
         });
     }
     let mut indicators = Vec::new();
@@ -259,7 +262,7 @@ impl Model {
         }
     }
 
-    pub fn bool_expr(&self, rng: &mut Rng, opts: Opts, depth: usize) -> String {
+    pub(super) fn bool_expr(&self, rng: &mut Rng, opts: Opts, depth: usize) -> String {
         let leaf = depth == 0 || rng.chance(30);
         if leaf {
             return self.bool_leaf(rng, opts);
@@ -336,7 +339,7 @@ impl Model {
     }
 
     /// A random record: every required field set, optional ones sometimes.
-    pub fn record(&self, rng: &mut Rng) -> Rec {
+    pub(super) fn record(&self, rng: &mut Rng) -> Rec {
         let mut values = Vec::new();
         for f in &self.fields {
             let v = if f.optional && rng.chance(30) {

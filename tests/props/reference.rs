@@ -10,7 +10,7 @@ use super::gen::{Rec, Val};
 
 /// The outcome by names.
 #[derive(Debug, PartialEq)]
-pub struct RefScore {
+pub(super) struct RefScore {
     pub level: String,
     pub fired: Vec<String>,
     pub flags: Vec<String>,
@@ -148,7 +148,7 @@ fn compare(op: BinOp, a: &Val, b: &Val) -> bool {
 }
 
 /// Scores a record by SPEC §2.3.
-pub fn score(file: &RuleFile, rec: &Rec) -> RefScore {
+pub(super) fn score(file: &RuleFile, rec: &Rec) -> RefScore {
     let d = decl(file);
     let cx = Cx {
         d: &d,

@@ -7,7 +7,7 @@ use super::gen::{Model, Rng, Ty};
 
 impl Model {
     /// The rule file as text, rules in the given order.
-    pub fn render(&self, rule_order: &[usize], rng: &mut Rng) -> String {
+    pub(super) fn render(&self, rule_order: &[usize], rng: &mut Rng) -> String {
         let c = |rng: &mut Rng, s: &mut String| {
             if self.comments && rng.chance(30) {
                 s.push_str(" // note");
@@ -53,6 +53,9 @@ impl Model {
                 };
                 let q = if f.optional { "?" } else { "" };
                 let _ = write!(s, "  {}: {ty}{q}", f.id);
+                if f.label {
+                    let _ = write!(s, " \"Label of {}\"", f.id);
+                }
                 c(rng, &mut s);
                 s.push('\n');
             }

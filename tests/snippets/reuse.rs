@@ -20,9 +20,9 @@ use thresholds::span::Source;
 
 /// A record as small choices, so that records often agree on some fields:
 /// age, x, kind, note (0 = missing) and the indicators a, b, c as bits.
-pub type Rec = (u8, u8, u8, u8, u8);
+pub(super) type Rec = (u8, u8, u8, u8, u8);
 
-pub const RULES: &str = r#"
+pub(super) const RULES: &str = r#"
 continuum "T"
 levels { low "Low" mid "Mid" high "High" }
 fields {
@@ -47,7 +47,7 @@ rule t12 "T12" when f() > 12 then raise 1
 "#;
 
 /// Terms of `f`'s sum: each a number read from the record some way.
-pub const TERMS: &[&str] = &[
+pub(super) const TERMS: &[&str] = &[
     r#"(if has(r, "a") { 2 } else { 0 })"#,
     r#"(if has(r, "b") { 1 } else { 0 })"#,
     r#"(if type_of(r.age) == "()" { 0 } else { r.age })"#,
@@ -70,7 +70,7 @@ pub const TERMS: &[&str] = &[
 ];
 
 /// Definitions of the helper `g` the terms may call.
-pub const G: &[&str] = &[
+pub(super) const G: &[&str] = &[
     r#"fn g(r) { if has(r, "c") { 3 } else { 1 } }"#,
     "fn g(r) { keys(r).len() }",
     r#"fn g(r) { if type_of(r.x) == "()" { 0 } else { r.x } }"#,
@@ -79,13 +79,13 @@ pub const G: &[&str] = &[
 ];
 
 /// A script's own `has`: rhai calls it instead of the registered one.
-pub const OWN_HAS: &str = r#"fn has(m, id) { type_of(m.age) != "()" && m.age > 10 }"#;
+pub(super) const OWN_HAS: &str = r#"fn has(m, id) { type_of(m.age) != "()" && m.age > 10 }"#;
 /// A script function named like the built-in `values`, another arity.
-pub const OWN_VALUES: &str = "fn values(a, b) { 0 }";
+pub(super) const OWN_VALUES: &str = "fn values(a, b) { 0 }";
 /// A helper taking the record and a number.
-pub const H: &str = r#"fn h(r, k) { if has(r, "c") { k } else { 0 } }"#;
+pub(super) const H: &str = r#"fn h(r, k) { if has(r, "c") { k } else { 0 } }"#;
 
-pub struct Loader(pub String);
+pub(super) struct Loader(pub String);
 
 impl ScriptLoader for Loader {
     fn load(&self, _: &str) -> Result<Arc<Source>, String> {
@@ -93,7 +93,7 @@ impl ScriptLoader for Loader {
     }
 }
 
-pub fn plan_of(script: &str) -> Plan {
+pub(super) fn plan_of(script: &str) -> Plan {
     let src = Source::new("t.thr", RULES);
     let checked = check_source(&src, &Loader(script.to_string()));
     checked.plan.unwrap_or_else(|| {
@@ -107,7 +107,7 @@ pub fn plan_of(script: &str) -> Plan {
     })
 }
 
-pub fn record(plan: &Plan, r: Rec, n: usize) -> Record {
+pub(super) fn record(plan: &Plan, r: Rec, n: usize) -> Record {
     let mut rec = Record::empty(plan);
     rec.id = format!("r{n}");
     let mut set = |field: &str, v: Value| {
@@ -153,7 +153,7 @@ pub fn record(plan: &Plan, r: Rec, n: usize) -> Record {
 /// The text of a script whose `f` sums `terms` (snippets of [`TERMS`] or
 /// any text), with helper `g` number `g` and, if asked, a script's own
 /// `has` and `values`.
-pub fn script_text(terms: &[&str], g: usize, own_has: bool, own_values: bool) -> String {
+pub(super) fn script_text(terms: &[&str], g: usize, own_has: bool, own_values: bool) -> String {
     let mut s = format!(
         "fn f(r) {{ {} }}\n{}\n{H}\n",
         terms.join(" + "),

@@ -13,14 +13,14 @@ use super::super::{
     commit, guard, guard_scripts, load_rules, output_error, staged, CliError, CliResult, DataArgs,
     ErrorFormat,
 };
-use crate::data::LoadOptions;
-use crate::exercise::{hard, notes, pack as build};
-use crate::pipeline;
-use crate::report::exercise::markdown;
+use thresholds::data::LoadOptions;
+use thresholds::exercise::{hard, notes, pack as build};
+use thresholds::pipeline;
+use thresholds::report::exercise::markdown;
 
 /// Arguments of `exercise pack`.
 #[derive(Args, Debug)]
-pub struct PackArgs {
+pub(crate) struct PackArgs {
     /// The rule file.
     pub rules: PathBuf,
     /// The sample to draw vignettes from.
@@ -45,7 +45,7 @@ pub struct PackArgs {
 
 /// Pack formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum PackFormat {
+pub(crate) enum PackFormat {
     /// Vignettes as referral data.
     Csv,
     /// A printable handout of case notes.
@@ -53,7 +53,7 @@ pub enum PackFormat {
 }
 
 /// Runs `exercise pack`.
-pub fn run(a: PackArgs, ef: ErrorFormat) -> CliResult {
+pub(super) fn run(a: PackArgs, ef: ErrorFormat) -> CliResult {
     if a.n == 0 {
         return Err(CliError::usage("error: --n must be at least 1"));
     }

@@ -2,7 +2,8 @@
 //! [-o RESPONSES]`: one trainee at the terminal, one vignette at a time.
 //! Each answer is appended to RESPONSES as it is given (the file is created
 //! with a header when new); vignettes this trainee already answered in this
-//! phase are skipped, so a session can be resumed.
+//! phase are skipped, so a session can be resumed. `--no-reveal` (a
+//! pre-training round) never shows the guidance's levels.
 
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
@@ -10,12 +11,11 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::super::{exit, load_rules, CliError, CliResult, ErrorFormat};
-use crate::exercise::responses::{self, ResponsesError};
-use crate::exercise::session;
+use thresholds::exercise::session;
 
 /// Arguments of `exercise run`.
 #[derive(Args, Debug)]
-pub struct RunArgs {
+pub(crate) struct RunArgs {
     /// The rule file.
     pub rules: PathBuf,
     /// The vignette pack.
@@ -29,6 +29,10 @@ pub struct RunArgs {
     /// The responses file to append to (created when new).
     #[arg(short, long, default_value = "responses.csv")]
     pub output: PathBuf,
+    /// Never show the guidance's levels (a pre-training round): the session
+    /// ends with the count of answers saved, not the results.
+    #[arg(long)]
+    pub no_reveal: bool,
 }
 
 fn io(path: &std::path::Path) -> impl Fn(std::io::Error) -> CliError + '_ {
@@ -36,7 +40,7 @@ fn io(path: &std::path::Path) -> impl Fn(std::io::Error) -> CliError + '_ {
 }
 
 /// Runs `exercise run`.
-pub fn run(a: RunArgs, ef: ErrorFormat) -> CliResult {
+pub(super) fn run(a: RunArgs, ef: ErrorFormat) -> CliResult {
     let trainee = a.trainee.trim().to_string();
     if trainee.is_empty() {
         return Err(CliError::usage("error: --trainee needs a name"));
@@ -60,56 +64,19 @@ pub fn run(a: RunArgs, ef: ErrorFormat) -> CliResult {
         )));
     }
     // What this trainee already answered in this phase, and the file's columns.
-    let existing = std::fs::read(&a.output).unwrap_or_default();
-    let mut has_phase_col = true;
+    let opened = super::append::open(&plan, &pack, &a.output, &phase)?;
+    let has_phase_col = opened.has_phase_col;
     let mut done = Vec::new();
     let mut previous = Vec::new();
-    if !existing.iter().all(u8::is_ascii_whitespace) {
-        let first = existing.split(|b| *b == b'\n').next().unwrap_or(&[]);
-        has_phase_col = String::from_utf8_lossy(first)
-            .to_lowercase()
-            .contains("phase");
-        match responses::read(&plan, &pack, existing.as_slice()) {
-            Ok(r) => {
-                for x in r.accepted {
-                    if x.trainee == trainee && x.phase.as_deref().unwrap_or("") == phase {
-                        done.push(x.vignette);
-                        previous.push((x.vignette, x.answer));
-                    }
-                }
-            }
-            Err(ResponsesError::Empty) => {}
-            Err(e) => {
-                return Err(CliError::usage(format!(
-                    "error: `{}`: {e}",
-                    a.output.display()
-                )))
-            }
+    for x in &opened.earlier.accepted {
+        if x.trainee == trainee && x.phase.as_deref().unwrap_or("") == phase {
+            done.push(x.vignette);
+            previous.push((x.vignette, x.answer));
         }
-        if !phase.is_empty() && !has_phase_col {
-            return Err(CliError::usage(format!(
-                "error: `{}` has no `phase` column; use another file for phase `{phase}`",
-                a.output.display()
-            )));
-        }
-    }
-    let mut file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&a.output)
-        .map_err(io(&a.output))?;
-    if existing.last().is_some_and(|b| *b != b'\n') {
-        // A file saved without a final newline: start our rows on a line of their own.
-        file.write_all(b"\n").map_err(io(&a.output))?;
     }
     let mut w = csv::WriterBuilder::new()
         .has_headers(false)
-        .from_writer(file);
-    if existing.iter().all(u8::is_ascii_whitespace) {
-        w.write_record(["trainee", "vignette", "level", "phase"])
-            .and_then(|()| w.flush().map_err(csv::Error::from))
-            .map_err(|e| CliError::usage(format!("error: `{}`: {e}", a.output.display())))?;
-    }
+        .from_writer(opened.file);
     let todo: Vec<usize> = (0..pack.len()).filter(|i| !done.contains(i)).collect();
     if !done.is_empty() {
         println!(
@@ -154,7 +121,14 @@ pub fn run(a: RunArgs, ef: ErrorFormat) -> CliResult {
         outcome.answered.len(),
         a.output.display()
     ));
-    end.push_str(&session::results_text(&plan, &pack, &previous));
+    if a.no_reveal {
+        end.push_str(
+            "Thank you. The guidance's levels are not shown in this round: \
+             the results come after the training.\n",
+        );
+    } else {
+        end.push_str(&session::results_text(&plan, &pack, &previous));
+    }
     write!(out, "{end}").map_err(io(&a.output))?;
     out.flush().map_err(io(&a.output))?;
     Ok(exit::OK)

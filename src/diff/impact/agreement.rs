@@ -76,7 +76,7 @@ pub(super) struct AgreementTally {
 }
 
 impl AgreementTally {
-    pub fn new(k_old: usize, k_new: usize) -> Self {
+    pub(super) fn new(k_old: usize, k_new: usize) -> Self {
         Self {
             old: Confusion::new(k_old),
             new: Confusion::new(k_new),
@@ -87,7 +87,7 @@ impl AgreementTally {
     }
 
     /// One record: each version's decision level and rules level.
-    pub fn add(&mut self, old: (Option<u8>, u8), new: (Option<u8>, u8)) {
+    pub(super) fn add(&mut self, old: (Option<u8>, u8), new: (Option<u8>, u8)) {
         if let Some(d) = old.0 {
             self.old.add(d as usize, old.1 as usize);
         }
@@ -104,7 +104,7 @@ impl AgreementTally {
         }
     }
 
-    pub fn finish(&self) -> AgreementImpact {
+    pub(super) fn finish(&self) -> AgreementImpact {
         let (old, new) = (Versioned::of(&self.old), Versioned::of(&self.new));
         let diff = |a: Option<f64>, b: Option<f64>| Some(b? - a?);
         let m = stats::mcnemar(self.b, self.c);

@@ -131,3 +131,29 @@ fn different_level_sets_are_matched_by_rank_and_noted() {
         "level `statutory` added at rank 5: \"S47\""
     );
 }
+
+#[test]
+fn field_labels_added_changed_and_removed() {
+    let one = BASE.replace(
+        "fields { age: number dash: number? }",
+        "fields { age: number \"Age\" dash: number? \"DASH\" }",
+    );
+    let two = BASE.replace(
+        "fields { age: number dash: number? }",
+        "fields { age: number \"Age in years\" dash: number? }",
+    );
+    assert_eq!(
+        texts(BASE, &one),
+        [
+            "field `age` labelled \"Age\"",
+            "field `dash` labelled \"DASH\""
+        ]
+    );
+    assert_eq!(
+        texts(&one, &two),
+        [
+            "field `age` relabelled from \"Age\" to \"Age in years\"",
+            "field `dash` no longer has a label"
+        ]
+    );
+}

@@ -88,7 +88,7 @@ pub fn overall(s: &Stats) -> Table {
 /// The confusion matrix: rows = decision level, columns = rules level.
 pub fn confusion(a: &Audit, s: &Stats) -> Table {
     let mut headers = vec!["Decision \\ rules".to_string()];
-    headers.extend(a.levels.iter().map(|l| l.id.clone()));
+    headers.extend(a.levels.iter().map(|l| l.label.clone()));
     headers.push("Total".into());
     let k = a.levels.len();
     let m = s.confusion.rows();
@@ -96,7 +96,7 @@ pub fn confusion(a: &Audit, s: &Stats) -> Table {
         .iter()
         .zip(&a.levels)
         .map(|(r, l)| {
-            let mut v = vec![l.id.clone()];
+            let mut v = vec![l.label.clone()];
             v.extend(r.iter().map(u64::to_string));
             v.push(r.iter().sum::<u64>().to_string());
             v
@@ -169,7 +169,7 @@ pub fn evidence(a: &Audit) -> Table {
     if let Some(p) = &a.columns.period {
         headers.push(p.clone());
     }
-    headers.push("fired rules and reasons".into());
+    headers.push("why the rules give their level".into());
     let rows = a
         .evidence
         .iter()
@@ -181,8 +181,8 @@ pub fn evidence(a: &Audit) -> Table {
                 // the same on the page may differ.
                 crate::text::visible(&e.id).into_owned(),
                 e.decision.clone(),
-                a.level_id(e.decision_level).to_string(),
-                a.level_id(e.level).to_string(),
+                a.level_label(e.decision_level).to_string(),
+                a.level_label(e.level).to_string(),
                 format!("{:+}", e.distance),
                 if e.alert {
                     "ALERT".into()
@@ -201,18 +201,15 @@ pub fn evidence(a: &Audit) -> Table {
             if a.columns.period.is_some() {
                 r.push(group_value(e.period.as_deref().unwrap_or("")).to_string());
             }
-            let reasons: Vec<String> = a
-                .reasons(e)
-                .map(|x| format!("{}: {}", x.id, x.reason))
-                .collect();
+            let reasons: Vec<String> = a.reasons(e).map(|x| x.reason.clone()).collect();
             r.push(if !reasons.is_empty() {
                 reasons.join("; ")
             } else {
                 let by: Vec<&str> = a.set_by(e).collect();
                 if by.is_empty() {
-                    "none, and no indicator: the lowest level".into()
+                    "no rule fired and no indicator is present: the lowest level".into()
                 } else {
-                    format!("none; the level is set by {}", by.join("; "))
+                    format!("no rule fired; the level comes from: {}", by.join("; "))
                 }
             });
             r

@@ -207,7 +207,10 @@ pub fn render(a: &Audit) -> Result<Vec<u8>, XlsxError> {
             r.push(if reasons.is_empty() && !set_by.is_empty() {
                 // As in the other reports: the indicators that set the
                 // level when no rule fired.
-                Cell::data(format!("none; the level is set by {}", set_by.join("; ")))
+                Cell::data(format!(
+                    "no rule fired; the level comes from: {}",
+                    set_by.join("; ")
+                ))
             } else {
                 Cell::data(reasons.join(" | "))
             });

@@ -50,6 +50,8 @@ fn sheet<'w>(
         ws.set_column_width(c as u16, if c == 0 { 28 } else { 16 })?;
     }
     ws.set_freeze_panes(1, 0)?;
+    // Landscape A4, one page wide, the header row on every printed page.
+    crate::report::xlsx::page_setup(ws, Some(0))?;
     Ok(ws)
 }
 
@@ -87,6 +89,7 @@ fn build(r: &DiffReport<'_>, path: &Path, cap: usize) -> Result<(), XlsxError> {
             ws.write_string(u32::try_from(i).unwrap_or(u32::MAX - 1) + 1, 0, w)?;
         }
         ws.set_column_width(0, 120)?;
+        ws.set_column_format(0, &Format::new().set_text_wrap())?;
     }
     {
         let ws = sheet(
@@ -113,6 +116,7 @@ fn build(r: &DiffReport<'_>, path: &Path, cap: usize) -> Result<(), XlsxError> {
             row += 1;
         }
         ws.set_column_width(3, 90)?;
+        ws.set_column_format(3, &Format::new().set_text_wrap())?;
     }
     let Some(i) = r.impact else {
         return wb.save(path);
@@ -467,6 +471,29 @@ domain safety "Safety" { indicator a "A" at early_help }
         );
         assert!(note.contains("first 2 of 5"), "{note}");
         assert!(note.contains("JSON report"), "{note}");
+        // Every sheet prints landscape, one page wide, its header repeated.
+        let mut zip = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
+        let sheets = zip
+            .file_names()
+            .filter(|n| n.starts_with("xl/worksheets/sheet"))
+            .count();
+        assert!(sheets >= 3);
+        for k in 1..=sheets {
+            let mut xml = String::new();
+            std::io::Read::read_to_string(
+                &mut zip.by_name(&format!("xl/worksheets/sheet{k}.xml")).unwrap(),
+                &mut xml,
+            )
+            .unwrap();
+            assert!(
+                xml.contains(r#"fitToHeight="0" orientation="landscape""#),
+                "sheet {k}"
+            );
+        }
+        let mut book = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name("xl/workbook.xml").unwrap(), &mut book)
+            .unwrap();
+        assert_eq!(book.matches("_xlnm.Print_Titles").count(), sheets);
         let summary = sheet(&path, "Summary");
         assert!(summary
             .iter()

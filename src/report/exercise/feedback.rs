@@ -1,8 +1,10 @@
-//! Feedback sheets (`exercise --feedback DIR`): one Markdown sheet per
-//! trainee, written for a practitioner: their answer and the guidance's per
-//! case, and for each case they missed, why the guidance places it where it
-//! does and, where a rule would have given their answer, why that rule does
-//! not apply to this case.
+//! Feedback sheets (`exercise --feedback DIR`): per trainee, a Markdown
+//! sheet and a printable, self-contained HTML page, written for a
+//! practitioner: their answer and the guidance's per case, and for each case
+//! they missed, in sentences generated from the explanation ("The rules
+//! place this child at Level 3 because ...; Level 4 was not reached because
+//! ..."), never rule syntax, and where a part of the guidance would have
+//! given their (higher) answer, that it does not apply to this case.
 
 use std::collections::{HashMap, HashSet};
 
@@ -59,10 +61,104 @@ pub fn reserved(file_name: &str) -> bool {
         && matches!(rest.as_slice(), [c] if c.is_ascii_digit() || matches!(c, '\u{b9}' | '\u{b2}' | '\u{b3}'))
 }
 
-/// The sheets: (file name, Markdown), one per trainee in order of first answer.
-/// With phases, a sheet covers the trainee's latest phase and mentions the first.
-/// Two trainees whose names make the same file name get distinct files
-/// (`ann.md`, `ann-2.md`, ...): no sheet overwrites another.
+/// One part of a sheet, rendered alike to Markdown and HTML.
+#[derive(Clone, Debug, PartialEq)]
+enum Block {
+    H1(String),
+    H2(String),
+    H3(String),
+    P(String),
+    List(Vec<String>),
+    Table(Vec<String>, Vec<Vec<String>>),
+}
+
+fn markdown(blocks: &[Block]) -> String {
+    let mut o = String::new();
+    for b in blocks {
+        match b {
+            Block::H1(t) => o.push_str(&format!("# {}\n\n", esc(t))),
+            Block::H2(t) => o.push_str(&format!("## {}\n\n", esc(t))),
+            Block::H3(t) => o.push_str(&format!("### {}\n\n", esc(t))),
+            Block::P(t) => o.push_str(&format!("{}\n\n", esc(t))),
+            Block::List(items) => {
+                for i in items {
+                    o.push_str(&format!("- {}\n", esc(i)));
+                }
+                o.push('\n');
+            }
+            Block::Table(head, rows) => {
+                o.push_str(&format!(
+                    "| {} |\n|{}\n",
+                    head.iter().map(|h| esc(h)).collect::<Vec<_>>().join(" | "),
+                    "---|".repeat(head.len())
+                ));
+                for r in rows {
+                    o.push_str(&format!(
+                        "| {} |\n",
+                        r.iter().map(|c| esc(c)).collect::<Vec<_>>().join(" | ")
+                    ));
+                }
+                o.push('\n');
+            }
+        }
+    }
+    while o.ends_with("\n\n") {
+        o.pop();
+    }
+    o
+}
+
+/// Print styles of a feedback sheet: one A4 page per trainee where it fits.
+const SHEET_CSS: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',Arial,sans-serif;\
+max-width:46rem;margin:1.5rem auto;padding:0 1rem;color:#1b1b1b;line-height:1.45;font-size:11pt}\
+h1{font-size:1.4rem;margin:0 0 .4rem}h2{font-size:1.15rem;margin-top:1.2rem;border-bottom:1px solid #ccc}\
+h3{font-size:1rem;margin:1rem 0 .3rem}p{margin:.35rem 0}ul{margin:.2rem 0 .5rem 1.2rem;padding:0}\
+table{border-collapse:collapse;margin:.5rem 0}th,td{border:1px solid #bbb;padding:.2rem .5rem;text-align:left}\
+th{background:#f2f2f2}@page{size:A4;margin:1.4cm}\
+@media print{body{margin:0;max-width:none}h2,h3{break-after:avoid}}";
+
+fn html_sheet(title: &str, blocks: &[Block]) -> String {
+    use crate::report::html::escape as h;
+    let mut o = String::new();
+    for b in blocks {
+        match b {
+            Block::H1(t) => o.push_str(&format!("<h1>{}</h1>\n", h(t))),
+            Block::H2(t) => o.push_str(&format!("<h2>{}</h2>\n", h(t))),
+            Block::H3(t) => o.push_str(&format!("<h3>{}</h3>\n", h(t))),
+            Block::P(t) => o.push_str(&format!("<p>{}</p>\n", h(t))),
+            Block::List(items) => {
+                o.push_str("<ul>\n");
+                for i in items {
+                    o.push_str(&format!("<li>{}</li>\n", h(i)));
+                }
+                o.push_str("</ul>\n");
+            }
+            Block::Table(head, rows) => {
+                o.push_str("<table>\n<tr>");
+                for c in head {
+                    o.push_str(&format!("<th>{}</th>", h(c)));
+                }
+                o.push_str("</tr>\n");
+                for r in rows {
+                    o.push_str("<tr>");
+                    for c in r {
+                        o.push_str(&format!("<td>{}</td>", h(c)));
+                    }
+                    o.push_str("</tr>\n");
+                }
+                o.push_str("</table>\n");
+            }
+        }
+    }
+    crate::report::html::page_with_style(title, SHEET_CSS, &o)
+}
+
+/// The sheets: (file name, text), one Markdown sheet (`NAME.md`) and one
+/// printable, self-contained HTML page (`NAME.html`) per trainee, trainees
+/// in order of first answer. With phases, a sheet covers the trainee's
+/// latest phase and mentions the first. Two trainees whose names make the
+/// same file name get distinct files (`ann.md`, `ann-2.md`, ...): no sheet
+/// overwrites another.
 pub fn sheets(
     plan: &Plan,
     pack: &Pack,
@@ -79,9 +175,10 @@ pub fn sheets(
     out
 }
 
-/// Hands each sheet (file name, Markdown) to `write` as it is made, so a
-/// cohort of any size is written in flat memory; the same sheets and names
-/// as [`sheets`]. Returns how many were written.
+/// Hands each sheet (file name, text; the Markdown then the HTML of each
+/// trainee) to `write` as it is made, so a cohort of any size is written in
+/// flat memory; the same sheets and names as [`sheets`]. Returns how many
+/// trainees got a sheet.
 pub fn each_sheet<E>(
     plan: &Plan,
     pack: &Pack,
@@ -107,15 +204,20 @@ pub fn each_sheet<E>(
     let mut missed = HashMap::new();
     for (t, mine) in &trainees {
         let base = safe_name(t);
-        let mut name = format!("{base}.md");
+        let mut stem = base.clone();
         let mut i = 2;
         // Case-insensitively: `Ann.md` and `ann.md` are one file on
         // Windows and macOS.
-        while !used.insert(name.to_lowercase()) {
-            name = format!("{base}-{i}.md");
+        while !used.insert(stem.to_lowercase()) {
+            stem = format!("{base}-{i}");
             i += 1;
         }
-        write(&name, &sheet(plan, pack, mine, phases, t, &mut missed))?;
+        let blocks = sheet(plan, pack, mine, phases, t, &mut missed);
+        write(&format!("{stem}.md"), &markdown(&blocks))?;
+        write(
+            &format!("{stem}.html"),
+            &html_sheet(&format!("Threshold exercise: feedback for {t}"), &blocks),
+        )?;
     }
     Ok(trainees.len())
 }
@@ -134,14 +236,22 @@ fn score_line(pack: &Pack, set: &[&Response]) -> (usize, usize) {
     (correct, set.len())
 }
 
+fn cases(n: usize) -> String {
+    if n == 1 {
+        "1 case".into()
+    } else {
+        format!("{n} cases")
+    }
+}
+
 fn sheet(
     plan: &Plan,
     pack: &Pack,
     mine: &[&Response],
     phases: &[String],
     who: &str,
-    missed_cases: &mut HashMap<(usize, u8), String>,
-) -> String {
+    missed_cases: &mut HashMap<(usize, u8), Vec<Block>>,
+) -> Vec<Block> {
     let latest = phases
         .iter()
         .rev()
@@ -151,16 +261,16 @@ fn sheet(
         .copied()
         .filter(|r| latest.is_none() || r.phase.as_ref() == latest)
         .collect();
-    let mut o = format!(
-        "# Threshold exercise: feedback for {}\n\nThreshold guidance: {}\n\n",
-        esc(who),
-        esc(&plan.name)
-    );
+    let mut o = vec![
+        Block::H1(format!("Threshold exercise: feedback for {who}")),
+        Block::P(format!("Threshold guidance: {}", plan.name)),
+    ];
     let (c, n) = score_line(pack, &set);
-    let phase_note = latest.map_or(String::new(), |p| format!(" in the {} round", esc(p)));
-    o.push_str(&format!(
-        "Your answers matched the guidance on {c} of {n} case(s){phase_note}.\n"
-    ));
+    let phase_note = latest.map_or(String::new(), |p| format!(" in the {p} round"));
+    let mut line = format!(
+        "Your answers matched the guidance on {c} of {}{phase_note}.",
+        cases(n)
+    );
     if let (Some(first), Some(last)) = (phases.first(), latest) {
         if first != last {
             let before: Vec<&Response> = mine
@@ -170,136 +280,122 @@ fn sheet(
                 .collect();
             if !before.is_empty() {
                 let (bc, bn) = score_line(pack, &before);
-                o.push_str(&format!(
-                    "In the {} round you matched {bc} of {bn}.\n",
-                    esc(first)
-                ));
+                line.push_str(&format!(" In the {first} round you matched {bc} of {bn}."));
             }
         }
     }
-    o.push_str("\n| Case | Your answer | The guidance | |\n|---|---|---|---|\n");
-    for r in &set {
-        let Some(v) = pack.vignettes.get(r.vignette) else {
-            continue;
-        };
-        let mark = if r.answer == v.score.level {
-            "matches"
-        } else if r.answer < v.score.level {
-            "lower"
-        } else {
-            "higher"
-        };
-        o.push_str(&format!(
-            "| {} | {} | {} | {mark} |\n",
-            esc(&v.id),
-            esc(&label(plan, r.answer)),
-            esc(&label(plan, v.score.level))
-        ));
-    }
+    o.push(Block::P(line));
+    let rows = set
+        .iter()
+        .filter_map(|r| {
+            let v = pack.vignettes.get(r.vignette)?;
+            let mark = if r.answer == v.score.level {
+                "matches"
+            } else if r.answer < v.score.level {
+                "lower"
+            } else {
+                "higher"
+            };
+            Some(vec![
+                v.id.clone(),
+                label(plan, r.answer),
+                label(plan, v.score.level),
+                mark.to_string(),
+            ])
+        })
+        .collect();
+    o.push(Block::Table(
+        ["Case", "Your answer", "The guidance", ""]
+            .map(String::from)
+            .to_vec(),
+        rows,
+    ));
     let missed: Vec<&&Response> = set
         .iter()
         .filter(|r| pack.vignettes.get(r.vignette).map(|v| v.score.level) != Some(r.answer))
         .collect();
     if missed.is_empty() {
-        o.push_str("\nEvery answer matched the guidance. Well done.\n");
+        o.push(Block::P(
+            "Every answer matched the guidance. Well done.".into(),
+        ));
         return o;
     }
-    o.push_str("\n## Cases to look at again\n");
+    o.push(Block::H2("Cases to look at again".into()));
     for r in missed {
         if let Some(v) = pack.vignettes.get(r.vignette) {
-            let text = missed_cases
+            let blocks = missed_cases
                 .entry((r.vignette, r.answer))
                 .or_insert_with(|| missed_case(plan, v, r.answer));
-            o.push_str(text);
+            o.extend(blocks.iter().cloned());
         }
     }
     o
 }
 
-fn missed_case(plan: &Plan, v: &crate::exercise::Vignette, answer: u8) -> String {
+fn missed_case(plan: &Plan, v: &crate::exercise::Vignette, answer: u8) -> Vec<Block> {
     let level = v.score.level;
-    let mut o = format!(
-        "\n### {}\n\nYou said **{}**; the guidance says **{}**.\n\nWhat the case notes record:\n\n",
-        esc(&v.id),
-        esc(&label(plan, answer)),
-        esc(&label(plan, level))
-    );
+    let mut o = vec![
+        Block::H3(format!("Case {}", v.id)),
+        Block::P(format!(
+            "You said {}; the guidance says {}.",
+            label(plan, answer),
+            label(plan, level)
+        )),
+        Block::P("What the case notes record:".into()),
+    ];
     let n = notes::case_notes(plan, &v.record, &v.id);
-    for (k, val) in &n.facts {
-        o.push_str(&format!("- {}: {}\n", esc(k), esc(val)));
-    }
-    for (d, items) in &n.concerns {
-        for i in items {
-            o.push_str(&format!("- {}: {}\n", esc(d), esc(i)));
+    let mut items: Vec<String> = n
+        .facts
+        .iter()
+        .map(|(k, val)| format!("{k}: {val}"))
+        .collect();
+    for (d, concerns) in &n.concerns {
+        for i in concerns {
+            items.push(format!("{d}: {i}"));
         }
     }
     if n.concerns.is_empty() {
-        o.push_str("- No concerns are recorded.\n");
+        items.push("No concerns are recorded.".into());
     }
-    o.push_str(&format!(
-        "\nWhy the guidance says {}:\n\n",
-        esc(&label(plan, level))
+    o.push(Block::List(items));
+    o.push(Block::P(
+        crate::exercise::debrief::debrief(plan, &v.record, &v.score).summary,
     ));
-    let mut any = false;
-    for i in v
-        .record
-        .indicators
-        .iter()
-        .filter_map(|i| plan.indicators.get(i))
-    {
-        o.push_str(&format!(
-            "- \"{}\" is on its own a {} concern.\n",
-            esc(&i.description),
-            esc(&label(plan, i.level))
-        ));
-        any = true;
-    }
-    for x in crate::explain::reasons(plan, &v.score) {
-        o.push_str(&format!("- {}.\n", esc(x.reason.trim_end_matches('.'))));
-        any = true;
-    }
-    if !any {
-        o.push_str("- Nothing in the case meets a concern in the guidance.\n");
-    }
-    if answer > level {
-        o.push_str(&why_not(plan, v, answer));
+    if answer > level + 1 {
+        o.extend(why_not(plan, v, answer));
     }
     o
 }
 
-/// The rules that would have given the trainee's (higher) answer, and why
-/// each does not apply here.
-fn why_not(plan: &Plan, v: &crate::exercise::Vignette, answer: u8) -> String {
-    let Ok(e) = crate::explain::explain(plan, &v.record) else {
-        return String::new();
-    };
-    let mut o = String::new();
-    for nf in &e.not_fired {
-        let Some(i) = plan.rules.iter().position(|r| r.id == nf.rule) else {
-            continue;
-        };
-        if level_if_fired(plan, &v.score, i as u32) != answer {
-            continue;
-        }
-        if o.is_empty() {
-            o = format!(
-                "\nYou may have had in mind a part of the guidance that would give {}:\n\n",
-                esc(&label(plan, answer))
-            );
-        }
-        o.push_str(&format!(
-            "- \"{}\" does not apply here: {}.\n",
-            esc(nf.reason.trim_end_matches('.')),
-            esc(&nf.because.join("; ").replace('`', ""))
-        ));
+/// The parts of the guidance that would have given the trainee's (higher)
+/// answer, each named by its reason, and that they do not apply here.
+fn why_not(plan: &Plan, v: &crate::exercise::Vignette, answer: u8) -> Vec<Block> {
+    let lifts: Vec<String> = plan
+        .rules
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !v.score.fired.contains(&(*i as u32)))
+        .filter(|(i, _)| level_if_fired(plan, &v.score, *i as u32) == answer)
+        .map(|(_, r)| {
+            format!(
+                "\u{201c}{}\u{201d} does not apply to this case.",
+                r.reason.trim().trim_end_matches('.')
+            )
+        })
+        .collect();
+    if lifts.is_empty() {
+        return vec![Block::P(format!(
+            "Nothing recorded in this case reaches {} in the guidance.",
+            label(plan, answer)
+        ))];
     }
-    if o.is_empty() {
-        o = format!(
-            "\nNothing recorded in this case reaches {} in the guidance.\n",
-            esc(&label(plan, answer))
-        );
-    }
-    o
+    vec![
+        Block::P(format!(
+            "You may have had in mind a part of the guidance that would give {}:",
+            label(plan, answer)
+        )),
+        Block::List(lifts),
+    ]
 }
 
 #[cfg(test)]
@@ -381,6 +477,7 @@ mod tests {
         )
         .into_iter()
         .map(|s| s.0)
+        .filter(|n| n.ends_with(".md"))
         .collect();
         assert_eq!(
             names,
@@ -412,14 +509,56 @@ mod tests {
             phase: None,
         };
         let s = sheets(&p, &pack, &[r(0, 3), r(1, 0), r(1, 1)], &[]);
-        assert_eq!(s.len(), 1);
+        assert_eq!(s.len(), 2);
         assert_eq!(s[0].0, "ann__b_.md");
         let md = &s[0].1;
         assert!(md.contains("feedback for Ann \\*B\\*"), "{md}");
         assert!(
-            md.contains("An injured baby is a specialist concern"),
+            md.contains(
+                "The rules place this child at Level 3 - Targeted because the case notes record"
+            ),
             "{md}"
         );
-        assert!(md.contains("age &lt; 1 is false"), "{md}");
+        assert!(
+            md.contains("Level 4 - Specialist was not reached because"),
+            "{md}"
+        );
+        assert!(
+            md.contains("an injured baby is a specialist concern"),
+            "{md}"
+        );
+        // Never rule syntax.
+        for syntax in ["&lt;", "is false", "count(", "indicators at", "`"] {
+            assert!(!md.contains(syntax), "{syntax} in {md}");
+        }
+        assert!(md.contains("Unexplained injury"), "{md}");
+        assert_eq!(s[1].0, "ann__b_.html");
+        let html = &s[1].1;
+        assert!(html.starts_with("<!DOCTYPE html>"));
+        assert!(
+            html.contains("<h1>Threshold exercise: feedback for Ann *B*</h1>"),
+            "{html}"
+        );
+        assert!(html.contains("@page"));
+        assert!(!html.contains("<script") && !html.contains("src=\"http"));
+    }
+
+    #[test]
+    fn a_much_higher_answer_names_the_guidance_in_mind() {
+        let p = plan();
+        let pack = Pack::new(vec![vignette(&p, "V01", 4.0, &["hygiene"])]);
+        let r = Response {
+            row: 0,
+            trainee: "Ann".into(),
+            vignette: 0,
+            answer: 3,
+            phase: None,
+        };
+        let md = &sheets(&p, &pack, &[r], &[])[0].1;
+        assert!(md.contains("that would give Level 4 - Specialist"), "{md}");
+        assert!(
+            md.contains("An injured baby is a specialist concern\u{201d} does not apply"),
+            "{md}"
+        );
     }
 }

@@ -1,13 +1,15 @@
 //! The exercise report as one self-contained HTML page: no scripts, fonts or
-//! external resources; every data value escaped; charts as inline SVG
-//! (accuracy by trainee, first and last phase side by side; the spread of
-//! answers per vignette with the rules' level marked).
+//! external resources; every data value escaped; charts as inline SVG with
+//! axes and legends (accuracy by trainee, first and last phase as a paired
+//! chart; the spread of answers per vignette by level label, the rules'
+//! level outlined).
 
 use super::{fixed, pct, signed, Report};
 use crate::report::html::{escape as esc, page_with_style};
 
+/// Okabe-Ito colours (safe for colour-blind readers), one per level.
 const PALETTE: [&str; 8] = [
-    "#4e9a06", "#c4a000", "#ce5c00", "#a40000", "#5c3566", "#204a87", "#8f5902", "#2e3436",
+    "#56b4e9", "#009e73", "#e69f00", "#d55e00", "#cc79a7", "#0072b2", "#f0e442", "#000000",
 ];
 const STYLE: &str = "body{font-family:sans-serif;max-width:60em;margin:1em auto;padding:0 1em;color:#222}\
 table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #bbb;padding:.2em .5em;text-align:left}\
@@ -17,105 +19,200 @@ fn colour(i: usize) -> &'static str {
     PALETTE[i % PALETTE.len()]
 }
 
-fn accuracy_chart(r: &Report) -> String {
-    let series: Vec<(String, Vec<Option<f64>>)> = match &r.phases {
-        Some(ph) if ph.0.len() >= 2 => {
-            let first = ph.0.first().map_or(String::new(), |p| p.0.clone());
-            let last = ph.0.last().map_or(String::new(), |p| p.0.clone());
-            let pick = |name: &str| {
-                r.trainees
-                    .iter()
-                    .map(|t| {
-                        t.phases
-                            .as_ref()
-                            .and_then(|p| p.0.iter().find(|(n, _)| n == name).and_then(|(_, a)| *a))
-                    })
-                    .collect()
-            };
-            vec![(first.clone(), pick(&first)), (last.clone(), pick(&last))]
-        }
-        _ => vec![(
-            "accuracy".into(),
-            r.trainees.iter().map(|t| t.accuracy).collect(),
-        )],
-    };
-    let bar = 14;
-    let row = bar * series.len() + 8;
-    let h = 30 + row * r.trainees.len();
-    let mut s = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"560\" height=\"{h}\" role=\"img\" aria-label=\"Accuracy by trainee\">"
-    );
-    for (k, (name, _)) in series.iter().enumerate() {
+/// Left edge and width of the plotting area of both charts.
+const X0: f64 = 170.0;
+const PLOT: f64 = 340.0;
+
+/// A percentage axis under a plot: gridlines, ticks at 0-100% and a title.
+fn percent_axis(top: usize, bottom: usize, title: &str) -> String {
+    let mut s = String::new();
+    for t in 0..=4 {
+        let x = X0 + PLOT * t as f64 / 4.0;
         s.push_str(&format!(
-            "<rect x=\"{}\" y=\"4\" width=\"10\" height=\"10\" fill=\"{}\"/><text x=\"{}\" y=\"13\">{}</text>",
-            160 + 120 * k,
-            colour(k + 5),
-            174 + 120 * k,
-            esc(name)
+            "<line x1=\"{x}\" x2=\"{x}\" y1=\"{top}\" y2=\"{bottom}\" stroke=\"#ddd\"/>\
+             <text x=\"{x}\" y=\"{}\" text-anchor=\"middle\">{}%</text>",
+            bottom + 14,
+            t * 25
         ));
     }
+    s.push_str(&format!(
+        "<line x1=\"{X0}\" x2=\"{}\" y1=\"{bottom}\" y2=\"{bottom}\" stroke=\"#333\"/>\
+         <line x1=\"{X0}\" x2=\"{X0}\" y1=\"{top}\" y2=\"{bottom}\" stroke=\"#333\"/>\
+         <text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+        X0 + PLOT,
+        X0 + PLOT / 2.0,
+        bottom + 30,
+        esc(title)
+    ));
+    s
+}
+
+/// Accuracy by trainee. With two or more phases, a paired chart: each
+/// trainee's first-phase and last-phase accuracy as two dots joined by a
+/// line; otherwise one bar each. Axis 0-100%, legend above.
+fn accuracy_chart(r: &Report) -> String {
+    let phases: Option<(String, String)> = match &r.phases {
+        Some(ph) if ph.0.len() >= 2 => Some((
+            ph.0.first().map_or(String::new(), |p| p.0.clone()),
+            ph.0.last().map_or(String::new(), |p| p.0.clone()),
+        )),
+        _ => None,
+    };
+    let in_phase = |t: &super::TraineeRow, name: &str| {
+        t.phases
+            .as_ref()
+            .and_then(|p| p.0.iter().find(|(n, _)| n == name).and_then(|(_, a)| *a))
+    };
+    let row = 22;
+    let top = 30;
+    let bottom = top + row * r.trainees.len().max(1);
+    let h = bottom + 40;
+    let mut s = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"620\" height=\"{h}\" role=\"img\" aria-label=\"Accuracy by trainee\">"
+    );
+    let (before, after) = ("#e69f00", "#0072b2");
+    match &phases {
+        Some((first, last)) => s.push_str(&format!(
+            "<circle cx=\"{}\" cy=\"10\" r=\"5\" fill=\"#fff\" stroke=\"{before}\" stroke-width=\"2\"/><text x=\"{}\" y=\"14\">{}</text>\
+             <circle cx=\"{}\" cy=\"10\" r=\"5\" fill=\"{after}\"/><text x=\"{}\" y=\"14\">{}</text>",
+            X0 + 6.0,
+            X0 + 16.0,
+            esc(first),
+            X0 + 146.0,
+            X0 + 156.0,
+            esc(last)
+        )),
+        None => s.push_str(&format!(
+            "<rect x=\"{X0}\" y=\"4\" width=\"10\" height=\"10\" fill=\"{after}\"/><text x=\"{}\" y=\"13\">answers matching the guidance</text>",
+            X0 + 14.0
+        )),
+    }
+    s.push_str(&percent_axis(
+        top - 4,
+        bottom,
+        "Share of the trainee's answers matching the guidance",
+    ));
     for (i, t) in r.trainees.iter().enumerate() {
-        let y = 24 + row * i;
+        let y = top + row * i;
+        let mid = y + row / 2;
         s.push_str(&format!(
-            "<text x=\"0\" y=\"{}\">{}</text>",
-            y + bar,
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
+            X0 - 8.0,
+            mid + 4,
             esc(&crate::text::shorten(&t.trainee))
         ));
-        for (k, (_, vals)) in series.iter().enumerate() {
-            let v = vals.get(i).copied().flatten();
-            let w = (v.unwrap_or(0.0) * 300.0).round();
-            let yy = y + bar * k;
-            s.push_str(&format!(
-                "<rect x=\"160\" y=\"{yy}\" width=\"{w}\" height=\"{}\" fill=\"{}\"/><text x=\"{}\" y=\"{}\">{}</text>",
-                bar - 2,
-                colour(k + 5),
-                165.0 + w,
-                yy + bar - 3,
-                esc(&pct(v))
-            ));
+        let x = |v: f64| X0 + PLOT * v;
+        match &phases {
+            Some((first, last)) => {
+                let (a, b) = (in_phase(t, first), in_phase(t, last));
+                if let (Some(a), Some(b)) = (a, b) {
+                    s.push_str(&format!(
+                        "<line x1=\"{:.1}\" x2=\"{:.1}\" y1=\"{mid}\" y2=\"{mid}\" stroke=\"#888\" stroke-width=\"2\"/>",
+                        x(a),
+                        x(b)
+                    ));
+                }
+                if let Some(a) = a {
+                    s.push_str(&format!(
+                        "<circle cx=\"{:.1}\" cy=\"{mid}\" r=\"5\" fill=\"#fff\" stroke=\"{before}\" stroke-width=\"2\"><title>{}: {}</title></circle>",
+                        x(a),
+                        esc(first),
+                        pct(Some(a))
+                    ));
+                }
+                if let Some(b) = b {
+                    s.push_str(&format!(
+                        "<circle cx=\"{:.1}\" cy=\"{mid}\" r=\"5\" fill=\"{after}\"><title>{}: {}</title></circle>",
+                        x(b),
+                        esc(last),
+                        pct(Some(b))
+                    ));
+                }
+                s.push_str(&format!(
+                    "<text x=\"{}\" y=\"{}\">{} \u{2192} {}</text>",
+                    X0 + PLOT + 8.0,
+                    mid + 4,
+                    esc(&pct(a)),
+                    esc(&pct(b))
+                ));
+            }
+            None => {
+                let v = t.accuracy;
+                let w = PLOT * v.unwrap_or(0.0);
+                s.push_str(&format!(
+                    "<rect x=\"{X0}\" y=\"{}\" width=\"{w:.1}\" height=\"{}\" fill=\"{after}\"/><text x=\"{:.1}\" y=\"{}\">{}</text>",
+                    y + 4,
+                    row - 8,
+                    X0 + w + 5.0,
+                    mid + 4,
+                    esc(&pct(v))
+                ));
+            }
         }
     }
     s.push_str("</svg>");
     s
 }
 
+/// The spread of answers per vignette: one bar per vignette split by the
+/// level answered (share of its answers), the rules' level outlined; axis
+/// 0-100%, a legend of level labels above.
 fn spread_chart(r: &Report) -> String {
-    let row = 20;
-    let h = 30 + row * r.vignettes.len();
+    let legend_row = 16;
+    let top = 10 + legend_row * (r.levels.len() + 1);
+    let row = 22;
+    let bottom = top + row * r.vignettes.len().max(1);
+    let h = bottom + 40;
     let mut s = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"560\" height=\"{h}\" role=\"img\" aria-label=\"Answers per vignette\">"
     );
     for (k, l) in r.levels.iter().enumerate() {
+        let y = 4 + legend_row * k;
         s.push_str(&format!(
-            "<rect x=\"{}\" y=\"4\" width=\"10\" height=\"10\" fill=\"{}\"/><text x=\"{}\" y=\"13\">{}</text>",
-            80 + 110 * k,
+            "<rect x=\"{X0}\" y=\"{y}\" width=\"10\" height=\"10\" fill=\"{}\"/><text x=\"{}\" y=\"{}\">{}</text>",
             colour(k),
-            94 + 110 * k,
-            esc(&crate::text::shorten(&l.id))
+            X0 + 14.0,
+            y + 9,
+            esc(&crate::text::shorten(&l.label))
         ));
     }
+    let y = 4 + legend_row * r.levels.len();
+    s.push_str(&format!(
+        "<rect x=\"{X0}\" y=\"{y}\" width=\"10\" height=\"10\" fill=\"#fff\" stroke=\"#000\" stroke-width=\"2\"/><text x=\"{}\" y=\"{}\">outlined: the level the guidance gives</text>",
+        X0 + 14.0,
+        y + 9
+    ));
+    s.push_str(&percent_axis(
+        top - 4,
+        bottom,
+        "Share of the answers to the case",
+    ));
     for (i, v) in r.vignettes.iter().enumerate() {
-        let y = 24 + row * i;
+        let y = top + row * i;
         s.push_str(&format!(
-            "<text x=\"0\" y=\"{}\">{}</text>",
-            y + 13,
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
+            X0 - 8.0,
+            y + row / 2 + 4,
             esc(&v.vignette)
         ));
-        let mut x = 80.0;
+        let mut x = X0;
         for (k, (id, n)) in v.answers.0.iter().enumerate() {
             if *n == 0 || v.n == 0 {
                 continue;
             }
-            let w = 400.0 * *n as f64 / v.n as f64;
+            let w = PLOT * *n as f64 / v.n as f64;
             let mark = if *id == v.level {
                 " stroke=\"#000\" stroke-width=\"2\""
             } else {
                 ""
             };
+            let label = r.levels.get(k).map_or(id.as_str(), |l| l.label.as_str());
             s.push_str(&format!(
-                "<rect x=\"{x:.1}\" y=\"{y}\" width=\"{w:.1}\" height=\"16\" fill=\"{}\"{mark}><title>{}: {n}</title></rect>",
+                "<rect x=\"{x:.1}\" y=\"{}\" width=\"{w:.1}\" height=\"{}\" fill=\"{}\"{mark}><title>{}: {n}</title></rect>",
+                y + 3,
+                row - 6,
                 colour(k),
-                esc(id)
+                esc(label)
             ));
             x += w;
         }
@@ -171,22 +268,29 @@ pub fn render(r: &Report) -> String {
     o.push_str("</table>\n<h2>Vignettes, hardest first</h2>\n");
     o.push_str(&spread_chart(r));
     o.push_str("\n<p>Outlined: the rules' level.</p>\n<table><tr><th>Vignette</th><th>Rules' level</th><th>Answers</th><th>Correct</th><th>Modal answer</th><th>Why (for the debrief)</th></tr>\n");
+    // Levels by label wherever a reader sees them.
+    let label = |id: &str| {
+        r.levels
+            .iter()
+            .find(|l| l.id == id)
+            .map_or(id.to_string(), |l| l.label.clone())
+    };
     for v in &r.vignettes {
         let modal = v.modal.as_deref().map_or("–".to_string(), |m| {
             if v.modal_tie {
-                format!("{} (tie: lower level shown)", esc(m))
+                format!("{} (tie: lower level shown)", esc(&label(m)))
             } else {
-                esc(m)
+                esc(&label(m))
             }
         });
         let why: Vec<String> = v
             .indicators
             .iter()
-            .map(|i| format!("{} ({})", esc(&i.description), esc(&i.level)))
+            .map(|i| format!("{} ({})", esc(&i.description), esc(&label(&i.level))))
             .chain(
                 v.reasons
                     .iter()
-                    .map(|x| format!("Rule: {}", esc(&x.reason))),
+                    .map(|x| format!("Guidance: {}", esc(&x.reason))),
             )
             .collect();
         o.push_str(&format!(
@@ -206,9 +310,10 @@ pub fn render(r: &Report) -> String {
         o.push_str("</table>\n");
     }
     o.push_str(&format!(
-        "<h2>Responses</h2>\n<p>{} row(s) read, {} rejected.</p>\n",
+        "<h2>Responses</h2>\n<p>{} row(s) read, {} rejected{}.</p>\n",
         r.responses_read,
-        r.rejected.len()
+        r.rejected.len(),
+        super::replaced_note(r.replaced)
     ));
     if !r.rejected.is_empty() {
         o.push_str("<table><tr><th>Line</th><th>Column</th><th>Reason</th></tr>\n");
@@ -242,5 +347,30 @@ mod page_tests {
             let allowed = if bad == "http://" { 3 } else { 0 }; // the page and two SVG xmlns
             assert_eq!(n, allowed, "{bad}");
         }
+    }
+
+    #[test]
+    fn charts_have_axes_labels_and_a_paired_legend() {
+        let r = crate::report::exercise::sample_report("Ann");
+        let h = render(&r);
+        // Both axes run 0-100% with titles.
+        assert_eq!(h.matches(">100%</text>").count(), 2, "{h}");
+        assert!(h.contains("Share of the trainee&#39;s answers matching the guidance"));
+        assert!(h.contains("Share of the answers to the case"));
+        // Level labels, never ids, in the legend; the rules' level is explained.
+        assert!(h.contains(">Level 2 - Early help</text>"), "{h}");
+        assert!(!h.contains(">early_help</text>"), "{h}");
+        assert!(h.contains("outlined: the level the guidance gives"));
+        // The paired chart: a legend for both phases, two dots per trainee.
+        assert!(
+            h.contains(">pre</text>") && h.contains(">post</text>"),
+            "{h}"
+        );
+        assert_eq!(
+            h.matches("<circle").count(),
+            2 + 2 * r.trainees.len(),
+            "{h}"
+        );
+        assert!(h.contains("\u{2192}"));
     }
 }

@@ -136,9 +136,10 @@ pub fn render(r: &Report) -> String {
         o.push('\n');
     }
     o.push_str(&format!(
-        "## Responses\n\n{} row(s) read, {} rejected.\n",
+        "## Responses\n\n{} row(s) read, {} rejected{}.\n",
         r.responses_read,
-        r.rejected.len()
+        r.rejected.len(),
+        super::replaced_note(r.replaced)
     ));
     if !r.rejected.is_empty() {
         o.push_str("\n| Line | Column | Reason |\n|---|---|---|\n");

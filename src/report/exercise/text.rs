@@ -13,10 +13,13 @@ pub fn text(r: &Report) -> String {
         .as_ref()
         .map_or(String::new(), |p| format!(" (phase {p})"));
     o.push_str(&format!(
-        "Exercise results{phase}: {} answers from {} trainees on {} vignettes; {} match the rules ({}).\n",
-        r.n,
-        r.trainees.len(),
-        r.vignettes.iter().filter(|v| v.n > 0).count(),
+        "Exercise results{phase}: {} from {} on {}; {} match the rules ({}).\n",
+        super::count(r.n, "answer"),
+        super::count(r.trainees.len() as u64, "trainee"),
+        super::count(
+            r.vignettes.iter().filter(|v| v.n > 0).count() as u64,
+            "vignette"
+        ),
         r.correct,
         pct(r.accuracy)
     ));
@@ -69,6 +72,12 @@ pub fn text(r: &Report) -> String {
         o.push_str(&format!(
             "\nMost often placed too low: {} ({} of {} answers).\n",
             t.label, t.too_low, t.n
+        ));
+    }
+    if r.replaced > 0 {
+        o.push_str(&format!(
+            "\n{} answer(s) replaced by the same trainee's later answer (the last counts).\n",
+            r.replaced
         ));
     }
     if !r.rejected.is_empty() {

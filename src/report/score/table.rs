@@ -10,7 +10,7 @@ use crate::eval::Score;
 use crate::plan::Plan;
 
 /// Rows held before the table's column widths are fixed.
-pub const TABLE_BATCH: usize = 1000;
+pub(super) const TABLE_BATCH: usize = 1000;
 
 /// Cells are shown up to this many characters; longer ones end in `…`.
 const MAX_CELL: usize = 40;
@@ -22,7 +22,7 @@ const HEAD: [&str; 6] = ["id", "level", "decision", "agreement", "fired", "flags
 /// [`MAX_CELL`] characters), then every row is written at once. A later cell
 /// wider than its column is written in full (up to [`MAX_CELL`]), so the row
 /// runs over rather than losing text; a cell over [`MAX_CELL`] ends in `…`.
-pub struct Table {
+pub(super) struct Table {
     batch: usize,
     rows: Vec<[String; 6]>,
     widths: Option<[usize; 6]>,
@@ -89,7 +89,7 @@ fn line(out: &mut Vec<u8>, w: &[usize; 6], cells: &[&str]) {
 
 impl Table {
     /// A table whose widths are fixed after `batch` rows (at least one).
-    pub fn with_batch(batch: usize) -> Self {
+    pub(super) fn with_batch(batch: usize) -> Self {
         Self {
             batch: batch.max(1),
             rows: Vec::new(),
@@ -98,7 +98,7 @@ impl Table {
     }
 
     /// Adds one row: held while the widths are not fixed, else written to `out`.
-    pub fn push(
+    pub(super) fn push(
         &mut self,
         out: &mut Vec<u8>,
         plan: &Plan,
@@ -149,7 +149,7 @@ impl Table {
 
     /// Ends the table: writes what is still held (all of it, for a table
     /// shorter than the batch).
-    pub fn render(&mut self, out: &mut Vec<u8>, plan: &Plan) {
+    pub(super) fn render(&mut self, out: &mut Vec<u8>, plan: &Plan) {
         if self.widths.is_none() {
             self.flush(out, plan);
         }
@@ -157,14 +157,14 @@ impl Table {
 }
 
 /// An Excel sheet being filled.
-pub struct Sheet {
+pub(super) struct Sheet {
     sheet: Worksheet,
     row: u32,
 }
 
 impl Sheet {
     /// A sheet with the header row.
-    pub fn new(keep: &[String]) -> Result<Sheet, XlsxError> {
+    pub(super) fn new(keep: &[String]) -> Result<Sheet, XlsxError> {
         let mut sheet = Worksheet::new();
         sheet.set_name("scores")?;
         let bold = Format::new().set_bold();
@@ -181,7 +181,7 @@ impl Sheet {
     }
 
     /// Adds one row.
-    pub fn push(
+    pub(super) fn push(
         &mut self,
         plan: &Plan,
         id: &str,
@@ -211,7 +211,7 @@ impl Sheet {
     }
 
     /// The workbook, as the bytes of an .xlsx file.
-    pub fn save(self) -> Result<Vec<u8>, XlsxError> {
+    pub(super) fn save(self) -> Result<Vec<u8>, XlsxError> {
         let mut wb = Workbook::new();
         wb.push_worksheet(self.sheet);
         wb.save_to_buffer()

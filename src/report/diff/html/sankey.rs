@@ -23,7 +23,7 @@ fn colour(rank: usize) -> &'static str {
 }
 
 /// The chart, or an empty string when there are no records.
-pub fn svg(i: &Impact) -> String {
+pub(super) fn svg(i: &Impact) -> String {
     if i.n == 0 {
         return String::new();
     }
