@@ -621,8 +621,8 @@ fn score_with(
         let fired = match known(i) {
             Some(fired) => fired,
             None => {
-                if let Some(need) = &rule.need {
-                    if !need.met(rec) {
+                if let Some(pre) = &rule.prefilter {
+                    if !pre.met(rec) {
                         continue;
                     }
                 }
