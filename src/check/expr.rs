@@ -28,6 +28,7 @@ fn ty_word(t: Ty) -> &'static str {
     }
 }
 
+/// Text and `one_of` choices compare with each other as text.
 fn is_textual(t: Ty) -> bool {
     matches!(t, Ty::Text | Ty::Choice(_))
 }
