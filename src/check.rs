@@ -4,7 +4,7 @@
 mod examples;
 mod expr;
 mod lint;
-mod need;
+mod prefilter;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -938,7 +938,12 @@ impl<'a> Cx<'a> {
                 floor,
                 raise,
                 flags,
-                need: need::need(&self.nodes, &self.masks, self.indicators.len(), cond),
+                prefilter: prefilter::prefilter(
+                    &self.nodes,
+                    &self.masks,
+                    self.indicators.len(),
+                    cond,
+                ),
                 span: r.span,
             });
         }

@@ -113,7 +113,7 @@ pub struct Eval<'a> {
     /// Calls without arguments, the usual kind, have slots of their own so
     /// that a record's evaluation allocates nothing for them.
     memo: Vec<(u32, Vec<Val<'a>>, Val<'a>)>,
-    memo0: [Option<Val<'a>>; MEMO_SLOTS],
+    memo_no_args: [Option<Val<'a>>; MEMO_SLOTS],
     /// The rule being evaluated (for error messages).
     pub rule: u32,
     /// Whether script results computed for earlier records may be reused
@@ -129,7 +129,7 @@ impl<'a> Eval<'a> {
             rec,
             script_rec: None,
             memo: Vec::new(),
-            memo0: Default::default(),
+            memo_no_args: Default::default(),
             rule: 0,
             reuse: true,
         }
@@ -460,7 +460,7 @@ impl<'a> Eval<'a> {
 
     /// This record's result for `f(vals)`, if it was called before.
     fn memoised(&self, f: u32, vals: &[Val<'a>]) -> Option<Val<'a>> {
-        match self.memo0.get(f as usize) {
+        match self.memo_no_args.get(f as usize) {
             Some(slot) if vals.is_empty() => slot.clone(),
             _ => self
                 .memo
@@ -472,7 +472,7 @@ impl<'a> Eval<'a> {
 
     /// Keeps this record's result for `f(vals)`.
     fn memoise(&mut self, f: u32, vals: Vec<Val<'a>>, v: &Val<'a>) {
-        match self.memo0.get_mut(f as usize) {
+        match self.memo_no_args.get_mut(f as usize) {
             Some(slot) if vals.is_empty() => *slot = Some(v.clone()),
             _ => self.memo.push((f, vals, v.clone())),
         }
@@ -621,8 +621,8 @@ fn score_with(
         let fired = match known(i) {
             Some(fired) => fired,
             None => {
-                if let Some(need) = &rule.need {
-                    if !need.met(rec) {
+                if let Some(pre) = &rule.prefilter {
+                    if !pre.met(rec) {
                         continue;
                     }
                 }

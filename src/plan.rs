@@ -188,7 +188,7 @@ pub struct PlanRule {
     /// What a record must have for the condition to be true (from its
     /// `and`/`or` structure); records without it skip the rule without
     /// evaluating it. `None` = no such filter.
-    pub need: Option<Need>,
+    pub prefilter: Option<Prefilter>,
     /// Where the rule is written.
     pub span: Span,
 }
@@ -196,14 +196,14 @@ pub struct PlanRule {
 /// A rule's prefilter: a record can meet the condition only if it has one
 /// of `indicators` or a known value for one of `fields`.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Need {
+pub struct Prefilter {
     /// Indicators, any of which may make the condition true.
     pub indicators: Bits,
     /// Field slots, any of which, when known, may make it true.
     pub fields: Vec<u16>,
 }
 
-impl Need {
+impl Prefilter {
     /// Whether `rec` can meet the condition.
     #[inline]
     pub fn met(&self, rec: &Record) -> bool {

@@ -318,17 +318,17 @@ fn explain_shows_labels_and_the_recorded_decision_and_suggests_an_id() {
         args.extend_from_slice(more);
         thresholds(&args)
     };
-    let ok = run(&["--id", "R0001"]);
+    let ok = run(&["--id", "R0002"]);
     assert!(ok.status.success(), "{ok:?}");
     let text = String::from_utf8_lossy(&ok.stdout);
     assert!(
-        text.starts_with("record R0001: Level 1 - Universal (universal)\n"),
+        text.starts_with("record R0002: Level 2 - Early help, single agency (early_help)\n"),
         "{text}"
     );
     assert!(
         text.contains(
-            "recorded decision: \"Level 3\" = Level 3 - Targeted early help, multi-agency \
-             (targeted); the rules give Level 1 - Universal (universal)"
+            "recorded decision: \"Level 1\" = Level 1 - Universal (universal); \
+             the rules give Level 2 - Early help, single agency (early_help)"
         ),
         "{text}"
     );

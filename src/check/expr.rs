@@ -28,7 +28,8 @@ fn ty_word(t: Ty) -> &'static str {
     }
 }
 
-fn texty(t: Ty) -> bool {
+/// Text and `one_of` choices compare with each other as text.
+fn is_textual(t: Ty) -> bool {
     matches!(t, Ty::Text | Ty::Choice(_))
 }
 
@@ -243,7 +244,7 @@ impl Cx<'_> {
                         ExprKind::Bool(b) => (Const::Bool(*b), Ty::Bool),
                         _ => continue,
                     };
-                    let ok = t == Ty::Any || t == ct || (texty(t) && ct == Ty::Text);
+                    let ok = t == Ty::Any || t == ct || (is_textual(t) && ct == Ty::Text);
                     if !ok {
                         self.error(
                             "type",
@@ -447,7 +448,7 @@ impl Cx<'_> {
             self.expect_num(lt, l.span, &format!("`{}`", op.symbol()));
             self.expect_num(rt, r.span, &format!("`{}`", op.symbol()));
         } else {
-            let same = lt == Ty::Any || rt == Ty::Any || lt == rt || (texty(lt) && texty(rt));
+            let same = lt == Ty::Any || rt == Ty::Any || lt == rt || (is_textual(lt) && is_textual(rt));
             if !same {
                 let (ls, rs) = (self.quoted(l.span), self.quoted(r.span));
                 self.error(

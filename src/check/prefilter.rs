@@ -6,15 +6,20 @@
 //! false is false, and a comparison with a missing value is false.
 
 use crate::bits::Bits;
-use crate::plan::{CmpOp, Const, Mask, Need, Node, NodeId};
+use crate::plan::{CmpOp, Const, Mask, Node, NodeId, Prefilter};
 
 /// The prefilter of a condition, when its structure gives one.
-pub(crate) fn need(nodes: &[Node], masks: &[Mask], n: usize, node: NodeId) -> Option<Need> {
-    let indicators = |bits: Bits| Need {
+pub(crate) fn prefilter(
+    nodes: &[Node],
+    masks: &[Mask],
+    n: usize,
+    node: NodeId,
+) -> Option<Prefilter> {
+    let indicators = |bits: Bits| Prefilter {
         indicators: bits,
         fields: Vec::new(),
     };
-    let field = |s: u16| Need {
+    let field = |s: u16| Prefilter {
         indicators: Bits::with_capacity(n),
         fields: vec![s],
     };
@@ -51,15 +56,15 @@ pub(crate) fn need(nodes: &[Node], masks: &[Mask], n: usize, node: NodeId) -> Op
         }
         Node::And(xs) => xs
             .iter()
-            .filter_map(|x| need(nodes, masks, n, *x))
-            .min_by_key(Need::cost),
+            .filter_map(|x| prefilter(nodes, masks, n, *x))
+            .min_by_key(Prefilter::cost),
         Node::Or(xs) => {
-            let mut all = Need {
+            let mut all = Prefilter {
                 indicators: Bits::with_capacity(n),
                 fields: Vec::new(),
             };
             for x in xs {
-                let b = need(nodes, masks, n, *x)?;
+                let b = prefilter(nodes, masks, n, *x)?;
                 for i in b.indicators.iter() {
                     all.indicators.insert(i);
                 }
@@ -99,7 +104,7 @@ mod tests {
     fn need_of(cond: &str) -> Option<(Vec<usize>, Vec<u16>)> {
         let p = plan(cond);
         p.rules[0]
-            .need
+            .prefilter
             .as_ref()
             .map(|n| (n.indicators.iter().collect(), n.fields.clone()))
     }
@@ -132,14 +137,17 @@ mod tests {
             for v in &mut rec.values {
                 *v = Value::Missing;
             }
-            let need = p.rules[0].need.as_ref().map(|n| n.met(&rec));
+            let need = p.rules[0].prefilter.as_ref().map(|n| n.met(&rec));
             assert_eq!(need, Some(false), "{cond}");
             let mut ev = crate::eval::Eval::new(&p, &rec);
             assert_eq!(ev.truth(p.rules[0].cond), Ok(false), "{cond}");
             // With them known, it is let through.
             rec.values = vec![Value::Num(5.0), Value::Bool(true), Value::Choice(1)];
             rec.indicators.insert(0);
-            assert_eq!(p.rules[0].need.as_ref().map(|n| n.met(&rec)), Some(true));
+            assert_eq!(
+                p.rules[0].prefilter.as_ref().map(|n| n.met(&rec)),
+                Some(true)
+            );
         }
     }
 }
