@@ -232,7 +232,10 @@ pub fn check_source(source: &Arc<Source>, loader: &dyn ScriptLoader) -> Checked 
     }
 }
 
-/// Checks a parsed file.
+/// Checks a parsed file. Never inlined: the checker's state would
+/// otherwise sit in `check_source`'s frame while the parser recurses below
+/// it, leaving less stack for a deeply nested expression.
+#[inline(never)]
 pub fn check(file: &RuleFile, source: &Arc<Source>, loader: &dyn ScriptLoader) -> Checked {
     let mut cx = Cx::new(source);
     cx.declare(file);

@@ -448,7 +448,8 @@ impl Cx<'_> {
             self.expect_num(lt, l.span, &format!("`{}`", op.symbol()));
             self.expect_num(rt, r.span, &format!("`{}`", op.symbol()));
         } else {
-            let same = lt == Ty::Any || rt == Ty::Any || lt == rt || (is_textual(lt) && is_textual(rt));
+            let same =
+                lt == Ty::Any || rt == Ty::Any || lt == rt || (is_textual(lt) && is_textual(rt));
             if !same {
                 let (ls, rs) = (self.quoted(l.span), self.quoted(r.span));
                 self.error(
