@@ -31,20 +31,7 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
 /// column, rejects as [row, id, column, reason], stderr).
 type Rows = Vec<std::collections::BTreeMap<String, String>>;
 fn score(rules: &Path, data: &Path, extra: &[&str]) -> (i32, Rows, Vec<Vec<String>>, String) {
-    let dir = tempfile::tempdir().unwrap();
-    let rej = dir.path().join("rejects.csv");
-    let mut args = vec![
-        "score",
-        rules.to_str().unwrap(),
-        data.to_str().unwrap(),
-        "--format",
-        "csv",
-        "--rejects",
-        rej.to_str().unwrap(),
-    ];
-    args.extend_from_slice(extra);
-    let out = thresholds(&args);
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let (code, stdout, rejects, stderr) = crate::common::score_with(rules, data, extra);
     let mut r = csv::Reader::from_reader(stdout.as_bytes());
     let header: Vec<String> = r
         .headers()
@@ -60,20 +47,7 @@ fn score(rules: &Path, data: &Path, extra: &[&str]) -> (i32, Rows, Vec<Vec<Strin
                 .collect()
         })
         .collect();
-    let rejects = std::fs::read_to_string(&rej)
-        .map(|s| {
-            csv::Reader::from_reader(s.as_bytes())
-                .records()
-                .map(|x| x.unwrap().iter().map(str::to_string).collect())
-                .collect()
-        })
-        .unwrap_or_default();
-    (
-        out.status.code().unwrap_or(-1),
-        rows,
-        rejects,
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    (code, rows, rejects, stderr)
 }
 
 const KEEP: &str = "age,unborn,gender,disabled,referral_source,agency,primary_need,referral_date,la,assessed,indicators";

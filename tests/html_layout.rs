@@ -16,47 +16,14 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::common::thresholds;
-
-/// Chromium's path, if it is installed.
-fn chromium() -> Option<PathBuf> {
-    let found = ["chromium", "chromium-browser", "google-chrome"]
-        .iter()
-        .find_map(|name| {
-            let out = Command::new("sh")
-                .args(["-c", &format!("command -v {name}")])
-                .output()
-                .ok()?;
-            let path = String::from_utf8(out.stdout).ok()?;
-            let path = path.trim();
-            (!path.is_empty()).then(|| PathBuf::from(path))
-        });
-    if found.is_none() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "Chromium is needed for the layout checks in CI (.ci/run installs it)"
-        );
-        eprintln!("html_layout: no Chromium here; layout not checked");
-    }
-    found
-}
+use crate::common::{chromium, thresholds, CHROMIUM_FLAGS};
 
 /// Runs headless Chromium on `page` at 1280 px wide with `extra` arguments;
 /// its stdout.
 fn browse(chrome: &Path, profile: &Path, page: &Path, extra: &[String]) -> String {
     let out = Command::new(chrome)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--hide-scrollbars",
-            "--window-size=1280,2000",
-        ])
+        .args(CHROMIUM_FLAGS)
+        .args(["--hide-scrollbars", "--window-size=1280,2000"])
         .arg(format!("--user-data-dir={}", profile.display()))
         .args(extra)
         .arg(format!("file://{}", page.display()))

@@ -222,19 +222,10 @@ fn base64(s: &str) -> Vec<u8> {
 impl Browser {
     fn start() -> Option<Browser> {
         let profile = tempfile::tempdir().unwrap();
-        let child = Command::new("chromium")
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--remote-debugging-port=0",
-                "--window-size=420,900",
-            ])
+        let chrome = crate::common::chromium()?;
+        let child = Command::new(chrome)
+            .args(crate::common::CHROMIUM_FLAGS)
+            .args(["--remote-debugging-port=0", "--window-size=420,900"])
             .arg(format!("--user-data-dir={}", profile.path().display()))
             .arg("about:blank")
             .stdout(Stdio::null())

@@ -23,11 +23,21 @@ pub(crate) fn thresholds(args: &[&str]) -> Output {
         .unwrap()
 }
 
-/// Runs `score` with `--rejects`: (exit, stdout, rejects as rows, stderr).
+/// Runs `score` with `--rejects` on the fixture rules: (exit, stdout,
+/// rejects as rows, stderr).
 pub(crate) fn score(data: &Path, extra: &[&str]) -> (i32, String, Vec<Vec<String>>, String) {
+    score_with(&rules(), data, extra)
+}
+
+/// Runs `score RULES DATA --format csv --rejects R ...`: (exit, stdout,
+/// rejects as rows, stderr).
+pub(crate) fn score_with(
+    rules: &Path,
+    data: &Path,
+    extra: &[&str],
+) -> (i32, String, Vec<Vec<String>>, String) {
     let dir = tempfile::tempdir().unwrap();
     let rej = dir.path().join("rejects.csv");
-    let rules = rules();
     let mut args = vec![
         "score",
         rules.to_str().unwrap(),
@@ -53,4 +63,41 @@ pub(crate) fn score(data: &Path, extra: &[&str]) -> (i32, String, Vec<Vec<String
         rejects,
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
+}
+
+/// Flags that run Chromium headless, with no network or updates of its own.
+pub(crate) const CHROMIUM_FLAGS: [&str; 8] = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+];
+
+/// Chromium's path, if it is installed. Outside CI a missing browser is
+/// said on stderr and the caller skips its check; under CI (`CI` set) it
+/// fails the test, since `.ci/run` installs Chromium.
+pub(crate) fn chromium() -> Option<PathBuf> {
+    let found = ["chromium", "chromium-browser", "google-chrome"]
+        .iter()
+        .find_map(|name| {
+            let out = Command::new("sh")
+                .args(["-c", &format!("command -v {name}")])
+                .output()
+                .ok()?;
+            let path = String::from_utf8(out.stdout).ok()?;
+            let path = path.trim();
+            (!path.is_empty()).then(|| PathBuf::from(path))
+        });
+    if found.is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "Chromium is needed for the layout checks in CI (.ci/run installs it)"
+        );
+        eprintln!("html_layout: no Chromium here; layout not checked");
+    }
+    found
 }
