@@ -100,6 +100,39 @@ pub(crate) fn load_pack(
     Ok((Pack::new(vignettes), rejects, warnings))
 }
 
+/// What `exercise run` and `exercise serve` both start from: the responses
+/// file checked against the inputs, the checked rules (their scripts
+/// checked too), the vignette pack (its warnings and rejected rows said on
+/// stderr; an empty pack is an error) and the responses file opened for
+/// appending in `phase`.
+pub(crate) fn open_exercise(
+    rules: &Path,
+    vignettes: &Path,
+    responses: &Path,
+    phase: &str,
+    ef: ErrorFormat,
+) -> Result<(Plan, Pack, append::Opened), CliError> {
+    let mut g = guard(
+        &[("the rule file", rules), ("the vignettes", vignettes)],
+        &[("-o", Some(responses))],
+    )?;
+    let plan = load_rules(rules, ef)?;
+    guard_scripts(&mut g, &plan)?;
+    let (pack, rejects, warnings) = load_pack(&plan, vignettes)?;
+    for w in &warnings {
+        eprintln!("warning: {w}");
+    }
+    print_rejects("vignette", &rejects);
+    if pack.is_empty() {
+        return Err(CliError::usage(format!(
+            "error: `{}` holds no vignettes that could be read",
+            vignettes.display()
+        )));
+    }
+    let opened = append::open(&plan, &pack, responses, phase)?;
+    Ok((plan, pack, opened))
+}
+
 /// Prints rejected rows to stderr.
 pub(crate) fn print_rejects(what: &str, rejects: &[Reject]) {
     if rejects.is_empty() {

@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use clap::Args;
 
-use super::super::{exit, guard, guard_scripts, load_rules, CliError, CliResult, ErrorFormat};
+use super::super::{exit, CliError, CliResult, ErrorFormat};
 use thresholds::serve::{self, http::App, pages, qr, room};
 
 /// Arguments of `exercise serve`.
@@ -75,24 +75,7 @@ pub(super) fn run(a: ServeArgs, ef: ErrorFormat) -> CliResult {
             "error: --phase cannot hold control characters",
         ));
     }
-    let mut g = guard(
-        &[("the rule file", &a.rules), ("the vignettes", &a.vignettes)],
-        &[("-o", Some(&a.output))],
-    )?;
-    let plan = load_rules(&a.rules, ef)?;
-    guard_scripts(&mut g, &plan)?;
-    let (pack, rejects, warnings) = super::load_pack(&plan, &a.vignettes)?;
-    for w in &warnings {
-        eprintln!("warning: {w}");
-    }
-    super::print_rejects("vignette", &rejects);
-    if pack.is_empty() {
-        return Err(CliError::usage(format!(
-            "error: `{}` holds no vignettes that could be read",
-            a.vignettes.display()
-        )));
-    }
-    let opened = super::append::open(&plan, &pack, &a.output, &phase)?;
+    let (plan, pack, opened) = super::open_exercise(&a.rules, &a.vignettes, &a.output, &phase, ef)?;
     if !opened.has_phase_col && !phase.is_empty() {
         return Err(CliError::usage(format!(
             "error: `{}` has no `phase` column",

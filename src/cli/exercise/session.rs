@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::super::{exit, load_rules, CliError, CliResult, ErrorFormat};
+use super::super::{exit, CliError, CliResult, ErrorFormat};
 use thresholds::exercise::session;
 
 /// Arguments of `exercise run`.
@@ -46,25 +46,8 @@ pub(super) fn run(a: RunArgs, ef: ErrorFormat) -> CliResult {
         return Err(CliError::usage("error: --trainee needs a name"));
     }
     let phase = a.phase.as_deref().map(str::trim).unwrap_or("").to_string();
-    let mut guard = super::super::guard(
-        &[("the rule file", &a.rules), ("the vignettes", &a.vignettes)],
-        &[("-o", Some(&a.output))],
-    )?;
-    let plan = load_rules(&a.rules, ef)?;
-    super::super::guard_scripts(&mut guard, &plan)?;
-    let (pack, rejects, warnings) = super::load_pack(&plan, &a.vignettes)?;
-    for w in &warnings {
-        eprintln!("warning: {w}");
-    }
-    super::print_rejects("vignette", &rejects);
-    if pack.is_empty() {
-        return Err(CliError::usage(format!(
-            "error: `{}` holds no vignettes that could be read",
-            a.vignettes.display()
-        )));
-    }
     // What this trainee already answered in this phase, and the file's columns.
-    let opened = super::append::open(&plan, &pack, &a.output, &phase)?;
+    let (plan, pack, opened) = super::open_exercise(&a.rules, &a.vignettes, &a.output, &phase, ef)?;
     let has_phase_col = opened.has_phase_col;
     let mut done = Vec::new();
     let mut previous = Vec::new();
