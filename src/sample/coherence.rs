@@ -43,14 +43,7 @@ impl<'p> Checker<'p> {
             partner: Bits::with_capacity(n),
         };
         for (b, ind) in plan.indicators.iter().enumerate() {
-            let themes: Vec<&str> = ind
-                .themes
-                .iter()
-                .filter_map(|t| plan.themes.get(*t as usize))
-                .map(|t| t.id.as_str())
-                .collect();
-            let p = profile::known(&ind.id)
-                .unwrap_or_else(|| profile::infer(&ind.id, &ind.description, &themes));
+            let p = profile::of(plan, ind);
             let id = ind.id.to_ascii_lowercase();
             let historic = id.contains("historic") || id.contains("past");
             let household = !(id.contains("relationship") || id.contains("teen"));

@@ -213,15 +213,7 @@ impl Model {
             has_disability: false,
         };
         for (b, ind) in plan.indicators.iter().enumerate() {
-            let themes: Vec<&str> = ind
-                .themes
-                .iter()
-                .filter_map(|t| plan.themes.get(*t as usize))
-                .map(|t| t.id.as_str())
-                .collect();
-            let known = profile::known(&ind.id);
-            let prof: Profile =
-                known.unwrap_or_else(|| profile::infer(&ind.id, &ind.description, &themes));
+            let prof: Profile = profile::of(plan, ind);
             let weight = if prof.share > 0.0 {
                 prof.share
             } else {

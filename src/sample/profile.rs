@@ -536,6 +536,18 @@ pub fn known(id: &str) -> Option<Profile> {
     PROFILES.iter().find(|(k, _)| *k == id).map(|(_, p)| *p)
 }
 
+/// The profile of one of `plan`'s indicators: listed by its id, else
+/// inferred from its id, description and theme ids.
+pub(crate) fn of(plan: &crate::plan::Plan, ind: &crate::plan::IndicatorInfo) -> Profile {
+    known(&ind.id).unwrap_or_else(|| {
+        let themes: Vec<&str> = (ind.themes.iter())
+            .filter_map(|t| plan.themes.get(usize::from(*t)))
+            .map(|t| t.id.as_str())
+            .collect();
+        infer(&ind.id, &ind.description, &themes)
+    })
+}
+
 /// Which referrers each factor leans towards (multipliers of the national
 /// shares before they are fitted back to them): police with domestic abuse
 /// and harm outside the home, health with parental and child health,
