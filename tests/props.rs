@@ -2,7 +2,9 @@
 //! is idempotent and keeps meaning; rule order never matters; adding an
 //! indicator never lowers a level (for rule sets without negation); and the
 //! compiled evaluator agrees with a plain AST-walking reference evaluator.
-//! Rule files are generated as text from a small random model (props/gen.rs).
+//! Rule files and records are proptest strategies (props/gen.rs), so a
+//! failure shrinks to a small file and record, and failing cases are kept
+//! in props.proptest-regressions.
 
 #![allow(
     clippy::unwrap_used,
@@ -21,67 +23,55 @@ mod render;
 
 use proptest::prelude::*;
 use thresholds::check::{check_source, NoScripts};
-use thresholds::plan::{FieldKind, Plan, Record, Value};
 use thresholds::span::Source;
+use thresholds::{Outcome, RuleSet};
 
-use gen::{Opts, Rec, Rng, Val};
+use gen::{Opts, Rec, Val};
 
-const ANY: Opts = Opts { monotone: false };
-const MONOTONE: Opts = Opts { monotone: true };
+const ANY: Opts = Opts {
+    monotone: false,
+    comments: false,
+};
+const MONOTONE: Opts = Opts {
+    monotone: true,
+    comments: false,
+};
+const COMMENTED: Opts = Opts {
+    monotone: false,
+    comments: true,
+};
 
-fn plan_of(text: &str) -> Plan {
-    let src = Source::new("gen.thr", text.to_string());
-    let checked = check_source(&src, &NoScripts);
-    let errors: Vec<_> = checked
-        .diagnostics
-        .0
-        .iter()
-        .filter(|d| d.is_error())
-        .map(|d| format!("{}: {}", d.location(), d.message))
-        .collect();
-    assert!(
-        errors.is_empty(),
-        "generated file does not check: {errors:?}\n{text}"
-    );
-    checked.plan.unwrap()
+/// The rules, through the library's front door; a generated file that does
+/// not check fails the test with its errors.
+fn rules_of(text: &str) -> RuleSet {
+    match RuleSet::from_text("gen.thr", text) {
+        Ok(rules) => rules,
+        Err(e) => panic!("generated file does not check: {e}\n{text}"),
+    }
 }
 
-fn record(plan: &Plan, rec: &Rec) -> Record {
-    let mut r = Record::empty(plan);
+/// (level, fired, flags) by id, fired and flags sorted.
+fn outcome(rules: &RuleSet, rec: &Rec) -> (String, Vec<String>, Vec<String>) {
+    let mut b = rules.record("r");
     for (id, v) in &rec.values {
-        let slot = plan.field_slot(id).unwrap() as usize;
-        r.values[slot] = match v {
-            Val::Missing => Value::Missing,
-            Val::Num(n) => Value::Num(*n),
-            Val::Bool(b) => Value::Bool(*b),
-            Val::Str(s) => match &plan.fields[slot].kind {
-                FieldKind::OneOf(o) => Value::Choice(o.iter().position(|x| x == s).unwrap() as u16),
-                _ => Value::Text(s.clone()),
-            },
+        b = match v {
+            Val::Missing => b,
+            Val::Num(n) => b.number(id, *n),
+            Val::Bool(x) => b.bool(id, *x),
+            Val::Str(s) => b.text(id, s),
         };
     }
     for i in &rec.indicators {
-        r.indicators.insert(plan.indicator_bit(i).unwrap() as usize);
+        b = b.indicator(i);
     }
-    r
-}
-
-/// (level, fired, flags) by name, fired and flags sorted.
-fn outcome(plan: &Plan, rec: &Record) -> (String, Vec<String>, Vec<String>) {
-    let s = thresholds::eval::score(plan, rec).unwrap();
-    let mut fired: Vec<String> = s
-        .fired
-        .iter()
-        .map(|r| plan.rules[*r as usize].id.clone())
-        .collect();
+    let Outcome {
+        level,
+        mut fired,
+        mut flags,
+    } = rules.score(&b.build().unwrap()).unwrap();
     fired.sort();
-    let mut flags: Vec<String> = s
-        .flags
-        .iter()
-        .map(|f| plan.flags[*f as usize].id.clone())
-        .collect();
     flags.sort();
-    (plan.level_id(s.level).to_string(), fired, flags)
+    (level.id, fired, flags)
 }
 
 fn parse_erased(text: &str) -> thresholds::ast::RuleFile {
@@ -94,30 +84,62 @@ fn fmt(text: &str) -> String {
     thresholds::format::format_source(&Source::new("x", text.to_string())).unwrap()
 }
 
-/// Text with a few random edits: deletions, duplications and stray characters.
-fn mutate(text: &str, rng: &mut Rng) -> String {
+/// One edit to a rule file's text, at a fraction of its length.
+#[derive(Clone, Debug)]
+enum Edit {
+    /// Delete this many characters.
+    Delete(f64, usize),
+    /// Copy this many characters to another place.
+    Copy(f64, usize, f64),
+    /// Insert a character.
+    Insert(f64, char),
+    /// Replace a character.
+    Replace(f64, char),
+}
+
+fn edit() -> impl Strategy<Value = Edit> {
+    let at = 0.0..1.0f64;
+    let stray = proptest::sample::select(
+        &['"', '(', ')', '{', '}', '[', '\n', '-', '/', 'é', '\\', '9'][..],
+    );
+    let swap = proptest::sample::select(&['"', ' ', 'x', '0', ',', '.', '?', ':'][..]);
+    prop_oneof![
+        (at.clone(), 1usize..9).prop_map(|(a, n)| Edit::Delete(a, n)),
+        (at.clone(), 1usize..21, at.clone()).prop_map(|(a, n, to)| Edit::Copy(a, n, to)),
+        (at.clone(), stray).prop_map(|(a, c)| Edit::Insert(a, c)),
+        (at, swap).prop_map(|(a, c)| Edit::Replace(a, c)),
+    ]
+}
+
+/// The text with the edits made in turn.
+fn mutate(text: &str, edits: &[Edit]) -> String {
     let mut chars: Vec<char> = text.chars().collect();
-    for _ in 0..1 + rng.below(4) {
+    let pos = |f: f64, len: usize| ((f * len as f64) as usize).min(len.saturating_sub(1));
+    for e in edits {
         if chars.is_empty() {
             break;
         }
-        let at = rng.below(chars.len());
-        match rng.below(4) {
-            0 => {
-                let n = (1 + rng.below(8)).min(chars.len() - at);
+        match *e {
+            Edit::Delete(a, n) => {
+                let at = pos(a, chars.len());
+                let n = n.min(chars.len() - at);
                 chars.drain(at..at + n);
             }
-            1 => {
-                let n = (1 + rng.below(20)).min(chars.len() - at);
+            Edit::Copy(a, n, to) => {
+                let at = pos(a, chars.len());
+                let n = n.min(chars.len() - at);
                 let piece: Vec<char> = chars[at..at + n].to_vec();
-                let to = rng.below(chars.len());
+                let to = pos(to, chars.len());
                 chars.splice(to..to, piece);
             }
-            2 => chars.insert(
-                at,
-                *rng.pick(&['"', '(', ')', '{', '}', '[', '\n', '-', '/', 'é', '\\', '9']),
-            ),
-            _ => chars[at] = *rng.pick(&['"', ' ', 'x', '0', ',', '.', '?', ':']),
+            Edit::Insert(a, c) => {
+                let at = pos(a, chars.len());
+                chars.insert(at, c);
+            }
+            Edit::Replace(a, c) => {
+                let at = pos(a, chars.len());
+                chars[at] = c;
+            }
         }
     }
     chars.into_iter().collect()
@@ -143,20 +165,16 @@ proptest! {
     }
 
     #[test]
-    fn parse_and_check_never_panic_on_mutated_files(seed in any::<u64>()) {
-        let mut rng = Rng::new(seed);
-        let m = gen::model(&mut rng, ANY, true);
-        let order: Vec<usize> = (0..m.rules.len()).collect();
-        let text = m.render(&order, &mut rng);
-        no_panic(&mutate(&text, &mut rng));
+    fn parse_and_check_never_panic_on_edited_files(
+        m in gen::model(&gen::SMALL, COMMENTED),
+        edits in proptest::collection::vec(edit(), 1..5),
+    ) {
+        no_panic(&mutate(&m.render(&m.in_order()), &edits));
     }
 
     #[test]
-    fn fmt_is_idempotent_and_keeps_meaning(seed in any::<u64>()) {
-        let mut rng = Rng::new(seed);
-        let m = gen::model(&mut rng, ANY, true);
-        let order: Vec<usize> = (0..m.rules.len()).collect();
-        let text = m.render(&order, &mut rng);
+    fn fmt_is_idempotent_and_keeps_meaning(m in gen::model(&gen::SMALL, COMMENTED)) {
+        let text = m.render(&m.in_order());
         let once = fmt(&text);
         prop_assert_eq!(parse_erased(&once), parse_erased(&text));
         let twice = fmt(&once);
@@ -166,57 +184,52 @@ proptest! {
     }
 
     #[test]
-    fn rule_order_never_changes_a_level(seed in any::<u64>()) {
-        let mut rng = Rng::new(seed);
-        let m = gen::model(&mut rng, ANY, false);
-        let order: Vec<usize> = (0..m.rules.len()).collect();
-        let mut shuffled = order.clone();
-        for i in (1..shuffled.len()).rev() {
-            shuffled.swap(i, rng.below(i + 1));
-        }
-        let a = plan_of(&m.render(&order, &mut rng));
-        let b = plan_of(&m.render(&shuffled, &mut rng));
-        for _ in 0..8 {
-            let rec = m.record(&mut rng);
-            prop_assert_eq!(outcome(&a, &record(&a, &rec)), outcome(&b, &record(&b, &rec)));
+    fn rule_order_never_changes_a_level(
+        (m, order, recs) in gen::model_and_records(ANY, 1..8).prop_flat_map(|(m, recs)| {
+            let order = Just(m.in_order()).prop_shuffle();
+            (Just(m), order, Just(recs))
+        }),
+    ) {
+        let a = rules_of(&m.render(&m.in_order()));
+        let b = rules_of(&m.render(&order));
+        for rec in &recs {
+            prop_assert_eq!(outcome(&a, rec), outcome(&b, rec));
         }
     }
 
     #[test]
-    fn adding_an_indicator_never_lowers_a_level(seed in any::<u64>()) {
-        let mut rng = Rng::new(seed);
-        let m = gen::model(&mut rng, MONOTONE, false);
-        let order: Vec<usize> = (0..m.rules.len()).collect();
-        let text = m.render(&order, &mut rng);
-        let plan = plan_of(&text);
-        for _ in 0..8 {
-            let rec = m.record(&mut rng);
-            let extra = &m.indicators[rng.below(m.indicators.len())].id;
+    fn adding_an_indicator_never_lowers_a_level(
+        (m, recs, extra) in gen::model_and_records(MONOTONE, 1..8).prop_flat_map(|(m, recs)| {
+            let n = m.shape().indicators.len();
+            (Just(m), Just(recs), 0..n)
+        }),
+    ) {
+        let text = m.render(&m.in_order());
+        let rules = rules_of(&text);
+        let extra = format!("i{extra}");
+        for rec in &recs {
             let mut more = rec.clone();
-            if !more.indicators.contains(extra) {
+            if !more.indicators.contains(&extra) {
                 more.indicators.push(extra.clone());
             }
-            let before = thresholds::eval::score(&plan, &record(&plan, &rec)).unwrap();
-            let after = thresholds::eval::score(&plan, &record(&plan, &more)).unwrap();
-            prop_assert!(after.level >= before.level, "adding `{}` lowered the level\n{}", extra, text);
+            let (before, _, _) = outcome(&rules, rec);
+            let (after, _, _) = outcome(&rules, &more);
+            let rank = |id: &str| rules.levels().iter().position(|l| l.id == id);
+            prop_assert!(rank(&after) >= rank(&before), "adding `{}` lowered the level\n{}", extra, text);
         }
     }
 
     #[test]
-    fn compiled_evaluator_agrees_with_the_reference(seed in any::<u64>()) {
-        let mut rng = Rng::new(seed);
-        let m = gen::model(&mut rng, ANY, false);
-        let order: Vec<usize> = (0..m.rules.len()).collect();
-        let text = m.render(&order, &mut rng);
-        let plan = plan_of(&text);
+    fn compiled_evaluator_agrees_with_the_reference((m, recs) in gen::model_and_records(ANY, 1..8)) {
+        let text = m.render(&m.in_order());
+        let rules = rules_of(&text);
         let file = thresholds::parse::parse(&Source::new("x", text.clone())).unwrap();
-        for _ in 0..8 {
-            let rec = m.record(&mut rng);
-            let (level, fired, flags) = outcome(&plan, &record(&plan, &rec));
-            let mut want = reference::score(&file, &rec);
+        for rec in &recs {
+            let got = outcome(&rules, rec);
+            let mut want = reference::score(&file, rec);
             want.fired.sort();
             prop_assert_eq!(
-                (level, fired, flags),
+                got,
                 (want.level, want.fired, want.flags),
                 "record {:?}\n{}", rec, text
             );
@@ -224,18 +237,24 @@ proptest! {
     }
 }
 
+/// One case drawn from a strategy by a fixed seed (for the ignored helpers).
+fn draw<S: Strategy>(s: S) -> S::Value {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+    let seed = std::env::var("SEED")
+        .ok()
+        .and_then(|s| s.parse::<u8>().ok())
+        .unwrap_or(7);
+    let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &[seed; 32]);
+    let mut runner = TestRunner::new_with_rng(Config::default(), rng);
+    s.new_tree(&mut runner).unwrap().current()
+}
+
 #[test]
 #[ignore = "prints a sample generated file"]
 fn print_sample() {
-    let mut rng = Rng::new(
-        std::env::var("SEED")
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(7),
-    );
-    let m = gen::model(&mut rng, ANY, true);
-    let order: Vec<usize> = (0..m.rules.len()).collect();
-    let text = m.render(&order, &mut rng);
+    let m = draw(gen::model(&gen::SMALL, COMMENTED));
+    let text = m.render(&m.in_order());
     println!("{text}\n-----\n{}", fmt(&text));
 }
 
@@ -246,19 +265,17 @@ fn print_sample() {
 fn write_bench_rules() {
     let out = std::env::var("BENCH_OUT").unwrap_or_else(|_| "rules2000.thr".into());
     let sizes = gen::Sizes {
-        levels: 6,
-        themes: 8,
-        flags: 4,
-        domains: 12,
-        fields: 12,
-        indicators: 300,
-        rules: 2000,
-        examples: 20,
+        levels: (6, 7),
+        themes: (8, 9),
+        flags: (4, 5),
+        domains: (12, 13),
+        fields: (12, 13),
+        indicators: (300, 301),
+        rules: (2000, 2001),
+        examples: (20, 21),
     };
-    let mut rng = Rng::new(2026);
-    let m = gen::model_sized(&mut rng, ANY, false, &sizes);
-    let order: Vec<usize> = (0..m.rules.len()).collect();
-    let text = m.render(&order, &mut rng);
-    plan_of(&text);
+    let m = draw(gen::model(&sizes, ANY));
+    let text = m.render(&m.in_order());
+    rules_of(&text);
     std::fs::write(&out, fmt(&text)).unwrap();
 }
