@@ -16,7 +16,6 @@
 )]
 
 use std::hint::black_box;
-use std::path::Path;
 use std::sync::Arc;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
@@ -37,7 +36,7 @@ fn source(text: &str) -> Arc<Source> {
 
 fn loader() -> FsLoader {
     FsLoader {
-        base: Path::new("rules").to_path_buf(),
+        base: thresholds_benches::repo("rules"),
     }
 }
 
@@ -151,7 +150,7 @@ fn csv(p: &Plan, recs: &[(Record, u8)]) -> String {
 }
 
 fn bench_rules(c: &mut Criterion) {
-    let text = std::fs::read_to_string(RULES).unwrap_or_default();
+    let text = std::fs::read_to_string(thresholds_benches::repo(RULES)).unwrap_or_default();
     let src = source(&text);
     let mut g = c.benchmark_group("rules");
     g.bench_function("parse", |b| {
@@ -181,7 +180,7 @@ fn bench_rules(c: &mut Criterion) {
 }
 
 fn bench_diff(c: &mut Criterion) {
-    let text = std::fs::read_to_string(RULES).unwrap_or_default();
+    let text = std::fs::read_to_string(thresholds_benches::repo(RULES)).unwrap_or_default();
     let (old, new) = (plan_of(&text), plan_of(&modified(&text)));
     let recs = sample(&old, SAMPLE);
     let rows: Vec<Row> = recs

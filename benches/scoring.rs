@@ -10,7 +10,6 @@
     reason = "test helpers fail the test on any error"
 )]
 
-use std::path::Path;
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use thresholds::data::{LoadOptions, Row};
@@ -19,13 +18,13 @@ use thresholds::pipeline;
 use thresholds::plan::{Plan, Record};
 
 fn load(path: &str) -> Plan {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
+    let p = thresholds_benches::repo(path);
     thresholds::check::load_file(&p).unwrap().plan.unwrap()
 }
 
 /// Records of the shipped sample, read once.
 fn records(plan: &Plan) -> Vec<Record> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/referrals.csv");
+    let p = thresholds_benches::repo("samples/referrals.csv");
     let mut out = Vec::new();
     pipeline::run(
         plan,
@@ -46,7 +45,7 @@ fn eval(c: &mut Criterion) {
     let recs = records(&plan);
     // The same rules with their script calls replaced by constants.
     let text =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/continuum.thr"))
+        std::fs::read_to_string(thresholds_benches::repo("rules/continuum.thr"))
             .unwrap()
             .lines()
             .filter(|l| !l.trim_start().starts_with("script "))
@@ -96,7 +95,7 @@ fn eval(c: &mut Criterion) {
 
 fn loading(c: &mut Criterion) {
     let plan = load("rules/continuum.thr");
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/referrals.csv");
+    let p = thresholds_benches::repo("samples/referrals.csv");
     let mut g = c.benchmark_group("load");
     g.throughput(Throughput::Elements(500));
     g.bench_function(
