@@ -10,7 +10,6 @@
     reason = "test helpers fail the test on any error"
 )]
 
-
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use thresholds::data::{LoadOptions, Row};
 use thresholds::eval::{score_into, Score};
@@ -44,15 +43,14 @@ fn eval(c: &mut Criterion) {
     let plan = load("rules/continuum.thr");
     let recs = records(&plan);
     // The same rules with their script calls replaced by constants.
-    let text =
-        std::fs::read_to_string(thresholds_benches::repo("rules/continuum.thr"))
-            .unwrap()
-            .lines()
-            .filter(|l| !l.trim_start().starts_with("script "))
-            .collect::<Vec<_>>()
-            .join("\n")
-            .replace("marac_criteria_met()", "false")
-            .replace("exploitation_score()", "0");
+    let text = std::fs::read_to_string(thresholds_benches::repo("rules/continuum.thr"))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("script "))
+        .collect::<Vec<_>>()
+        .join("\n")
+        .replace("marac_criteria_met()", "false")
+        .replace("exploitation_score()", "0");
     let src = thresholds::span::Source::new("no-scripts.thr", text);
     let bare = thresholds::check::check_source(&src, &thresholds::check::NoScripts)
         .plan
