@@ -224,7 +224,7 @@ pub(crate) fn guard_scripts(g: &mut Guard, plan: &thresholds::plan::Plan) -> Res
     Ok(())
 }
 
-fn refused(m: String) -> CliError {
+fn refused(m: thresholds::output::Refused) -> CliError {
     CliError::usage(format!("error: {m}"))
 }
 

@@ -89,7 +89,7 @@ impl Guard {
     /// Adds a file the command reads (`role` says what it is, e.g. "the
     /// data file"). Inputs may be added after outputs (scripts are known
     /// only once the rule file is parsed): each is checked when added.
-    pub fn input(&mut self, role: &str, path: &Path) -> Result<&mut Guard, String> {
+    pub fn input(&mut self, role: &str, path: &Path) -> Result<&mut Guard, Refused> {
         let e = Entry::new(role, path, false);
         if let Some(o) = self.outputs.iter().find(|o| o.same(&e)) {
             return Err(clash(o, &e));
@@ -100,7 +100,7 @@ impl Guard {
 
     /// Adds a file the command writes; refused when it is the same file as
     /// an input or another output.
-    pub fn output(&mut self, role: &str, path: &Path) -> Result<&mut Guard, String> {
+    pub fn output(&mut self, role: &str, path: &Path) -> Result<&mut Guard, Refused> {
         let e = Entry::new(role, path, true);
         // Two outputs may share a device such as `/dev/null`.
         let shared_device = special(path);
@@ -113,11 +113,10 @@ impl Guard {
             return Err(clash(&e, other));
         }
         if std::fs::metadata(path).is_ok_and(|m| m.is_dir()) {
-            return Err(format!(
-                "the output `{}` ({}) is a folder; name a file",
-                path.display(),
-                e.role
-            ));
+            return Err(Refused::Folder {
+                path: path.to_path_buf(),
+                role: e.role,
+            });
         }
         self.outputs.push(e);
         Ok(self)
@@ -125,7 +124,7 @@ impl Guard {
 
     /// Whether `path` is one of the inputs (for files whose names are
     /// known only while writing, such as one feedback sheet per trainee).
-    pub fn check_written(&self, path: &Path) -> Result<(), String> {
+    pub fn check_written(&self, path: &Path) -> Result<(), Refused> {
         let e = Entry::new("an output", path, true);
         match self.inputs.iter().find(|i| i.same(&e)) {
             Some(i) => Err(clash(&e, i)),
@@ -134,26 +133,50 @@ impl Guard {
     }
 }
 
-fn clash(output: &Entry, other: &Entry) -> String {
-    let same_name = output.shown == other.shown;
-    let harm = if other.output {
-        "one would overwrite the other"
-    } else {
-        "writing it would destroy what is read"
-    };
-    format!(
-        "the output `{}` ({}) is the same file as {} `{}`{}: {harm}; \
+/// Why an output path was refused (before anything was read or written).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Refused {
+    /// The output is the same file as an input or another output.
+    #[error(
+        "the output `{}` ({output_role}) is the same file as {other_role} `{}`{}: {}; \
          choose another path (nothing was read or written)",
-        output.shown.display(),
-        output.role,
-        other.role,
-        other.shown.display(),
-        if same_name {
-            ""
-        } else {
-            " (the same file by another name)"
-        }
-    )
+        .output.display(), .other.display(),
+        if *.same_name { "" } else { " (the same file by another name)" },
+        if *.other_is_output { "one would overwrite the other" } else { "writing it would destroy what is read" }
+    )]
+    SameFile {
+        /// The output, as given.
+        output: PathBuf,
+        /// What the output is ("-o").
+        output_role: String,
+        /// The file it clashes with, as given.
+        other: PathBuf,
+        /// What that file is ("the data file").
+        other_role: String,
+        /// Both were given by the same name.
+        same_name: bool,
+        /// The other file is an output too.
+        other_is_output: bool,
+    },
+    /// The output names a folder.
+    #[error("the output `{}` ({role}) is a folder; name a file", .path.display())]
+    Folder {
+        /// The path given.
+        path: PathBuf,
+        /// What the output is.
+        role: String,
+    },
+}
+
+fn clash(output: &Entry, other: &Entry) -> Refused {
+    Refused::SameFile {
+        output: output.shown.clone(),
+        output_role: output.role.clone(),
+        other: other.shown.clone(),
+        other_role: other.role.clone(),
+        same_name: output.shown == other.shown,
+        other_is_output: other.output,
+    }
 }
 
 /// Temporary files not yet renamed into place, removed on Ctrl-C.
@@ -366,7 +389,7 @@ mod tests {
         assert!(g.output("-o", &data).is_err());
         // Another spelling of the same path.
         let dotted = dir.path().join(".").join("in.csv");
-        let e = g.output("-o", &dotted).unwrap_err();
+        let e = g.output("-o", &dotted).unwrap_err().to_string();
         assert!(e.contains("the same file as the data file"), "{e}");
         // A hard link and a symlink.
         let hard = dir.path().join("hard.csv");
@@ -381,10 +404,10 @@ mod tests {
         // Another file is fine; the same output twice is not.
         let out = dir.path().join("out.csv");
         g.output("-o", &out).unwrap();
-        let e = g.output("--rejects", &out).unwrap_err();
+        let e = g.output("--rejects", &out).unwrap_err().to_string();
         assert!(e.contains("the same file as -o"), "{e}");
         // An input named after an output is caught too.
-        let e = g.input("a script", &out).unwrap_err();
+        let e = g.input("a script", &out).unwrap_err().to_string();
         assert!(e.contains("`"), "{e}");
         assert!(g.check_written(&data).is_err());
         assert!(g.check_written(&dir.path().join("other.md")).is_ok());

@@ -20,14 +20,17 @@ impl std::fmt::Debug for Pseudonymiser {
 /// Keys shorter than this are refused: a short key can be guessed.
 pub const MIN_KEY_CHARS: usize = 8;
 
+/// A key shorter than [`MIN_KEY_CHARS`] characters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("the pseudonymisation key must be at least {MIN_KEY_CHARS} characters")]
+pub struct KeyTooShort;
+
 impl Pseudonymiser {
     /// A pseudonymiser for a secret key (any length of at least
     /// [`MIN_KEY_CHARS`] characters; it is stretched into a 256-bit key).
-    pub fn new(secret: &str) -> Result<Self, String> {
+    pub fn new(secret: &str) -> Result<Self, KeyTooShort> {
         if secret.chars().count() < MIN_KEY_CHARS {
-            return Err(format!(
-                "the pseudonymisation key must be at least {MIN_KEY_CHARS} characters"
-            ));
+            return Err(KeyTooShort);
         }
         Ok(Self {
             key: blake3::derive_key("thresholds 2026 pseudonymous record ids", secret.as_bytes()),

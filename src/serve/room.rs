@@ -152,10 +152,15 @@ pub struct Room {
 /// Longest trainee name accepted, in characters.
 pub const MAX_NAME: usize = 60;
 
+/// The operating system gave no randomness for a token.
+#[derive(Debug, thiserror::Error)]
+#[error("no randomness for a token: {0}")]
+pub struct NoRandomness(getrandom::Error);
+
 /// A random token: 128 bits from the operating system, as hex.
-pub fn new_token() -> Result<String, String> {
+pub fn new_token() -> Result<String, NoRandomness> {
     let mut b = [0u8; 16];
-    getrandom::fill(&mut b).map_err(|e| format!("no randomness for a token: {e}"))?;
+    getrandom::fill(&mut b).map_err(NoRandomness)?;
     Ok(b.iter().map(|x| format!("{x:02x}")).collect())
 }
 
@@ -372,7 +377,7 @@ impl Room {
     /// `POST /api/join`: a new trainee; returns the trainee's token.
     pub fn join(&self, name: &str) -> Result<(String, String), Refusal> {
         let name = check_name(name)?;
-        let token = new_token().map_err(Refusal::Failed)?;
+        let token = new_token().map_err(|e| Refusal::Failed(e.to_string()))?;
         let mut live = self.lock();
         let key = name.to_lowercase();
         if live.names.get(&key) == Some(&true) {
