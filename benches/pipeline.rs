@@ -20,7 +20,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use thresholds::check::{self, FsLoader};
+use thresholds::check::FsLoader;
 use thresholds::data::{LoadOptions, Row};
 use thresholds::diff::{self, ImpactBuilder, Side};
 use thresholds::eval::{self, Score};
@@ -42,7 +42,7 @@ fn loader() -> FsLoader {
 }
 
 fn plan_of(text: &str) -> Plan {
-    match check::check_source(&source(text), &loader()).plan {
+    match thresholds::ruleset::check_source(&source(text), &loader()).plan {
         Some(p) => p,
         None => panic!("the rules in {RULES} must check"),
     }
@@ -162,10 +162,10 @@ fn bench_rules(c: &mut Criterion) {
         Err(d) => panic!("{RULES} must parse: {}", d.message),
     };
     g.bench_function("check_and_plan", |b| {
-        b.iter(|| check::check(black_box(&file), &src, &loader()))
+        b.iter(|| thresholds::ruleset::check_parsed(black_box(&file), &src, &loader()))
     });
     g.bench_function("parse_check_plan", |b| {
-        b.iter(|| check::check_source(black_box(&src), &loader()))
+        b.iter(|| thresholds::ruleset::check_source(black_box(&src), &loader()))
     });
     let (old, new) = (plan_of(&text), plan_of(&modified(&text)));
     g.bench_function("structural_diff", |b| {

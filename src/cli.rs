@@ -17,10 +17,10 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use thresholds::check::Checked;
 use thresholds::error::Diagnostics;
 use thresholds::output::{Guard, Staged};
 use thresholds::report::diagnostics as render;
+use thresholds::ruleset::Checked;
 
 /// Exit codes (SPEC §5).
 pub(crate) mod exit {
@@ -277,7 +277,7 @@ pub(crate) fn load_rules(
     ef: ErrorFormat,
 ) -> Result<thresholds::plan::Plan, CliError> {
     let checked =
-        thresholds::check::load_file(path).map_err(|m| CliError::usage(format!("error: {m}")))?;
+        thresholds::ruleset::load_file(path).map_err(|m| CliError::usage(format!("error: {m}")))?;
     let Checked { plan, diagnostics } = checked;
     match plan {
         Some(p) if !diagnostics.has_errors() => {

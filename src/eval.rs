@@ -9,6 +9,7 @@ use rhai::Dynamic;
 use crate::plan::*;
 use crate::script::{self, ScriptError};
 
+pub mod lint;
 pub mod paired;
 
 /// The outcome for one record.
@@ -427,7 +428,7 @@ impl<'a> Eval<'a> {
         let rec_map = match &self.script_rec {
             Some(d) => d.clone(),
             None => {
-                let d = script::record_map(plan, self.rec);
+                let d = script::record_map(plan.scripts.as_ref(), plan, self.rec);
                 self.script_rec = Some(d.clone());
                 d
             }

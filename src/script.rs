@@ -18,8 +18,9 @@ use rhai::packages::{Package, StandardPackage};
 use rhai::{CallFnOptions, Dynamic, Engine, ImmutableString, Map, OptimizationLevel, Scope, AST};
 
 use crate::bits::Bits;
+use crate::check::{FieldInfo, FieldKind, IndicatorInfo};
 use crate::error::Diagnostic;
-use crate::plan::{FieldKind, Plan, Record, Value};
+use crate::record::{Record, Value};
 use crate::span::{Source, Span};
 
 /// Operations one script call may run before it is stopped.
@@ -34,6 +35,20 @@ pub const MAX_STRING_SIZE: usize = 4 * 1024 * 1024;
 pub const MAX_ARRAY_SIZE: usize = 10_000;
 /// Largest map a script may build.
 pub const MAX_MAP_SIZE: usize = 1_000;
+
+/// What scripts need to know of a rule set: its fields and indicators,
+/// and their slots and bits by id. The plan provides it; the script layer
+/// sits below the plan and never sees the rest of it.
+pub trait RecordShape {
+    /// The declared fields, by slot.
+    fn fields(&self) -> &[FieldInfo];
+    /// The declared indicators, by bit.
+    fn indicators(&self) -> &[IndicatorInfo];
+    /// A field's slot by id.
+    fn field_slot(&self, id: &str) -> Option<u16>;
+    /// An indicator's bit by id.
+    fn indicator_bit(&self, id: &str) -> Option<u32>;
+}
 
 /// A function a script defines.
 #[derive(Clone, Debug)]
@@ -72,16 +87,16 @@ struct View {
 }
 
 impl View {
-    fn new(plan: &Plan, reads: Option<&deps::Reads>) -> View {
+    fn new(plan: &dyn RecordShape, reads: Option<&deps::Reads>) -> View {
         View {
             fields: match reads {
                 Some(r) => r.fields.iter().filter_map(|f| plan.field_slot(f)).collect(),
-                None => (0..plan.fields.len())
+                None => (0..plan.fields().len())
                     .filter_map(|i| u16::try_from(i).ok())
                     .collect(),
             },
             indicators: reads.filter(|r| !r.all_indicators).map(|r| {
-                let mut mask = Bits::with_capacity(plan.indicators.len());
+                let mut mask = Bits::with_capacity(plan.indicators().len());
                 for b in r.indicators.iter().filter_map(|id| plan.indicator_bit(id)) {
                     mask.insert(b as usize);
                 }
@@ -327,8 +342,8 @@ impl Scripts {
 /// and `indicators`, an array of the ids present (narrowed to what the
 /// scripts read when that is known, see `build_map`). Not a shared value:
 /// rhai copies a shared map on every property read, a plain one once per call.
-pub fn record_map(plan: &Plan, rec: &Record) -> Dynamic {
-    match &plan.scripts {
+pub fn record_map(scripts: Option<&Scripts>, plan: &dyn RecordShape, rec: &Record) -> Dynamic {
+    match scripts {
         Some(s) => build_map(plan, rec, s.interned(plan)),
         None => build_map(plan, rec, &Interned::new(plan, None)),
     }
@@ -337,17 +352,17 @@ pub fn record_map(plan: &Plan, rec: &Record) -> Dynamic {
 impl Interned {
     /// Everything but the memo keys, for scripts that read `reads` (`None`:
     /// unknown, so the map carries every field and indicator).
-    fn new(plan: &Plan, reads: Option<&deps::Reads>) -> Interned {
+    fn new(plan: &dyn RecordShape, reads: Option<&deps::Reads>) -> Interned {
         Interned {
             map: View::new(plan, reads),
             keys: Vec::new(),
             indicators: plan
-                .indicators
+                .indicators()
                 .iter()
                 .map(|i| i.id.as_str().into())
                 .collect(),
             choices: plan
-                .fields
+                .fields()
                 .iter()
                 .map(|f| match &f.kind {
                     FieldKind::OneOf(o) => o.iter().map(|s| s.as_str().into()).collect(),
@@ -359,7 +374,7 @@ impl Interned {
 }
 
 impl Scripts {
-    fn interned(&self, plan: &Plan) -> &Interned {
+    fn interned(&self, plan: &dyn RecordShape) -> &Interned {
         self.interned.get_or_init(|| Interned {
             keys: (0..self.functions.len())
                 .map(|f| {
@@ -378,7 +393,7 @@ impl Scripts {
     /// reads in the order keys encode them. Two plans with the same scripts
     /// reading alike get the same ids, so `diff` runs a script once for both
     /// versions of the rules.
-    fn key_id(&self, plan: &Plan, f: usize, reads: &deps::Reads) -> [u8; 32] {
+    fn key_id(&self, plan: &dyn RecordShape, f: usize, reads: &deps::Reads) -> [u8; 32] {
         let mut h = blake3::Hasher::new();
         let mut put = |b: &[u8]| {
             h.update(&(b.len() as u64).to_le_bytes());
@@ -400,7 +415,7 @@ impl Scripts {
             put(name.as_bytes());
             match plan
                 .field_slot(name)
-                .and_then(|i| plan.fields.get(i as usize))
+                .and_then(|i| plan.fields().get(i as usize))
             {
                 None => put(b"absent"),
                 Some(field) => match &field.kind {
@@ -418,7 +433,7 @@ impl Scripts {
         }
         put(b"indicators");
         if reads.all_indicators {
-            for i in &plan.indicators {
+            for i in plan.indicators() {
                 put(i.id.as_bytes());
             }
         } else {
@@ -431,7 +446,7 @@ impl Scripts {
                     None => put(b"absent"),
                 }
             }
-            put(&(plan.indicators.len() as u64).to_le_bytes());
+            put(&(plan.indicators().len() as u64).to_le_bytes());
         }
         *h.finalize().as_bytes()
     }
@@ -440,7 +455,13 @@ impl Scripts {
     /// the key's number (scripts and function) and the record's values for
     /// exactly what the function reads; the caller appends the call's
     /// arguments. False when the function's reads are unknown (no reuse).
-    pub fn memo_key(&self, plan: &Plan, rec: &Record, f: u32, key: &mut Vec<u8>) -> bool {
+    pub fn memo_key(
+        &self,
+        plan: &dyn RecordShape,
+        rec: &Record,
+        f: u32,
+        key: &mut Vec<u8>,
+    ) -> bool {
         let Some(Some((view, id))) = self.interned(plan).keys.get(f as usize) else {
             return false;
         };
@@ -515,11 +536,11 @@ pub fn encode_value(v: &Value, key: &mut Vec<u8>) {
 /// map carries only those fields and, unless `r.indicators` is read, only
 /// the indicators `has` tests: scripts cannot tell, and a small map is
 /// cheaper to build, check and drop on every call.
-fn build_map(plan: &Plan, rec: &Record, interned: &Interned) -> Dynamic {
+fn build_map(plan: &dyn RecordShape, rec: &Record, interned: &Interned) -> Dynamic {
     let mut m = Map::new();
     for &slot in &interned.map.fields {
         let slot = slot as usize;
-        let (Some(f), Some(v)) = (plan.fields.get(slot), rec.values.get(slot)) else {
+        let (Some(f), Some(v)) = (plan.fields().get(slot), rec.values.get(slot)) else {
             continue;
         };
         let d = match v {
@@ -548,6 +569,8 @@ fn build_map(plan: &Plan, rec: &Record, interned: &Interned) -> Dynamic {
 mod tests {
     use super::*;
     use crate::check;
+    use crate::plan::Plan;
+    use crate::ruleset::check_source;
     use proptest::prelude::*;
 
     const RULES: &str = r#"
@@ -586,7 +609,7 @@ fn h(r) { keys(r).len() }
 
     fn plan(script: &'static str) -> Plan {
         let src = Source::new("t.thr", RULES);
-        check::check_source(&src, &check::OneScript(script))
+        check_source(&src, &check::OneScript(script))
             .plan
             .unwrap_or_else(|| panic!("test rules check"))
     }
@@ -664,7 +687,10 @@ fn h(r) { keys(r).len() }
         assert!(key(&q, f, &rec).is_some(), "f's own reads are known");
         assert!(key(&q, h, &rec).is_none());
         // The whole map reaches the opaque function: 4 fields + indicators.
-        assert_eq!(call(&q, h, &record_map(&q, &rec)), "Ok(5)");
+        assert_eq!(
+            call(&q, h, &record_map(q.scripts.as_ref(), &q, &rec)),
+            "Ok(5)"
+        );
     }
 
     #[test]
@@ -702,7 +728,7 @@ fn h(r) { keys(r).len() }
         assert_ne!(swapped, RULES);
         let p = plan(BOTH);
         let src = Source::new("t.thr", swapped.as_str());
-        let q = check::check_source(&src, &check::OneScript(BOTH))
+        let q = check_source(&src, &check::OneScript(BOTH))
             .plan
             .unwrap_or_else(|| panic!("swapped rules check"));
         let f = |p: &Plan| {
@@ -736,11 +762,11 @@ fn h(r) { keys(r).len() }
                 let rb = record(&p, b.0, b.1, b.2, b.3, b.4);
                 let full = Interned::new(&p, None);
                 for f in 0..s.functions.len() as u32 {
-                    let narrow = call(&p, f, &record_map(&p, &ra));
+                    let narrow = call(&p, f, &record_map(p.scripts.as_ref(), &p, &ra));
                     prop_assert_eq!(&narrow, &call(&p, f, &build_map(&p, &ra, &full)));
                     if let (Some(ka), Some(kb)) = (key(&p, f, &ra), key(&p, f, &rb)) {
                         if ka == kb {
-                            prop_assert_eq!(narrow, call(&p, f, &record_map(&p, &rb)));
+                            prop_assert_eq!(narrow, call(&p, f, &record_map(p.scripts.as_ref(), &p, &rb)));
                         }
                     }
                 }

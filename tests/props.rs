@@ -20,8 +20,9 @@ mod reference;
 mod render;
 
 use proptest::prelude::*;
-use thresholds::check::{check_source, NoScripts};
+use thresholds::check::NoScripts;
 use thresholds::plan::{FieldKind, Plan, Record, Value};
+use thresholds::ruleset::check_source;
 use thresholds::span::Source;
 
 use gen::{Opts, Rec, Rng, Val};

@@ -18,7 +18,7 @@ pub(crate) struct CheckArgs {
 
 /// Runs `check`.
 pub(super) fn run(a: CheckArgs, ef: ErrorFormat) -> CliResult {
-    let checked = thresholds::check::load_file(&a.rules)
+    let checked = thresholds::ruleset::load_file(&a.rules)
         .map_err(|m| CliError::usage(format!("error: {m}")))?;
     let d = &checked.diagnostics;
     let text = render_all(d, ef);
