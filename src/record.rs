@@ -1,6 +1,9 @@
 //! One referral as the evaluator sees it: a value per declared field (by
-//! slot) and the set of indicators present. Below `script` and `plan`, so
+//! slot) and the set of indicators present; and the values met while
+//! evaluating one (which script calls take and return). Below `script` and `plan`, so
 //! both can read records without depending on each other.
+
+use std::borrow::Cow;
 
 use crate::bits::Bits;
 
@@ -62,5 +65,29 @@ impl Record {
         self.id.clear();
         self.values.iter_mut().for_each(|v| *v = Value::Missing);
         self.indicators.clear();
+    }
+}
+
+/// A value met while evaluating.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Val<'a> {
+    /// Missing optional value.
+    Missing,
+    /// A number.
+    Num(f64),
+    /// A bool.
+    Bool(bool),
+    /// Text.
+    Str(Cow<'a, str>),
+}
+
+impl std::fmt::Display for Val<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Val::Missing => f.write_str("missing"),
+            Val::Num(n) => write!(f, "{}", crate::text::format_number(*n)),
+            Val::Bool(b) => write!(f, "{b}"),
+            Val::Str(s) => write!(f, "\"{s}\""),
+        }
     }
 }

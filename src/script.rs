@@ -10,6 +10,7 @@
 //! A script that errs or exceeds a limit returns an error for that record.
 
 pub mod budget;
+pub mod cache;
 pub mod deps;
 
 use std::sync::Arc;
@@ -376,159 +377,9 @@ impl Interned {
 impl Scripts {
     fn interned(&self, plan: &dyn RecordShape) -> &Interned {
         self.interned.get_or_init(|| Interned {
-            keys: (0..self.functions.len())
-                .map(|f| {
-                    let reads = self.reads.by_function.get(f)?.as_ref()?;
-                    let id = key_number(self.key_id(plan, f, reads))?;
-                    Some((View::new(plan, Some(reads)), id))
-                })
-                .collect(),
+            keys: cache::function_keys(self, plan),
             ..Interned::new(plan, self.reads.pooled.as_ref())
         })
-    }
-
-    /// The id at the head of function `f`'s memo keys: a fingerprint of the
-    /// script texts, the function, each field it reads with its type
-    /// (choices by name, since keys hold their index) and the indicators it
-    /// reads in the order keys encode them. Two plans with the same scripts
-    /// reading alike get the same ids, so `diff` runs a script once for both
-    /// versions of the rules.
-    fn key_id(&self, plan: &dyn RecordShape, f: usize, reads: &deps::Reads) -> [u8; 32] {
-        let mut h = blake3::Hasher::new();
-        let mut put = |b: &[u8]| {
-            h.update(&(b.len() as u64).to_le_bytes());
-            h.update(b);
-        };
-        for src in &self.sources {
-            put(src.text.as_bytes());
-        }
-        // The function by name and arity: rhai does not promise the order
-        // of functions, so an index could name another function elsewhere.
-        match self.functions.get(f) {
-            Some(func) => {
-                put(func.name.as_bytes());
-                put(&(func.params as u64).to_le_bytes());
-            }
-            None => put(b"no such function"),
-        }
-        for name in &reads.fields {
-            put(name.as_bytes());
-            match plan
-                .field_slot(name)
-                .and_then(|i| plan.fields().get(i as usize))
-            {
-                None => put(b"absent"),
-                Some(field) => match &field.kind {
-                    FieldKind::Number(_) => put(b"number"),
-                    FieldKind::Bool => put(b"bool"),
-                    FieldKind::Text => put(b"text"),
-                    FieldKind::OneOf(choices) => {
-                        put(b"one_of");
-                        for c in choices {
-                            put(c.as_bytes());
-                        }
-                    }
-                },
-            }
-        }
-        put(b"indicators");
-        if reads.all_indicators {
-            for i in plan.indicators() {
-                put(i.id.as_bytes());
-            }
-        } else {
-            // Keys hold the record's bits under a mask, so the bit each
-            // indicator has in this plan is part of what a key means.
-            for id in &reads.indicators {
-                put(id.as_bytes());
-                match plan.indicator_bit(id) {
-                    Some(b) => put(&u64::from(b).to_le_bytes()),
-                    None => put(b"absent"),
-                }
-            }
-            put(&(plan.indicators().len() as u64).to_le_bytes());
-        }
-        *h.finalize().as_bytes()
-    }
-
-    /// Fills `key` for reusing a call of function `f` on another record:
-    /// the key's number (scripts and function) and the record's values for
-    /// exactly what the function reads; the caller appends the call's
-    /// arguments. False when the function's reads are unknown (no reuse).
-    pub fn memo_key(
-        &self,
-        plan: &dyn RecordShape,
-        rec: &Record,
-        f: u32,
-        key: &mut Vec<u8>,
-    ) -> bool {
-        let Some(Some((view, id))) = self.interned(plan).keys.get(f as usize) else {
-            return false;
-        };
-        key.clear();
-        key.extend_from_slice(&id.to_le_bytes());
-        for slot in &view.fields {
-            encode_value(
-                rec.values.get(*slot as usize).unwrap_or(&Value::Missing),
-                key,
-            );
-        }
-        key.push(0xff);
-        match &view.indicators {
-            Some(mask) => {
-                // The record's bits under the mask, a word at a time.
-                for w in rec.indicators.masked(mask) {
-                    key.extend_from_slice(&w.to_le_bytes());
-                }
-            }
-            None => {
-                key.extend_from_slice(&rec.indicators.len().to_le_bytes());
-                for b in rec.indicators.iter() {
-                    key.extend_from_slice(&(b as u32).to_le_bytes());
-                }
-            }
-        }
-        true
-    }
-}
-
-/// Fingerprints of memo keys seen in this process, numbered: a key carries
-/// 4 bytes instead of 32, and equal fingerprints get the same number
-/// exactly (no truncated hash that could collide).
-static KEY_NUMBERS: std::sync::Mutex<Vec<[u8; 32]>> = std::sync::Mutex::new(Vec::new());
-
-fn key_number(fingerprint: [u8; 32]) -> Option<u32> {
-    let mut known = KEY_NUMBERS
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let i = match known.iter().position(|k| *k == fingerprint) {
-        Some(i) => i,
-        None => {
-            known.push(fingerprint);
-            known.len() - 1
-        }
-    };
-    u32::try_from(i).ok()
-}
-
-/// Appends an unambiguous encoding of a value to a memo key.
-pub fn encode_value(v: &Value, key: &mut Vec<u8>) {
-    match v {
-        Value::Missing => key.push(0),
-        Value::Num(n) => {
-            key.push(1);
-            key.extend_from_slice(&n.to_bits().to_le_bytes());
-        }
-        Value::Bool(b) => key.extend_from_slice(&[2, u8::from(*b)]),
-        Value::Text(t) => {
-            key.push(3);
-            key.extend_from_slice(&(t.len() as u64).to_le_bytes());
-            key.extend_from_slice(t.as_bytes());
-        }
-        Value::Choice(c) => {
-            key.push(4);
-            key.extend_from_slice(&c.to_le_bytes());
-        }
     }
 }
 
