@@ -24,7 +24,6 @@ use thresholds::check::FsLoader;
 use thresholds::data::{LoadOptions, Row};
 use thresholds::diff::{self, ImpactBuilder, Side};
 use thresholds::eval::{self, Score};
-use thresholds::pipeline;
 use thresholds::plan::{FieldKind, Plan, Record, Value};
 use thresholds::span::Source;
 
@@ -226,13 +225,14 @@ fn bench_diff(c: &mut Criterion) {
     let path = dir.join("sample.csv");
     if std::fs::write(&path, csv(&old, &recs)).is_ok() {
         let opts = LoadOptions::default();
-        let probe = pipeline::run_two(&old, &new, &path, &opts, None, &mut |_, _, _, _, _| Ok(()));
+        let probe =
+            thresholds::diff::run_two(&old, &new, &path, &opts, None, &mut |_, _, _, _, _| Ok(()));
         match probe {
             Ok(_) => {
                 g.bench_function("whole_diff_from_csv", |b| {
                     b.iter(|| {
                         let mut ib = ImpactBuilder::new(&old, &new);
-                        let r = pipeline::run_two(
+                        let r = thresholds::diff::run_two(
                             &old,
                             &new,
                             &path,

@@ -19,7 +19,7 @@ use super::{
 use thresholds::data::LoadOptions;
 use thresholds::diff::{self, ImpactBuilder, Side, Timing};
 use thresholds::output::Staged;
-use thresholds::pipeline::{self, Summary};
+use thresholds::pipeline::Summary;
 use thresholds::plan::Plan;
 use thresholds::report::diff::{self as render, DiffReport};
 
@@ -103,7 +103,7 @@ fn score_both(
     let (mut t_old, mut t_new) = (Duration::ZERO, Duration::ZERO);
     let mut sampled = 0u64;
     let start = Instant::now();
-    let summary = pipeline::run_two(
+    let summary = thresholds::diff::run_two(
         old,
         new,
         data,
