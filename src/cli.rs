@@ -181,17 +181,17 @@ pub(crate) fn main() -> ExitCode {
 
 /// Dispatches a parsed command line.
 pub(crate) fn run(cli: Cli) -> CliResult {
-    let ef = cli.error_format;
+    let error_format = cli.error_format;
     match cli.command {
-        Command::Check(a) => check::run(a, ef),
+        Command::Check(a) => check::run(a, error_format),
         Command::Fmt(a) => fmt::run(a),
-        Command::Test(a) => test::run(a, ef),
-        Command::Explain(a) => explain::run(a, ef),
-        Command::Score(a) => score::run(a, ef),
-        Command::Audit(a) => audit::run(a, ef),
-        Command::Exercise(a) => exercise::run(a, ef),
-        Command::Diff(a) => diff::run(a, ef),
-        Command::Sample(a) => sample::run(a, ef),
+        Command::Test(a) => test::run(a, error_format),
+        Command::Explain(a) => explain::run(a, error_format),
+        Command::Score(a) => score::run(a, error_format),
+        Command::Audit(a) => audit::run(a, error_format),
+        Command::Exercise(a) => exercise::run(a, error_format),
+        Command::Diff(a) => diff::run(a, error_format),
+        Command::Sample(a) => sample::run(a, error_format),
     }
 }
 
@@ -274,7 +274,7 @@ pub(crate) fn stderr_is_terminal() -> bool {
 /// Loads and checks rules; prints warnings to stderr; errors end the command.
 pub(crate) fn load_rules(
     path: &std::path::Path,
-    ef: ErrorFormat,
+    error_format: ErrorFormat,
 ) -> Result<thresholds::plan::Plan, CliError> {
     let checked =
         thresholds::ruleset::load_file(path).map_err(|m| CliError::usage(format!("error: {m}")))?;
@@ -284,13 +284,13 @@ pub(crate) fn load_rules(
             // Warnings are for `check`; other commands stay quiet unless asked.
             Ok(p)
         }
-        _ => Err(CliError::rules(render_all(&diagnostics, ef))),
+        _ => Err(CliError::rules(render_all(&diagnostics, error_format))),
     }
 }
 
 /// Renders diagnostics in the chosen format.
-pub(crate) fn render_all(d: &Diagnostics, ef: ErrorFormat) -> String {
-    match ef {
+pub(crate) fn render_all(d: &Diagnostics, error_format: ErrorFormat) -> String {
+    match error_format {
         ErrorFormat::Human => render::human(d, stderr_is_terminal()),
         ErrorFormat::Json => render::json(d),
     }
