@@ -986,3 +986,51 @@ mod linear_tests {
         ));
     }
 }
+
+#[cfg(test)]
+mod functions_tests {
+    //! Calls are checked against the functions the script layer compiled,
+    //! passed in as `ScriptFunctions`: check never sees a script.
+    use super::*;
+
+    fn codes(functions: &ScriptFunctions) -> Vec<&'static str> {
+        let source = Source::new(
+            "t.thr",
+            "continuum \"T\"\nlevels { low \"L\" high \"H\" }\n\
+             domain d \"D\" { indicator i \"I\" at high }\n\
+             rule r \"R\" when risk(1) > 2 then at least high\n",
+        );
+        let file = crate::parse::parse(&source).unwrap_or_else(|d| panic!("{}", d.message));
+        let (table, diags) = check(&file, &source, functions);
+        assert_eq!(table.symbol("r"), Some(Symbol::Rule(0)));
+        diags.iter().map(|d| d.code).collect()
+    }
+
+    #[test]
+    fn a_defined_function_with_the_right_arity_is_accepted() {
+        let f = ScriptFunctions {
+            defined: Some(vec![("risk".into(), 2)]),
+            failed: false,
+        };
+        assert!(codes(&f).is_empty());
+    }
+
+    #[test]
+    fn a_wrong_arity_or_a_missing_function_is_an_error() {
+        let f = ScriptFunctions {
+            defined: Some(vec![("risk".into(), 1)]),
+            failed: false,
+        };
+        assert_eq!(codes(&f), ["arity"]);
+        assert_eq!(codes(&ScriptFunctions::default()), ["unknown-function"]);
+    }
+
+    #[test]
+    fn calls_are_not_checked_when_a_script_failed_to_load() {
+        let f = ScriptFunctions {
+            defined: None,
+            failed: true,
+        };
+        assert!(codes(&f).is_empty());
+    }
+}

@@ -177,3 +177,19 @@ fn strip(reason: &str) -> &str {
         .or_else(|| reason.strip_prefix("new rules: "))
         .unwrap_or(reason)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::strip;
+
+    #[test]
+    fn the_version_is_taken_off_a_reason_once() {
+        assert_eq!(
+            strip("old rules: age is not a number"),
+            "age is not a number"
+        );
+        assert_eq!(strip("new rules: x"), "x");
+        assert_eq!(strip("new rules: old rules: x"), "old rules: x");
+        assert_eq!(strip("plain"), "plain");
+    }
+}

@@ -61,3 +61,55 @@ pub fn warnings(plan: &Plan, file: &RuleFile) -> Vec<Diagnostic> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::check::NoScripts;
+    use crate::ruleset::check_source;
+    use crate::span::Source;
+
+    fn warnings(text: &str) -> Vec<(&'static str, String)> {
+        let c = check_source(&Source::new("t.thr", text), &NoScripts);
+        assert!(!c.diagnostics.has_errors(), "{:?}", c.diagnostics.0);
+        c.diagnostics
+            .0
+            .iter()
+            .map(|d| (d.code, d.location()))
+            .collect()
+    }
+
+    const HEAD: &str = "continuum \"T\"\nlevels { low \"Low\" high \"High\" }\n\
+        domain d \"D\" {\n  indicator a \"A\" at low\n  indicator b \"B\" at high\n}\n";
+
+    #[test]
+    fn a_rule_no_example_fires_is_warned_about_after_the_plans_own_warning() {
+        // `r` only fires with `b`, already at `high`: the plan's lint says
+        // so, and the examples' lint adds that no example fires it, in
+        // that order (both point at the rule's id).
+        let got = warnings(&format!(
+            "{HEAD}rule r \"R\" when b then at least high\n\
+             rule s \"S\" when a then at least high\n\
+             example \"e\" {{ indicators = [a] expect high }}\n"
+        ));
+        let codes: Vec<&str> = got.iter().map(|(c, _)| *c).collect();
+        assert_eq!(codes, ["never-changes-level", "no-example"], "{got:?}");
+        assert_eq!(got[0].1, got[1].1);
+    }
+
+    #[test]
+    fn a_rule_that_can_never_fire_is_not_also_said_to_lack_an_example() {
+        let got = warnings(&format!(
+            "{HEAD}rule r \"R\" when a and not a then at least high\n\
+             rule s \"S\" when a then at least high\n\
+             example \"e\" {{ indicators = [a] expect high }}\n"
+        ));
+        let codes: Vec<&str> = got.iter().map(|(c, _)| *c).collect();
+        assert_eq!(codes, ["never-fires"], "{got:?}");
+    }
+
+    #[test]
+    fn without_examples_there_is_no_example_warning() {
+        let got = warnings(&format!("{HEAD}rule s \"S\" when a then at least high\n"));
+        assert!(got.is_empty(), "{got:?}");
+    }
+}

@@ -291,3 +291,59 @@ pub(super) fn drive<W: RowWork>(
     }
     result.map(|()| summary)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::Record;
+
+    fn slot(id: &str) -> Slot {
+        let mut record = Record::with_shape(0, 0);
+        record.id = id.into();
+        Slot {
+            rows: vec![Row {
+                line: 0,
+                record,
+                decision: None,
+                decision_text: None,
+                keep: Vec::new(),
+                extra: Vec::new(),
+            }],
+            scores: vec![Score::default()],
+            reject: None,
+            extra: (),
+        }
+    }
+
+    #[test]
+    fn a_reject_names_the_first_column_and_every_reason() {
+        let mut s = slot("R1");
+        s.reject_for(
+            7,
+            &[
+                ("age".into(), "not a number".into()),
+                ("age".into(), "too old".into()),
+                ("kind".into(), "not a choice".into()),
+            ],
+        );
+        let r = s.reject.unwrap_or_else(|| panic!("rejected"));
+        assert_eq!(
+            (r.row, r.id.as_deref(), r.column.as_str()),
+            (7, Some("R1"), "age")
+        );
+        assert_eq!(
+            r.reason,
+            "not a number; too old; column `kind`: not a choice"
+        );
+    }
+
+    #[test]
+    fn a_reject_without_an_id_read_has_none() {
+        let mut s = slot("");
+        s.reject_for(3, &[("id".into(), "missing".into())]);
+        assert_eq!(s.reject.and_then(|r| r.id), None);
+        let mut s = slot("R2");
+        s.reject_for(3, &[]);
+        assert!(s.reject.is_none(), "no error, no reject");
+    }
+}

@@ -140,3 +140,70 @@ impl Lowering<'_> {
         rules
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::check::NoScripts;
+    use crate::plan::{Node, Plan, Symbol, Value};
+    use crate::ruleset::check_source;
+    use crate::span::Source;
+
+    fn plan(body: &str) -> Plan {
+        let text = format!(
+            "continuum \"T\"\nlevels {{ low \"Low\" mid \"Mid\" high \"High\" }}\n\
+             themes {{ t \"T\" }}\nfields {{ kind: one_of(\"p\", \"q\", \"r\") age: number? }}\n\
+             domain d \"D\" {{\n  indicator a \"A\" at low\n  indicator b \"B\" at mid themes [t]\n  indicator c \"C\" at high\n}}\n{body}"
+        );
+        let c = check_source(&Source::new("t.thr", text.as_str()), &NoScripts);
+        c.plan
+            .unwrap_or_else(|| panic!("rules check: {:?}", c.diagnostics.0))
+    }
+
+    fn root(p: &Plan) -> &Node {
+        &p.nodes[p.rules[0].cond as usize]
+    }
+
+    #[test]
+    fn a_choice_field_against_its_literals_compiles_to_indexes() {
+        let p = plan("rule x \"X\" when kind == \"q\" then at least high\n");
+        assert_eq!(root(&p), &Node::ChoiceIs(0, 1, true));
+        let p = plan("rule x \"X\" when \"r\" != kind then at least high\n");
+        assert_eq!(root(&p), &Node::ChoiceIs(0, 2, false));
+        let p = plan("rule x \"X\" when kind in [\"r\", \"p\"] then at least high\n");
+        assert_eq!(root(&p), &Node::ChoiceIn(0, vec![2, 0]));
+    }
+
+    #[test]
+    fn selectors_compile_to_masks_of_their_indicators() {
+        let p = plan(
+            "rule x \"X\" when count(indicators at least mid) >= 1 or any(indicators with t) \
+             then at least high\n",
+        );
+        let bits: Vec<Vec<usize>> = p.masks.iter().map(|m| m.bits.iter().collect()).collect();
+        assert_eq!(bits, [vec![1, 2], vec![1]]);
+        assert_eq!(p.masks[0].text, "count(indicators at least mid)");
+        // Level masks hold each level's own indicators.
+        let levels: Vec<Vec<usize>> = p.level_masks.iter().map(|m| m.iter().collect()).collect();
+        assert_eq!(levels, [vec![0], vec![1], vec![2]]);
+    }
+
+    #[test]
+    fn rules_take_their_highest_floor_largest_raise_and_examples_become_records() {
+        let p = plan(
+            "flags { f \"F\" }\n\
+             rule x \"X\" when a then at least mid, at least high, raise 1, flag f, flag f\n\
+             example \"e\" { kind = \"r\" indicators = [c] expect high fired [x] flags [f] }\n",
+        );
+        let r = &p.rules[0];
+        assert_eq!(
+            (r.floor, r.raise, r.flags.as_slice()),
+            (Some(2), 1, &[0u16][..])
+        );
+        let ex = &p.examples[0];
+        assert_eq!(ex.record.id, "e");
+        assert_eq!(ex.record.values, [Value::Choice(2), Value::Missing]);
+        assert_eq!(ex.record.indicators.iter().collect::<Vec<_>>(), [2]);
+        assert_eq!((ex.expect, ex.fired.as_slice()), (Some(2), &[0u32][..]));
+        assert_eq!(p.symbols.get("x"), Some(&Symbol::Rule(0)));
+    }
+}
