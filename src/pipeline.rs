@@ -135,7 +135,7 @@ pub use progress::Progress;
 pub use rejects::Rejects;
 
 use engine::drive;
-pub use engine::{OnePlan, Parser, RowWork, Slot, BATCH};
+pub use engine::{OnePlan, Parser, RowWork, Slot, SlotSink, BATCH};
 
 /// Opens the reader for a file.
 fn open(path: &Path, opts: &LoadOptions) -> Result<Box<dyn RowSource>, DataError> {
@@ -247,7 +247,7 @@ pub fn run_with<W: RowWork, const N: usize>(
     opts: &LoadOptions,
     progress: Option<&mut dyn Progress>,
     work: impl FnOnce([Parser; N]) -> W,
-    sink: &mut dyn FnMut(&Slot<W::Extra>) -> Result<(), DataError>,
+    sink: &mut SlotSink<'_, W::Extra>,
 ) -> Result<Summary, DataError> {
     let source = open(path, opts)?;
     let mut parsers = Vec::with_capacity(N);

@@ -117,6 +117,9 @@ impl<E> Slot<E> {
     }
 }
 
+/// Where the driver hands each slot, in input order.
+pub type SlotSink<'a, E> = dyn FnMut(&Slot<E>) -> Result<(), DataError> + 'a;
+
 /// What a worker does with one raw row: parse it and score it into a slot.
 pub trait RowWork: Sync {
     /// What a slot carries besides rows, scores and a reject.
@@ -176,7 +179,7 @@ pub(super) fn drive<W: RowWork>(
     mut source: Box<dyn RowSource>,
     opts: &LoadOptions,
     mut progress: Option<&mut dyn Progress>,
-    sink: &mut dyn FnMut(&Slot<W::Extra>) -> Result<(), DataError>,
+    sink: &mut SlotSink<'_, W::Extra>,
 ) -> Result<Summary, DataError> {
     let position = AtomicU64::new(0);
     let mut summary = Summary::default();
