@@ -302,7 +302,9 @@ pub fn bidi_warnings(source: &Arc<Source>) -> Vec<Diagnostic> {
 /// The checker at work: the symbol table it is filling in, the errors it
 /// has found, and the script functions calls are checked against.
 pub(crate) struct Checker<'a> {
+    /// The rule file.
     pub source: &'a Arc<Source>,
+    /// Errors found so far, in the order found.
     pub diags: Vec<Diagnostic>,
     /// What the file declares, resolved so far.
     pub table: SymbolTable,

@@ -8,7 +8,7 @@ use crate::error::Diagnostic;
 use crate::plan::{lint, Plan};
 
 /// The warnings from scoring the examples.
-pub fn warnings(plan: &Plan, file: &RuleFile) -> Vec<Diagnostic> {
+pub(crate) fn warnings(plan: &Plan, file: &RuleFile) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let src = &plan.source;
     let rule_spans = lint::rule_id_spans(file);

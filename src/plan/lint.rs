@@ -8,7 +8,7 @@ use crate::error::Diagnostic;
 use crate::plan::*;
 
 /// Where each rule's id is written, in rule order.
-pub fn rule_id_spans(file: &RuleFile) -> Vec<Span> {
+pub(crate) fn rule_id_spans(file: &RuleFile) -> Vec<Span> {
     file.items
         .iter()
         .filter_map(|i| match i {
@@ -19,12 +19,12 @@ pub fn rule_id_spans(file: &RuleFile) -> Vec<Span> {
 }
 
 /// Why a rule can never fire, when its condition contradicts itself.
-pub fn never_fires(plan: &Plan, rule: &PlanRule) -> Option<String> {
+pub(crate) fn never_fires(plan: &Plan, rule: &PlanRule) -> Option<String> {
     contradiction(plan, &conjuncts(plan, rule.cond))
 }
 
 /// The plan's warnings.
-pub fn warnings(plan: &Plan, file: &RuleFile) -> Vec<Diagnostic> {
+pub(crate) fn warnings(plan: &Plan, file: &RuleFile) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let src = &plan.source;
     let rule_spans = rule_id_spans(file);
