@@ -334,6 +334,21 @@ impl<'a> Checker<'a> {
         &mut self.diags[n]
     }
 
+    /// The index the next declaration of a kind gets (`len` are declared),
+    /// or an error at `span` when its index type has no room for it: an
+    /// index is never cut short to point at another declaration.
+    fn next_index<T: TryFrom<usize>>(&mut self, len: usize, what: &str, span: Span) -> Option<T> {
+        if let Ok(i) = T::try_from(len) {
+            return Some(i);
+        }
+        self.error(
+            "too-many",
+            span,
+            format!("too many {what}: a rule file may declare at most {len}"),
+        );
+        None
+    }
+
     /// Declares an id in the shared namespace; reports a clash.
     fn declare_name(&mut self, id: &Ident, sym: Symbol, what: &str) -> bool {
         if let Some((prev, prev_span)) = self.table.names.get(&id.name) {
@@ -566,7 +581,11 @@ impl<'a> Checker<'a> {
             match item {
                 Item::Themes(b) => {
                     for t in &b.entries {
-                        let idx = self.table.themes.len() as u16;
+                        let Some(idx) =
+                            self.next_index(self.table.themes.len(), "themes", t.id.span)
+                        else {
+                            break;
+                        };
                         if self.declare_name(&t.id, Symbol::Theme(idx), "theme") {
                             self.table.themes.push(Named {
                                 id: t.id.name.clone(),
@@ -585,7 +604,10 @@ impl<'a> Checker<'a> {
                             );
                             continue;
                         }
-                        let idx = self.table.flags.len() as u16;
+                        let Some(idx) = self.next_index(self.table.flags.len(), "flags", f.id.span)
+                        else {
+                            break;
+                        };
                         self.table.flag_ids.insert(f.id.name.clone(), idx);
                         self.table.flags.push(Named {
                             id: f.id.name.clone(),
@@ -604,7 +626,10 @@ impl<'a> Checker<'a> {
         // Domains and indicators, now that levels and themes are known.
         for item in &file.items {
             if let Item::Domain(d) = item {
-                let didx = self.table.domains.len() as u16;
+                let Some(didx) = self.next_index(self.table.domains.len(), "domains", d.id.span)
+                else {
+                    break;
+                };
                 if self.declare_name(&d.id, Symbol::Domain(didx), "domain") {
                     self.table.domains.push(Named {
                         id: d.id.name.clone(),
@@ -624,7 +649,11 @@ impl<'a> Checker<'a> {
                             }
                         }
                     }
-                    let bit = self.table.indicators.len() as u32;
+                    let Some(bit) =
+                        self.next_index(self.table.indicators.len(), "indicators", ind.id.span)
+                    else {
+                        break;
+                    };
                     if self.declare_name(&ind.id, Symbol::Indicator(bit), "indicator") {
                         let codes = self.declare_codes(bit, &ind.id.name, &ind.codes);
                         self.table.indicators.push(IndicatorInfo {
@@ -800,7 +829,9 @@ impl<'a> Checker<'a> {
             );
             return;
         }
-        let slot = self.table.fields.len() as u16;
+        let Some(slot) = self.next_index(self.table.fields.len(), "fields", f.id.span) else {
+            return;
+        };
         if self.declare_name(&f.id, Symbol::Field(slot), "field") {
             if let FieldKind::OneOf(opts) = &kind {
                 let index = opts
@@ -955,6 +986,33 @@ mod linear_tests {
             .map(|i| format!("\"c{i}\""))
             .collect::<Vec<_>>()
             .join(", ")
+    }
+
+    #[test]
+    fn more_themes_than_an_index_holds_is_an_error_not_a_wrapped_index() {
+        let themes: String = (0..usize::from(u16::MAX) + 2)
+            .map(|i| format!("  t{i} \"T\"\n"))
+            .collect();
+        let src = Source::new(
+            "big.thr",
+            format!(
+                "{HEAD}themes {{\n{themes}}}\ndomain d \"D\" {{\n  indicator a \"A\" at high themes [t0]\n}}\n"
+            ),
+        );
+        let c = check_source(&src, &NoScripts);
+        let codes: Vec<(&str, String)> = c
+            .diagnostics
+            .0
+            .iter()
+            .map(|d| (d.code, d.message.clone()))
+            .collect();
+        assert_eq!(
+            codes,
+            [(
+                "too-many",
+                "too many themes: a rule file may declare at most 65536".to_string()
+            )]
+        );
     }
 
     #[test]
