@@ -247,36 +247,7 @@ pub(super) fn drive<W: RowWork>(
         });
         for msg in done_rx {
             let (mut slots, n) = msg?;
-            for slot in &mut slots[..n] {
-                summary.read += 1;
-                if let Some(r) = slot.rows.first() {
-                    summary.invisible_ids.check(r.line, &r.record.id);
-                }
-                if slot.reject.is_none() {
-                    let id = slot.rows.first().map_or("", |r| r.record.id.as_str());
-                    if !ids.insert(id) {
-                        slot.reject = Some(Reject {
-                            row: slot.rows.first().map_or(0, |r| r.line),
-                            id: Some(id.to_string()),
-                            column: "id".into(),
-                            // Never the id itself: this reason reaches
-                            // stderr and reports, also under --pseudonymise.
-                            reason: "duplicate id: an earlier row has the same id".into(),
-                        });
-                    }
-                }
-                match slot.reject.take() {
-                    None => {
-                        summary.scored += 1;
-                        sink(slot)?;
-                    }
-                    Some(r) if opts.strict => return Err(DataError::Strict(r)),
-                    Some(r) => summary.rejects.push(r).map_err(|e| DataError::Io {
-                        path: std::env::temp_dir(),
-                        message: format!("cannot keep the rejected rows in a temporary file: {e}"),
-                    })?,
-                }
-            }
+            hand_on(&mut slots[..n], &mut summary, &mut ids, opts, sink)?;
             if let Some(p) = progress.as_deref_mut() {
                 p.advance(position.load(Ordering::Relaxed));
             }
@@ -293,6 +264,49 @@ pub(super) fn drive<W: RowWork>(
         p.finish();
     }
     result.map(|()| summary)
+}
+
+/// The last stage, on the calling thread: counts each row of a batch,
+/// rejects a repeated id, and hands every usable row to the sink in input
+/// order (rejects are kept, or end the run under `--strict`).
+fn hand_on<E>(
+    slots: &mut [Slot<E>],
+    summary: &mut Summary,
+    ids: &mut IdSet,
+    opts: &LoadOptions,
+    sink: &mut SlotSink<'_, E>,
+) -> Result<(), DataError> {
+    for slot in slots {
+        summary.read += 1;
+        if let Some(r) = slot.rows.first() {
+            summary.invisible_ids.check(r.line, &r.record.id);
+        }
+        if slot.reject.is_none() {
+            let id = slot.rows.first().map_or("", |r| r.record.id.as_str());
+            if !ids.insert(id) {
+                slot.reject = Some(Reject {
+                    row: slot.rows.first().map_or(0, |r| r.line),
+                    id: Some(id.to_string()),
+                    column: "id".into(),
+                    // Never the id itself: this reason reaches
+                    // stderr and reports, also under --pseudonymise.
+                    reason: "duplicate id: an earlier row has the same id".into(),
+                });
+            }
+        }
+        match slot.reject.take() {
+            None => {
+                summary.scored += 1;
+                sink(slot)?;
+            }
+            Some(r) if opts.strict => return Err(DataError::Strict(r)),
+            Some(r) => summary.rejects.push(r).map_err(|e| DataError::Io {
+                path: std::env::temp_dir(),
+                message: format!("cannot keep the rejected rows in a temporary file: {e}"),
+            })?,
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
