@@ -19,11 +19,10 @@ use std::hint::black_box;
 use std::sync::Arc;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use thresholds::check::{self, FsLoader};
+use thresholds::check::FsLoader;
 use thresholds::data::{LoadOptions, Row};
 use thresholds::diff::{self, ImpactBuilder, Side};
 use thresholds::eval::{self, Score};
-use thresholds::pipeline;
 use thresholds::plan::{FieldKind, Plan, Record, Value};
 use thresholds::span::Source;
 
@@ -41,7 +40,7 @@ fn loader() -> FsLoader {
 }
 
 fn plan_of(text: &str) -> Plan {
-    match check::check_source(&source(text), &loader()).plan {
+    match thresholds::ruleset::check_source(&source(text), &loader()).plan {
         Some(p) => p,
         None => panic!("the rules in {RULES} must check"),
     }
@@ -161,10 +160,10 @@ fn bench_rules(c: &mut Criterion) {
         Err(d) => panic!("{RULES} must parse: {}", d.message),
     };
     g.bench_function("check_and_plan", |b| {
-        b.iter(|| check::check(black_box(&file), &src, &loader()))
+        b.iter(|| thresholds::ruleset::check_parsed(black_box(&file), &src, &loader()))
     });
     g.bench_function("parse_check_plan", |b| {
-        b.iter(|| check::check_source(black_box(&src), &loader()))
+        b.iter(|| thresholds::ruleset::check_source(black_box(&src), &loader()))
     });
     let (old, new) = (plan_of(&text), plan_of(&modified(&text)));
     g.bench_function("structural_diff", |b| {
@@ -225,13 +224,14 @@ fn bench_diff(c: &mut Criterion) {
     let path = dir.join("sample.csv");
     if std::fs::write(&path, csv(&old, &recs)).is_ok() {
         let opts = LoadOptions::default();
-        let probe = pipeline::run_two(&old, &new, &path, &opts, None, &mut |_, _, _, _, _| Ok(()));
+        let probe =
+            thresholds::diff::run_two(&old, &new, &path, &opts, None, &mut |_, _, _, _, _| Ok(()));
         match probe {
             Ok(_) => {
                 g.bench_function("whole_diff_from_csv", |b| {
                     b.iter(|| {
                         let mut ib = ImpactBuilder::new(&old, &new);
-                        let r = pipeline::run_two(
+                        let r = thresholds::diff::run_two(
                             &old,
                             &new,
                             &path,

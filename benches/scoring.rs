@@ -18,7 +18,7 @@ use thresholds::plan::{Plan, Record};
 
 fn load(path: &str) -> Plan {
     let p = thresholds_benches::repo(path);
-    thresholds::check::load_file(&p).unwrap().plan.unwrap()
+    thresholds::ruleset::load_file(&p).unwrap().plan.unwrap()
 }
 
 /// Records of the shipped sample, read once.
@@ -52,7 +52,7 @@ fn eval(c: &mut Criterion) {
         .replace("marac_criteria_met()", "false")
         .replace("exploitation_score()", "0");
     let src = thresholds::span::Source::new("no-scripts.thr", text);
-    let bare = thresholds::check::check_source(&src, &thresholds::check::NoScripts)
+    let bare = thresholds::ruleset::check_source(&src, &thresholds::check::NoScripts)
         .plan
         .unwrap();
     let mut g = c.benchmark_group("eval");

@@ -1,22 +1,21 @@
-//! Names, types and sanity: a parsed [`RuleFile`] becomes a [`Plan`] plus
-//! every error and warning at once. Scripts are loaded and compiled here.
+//! Names, types and sanity: a parsed [`RuleFile`] becomes a resolved
+//! [`SymbolTable`] plus every error at once. The script files a rule file
+//! names are read here ([`script_sources`]); the script layer compiles them
+//! and hands back the functions they define, so calls can be checked. The
+//! plan's compiler lowers the checked file; lints run on the plan.
 
+pub mod declared;
 mod examples;
 mod expr;
-mod lint;
-mod prefilter;
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::ast::*;
-use crate::bits::Bits;
-use crate::error::{Diagnostic, Diagnostics};
-use crate::plan::*;
-use crate::script::Scripts;
+use crate::error::Diagnostic;
 use crate::span::{Source, Span};
 use crate::text;
+pub use declared::*;
 
 /// At most this many levels.
 pub const MAX_LEVELS: usize = 16;
@@ -25,14 +24,6 @@ pub const MAX_RAISE: u64 = 15;
 /// Expressions nested deeper than this are refused (by the parser, which
 /// never builds a deeper tree; the checker keeps the same bound).
 pub use crate::parse::MAX_EXPR_DEPTH;
-
-/// What `check` produced.
-pub struct Checked {
-    /// The plan, when there were no errors.
-    pub plan: Option<Plan>,
-    /// Errors and warnings, in file order.
-    pub diagnostics: Diagnostics,
-}
 
 /// How scripts named in the file are found.
 pub trait ScriptLoader {
@@ -191,73 +182,63 @@ impl ScriptLoader for OneScript {
     }
 }
 
-/// Loads, parses and checks a rule file from disk.
-pub fn load_file(path: &Path) -> Result<Checked, String> {
-    let meta =
-        std::fs::metadata(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-    if meta.len() > crate::MAX_RULE_FILE_BYTES {
-        return Err(format!(
-            "`{}` is larger than {} MB; a rule file that size is not a continuum of need",
-            path.display(),
-            crate::MAX_RULE_FILE_BYTES / (1024 * 1024)
-        ));
-    }
-    let bytes =
-        std::fs::read(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        format!(
-            "`{}` is not UTF-8 text (byte {})",
-            path.display(),
-            e.utf8_error().valid_up_to()
-        )
-    })?;
-    let source = Source::new(path.display().to_string(), text);
-    let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    Ok(check_source(&source, &FsLoader { base }))
+/// The functions the rule file's scripts define, as the script layer
+/// compiled them: what a call in a condition is checked against.
+#[derive(Debug, Default)]
+pub struct ScriptFunctions {
+    /// Each function's name and parameter count (the record included);
+    /// `None` when no script was compiled.
+    pub defined: Option<Vec<(String, usize)>>,
+    /// A script did not load or compile: calls cannot be checked.
+    pub failed: bool,
 }
 
-/// Parses and checks a source.
-pub fn check_source(source: &Arc<Source>, loader: &dyn ScriptLoader) -> Checked {
-    match crate::parse::parse(source) {
-        Ok(file) => check(&file, source, loader),
-        Err(d) => {
-            let mut diagnostics = vec![*d];
-            diagnostics.extend(bidi_warnings(source));
-            diagnostics.sort_by_key(|d| d.span.start);
-            Checked {
-                plan: None,
-                diagnostics: Diagnostics(diagnostics),
+impl ScriptFunctions {
+    /// Whether a function of this name and parameter count is defined.
+    fn has(&self, name: &str, params: usize) -> bool {
+        self.defined
+            .iter()
+            .flatten()
+            .any(|(n, p)| n == name && *p == params)
+    }
+}
+
+/// Reads the scripts the rule file names (`script "x.rhai"`), in file
+/// order, with an error for each that cannot be read.
+pub fn script_sources(
+    file: &RuleFile,
+    source: &Arc<Source>,
+    loader: &dyn ScriptLoader,
+) -> (Vec<Arc<Source>>, Vec<Diagnostic>) {
+    let mut sources = Vec::new();
+    let mut diags = Vec::new();
+    for item in &file.items {
+        if let Item::Script(s) = item {
+            match loader.load(&s.path.value) {
+                Ok(src) => sources.push(src),
+                Err(msg) => diags.push(Diagnostic::error("script-load", source, s.path.span, msg)),
             }
         }
     }
+    (sources, diags)
 }
 
-/// Checks a parsed file. Never inlined: the checker's state would
-/// otherwise sit in `check_source`'s frame while the parser recurses below
-/// it, leaving less stack for a deeply nested expression.
+/// Checks a parsed file: resolves every name, checks every type, and
+/// reports all errors (warnings about a sound file come from the lints over
+/// the plan). Never inlined: the checker's state would otherwise sit in the
+/// caller's frame while the parser recurses below it, leaving less stack
+/// for a deeply nested expression.
 #[inline(never)]
-pub fn check(file: &RuleFile, source: &Arc<Source>, loader: &dyn ScriptLoader) -> Checked {
-    let mut cx = Cx::new(source);
-    cx.declare(file);
-    cx.load_scripts(file, loader);
-    cx.compile_rules(file);
-    cx.compile_examples(file);
-    let (plan, diags) = cx.finish(file);
-    let mut diagnostics = diags.0;
-    // Warnings read the plan, which is only trustworthy when nothing failed.
-    if let Some(p) = plan
-        .as_ref()
-        .filter(|_| !diagnostics.iter().any(|d| d.is_error()))
-    {
-        diagnostics.extend(lint::warnings(p, file));
-    }
-    diagnostics.extend(bidi_warnings(source));
-    diagnostics.sort_by_key(|d| (!Arc::ptr_eq(&d.source, source), d.span.start));
-    let diagnostics = Diagnostics(diagnostics);
-    Checked {
-        plan: if diagnostics.has_errors() { None } else { plan },
-        diagnostics,
-    }
+pub fn check(
+    file: &RuleFile,
+    source: &Arc<Source>,
+    functions: &ScriptFunctions,
+) -> (SymbolTable, Vec<Diagnostic>) {
+    let mut checker = Checker::new(source, functions);
+    checker.declare(file);
+    checker.check_rules(file);
+    checker.check_examples(file);
+    (checker.table, checker.diags)
 }
 
 /// At most this many bidirectional-control warnings; one more says how
@@ -274,7 +255,7 @@ pub fn is_bidi_control(c: char) -> bool {
 /// A warning for each bidirectional-control character anywhere in the
 /// rule file (strings, comments, names): they can make a rule read
 /// differently from what it does (SPEC §5).
-fn bidi_warnings(source: &Arc<Source>) -> Vec<Diagnostic> {
+pub fn bidi_warnings(source: &Arc<Source>) -> Vec<Diagnostic> {
     let text = &source.text;
     // Every bidi control is three bytes starting 0xE2 in UTF-8.
     if !text.as_bytes().contains(&0xE2) {
@@ -318,63 +299,26 @@ fn bidi_warnings(source: &Arc<Source>) -> Vec<Diagnostic> {
     out
 }
 
-/// Everything the checker knows while it works.
-pub(crate) struct Cx<'a> {
+/// The checker at work: the symbol table it is filling in, the errors it
+/// has found, and the script functions calls are checked against.
+pub(crate) struct Checker<'a> {
+    /// The rule file.
     pub source: &'a Arc<Source>,
+    /// Errors found so far, in the order found.
     pub diags: Vec<Diagnostic>,
-    /// The shared namespace: id → (symbol, where declared).
-    pub names: HashMap<String, (Symbol, Span)>,
-    pub flag_ids: HashMap<String, u16>,
-    pub levels: Vec<LevelInfo>,
-    pub decisions: crate::plan::FastMap<String, u8>,
-    /// Decision texts as written, for `Plan::decision_spellings`.
-    pub decision_spellings: crate::plan::FastMap<String, u8>,
-    pub themes: Vec<Named>,
-    pub flags: Vec<Named>,
-    pub domains: Vec<Named>,
-    pub fields: Vec<FieldInfo>,
-    /// For each `one_of` field (by slot), its choices → their index, so a
-    /// literal is looked up in constant time however many choices there are.
-    pub choices: HashMap<u16, HashMap<String, u16>>,
-    pub indicators: Vec<IndicatorInfo>,
-    pub indicator_spans: Vec<Span>,
-    /// External codes (in capitals) → indicator bit, and where each is declared.
-    pub codes: crate::plan::FastMap<String, (u32, Span)>,
-    pub rules: Vec<PlanRule>,
-    pub nodes: Vec<Node>,
-    pub node_spans: Vec<Span>,
-    pub masks: Vec<Mask>,
-    pub scripts: Option<Scripts>,
-    /// A script did not load or compile: calls cannot be checked.
-    pub scripts_failed: bool,
-    pub examples: Vec<ExampleCase>,
+    /// What the file declares, resolved so far.
+    pub table: SymbolTable,
+    /// The functions the scripts define.
+    pub functions: &'a ScriptFunctions,
 }
 
-impl<'a> Cx<'a> {
-    fn new(source: &'a Arc<Source>) -> Self {
+impl<'a> Checker<'a> {
+    fn new(source: &'a Arc<Source>, functions: &'a ScriptFunctions) -> Self {
         Self {
             source,
             diags: Vec::new(),
-            names: HashMap::new(),
-            flag_ids: HashMap::new(),
-            levels: Vec::new(),
-            decisions: crate::plan::FastMap::default(),
-            decision_spellings: crate::plan::FastMap::default(),
-            themes: Vec::new(),
-            flags: Vec::new(),
-            domains: Vec::new(),
-            fields: Vec::new(),
-            choices: HashMap::new(),
-            indicators: Vec::new(),
-            indicator_spans: Vec::new(),
-            codes: crate::plan::FastMap::default(),
-            rules: Vec::new(),
-            nodes: Vec::new(),
-            node_spans: Vec::new(),
-            masks: Vec::new(),
-            scripts: None,
-            scripts_failed: false,
-            examples: Vec::new(),
+            table: SymbolTable::default(),
+            functions,
         }
     }
 
@@ -390,9 +334,24 @@ impl<'a> Cx<'a> {
         &mut self.diags[n]
     }
 
+    /// The index the next declaration of a kind gets (`len` are declared),
+    /// or an error at `span` when its index type has no room for it: an
+    /// index is never cut short to point at another declaration.
+    fn next_index<T: TryFrom<usize>>(&mut self, len: usize, what: &str, span: Span) -> Option<T> {
+        if let Ok(i) = T::try_from(len) {
+            return Some(i);
+        }
+        self.error(
+            "too-many",
+            span,
+            format!("too many {what}: a rule file may declare at most {len}"),
+        );
+        None
+    }
+
     /// Declares an id in the shared namespace; reports a clash.
     fn declare_name(&mut self, id: &Ident, sym: Symbol, what: &str) -> bool {
-        if let Some((prev, prev_span)) = self.names.get(&id.name) {
+        if let Some((prev, prev_span)) = self.table.names.get(&id.name) {
             let (line, _) = self.source.line_col(prev_span.start);
             let kind = symbol_kind(*prev);
             let msg = format!("`{}` is already declared as {kind} on line {line}", id.name);
@@ -400,7 +359,7 @@ impl<'a> Cx<'a> {
                 Some(format!("this {what} needs another id"));
             return false;
         }
-        self.names.insert(id.name.clone(), (sym, id.span));
+        self.table.names.insert(id.name.clone(), (sym, id.span));
         true
     }
 
@@ -428,10 +387,11 @@ impl<'a> Cx<'a> {
                 continue;
             }
             let upper = code.to_ascii_uppercase();
-            let clash = self.codes.get(&upper).copied();
+            let clash = self.table.codes.get(&upper).copied();
             if let Some((other, span)) = clash {
                 let (line, _) = self.source.line_col(span.start);
                 let owner = self
+                    .table
                     .indicators
                     .get(other as usize)
                     .map_or(indicator, |i| i.id.as_str())
@@ -451,7 +411,7 @@ impl<'a> Cx<'a> {
                     Some("remove one of the two".into());
                 continue;
             }
-            self.codes.insert(upper, (bit, c.span));
+            self.table.codes.insert(upper, (bit, c.span));
             kept.push(code.to_string());
         }
         kept
@@ -460,6 +420,7 @@ impl<'a> Cx<'a> {
     /// The names of one kind, for suggestions.
     pub(crate) fn names_of(&self, pred: impl Fn(Symbol) -> bool) -> Vec<String> {
         let mut v: Vec<String> = self
+            .table
             .names
             .iter()
             .filter(|(_, (s, _))| pred(*s))
@@ -471,7 +432,7 @@ impl<'a> Cx<'a> {
 
     /// Resolves a level id, reporting unknown ones.
     pub(crate) fn level(&mut self, id: &Ident) -> Option<u8> {
-        match self.names.get(&id.name) {
+        match self.table.names.get(&id.name) {
             Some((Symbol::Level(l), _)) => Some(*l),
             Some((other, _)) => {
                 let kind = symbol_kind(*other);
@@ -497,7 +458,8 @@ impl<'a> Cx<'a> {
     }
 
     fn level_list(&self) -> String {
-        self.levels
+        self.table
+            .levels
             .iter()
             .map(|l| format!("`{}`", l.id))
             .collect::<Vec<_>>()
@@ -511,7 +473,7 @@ impl<'a> Cx<'a> {
         want: &str,
         pick: impl Fn(Symbol) -> Option<u16> + Copy,
     ) -> Option<u16> {
-        match self.names.get(&id.name) {
+        match self.table.names.get(&id.name) {
             Some((s, _)) if pick(*s).is_some() => pick(*s),
             Some((other, _)) => {
                 let kind = symbol_kind(*other);
@@ -541,10 +503,10 @@ impl<'a> Cx<'a> {
 
     /// Resolves a flag id.
     pub(crate) fn flag(&mut self, id: &Ident) -> Option<u16> {
-        if let Some(f) = self.flag_ids.get(&id.name) {
+        if let Some(f) = self.table.flag_ids.get(&id.name) {
             return Some(*f);
         }
-        let cands: Vec<String> = self.flags.iter().map(|f| f.id.clone()).collect();
+        let cands: Vec<String> = self.table.flags.iter().map(|f| f.id.clone()).collect();
         let hint = text::hint(&id.name, cands.iter().map(String::as_str));
         let d = self.error(
             "unknown-flag",
@@ -606,7 +568,7 @@ impl<'a> Cx<'a> {
                 for (rank, l) in first.entries.iter().take(MAX_LEVELS).enumerate() {
                     let rank = rank as u8;
                     if self.declare_name(&l.id, Symbol::Level(rank), "level") {
-                        self.levels.push(LevelInfo {
+                        self.table.levels.push(LevelInfo {
                             id: l.id.name.clone(),
                             label: l.label.value.clone(),
                         });
@@ -619,9 +581,13 @@ impl<'a> Cx<'a> {
             match item {
                 Item::Themes(b) => {
                     for t in &b.entries {
-                        let idx = self.themes.len() as u16;
+                        let Some(idx) =
+                            self.next_index(self.table.themes.len(), "themes", t.id.span)
+                        else {
+                            break;
+                        };
                         if self.declare_name(&t.id, Symbol::Theme(idx), "theme") {
-                            self.themes.push(Named {
+                            self.table.themes.push(Named {
                                 id: t.id.name.clone(),
                                 label: t.label.value.clone(),
                             });
@@ -630,7 +596,7 @@ impl<'a> Cx<'a> {
                 }
                 Item::Flags(b) => {
                     for f in &b.entries {
-                        if self.flag_ids.contains_key(&f.id.name) {
+                        if self.table.flag_ids.contains_key(&f.id.name) {
                             self.error(
                                 "duplicate-name",
                                 f.id.span,
@@ -638,9 +604,12 @@ impl<'a> Cx<'a> {
                             );
                             continue;
                         }
-                        let idx = self.flags.len() as u16;
-                        self.flag_ids.insert(f.id.name.clone(), idx);
-                        self.flags.push(Named {
+                        let Some(idx) = self.next_index(self.table.flags.len(), "flags", f.id.span)
+                        else {
+                            break;
+                        };
+                        self.table.flag_ids.insert(f.id.name.clone(), idx);
+                        self.table.flags.push(Named {
                             id: f.id.name.clone(),
                             label: f.label.value.clone(),
                         });
@@ -657,9 +626,12 @@ impl<'a> Cx<'a> {
         // Domains and indicators, now that levels and themes are known.
         for item in &file.items {
             if let Item::Domain(d) = item {
-                let didx = self.domains.len() as u16;
+                let Some(didx) = self.next_index(self.table.domains.len(), "domains", d.id.span)
+                else {
+                    break;
+                };
                 if self.declare_name(&d.id, Symbol::Domain(didx), "domain") {
-                    self.domains.push(Named {
+                    self.table.domains.push(Named {
                         id: d.id.name.clone(),
                         label: d.label.value.clone(),
                     });
@@ -677,10 +649,14 @@ impl<'a> Cx<'a> {
                             }
                         }
                     }
-                    let bit = self.indicators.len() as u32;
+                    let Some(bit) =
+                        self.next_index(self.table.indicators.len(), "indicators", ind.id.span)
+                    else {
+                        break;
+                    };
                     if self.declare_name(&ind.id, Symbol::Indicator(bit), "indicator") {
                         let codes = self.declare_codes(bit, &ind.id.name, &ind.codes);
-                        self.indicators.push(IndicatorInfo {
+                        self.table.indicators.push(IndicatorInfo {
                             id: ind.id.name.clone(),
                             description: ind.description.value.clone(),
                             level,
@@ -688,7 +664,7 @@ impl<'a> Cx<'a> {
                             themes,
                             codes,
                         });
-                        self.indicator_spans.push(ind.span);
+                        self.table.indicator_spans.push(ind.span);
                     }
                 }
             }
@@ -703,7 +679,7 @@ impl<'a> Cx<'a> {
         }
         // Decisions: level ids and labels always map to themselves.
         let mut own = Vec::new();
-        for (rank, l) in self.levels.iter().enumerate() {
+        for (rank, l) in self.table.levels.iter().enumerate() {
             own.push((l.id.clone(), rank as u8));
             own.push((l.label.trim().to_string(), rank as u8));
         }
@@ -725,9 +701,10 @@ impl<'a> Cx<'a> {
                         );
                         continue;
                     }
-                    match self.decisions.get(&key) {
+                    match self.table.decisions.get(&key) {
                         Some(prev) if *prev != level => {
                             let prev_id = self
+                                .table
                                 .levels
                                 .get(*prev as usize)
                                 .map_or("?", |l| l.id.as_str())
@@ -796,8 +773,10 @@ impl<'a> Cx<'a> {
     /// Maps a decision text (trimmed) to a level: case-insensitively, and
     /// as written for the exact match tried first.
     fn map_decision(&mut self, text: &str, level: u8) {
-        self.decisions.insert(text.to_lowercase(), level);
-        self.decision_spellings.insert(text.to_string(), level);
+        self.table.decisions.insert(text.to_lowercase(), level);
+        self.table
+            .decision_spellings
+            .insert(text.to_string(), level);
     }
 
     fn declare_field(&mut self, f: &FieldDef) {
@@ -850,7 +829,9 @@ impl<'a> Cx<'a> {
             );
             return;
         }
-        let slot = self.fields.len() as u16;
+        let Some(slot) = self.next_index(self.table.fields.len(), "fields", f.id.span) else {
+            return;
+        };
         if self.declare_name(&f.id, Symbol::Field(slot), "field") {
             if let FieldKind::OneOf(opts) = &kind {
                 let index = opts
@@ -858,9 +839,9 @@ impl<'a> Cx<'a> {
                     .enumerate()
                     .map(|(i, o)| (o.clone(), i as u16))
                     .collect();
-                self.choices.insert(slot, index);
+                self.table.choices.insert(slot, index);
             }
-            self.fields.push(FieldInfo {
+            self.table.fields.push(FieldInfo {
                 id: f.id.name.clone(),
                 kind,
                 optional: f.optional,
@@ -869,47 +850,19 @@ impl<'a> Cx<'a> {
         }
     }
 
-    fn load_scripts(&mut self, file: &RuleFile, loader: &dyn ScriptLoader) {
-        let mut sources = Vec::new();
-        for item in &file.items {
-            if let Item::Script(s) = item {
-                match loader.load(&s.path.value) {
-                    Ok(src) => sources.push(src),
-                    Err(msg) => {
-                        self.scripts_failed = true;
-                        self.error("script-load", s.path.span, msg);
-                    }
-                }
-            }
-        }
-        if sources.is_empty() {
-            return;
-        }
-        match Scripts::compile(sources) {
-            Ok(s) => self.scripts = Some(s),
-            Err(errs) => {
-                self.scripts_failed = true;
-                self.diags.extend(errs);
-            }
-        }
-    }
-
-    fn compile_rules(&mut self, file: &RuleFile) {
+    /// Each rule: its condition must be true/false, its levels and flags
+    /// must exist, and a `raise` must fit the continuum.
+    fn check_rules(&mut self, file: &RuleFile) {
         for item in &file.items {
             let Item::Rule(r) = item else { continue };
-            let cond = self.condition(&r.when);
-            let mut floor: Option<u8> = None;
-            let mut raise = 0u8;
-            let mut flags = Vec::new();
+            self.condition(&r.when);
             for a in &r.actions {
                 match &a.kind {
                     ActionKind::AtLeast(l) => {
-                        if let Some(l) = self.level(l) {
-                            floor = Some(floor.map_or(l, |f| f.max(l)));
-                        }
+                        self.level(l);
                     }
                     ActionKind::Raise(n) => {
-                        let levels = self.levels.len() as u64;
+                        let levels = self.table.levels.len() as u64;
                         if *n == 0 || *n > MAX_RAISE || (levels > 1 && *n >= levels) {
                             let most = levels.saturating_sub(1).max(1);
                             let msg = if *n == 0 {
@@ -921,80 +874,14 @@ impl<'a> Cx<'a> {
                             };
                             self.error("bad-raise", a.span, msg).help =
                                 Some(format!("raise by 1 to {most} levels"));
-                        } else {
-                            raise = raise.max(*n as u8);
                         }
                     }
                     ActionKind::Flag(f) => {
-                        if let Some(f) = self.flag(f) {
-                            if !flags.contains(&f) {
-                                flags.push(f);
-                            }
-                        }
+                        self.flag(f);
                     }
                 }
             }
-            self.rules.push(PlanRule {
-                id: r.id.name.clone(),
-                reason: r.reason.value.clone(),
-                cond,
-                floor,
-                raise,
-                flags,
-                prefilter: prefilter::prefilter(
-                    &self.nodes,
-                    &self.masks,
-                    self.indicators.len(),
-                    cond,
-                ),
-                span: r.span,
-            });
         }
-    }
-
-    fn finish(self, file: &RuleFile) -> (Option<Plan>, Diagnostics) {
-        let n_ind = self.indicators.len();
-        let mut level_masks = vec![Bits::with_capacity(n_ind); self.levels.len()];
-        let mut theme_masks = vec![Bits::with_capacity(n_ind); self.themes.len()];
-        for (i, ind) in self.indicators.iter().enumerate() {
-            if let Some(m) = level_masks.get_mut(ind.level as usize) {
-                m.insert(i);
-            }
-            for t in &ind.themes {
-                if let Some(m) = theme_masks.get_mut(*t as usize) {
-                    m.insert(i);
-                }
-            }
-        }
-        let symbols = self
-            .names
-            .iter()
-            .map(|(k, (s, _))| (k.clone(), *s))
-            .collect();
-        let plan = Plan {
-            name: file.name.value.clone(),
-            version: file.version.as_ref().map(|v| v.value.clone()),
-            levels: self.levels,
-            decisions: self.decisions,
-            decision_spellings: self.decision_spellings,
-            themes: self.themes,
-            flags: self.flags,
-            domains: self.domains,
-            fields: self.fields,
-            indicators: self.indicators,
-            rules: self.rules,
-            nodes: self.nodes,
-            node_spans: self.node_spans,
-            masks: self.masks,
-            level_masks,
-            theme_masks,
-            examples: self.examples,
-            scripts: self.scripts,
-            symbols,
-            codes: self.codes.into_iter().map(|(k, (b, _))| (k, b)).collect(),
-            source: Arc::clone(self.source),
-        };
-        (Some(plan), Diagnostics(self.diags))
     }
 }
 
@@ -1013,6 +900,7 @@ pub fn symbol_kind(s: Symbol) -> &'static str {
 #[cfg(test)]
 mod issue13_tests {
     use super::*;
+    use crate::ruleset::check_source;
 
     fn codes(text: &str) -> Vec<(&'static str, String)> {
         let source = Source::new("t.thr", text);
@@ -1082,6 +970,7 @@ mod linear_tests {
     //! these finish at once when checking is linear, and take minutes when
     //! it is not.
     use super::*;
+    use crate::ruleset::check_source;
 
     const HEAD: &str =
         "continuum \"x\" version \"1\"\nlevels {\n  low \"Low\"\n  high \"High\"\n}\n";
@@ -1097,6 +986,33 @@ mod linear_tests {
             .map(|i| format!("\"c{i}\""))
             .collect::<Vec<_>>()
             .join(", ")
+    }
+
+    #[test]
+    fn more_themes_than_an_index_holds_is_an_error_not_a_wrapped_index() {
+        let themes: String = (0..usize::from(u16::MAX) + 2)
+            .map(|i| format!("  t{i} \"T\"\n"))
+            .collect();
+        let src = Source::new(
+            "big.thr",
+            format!(
+                "{HEAD}themes {{\n{themes}}}\ndomain d \"D\" {{\n  indicator a \"A\" at high themes [t0]\n}}\n"
+            ),
+        );
+        let c = check_source(&src, &NoScripts);
+        let codes: Vec<(&str, String)> = c
+            .diagnostics
+            .0
+            .iter()
+            .map(|d| (d.code, d.message.clone()))
+            .collect();
+        assert_eq!(
+            codes,
+            [(
+                "too-many",
+                "too many themes: a rule file may declare at most 65536".to_string()
+            )]
+        );
     }
 
     #[test]
@@ -1128,5 +1044,53 @@ mod linear_tests {
             "{HEAD}domain d \"D\" {{\n{inds}}}\nrule r \"R\"\n  when {}\n  then at least high\n",
             terms.join(" and ")
         ));
+    }
+}
+
+#[cfg(test)]
+mod functions_tests {
+    //! Calls are checked against the functions the script layer compiled,
+    //! passed in as `ScriptFunctions`: check never sees a script.
+    use super::*;
+
+    fn codes(functions: &ScriptFunctions) -> Vec<&'static str> {
+        let source = Source::new(
+            "t.thr",
+            "continuum \"T\"\nlevels { low \"L\" high \"H\" }\n\
+             domain d \"D\" { indicator i \"I\" at high }\n\
+             rule r \"R\" when risk(1) > 2 then at least high\n",
+        );
+        let file = crate::parse::parse(&source).unwrap_or_else(|d| panic!("{}", d.message));
+        let (table, diags) = check(&file, &source, functions);
+        assert_eq!(table.symbol("r"), Some(Symbol::Rule(0)));
+        diags.iter().map(|d| d.code).collect()
+    }
+
+    #[test]
+    fn a_defined_function_with_the_right_arity_is_accepted() {
+        let f = ScriptFunctions {
+            defined: Some(vec![("risk".into(), 2)]),
+            failed: false,
+        };
+        assert!(codes(&f).is_empty());
+    }
+
+    #[test]
+    fn a_wrong_arity_or_a_missing_function_is_an_error() {
+        let f = ScriptFunctions {
+            defined: Some(vec![("risk".into(), 1)]),
+            failed: false,
+        };
+        assert_eq!(codes(&f), ["arity"]);
+        assert_eq!(codes(&ScriptFunctions::default()), ["unknown-function"]);
+    }
+
+    #[test]
+    fn calls_are_not_checked_when_a_script_failed_to_load() {
+        let f = ScriptFunctions {
+            defined: None,
+            failed: true,
+        };
+        assert!(codes(&f).is_empty());
     }
 }

@@ -17,10 +17,10 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use thresholds::check::Checked;
 use thresholds::error::Diagnostics;
 use thresholds::output::{Guard, Staged};
 use thresholds::report::diagnostics as render;
+use thresholds::ruleset::Checked;
 
 /// Exit codes (SPEC §5).
 pub(crate) mod exit {
@@ -181,17 +181,17 @@ pub(crate) fn main() -> ExitCode {
 
 /// Dispatches a parsed command line.
 pub(crate) fn run(cli: Cli) -> CliResult {
-    let ef = cli.error_format;
+    let error_format = cli.error_format;
     match cli.command {
-        Command::Check(a) => check::run(a, ef),
+        Command::Check(a) => check::run(a, error_format),
         Command::Fmt(a) => fmt::run(a),
-        Command::Test(a) => test::run(a, ef),
-        Command::Explain(a) => explain::run(a, ef),
-        Command::Score(a) => score::run(a, ef),
-        Command::Audit(a) => audit::run(a, ef),
-        Command::Exercise(a) => exercise::run(a, ef),
-        Command::Diff(a) => diff::run(a, ef),
-        Command::Sample(a) => sample::run(a, ef),
+        Command::Test(a) => test::run(a, error_format),
+        Command::Explain(a) => explain::run(a, error_format),
+        Command::Score(a) => score::run(a, error_format),
+        Command::Audit(a) => audit::run(a, error_format),
+        Command::Exercise(a) => exercise::run(a, error_format),
+        Command::Diff(a) => diff::run(a, error_format),
+        Command::Sample(a) => sample::run(a, error_format),
     }
 }
 
@@ -274,23 +274,23 @@ pub(crate) fn stderr_is_terminal() -> bool {
 /// Loads and checks rules; prints warnings to stderr; errors end the command.
 pub(crate) fn load_rules(
     path: &std::path::Path,
-    ef: ErrorFormat,
+    error_format: ErrorFormat,
 ) -> Result<thresholds::plan::Plan, CliError> {
     let checked =
-        thresholds::check::load_file(path).map_err(|m| CliError::usage(format!("error: {m}")))?;
+        thresholds::ruleset::load_file(path).map_err(|m| CliError::usage(format!("error: {m}")))?;
     let Checked { plan, diagnostics } = checked;
     match plan {
         Some(p) if !diagnostics.has_errors() => {
             // Warnings are for `check`; other commands stay quiet unless asked.
             Ok(p)
         }
-        _ => Err(CliError::rules(render_all(&diagnostics, ef))),
+        _ => Err(CliError::rules(render_all(&diagnostics, error_format))),
     }
 }
 
 /// Renders diagnostics in the chosen format.
-pub(crate) fn render_all(d: &Diagnostics, ef: ErrorFormat) -> String {
-    match ef {
+pub(crate) fn render_all(d: &Diagnostics, error_format: ErrorFormat) -> String {
+    match error_format {
         ErrorFormat::Human => render::human(d, stderr_is_terminal()),
         ErrorFormat::Json => render::json(d),
     }

@@ -172,14 +172,14 @@ fn choice(opts: &[String], t: &str) -> Result<Value, String> {
 
 /// Reads one JSON value for a field (`null` is missing).
 pub fn parse_json(field: &FieldInfo, v: &serde_json::Value) -> Result<Value, String> {
-    use serde_json::Value as J;
+    use serde_json::Value as JsonValue;
     match (v, &field.kind) {
-        (J::Null, _) => Ok(Value::Missing),
-        (J::String(s), _) => {
+        (JsonValue::Null, _) => Ok(Value::Missing),
+        (JsonValue::String(s), _) => {
             cell_size(s.len())?;
             parse_cell(field, s)
         }
-        (J::Number(n), FieldKind::Number(range)) => {
+        (JsonValue::Number(n), FieldKind::Number(range)) => {
             let n = n
                 .as_f64()
                 .filter(|n| n.is_finite())
@@ -187,14 +187,14 @@ pub fn parse_json(field: &FieldInfo, v: &serde_json::Value) -> Result<Value, Str
             check_range(n, *range)?;
             Ok(Value::Num(n))
         }
-        (J::Bool(b), FieldKind::Bool) => Ok(Value::Bool(*b)),
-        (J::Number(n), FieldKind::Bool) => match n.as_f64() {
+        (JsonValue::Bool(b), FieldKind::Bool) => Ok(Value::Bool(*b)),
+        (JsonValue::Number(n), FieldKind::Bool) => match n.as_f64() {
             Some(1.0) => Ok(Value::Bool(true)),
             Some(0.0) => Ok(Value::Bool(false)),
             _ => Err(format!("{n} is not true/false")),
         },
-        (J::Number(n), FieldKind::Text) => Ok(Value::Text(n.to_string())),
-        (J::Bool(b), FieldKind::Text) => Ok(Value::Text(b.to_string())),
+        (JsonValue::Number(n), FieldKind::Text) => Ok(Value::Text(n.to_string())),
+        (JsonValue::Bool(b), FieldKind::Text) => Ok(Value::Text(b.to_string())),
         (other, kind) => Err(format!(
             "expected {}, found {}",
             match kind {

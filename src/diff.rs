@@ -1,15 +1,19 @@
 //! Rule-change impact (SPEC §8): what a new version of the thresholds would
 //! do. [`structure`] compares two rule files entity by entity; [`impact`]
-//! aggregates both versions' scores of the same records. Pure: no I/O, no
-//! printing (`report::diff` renders, `cli::diff` drives).
+//! aggregates both versions' scores of the same records; [`pass`] is the
+//! one read of the data that scores each row under both (sharing work
+//! between them and timing a sample), driven by the pipeline. No printing
+//! (`report::diff` renders, `cli::diff` drives).
 
 pub mod impact;
 pub mod levels;
+pub mod pass;
 pub mod print;
 pub mod structure;
 
 pub use impact::{Impact, ImpactBuilder};
 pub use levels::LevelMap;
+pub use pass::{run_two, TIME_EVERY};
 pub use structure::{compare, Change, ChangeKind, Section, Side, Structure};
 
 /// How long the comparison took.

@@ -4,11 +4,12 @@
 
 use std::borrow::Cow;
 
-use rhai::Dynamic;
-
 use crate::plan::*;
-use crate::script::{self, ScriptError};
+pub use crate::record::Val;
+use crate::script::cache::{CallFailure, RecordCalls};
+use crate::script::ScriptError;
 
+pub mod lint;
 pub mod paired;
 
 /// The outcome for one record.
@@ -76,49 +77,17 @@ impl std::fmt::Display for EvalError {
 
 impl std::error::Error for EvalError {}
 
-/// A value met while evaluating.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Val<'a> {
-    /// Missing optional value.
-    Missing,
-    /// A number.
-    Num(f64),
-    /// A bool.
-    Bool(bool),
-    /// Text.
-    Str(Cow<'a, str>),
-}
-
-impl std::fmt::Display for Val<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Val::Missing => f.write_str("missing"),
-            Val::Num(n) => write!(f, "{}", crate::text::format_number(*n)),
-            Val::Bool(b) => write!(f, "{b}"),
-            Val::Str(s) => write!(f, "\"{s}\""),
-        }
-    }
-}
-
 /// One record's evaluation: the plan, the record and a lazily built script map.
 pub struct Eval<'a> {
     /// The plan.
     pub plan: &'a Plan,
     /// The record.
     pub rec: &'a Record,
-    script_rec: Option<Dynamic>,
-    /// Script results already computed for this record: scripts cannot keep
-    /// state between calls, so the same call with the same arguments gives
-    /// the same value (several rules often ask the same screening question).
-    /// Calls without arguments, the usual kind, have slots of their own so
-    /// that a record's evaluation allocates nothing for them.
-    memo: Vec<(u32, Vec<Val<'a>>, Val<'a>)>,
-    memo_no_args: [Option<Val<'a>>; MEMO_SLOTS],
+    /// This record's script calls and the results it may reuse
+    /// ([`crate::script::cache`]).
+    calls: RecordCalls<'a>,
     /// The rule being evaluated (for error messages).
     pub rule: u32,
-    /// Whether script results computed for earlier records may be reused
-    /// (see [`crate::script::deps`]); off, every call on this record runs.
-    reuse: bool,
 }
 
 impl<'a> Eval<'a> {
@@ -127,11 +96,8 @@ impl<'a> Eval<'a> {
         Self {
             plan,
             rec,
-            script_rec: None,
-            memo: Vec::new(),
-            memo_no_args: Default::default(),
+            calls: RecordCalls::new(true),
             rule: 0,
-            reuse: true,
         }
     }
 
@@ -139,7 +105,7 @@ impl<'a> Eval<'a> {
     /// records: what reuse must never change.
     pub fn without_reuse(plan: &'a Plan, rec: &'a Record) -> Self {
         Self {
-            reuse: false,
+            calls: RecordCalls::new(false),
             ..Self::new(plan, rec)
         }
     }
@@ -373,9 +339,9 @@ impl<'a> Eval<'a> {
         })
     }
 
-    /// A script call: this record's memo, then the per-thread results of
-    /// earlier records, then rhai. Kept out of `value` so the common nodes
-    /// do not pay for its stack frame.
+    /// A script call, through the script layer's one cache
+    /// ([`RecordCalls::call`]). Kept out of `value` so the common nodes do
+    /// not pay for its stack frame.
     #[inline(never)]
     fn call(&mut self, id: NodeId, f: u32, args: &[NodeId]) -> Result<Val<'a>, EvalError> {
         let plan = self.plan;
@@ -383,137 +349,25 @@ impl<'a> Eval<'a> {
         for a in args {
             vals.push(self.value(*a)?);
         }
-        if let Some(v) = self.memoised(f, &vals) {
-            return Ok(v);
-        }
-        let scripts = plan.scripts.as_ref().ok_or_else(|| EvalFailure::Type {
-            rule: self.rule_id(),
-            message: "no scripts are loaded".into(),
-        })?;
-        // Reuse a result computed for an earlier record that agrees
-        // on everything the function reads. The key is built in a
-        // per-thread buffer; only a miss copies it out.
-        let lookup = SCRIPT_CACHE.with(|c| {
-            let mut c = c.borrow_mut();
-            let ScriptCache { map, key } = &mut *c;
-            if !self.reuse || !scripts.memo_key(plan, self.rec, f, key) {
-                return Err(None);
-            }
-            for v in &vals {
-                encode_val(v, key);
-            }
-            match map.get(key.as_slice()) {
-                Some(v) => Ok(v.clone()),
-                None => Err(Some(key.as_slice().into())),
-            }
-        });
-        let key: Option<Box<[u8]>> = match lookup {
-            Ok(v) => {
-                self.memoise(f, vals, &v);
-                return Ok(v);
-            }
-            Err(key) => key,
-        };
-        // Only a call that will really run needs rhai values.
-        let mut dargs = Vec::with_capacity(vals.len());
-        for v in vals.iter().cloned() {
-            dargs.push(match v {
-                Val::Missing => Dynamic::UNIT,
-                Val::Num(n) => Dynamic::from_float(n),
-                Val::Bool(b) => Dynamic::from_bool(b),
-                Val::Str(s) => Dynamic::from(s.into_owned()),
-            });
-        }
-        let rec_map = match &self.script_rec {
-            Some(d) => d.clone(),
-            None => {
-                let d = script::record_map(plan, self.rec);
-                self.script_rec = Some(d.clone());
-                d
-            }
-        };
-        let out = scripts
-            .call(f, rec_map, dargs)
-            .map_err(|error| EvalFailure::Script {
-                rule: self.rule_id(),
-                error,
-            })?;
-        let v = from_dynamic(out).map_err(|got| EvalFailure::Type {
-            rule: self.rule_id(),
-            message: format!(
-                "`{}` returned {got}; a script function must return a number, true/false or text",
-                crate::text::shorten_all(plan.node_text(id))
-            ),
-        })?;
-        if let Some(key) = key {
-            SCRIPT_CACHE.with(|c| {
-                let map = &mut c.borrow_mut().map;
-                if map.len() >= SCRIPT_CACHE_ENTRIES {
-                    map.clear();
-                }
-                map.insert(key, v.clone());
-            });
-        }
-        self.memoise(f, vals, &v);
-        Ok(v)
-    }
-
-    /// This record's result for `f(vals)`, if it was called before.
-    fn memoised(&self, f: u32, vals: &[Val<'a>]) -> Option<Val<'a>> {
-        match self.memo_no_args.get(f as usize) {
-            Some(slot) if vals.is_empty() => slot.clone(),
-            _ => self
-                .memo
-                .iter()
-                .find(|(g, a, _)| *g == f && a == vals)
-                .map(|(_, _, v)| v.clone()),
-        }
-    }
-
-    /// Keeps this record's result for `f(vals)`.
-    fn memoise(&mut self, f: u32, vals: Vec<Val<'a>>, v: &Val<'a>) {
-        match self.memo_no_args.get_mut(f as usize) {
-            Some(slot) if vals.is_empty() => *slot = Some(v.clone()),
-            _ => self.memo.push((f, vals, v.clone())),
-        }
-    }
-}
-
-/// Script functions numbered below this get a memo slot of their own for
-/// calls without arguments.
-const MEMO_SLOTS: usize = 4;
-
-/// Script results per thread, keyed by `Scripts::memo_key`.
-const SCRIPT_CACHE_ENTRIES: usize = 100_000;
-
-/// One thread's script results and the buffer its keys are built in.
-#[derive(Default)]
-struct ScriptCache {
-    /// aHash rather than SipHash: keys are built by this program, not
-    /// chosen by an attacker, and a lookup happens for every script call.
-    map: std::collections::HashMap<Box<[u8]>, Val<'static>, ahash::RandomState>,
-    key: Vec<u8>,
-}
-
-thread_local! {
-    static SCRIPT_CACHE: std::cell::RefCell<ScriptCache> =
-        std::cell::RefCell::new(ScriptCache::default());
-}
-
-/// Appends an unambiguous encoding of an argument to a memo key.
-fn encode_val(v: &Val<'_>, key: &mut Vec<u8>) {
-    match v {
-        Val::Missing => key.push(0),
-        Val::Num(n) => {
-            key.push(1);
-            key.extend_from_slice(&n.to_bits().to_le_bytes());
-        }
-        Val::Bool(b) => key.extend_from_slice(&[2, u8::from(*b)]),
-        Val::Str(s) => {
-            key.push(3);
-            key.extend_from_slice(&(s.len() as u64).to_le_bytes());
-            key.extend_from_slice(s.as_bytes());
-        }
+        self.calls
+            .call(plan.scripts.as_ref(), plan, self.rec, f, vals)
+            .map_err(|failure| {
+                let rule = self.rule_id();
+                EvalError::from(match failure {
+                    CallFailure::NoScripts => EvalFailure::Type {
+                        rule,
+                        message: "no scripts are loaded".into(),
+                    },
+                    CallFailure::Script(error) => EvalFailure::Script { rule, error },
+                    CallFailure::Returned(got) => EvalFailure::Type {
+                        rule,
+                        message: format!(
+                            "`{}` returned {got}; a script function must return a number, true/false or text",
+                            crate::text::shorten_all(plan.node_text(id))
+                        ),
+                    },
+                })
+            })
     }
 }
 
@@ -525,40 +379,6 @@ fn kind_word(v: &Val<'_>) -> &'static str {
         Val::Bool(_) => "true/false",
         Val::Str(_) => "text",
     }
-}
-
-/// A script result as a value; otherwise what it was, for the message.
-/// Unit, NaN and infinity are errors: a script function must return a
-/// number, true/false or text (SPEC §3), and none of them compares.
-fn from_dynamic(d: Dynamic) -> Result<Val<'static>, String> {
-    if d.is_unit() {
-        return Err("nothing (`()`)".into());
-    }
-    if let Ok(b) = d.as_bool() {
-        return Ok(Val::Bool(b));
-    }
-    if let Ok(i) = d.as_int() {
-        return Ok(Val::Num(i as f64));
-    }
-    if let Ok(f) = d.as_float() {
-        return if f.is_nan() {
-            Err("NaN (not a number)".into())
-        } else if f.is_infinite() {
-            Err("infinity".into())
-        } else {
-            Ok(Val::Num(f))
-        };
-    }
-    if d.is_string() {
-        return d
-            .into_immutable_string()
-            .map(|s| Val::Str(Cow::Owned(s.to_string())))
-            .map_err(|t| format!("a value of type `{t}`"));
-    }
-    Err(format!(
-        "a value of type `{}`",
-        crate::text::shorten_all(d.type_name())
-    ))
 }
 
 /// A comparison; anything involving a missing value is false.

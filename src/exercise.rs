@@ -150,7 +150,7 @@ rule dash "DASH high risk"
     /// The checked plan.
     pub(crate) fn plan() -> Plan {
         let src = Source::new("t.thr", RULES);
-        let c = check::check_source(&src, &check::NoScripts);
+        let c = crate::ruleset::check_source(&src, &check::NoScripts);
         c.plan.expect("test rules check")
     }
 

@@ -49,6 +49,7 @@ pub mod parse;
 pub mod pipeline;
 pub mod plan;
 pub mod pseudonym;
+pub mod record;
 pub mod report;
 pub mod ruleset;
 pub mod sample;

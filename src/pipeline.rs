@@ -7,7 +7,6 @@
 //! arrays and Excel sheets by a parsing thread of their own (src/data).
 
 use std::path::Path;
-use std::time::Duration;
 
 use crate::data::json::JsonLayout;
 use crate::data::layout::Layout;
@@ -135,8 +134,8 @@ pub mod rejects;
 pub use progress::Progress;
 pub use rejects::Rejects;
 
-use engine::{drive, Parser};
-pub use engine::{BATCH, TIME_EVERY};
+use engine::drive;
+pub use engine::{OnePlan, Parser, RowWork, Slot, SlotSink, BATCH};
 
 /// Opens the reader for a file.
 fn open(path: &Path, opts: &LoadOptions) -> Result<Box<dyn RowSource>, DataError> {
@@ -222,62 +221,47 @@ pub fn run(
     progress: Option<&mut dyn Progress>,
     sink: &mut dyn FnMut(&Row, &Score) -> Result<(), DataError>,
 ) -> Result<Summary, DataError> {
-    let source = open(path, opts)?;
-    let parsers = [parser(plan, path, source.as_ref(), opts)?];
-    let source_warnings = source.warnings();
-    let mut summary = drive(
+    run_with(
         &[plan],
-        &parsers,
-        source,
+        path,
         opts,
-        started(progress, path, opts),
+        progress,
+        |[parser]| OnePlan {
+            plan,
+            parsers: [parser],
+        },
         &mut |slot| match (slot.rows.first(), slot.scores.first()) {
             (Some(r), Some(s)) => sink(r, s),
             _ => Ok(()),
         },
-    )?;
-    summary.warnings = source_warnings;
-    summary.add_header(&parsers);
-    Ok(summary)
+    )
 }
 
-/// Reads once and scores every row under two rule sets (for `diff`). A row
-/// rejected under either is rejected (reported once, with both reasons).
-/// One row in [`engine::TIME_EVERY`] comes with how long each rule set
-/// took to score it. `progress` (if any) is told how far it has read.
-#[allow(clippy::type_complexity, reason = "the signature is the data contract")]
-pub fn run_two(
-    old: &Plan,
-    new: &Plan,
+/// Reads `path` once for `N` plans, each parsing its rows its own way, and
+/// has the work `work` builds from their parsers score every row; hands
+/// each slot to `sink` in input order, telling `progress` (if any) how far
+/// it has read. [`run`] is the one-plan case; `diff` scores two.
+pub fn run_with<W: RowWork, const N: usize>(
+    plans: &[&Plan; N],
     path: &Path,
     opts: &LoadOptions,
     progress: Option<&mut dyn Progress>,
-    sink: &mut dyn FnMut(
-        &Row,
-        &Score,
-        &Row,
-        &Score,
-        Option<[Duration; 2]>,
-    ) -> Result<(), DataError>,
+    work: impl FnOnce([Parser; N]) -> W,
+    sink: &mut SlotSink<'_, W::Extra>,
 ) -> Result<Summary, DataError> {
     let source = open(path, opts)?;
-    let parsers = [
-        parser(old, path, source.as_ref(), opts)?,
-        parser(new, path, source.as_ref(), opts)?,
-    ];
+    let mut parsers = Vec::with_capacity(N);
+    for plan in plans {
+        parsers.push(parser(plan, path, source.as_ref(), opts)?);
+    }
+    let parsers: [Parser; N] = parsers.try_into().map_err(|_| DataError::Format {
+        path: path.to_path_buf(),
+        message: "internal: one parser per rule set".into(),
+    })?;
+    let work = work(parsers);
     let source_warnings = source.warnings();
-    let mut summary = drive(
-        &[old, new],
-        &parsers,
-        source,
-        opts,
-        started(progress, path, opts),
-        &mut |slot| match (slot.row(0), slot.row(1), slot.scores.as_slice()) {
-            (Some(r1), Some(r2), [s1, s2]) => sink(r1, s1, r2, s2, slot.timing),
-            _ => Ok(()),
-        },
-    )?;
+    let mut summary = drive(&work, source, opts, started(progress, path, opts), sink)?;
     summary.warnings = source_warnings;
-    summary.add_header(&parsers);
+    summary.add_header(work.parsers());
     Ok(summary)
 }

@@ -1,93 +1,26 @@
 //! The compiled rule set: names resolved to slots, indicators to bit
-//! positions, selectors to masks, conditions to a flat node array. Built once
-//! by `check`; read by `eval`, `explain` and the data loaders.
+//! positions, selectors to masks, conditions to a flat node array. Its
+//! compiler (`compile`) lowers a checked rule file into it once; `eval`,
+//! `explain` and the data loaders read it. The declarations it carries
+//! (fields, indicators, levels) are the checker's, re-exported here.
 
-use std::collections::HashMap;
+mod compile;
+pub mod lint;
+
 use std::sync::Arc;
 
 use crate::bits::Bits;
+pub use crate::check::declared::{
+    FastMap, FieldInfo, FieldKind, IndicatorInfo, LevelInfo, Named, Symbol,
+};
+pub use crate::record::{Record, Value};
 use crate::script::Scripts;
 use crate::span::{Source, Span};
 
+pub use compile::compile;
+
 /// Index of a node in [`Plan::nodes`].
 pub type NodeId = u32;
-
-/// A level: rank 0 is the lowest.
-#[derive(Clone, Debug, PartialEq)]
-pub struct LevelInfo {
-    /// The id, e.g. `early_help`.
-    pub id: String,
-    /// The label, e.g. "Level 2 - Early help".
-    pub label: String,
-}
-
-/// Something with an id and a label: a theme, flag or domain.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Named {
-    /// The id.
-    pub id: String,
-    /// The label.
-    pub label: String,
-}
-
-/// A hash map with aHash: for the names looked up once or more per data row
-/// (indicator ids, decision texts). The keys come from the rule file, and
-/// aHash's per-process random keys keep lookups of data text unpredictable.
-pub type FastMap<K, V> = HashMap<K, V, ahash::RandomState>;
-
-/// The value type of a field.
-#[derive(Clone, Debug, PartialEq)]
-pub enum FieldKind {
-    /// A number, with an optional inclusive range.
-    Number(Option<(f64, f64)>),
-    /// true / false.
-    Bool,
-    /// Free text.
-    Text,
-    /// One of a declared set of strings.
-    OneOf(Vec<String>),
-}
-
-/// A declared field.
-#[derive(Clone, Debug, PartialEq)]
-pub struct FieldInfo {
-    /// The id (and data column name).
-    pub id: String,
-    /// Its type.
-    pub kind: FieldKind,
-    /// May be missing.
-    pub optional: bool,
-    /// The plain-English label the rule file gives it, if any.
-    pub label: Option<String>,
-}
-
-impl FieldInfo {
-    /// The name a practitioner reads: the rule file's label, else the id
-    /// made readable (`dash_score` → `Dash score`).
-    pub fn display_label(&self) -> String {
-        match &self.label {
-            Some(l) => l.clone(),
-            None => crate::text::humanise(&self.id),
-        }
-    }
-}
-
-/// A declared indicator.
-#[derive(Clone, Debug, PartialEq)]
-pub struct IndicatorInfo {
-    /// The id.
-    pub id: String,
-    /// What it means.
-    pub description: String,
-    /// The level it sets (rank).
-    pub level: u8,
-    /// Its domain (index into [`Plan::domains`]).
-    pub domain: u16,
-    /// Its themes (indexes into [`Plan::themes`]).
-    pub themes: Vec<u16>,
-    /// External codes that mean it in data (`codes [...]`), as written.
-    pub codes: Vec<String>,
-}
 
 /// Comparison operators.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -230,82 +163,11 @@ pub struct Mask {
     pub text: String,
 }
 
-/// A value a record holds for a field.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Value {
-    /// No value (empty cell, optional field).
-    Missing,
-    /// A number.
-    Num(f64),
-    /// A bool.
-    Bool(bool),
-    /// Free text.
-    Text(String),
-    /// A `one_of` choice (index into the declared set).
-    Choice(u16),
-}
-
-/// One referral as the evaluator sees it.
-#[derive(Debug, PartialEq)]
-pub struct Record {
-    /// The record's id.
-    pub id: String,
-    /// One value per declared field, by slot.
-    pub values: Vec<Value>,
-    /// The indicators present.
-    pub indicators: Bits,
-}
-
-impl Clone for Record {
-    fn clone(&self) -> Self {
-        Self {
-            id: self.id.clone(),
-            values: self.values.clone(),
-            indicators: self.indicators.clone(),
-        }
-    }
-
-    /// Copies into the existing buffers (the pipeline reuses rows).
-    fn clone_from(&mut self, other: &Self) {
-        self.id.clone_from(&other.id);
-        self.values.clone_from(&other.values);
-        self.indicators.clone_from(&other.indicators);
-    }
-}
-
 impl Record {
     /// An empty record shaped for `plan`.
     pub fn empty(plan: &Plan) -> Self {
-        Self {
-            id: String::new(),
-            values: vec![Value::Missing; plan.fields.len()],
-            indicators: Bits::with_capacity(plan.indicators.len()),
-        }
+        Self::with_shape(plan.fields.len(), plan.indicators.len())
     }
-
-    /// Clears values and indicators, keeping capacity.
-    pub fn reset(&mut self) {
-        self.id.clear();
-        self.values.iter_mut().for_each(|v| *v = Value::Missing);
-        self.indicators.clear();
-    }
-}
-
-/// A name in the shared namespace.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Symbol {
-    /// A level (rank).
-    Level(u8),
-    /// A field (slot).
-    Field(u16),
-    /// A domain.
-    Domain(u16),
-    /// A theme.
-    Theme(u16),
-    /// An indicator.
-    Indicator(u32),
-    /// A rule.
-    Rule(u32),
 }
 
 /// An embedded example, compiled.
@@ -456,5 +318,23 @@ impl Plan {
         self.levels
             .get(rank as usize)
             .map_or("?", |l| l.id.as_str())
+    }
+}
+
+impl crate::script::RecordShape for Plan {
+    fn fields(&self) -> &[FieldInfo] {
+        &self.fields
+    }
+
+    fn indicators(&self) -> &[IndicatorInfo] {
+        &self.indicators
+    }
+
+    fn field_slot(&self, id: &str) -> Option<u16> {
+        Plan::field_slot(self, id)
+    }
+
+    fn indicator_bit(&self, id: &str) -> Option<u32> {
+        Plan::indicator_bit(self, id)
     }
 }

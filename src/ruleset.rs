@@ -19,16 +19,20 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod load;
+
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::check::{self, Checked, NoScripts};
+use crate::check::NoScripts;
 use crate::error::Diagnostics;
 use crate::eval::{self, EvalError};
 use crate::explain::{self, Explanation};
 use crate::plan::{FieldKind, Plan, Record, Value};
 use crate::span::Source;
 use crate::text;
+
+pub use load::{check_parsed, check_source, load_file, Checked};
 
 /// A checked rule file, ready to score records. Cheap to clone (the plan
 /// is shared), and safe to share between threads.
@@ -127,7 +131,7 @@ impl RuleSet {
     /// Loads and checks a rule file; its scripts are read from its folder.
     pub fn load(path: impl AsRef<Path>) -> Result<Self, LoadError> {
         let path = path.as_ref();
-        let checked = check::load_file(path).map_err(LoadError::Read)?;
+        let checked = load_file(path).map_err(LoadError::Read)?;
         Self::from_checked(path.display().to_string(), checked)
     }
 
@@ -135,7 +139,7 @@ impl RuleSet {
     /// cannot import scripts: there is no folder to read them from.
     pub fn from_text(name: &str, text: &str) -> Result<Self, LoadError> {
         let source = Source::new(name, text);
-        Self::from_checked(name.to_string(), check::check_source(&source, &NoScripts))
+        Self::from_checked(name.to_string(), check_source(&source, &NoScripts))
     }
 
     fn from_checked(name: String, checked: Checked) -> Result<Self, LoadError> {

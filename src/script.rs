@@ -10,6 +10,7 @@
 //! A script that errs or exceeds a limit returns an error for that record.
 
 pub mod budget;
+pub mod cache;
 pub mod deps;
 
 use std::sync::Arc;
@@ -18,8 +19,9 @@ use rhai::packages::{Package, StandardPackage};
 use rhai::{CallFnOptions, Dynamic, Engine, ImmutableString, Map, OptimizationLevel, Scope, AST};
 
 use crate::bits::Bits;
+use crate::check::{FieldInfo, FieldKind, IndicatorInfo};
 use crate::error::Diagnostic;
-use crate::plan::{FieldKind, Plan, Record, Value};
+use crate::record::{Record, Value};
 use crate::span::{Source, Span};
 
 /// Operations one script call may run before it is stopped.
@@ -34,6 +36,20 @@ pub const MAX_STRING_SIZE: usize = 4 * 1024 * 1024;
 pub const MAX_ARRAY_SIZE: usize = 10_000;
 /// Largest map a script may build.
 pub const MAX_MAP_SIZE: usize = 1_000;
+
+/// What scripts need to know of a rule set: its fields and indicators,
+/// and their slots and bits by id. The plan provides it; the script layer
+/// sits below the plan and never sees the rest of it.
+pub trait RecordShape {
+    /// The declared fields, by slot.
+    fn fields(&self) -> &[FieldInfo];
+    /// The declared indicators, by bit.
+    fn indicators(&self) -> &[IndicatorInfo];
+    /// A field's slot by id.
+    fn field_slot(&self, id: &str) -> Option<u16>;
+    /// An indicator's bit by id.
+    fn indicator_bit(&self, id: &str) -> Option<u32>;
+}
 
 /// A function a script defines.
 #[derive(Clone, Debug)]
@@ -72,16 +88,16 @@ struct View {
 }
 
 impl View {
-    fn new(plan: &Plan, reads: Option<&deps::Reads>) -> View {
+    fn new(plan: &dyn RecordShape, reads: Option<&deps::Reads>) -> View {
         View {
             fields: match reads {
                 Some(r) => r.fields.iter().filter_map(|f| plan.field_slot(f)).collect(),
-                None => (0..plan.fields.len())
+                None => (0..plan.fields().len())
                     .filter_map(|i| u16::try_from(i).ok())
                     .collect(),
             },
             indicators: reads.filter(|r| !r.all_indicators).map(|r| {
-                let mut mask = Bits::with_capacity(plan.indicators.len());
+                let mut mask = Bits::with_capacity(plan.indicators().len());
                 for b in r.indicators.iter().filter_map(|id| plan.indicator_bit(id)) {
                     mask.insert(b as usize);
                 }
@@ -327,8 +343,8 @@ impl Scripts {
 /// and `indicators`, an array of the ids present (narrowed to what the
 /// scripts read when that is known, see `build_map`). Not a shared value:
 /// rhai copies a shared map on every property read, a plain one once per call.
-pub fn record_map(plan: &Plan, rec: &Record) -> Dynamic {
-    match &plan.scripts {
+pub fn record_map(scripts: Option<&Scripts>, plan: &dyn RecordShape, rec: &Record) -> Dynamic {
+    match scripts {
         Some(s) => build_map(plan, rec, s.interned(plan)),
         None => build_map(plan, rec, &Interned::new(plan, None)),
     }
@@ -337,17 +353,17 @@ pub fn record_map(plan: &Plan, rec: &Record) -> Dynamic {
 impl Interned {
     /// Everything but the memo keys, for scripts that read `reads` (`None`:
     /// unknown, so the map carries every field and indicator).
-    fn new(plan: &Plan, reads: Option<&deps::Reads>) -> Interned {
+    fn new(plan: &dyn RecordShape, reads: Option<&deps::Reads>) -> Interned {
         Interned {
             map: View::new(plan, reads),
             keys: Vec::new(),
             indicators: plan
-                .indicators
+                .indicators()
                 .iter()
                 .map(|i| i.id.as_str().into())
                 .collect(),
             choices: plan
-                .fields
+                .fields()
                 .iter()
                 .map(|f| match &f.kind {
                     FieldKind::OneOf(o) => o.iter().map(|s| s.as_str().into()).collect(),
@@ -359,155 +375,11 @@ impl Interned {
 }
 
 impl Scripts {
-    fn interned(&self, plan: &Plan) -> &Interned {
+    fn interned(&self, plan: &dyn RecordShape) -> &Interned {
         self.interned.get_or_init(|| Interned {
-            keys: (0..self.functions.len())
-                .map(|f| {
-                    let reads = self.reads.by_function.get(f)?.as_ref()?;
-                    let id = key_number(self.key_id(plan, f, reads))?;
-                    Some((View::new(plan, Some(reads)), id))
-                })
-                .collect(),
+            keys: cache::function_keys(self, plan),
             ..Interned::new(plan, self.reads.pooled.as_ref())
         })
-    }
-
-    /// The id at the head of function `f`'s memo keys: a fingerprint of the
-    /// script texts, the function, each field it reads with its type
-    /// (choices by name, since keys hold their index) and the indicators it
-    /// reads in the order keys encode them. Two plans with the same scripts
-    /// reading alike get the same ids, so `diff` runs a script once for both
-    /// versions of the rules.
-    fn key_id(&self, plan: &Plan, f: usize, reads: &deps::Reads) -> [u8; 32] {
-        let mut h = blake3::Hasher::new();
-        let mut put = |b: &[u8]| {
-            h.update(&(b.len() as u64).to_le_bytes());
-            h.update(b);
-        };
-        for src in &self.sources {
-            put(src.text.as_bytes());
-        }
-        // The function by name and arity: rhai does not promise the order
-        // of functions, so an index could name another function elsewhere.
-        match self.functions.get(f) {
-            Some(func) => {
-                put(func.name.as_bytes());
-                put(&(func.params as u64).to_le_bytes());
-            }
-            None => put(b"no such function"),
-        }
-        for name in &reads.fields {
-            put(name.as_bytes());
-            match plan
-                .field_slot(name)
-                .and_then(|i| plan.fields.get(i as usize))
-            {
-                None => put(b"absent"),
-                Some(field) => match &field.kind {
-                    FieldKind::Number(_) => put(b"number"),
-                    FieldKind::Bool => put(b"bool"),
-                    FieldKind::Text => put(b"text"),
-                    FieldKind::OneOf(choices) => {
-                        put(b"one_of");
-                        for c in choices {
-                            put(c.as_bytes());
-                        }
-                    }
-                },
-            }
-        }
-        put(b"indicators");
-        if reads.all_indicators {
-            for i in &plan.indicators {
-                put(i.id.as_bytes());
-            }
-        } else {
-            // Keys hold the record's bits under a mask, so the bit each
-            // indicator has in this plan is part of what a key means.
-            for id in &reads.indicators {
-                put(id.as_bytes());
-                match plan.indicator_bit(id) {
-                    Some(b) => put(&u64::from(b).to_le_bytes()),
-                    None => put(b"absent"),
-                }
-            }
-            put(&(plan.indicators.len() as u64).to_le_bytes());
-        }
-        *h.finalize().as_bytes()
-    }
-
-    /// Fills `key` for reusing a call of function `f` on another record:
-    /// the key's number (scripts and function) and the record's values for
-    /// exactly what the function reads; the caller appends the call's
-    /// arguments. False when the function's reads are unknown (no reuse).
-    pub fn memo_key(&self, plan: &Plan, rec: &Record, f: u32, key: &mut Vec<u8>) -> bool {
-        let Some(Some((view, id))) = self.interned(plan).keys.get(f as usize) else {
-            return false;
-        };
-        key.clear();
-        key.extend_from_slice(&id.to_le_bytes());
-        for slot in &view.fields {
-            encode_value(
-                rec.values.get(*slot as usize).unwrap_or(&Value::Missing),
-                key,
-            );
-        }
-        key.push(0xff);
-        match &view.indicators {
-            Some(mask) => {
-                // The record's bits under the mask, a word at a time.
-                for w in rec.indicators.masked(mask) {
-                    key.extend_from_slice(&w.to_le_bytes());
-                }
-            }
-            None => {
-                key.extend_from_slice(&rec.indicators.len().to_le_bytes());
-                for b in rec.indicators.iter() {
-                    key.extend_from_slice(&(b as u32).to_le_bytes());
-                }
-            }
-        }
-        true
-    }
-}
-
-/// Fingerprints of memo keys seen in this process, numbered: a key carries
-/// 4 bytes instead of 32, and equal fingerprints get the same number
-/// exactly (no truncated hash that could collide).
-static KEY_NUMBERS: std::sync::Mutex<Vec<[u8; 32]>> = std::sync::Mutex::new(Vec::new());
-
-fn key_number(fingerprint: [u8; 32]) -> Option<u32> {
-    let mut known = KEY_NUMBERS
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let i = match known.iter().position(|k| *k == fingerprint) {
-        Some(i) => i,
-        None => {
-            known.push(fingerprint);
-            known.len() - 1
-        }
-    };
-    u32::try_from(i).ok()
-}
-
-/// Appends an unambiguous encoding of a value to a memo key.
-pub fn encode_value(v: &Value, key: &mut Vec<u8>) {
-    match v {
-        Value::Missing => key.push(0),
-        Value::Num(n) => {
-            key.push(1);
-            key.extend_from_slice(&n.to_bits().to_le_bytes());
-        }
-        Value::Bool(b) => key.extend_from_slice(&[2, u8::from(*b)]),
-        Value::Text(t) => {
-            key.push(3);
-            key.extend_from_slice(&(t.len() as u64).to_le_bytes());
-            key.extend_from_slice(t.as_bytes());
-        }
-        Value::Choice(c) => {
-            key.push(4);
-            key.extend_from_slice(&c.to_le_bytes());
-        }
     }
 }
 
@@ -515,11 +387,11 @@ pub fn encode_value(v: &Value, key: &mut Vec<u8>) {
 /// map carries only those fields and, unless `r.indicators` is read, only
 /// the indicators `has` tests: scripts cannot tell, and a small map is
 /// cheaper to build, check and drop on every call.
-fn build_map(plan: &Plan, rec: &Record, interned: &Interned) -> Dynamic {
+fn build_map(plan: &dyn RecordShape, rec: &Record, interned: &Interned) -> Dynamic {
     let mut m = Map::new();
     for &slot in &interned.map.fields {
         let slot = slot as usize;
-        let (Some(f), Some(v)) = (plan.fields.get(slot), rec.values.get(slot)) else {
+        let (Some(f), Some(v)) = (plan.fields().get(slot), rec.values.get(slot)) else {
             continue;
         };
         let d = match v {
@@ -548,6 +420,8 @@ fn build_map(plan: &Plan, rec: &Record, interned: &Interned) -> Dynamic {
 mod tests {
     use super::*;
     use crate::check;
+    use crate::plan::Plan;
+    use crate::ruleset::check_source;
     use proptest::prelude::*;
 
     const RULES: &str = r#"
@@ -586,7 +460,7 @@ fn h(r) { keys(r).len() }
 
     fn plan(script: &'static str) -> Plan {
         let src = Source::new("t.thr", RULES);
-        check::check_source(&src, &check::OneScript(script))
+        check_source(&src, &check::OneScript(script))
             .plan
             .unwrap_or_else(|| panic!("test rules check"))
     }
@@ -664,7 +538,10 @@ fn h(r) { keys(r).len() }
         assert!(key(&q, f, &rec).is_some(), "f's own reads are known");
         assert!(key(&q, h, &rec).is_none());
         // The whole map reaches the opaque function: 4 fields + indicators.
-        assert_eq!(call(&q, h, &record_map(&q, &rec)), "Ok(5)");
+        assert_eq!(
+            call(&q, h, &record_map(q.scripts.as_ref(), &q, &rec)),
+            "Ok(5)"
+        );
     }
 
     #[test]
@@ -702,7 +579,7 @@ fn h(r) { keys(r).len() }
         assert_ne!(swapped, RULES);
         let p = plan(BOTH);
         let src = Source::new("t.thr", swapped.as_str());
-        let q = check::check_source(&src, &check::OneScript(BOTH))
+        let q = check_source(&src, &check::OneScript(BOTH))
             .plan
             .unwrap_or_else(|| panic!("swapped rules check"));
         let f = |p: &Plan| {
@@ -736,11 +613,11 @@ fn h(r) { keys(r).len() }
                 let rb = record(&p, b.0, b.1, b.2, b.3, b.4);
                 let full = Interned::new(&p, None);
                 for f in 0..s.functions.len() as u32 {
-                    let narrow = call(&p, f, &record_map(&p, &ra));
+                    let narrow = call(&p, f, &record_map(p.scripts.as_ref(), &p, &ra));
                     prop_assert_eq!(&narrow, &call(&p, f, &build_map(&p, &ra, &full)));
                     if let (Some(ka), Some(kb)) = (key(&p, f, &ra), key(&p, f, &rb)) {
                         if ka == kb {
-                            prop_assert_eq!(narrow, call(&p, f, &record_map(&p, &rb)));
+                            prop_assert_eq!(narrow, call(&p, f, &record_map(p.scripts.as_ref(), &p, &rb)));
                         }
                     }
                 }

@@ -13,11 +13,12 @@
 use std::sync::Arc;
 
 use thresholds::audit::{Audit, Auditor, Columns};
-use thresholds::check::{check_source, NoScripts};
+use thresholds::check::NoScripts;
 use thresholds::data::{Reject, Row};
 use thresholds::eval;
 use thresholds::plan::{Plan, Record, Value};
 use thresholds::report::audit::{self as report, Format};
+use thresholds::ruleset::check_source;
 use thresholds::span::Source;
 
 const SCRIPT: &str = "<script>alert(1)</script>";

@@ -10,11 +10,11 @@
 )]
 
 use proptest::prelude::*;
-use thresholds::check::{load_file, Checked};
 use thresholds::data::Row;
 use thresholds::diff::{self, ImpactBuilder, Side};
 use thresholds::eval;
 use thresholds::plan::{FieldKind, Plan, Record, Value};
+use thresholds::ruleset::{load_file, Checked};
 
 fn plan() -> Plan {
     let Checked { plan, diagnostics } = load_file(std::path::Path::new(

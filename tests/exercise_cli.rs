@@ -56,7 +56,7 @@ fn pack(dir: &Path, seed: &str, n: &str, name: &str) -> String {
 
 /// The rules' level of each vignette in a pack CSV.
 fn levels(csv_text: &str) -> Vec<u8> {
-    let c = thresholds::check::load_file(&fixture("rules.thr")).unwrap();
+    let c = thresholds::ruleset::load_file(&fixture("rules.thr")).unwrap();
     let plan = c.plan.unwrap();
     let mut rdr = csv::Reader::from_reader(csv_text.as_bytes());
     let headers = rdr.headers().unwrap().clone();

@@ -43,7 +43,7 @@ fn case_dir(case: &str) -> PathBuf {
 }
 
 fn plan(dir: &Path) -> Plan {
-    let c = thresholds::check::load_file(&dir.join("rules.thr")).unwrap();
+    let c = thresholds::ruleset::load_file(&dir.join("rules.thr")).unwrap();
     c.plan.unwrap()
 }
 

@@ -22,7 +22,8 @@ mod reference;
 mod render;
 
 use proptest::prelude::*;
-use thresholds::check::{check_source, NoScripts};
+use thresholds::check::NoScripts;
+use thresholds::ruleset::check_source;
 use thresholds::span::Source;
 use thresholds::{Outcome, RuleSet};
 

@@ -117,7 +117,7 @@ fn the_tricks_that_fooled_the_text_scan() {
 #[test]
 fn the_shipped_scripts_reads_are_all_known() {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/continuum.thr");
-    let checked = thresholds::check::load_file(&path).unwrap();
+    let checked = thresholds::ruleset::load_file(&path).unwrap();
     let plan = checked.plan.unwrap();
     let scripts = plan.scripts.as_ref().unwrap();
     for (f, reads) in scripts.functions.iter().zip(&scripts.reads.by_function) {

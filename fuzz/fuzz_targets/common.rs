@@ -26,7 +26,7 @@ rule r2 "R2" when count(indicators with dv) >= 1 and risk == "high" then raise 1
 
 pub fn plan() -> Plan {
     let src = Source::new("fuzz.thr", RULES);
-    match check::check_source(&src, &check::NoScripts).plan {
+    match thresholds::ruleset::check_source(&src, &check::NoScripts).plan {
         Some(p) => p,
         None => panic!("the fuzz rule file must check"),
     }

@@ -15,7 +15,7 @@ fuzz_target!(|data: &[u8]| {
         Err(e) => panic!("fmt output does not parse: {e}\n---\n{once}"),
     };
     assert_eq!(once, twice, "fmt is not idempotent");
-    let a = check::check_source(&src, &check::NoScripts).diagnostics;
-    let b = check::check_source(&src2, &check::NoScripts).diagnostics;
+    let a = thresholds::ruleset::check_source(&src, &check::NoScripts).diagnostics;
+    let b = thresholds::ruleset::check_source(&src2, &check::NoScripts).diagnostics;
     assert_eq!(a.error_count(), b.error_count(), "fmt changed the meaning");
 });

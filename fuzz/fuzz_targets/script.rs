@@ -18,7 +18,7 @@ fuzz_target!(|data: &[u8]| {
     let src: Arc<Source> = Source::new("fuzz.rhai", text);
     let Ok(scripts) = script::Scripts::compile(vec![src]) else { return };
     let rec = Record::empty(plan);
-    let map = script::record_map(plan, &rec);
+    let map = script::record_map(plan.scripts.as_ref(), plan, &rec);
     for (i, f) in scripts.functions.iter().enumerate() {
         let args = vec![rhai::Dynamic::from_int(1); f.params.saturating_sub(1)];
         let _ = scripts.call(i as u32, map.clone(), args);

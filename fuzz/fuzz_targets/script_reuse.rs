@@ -36,7 +36,7 @@ fuzz_target!(|data: &[u8]| {
     }
     let text = script_text(&terms, g, flags & 1 != 0, flags & 2 != 0);
     let src = thresholds::span::Source::new("t.thr", RULES);
-    let Some(plan) = thresholds::check::check_source(&src, &Loader(text.clone())).plan else {
+    let Some(plan) = thresholds::ruleset::check_source(&src, &Loader(text.clone())).plan else {
         return;
     };
     for (n, r) in recs.iter().enumerate() {

@@ -3,7 +3,8 @@
 use std::sync::Arc;
 
 use super::*;
-use crate::check::{check_source, NoScripts};
+use crate::check::NoScripts;
+use crate::ruleset::check_source;
 use crate::span::Source;
 
 const RULES: &str = r#"

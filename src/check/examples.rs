@@ -1,24 +1,17 @@
-//! Embedded examples: each becomes a record and its expectations.
+//! Embedded examples: every name resolved, every value of its field's type,
+//! every required field set (the plan's compiler turns each into a record).
 
-use super::{symbol_kind, Cx};
+use super::{symbol_kind, Checker, FieldKind, Symbol};
 use crate::ast::*;
-use crate::bits::Bits;
-use crate::plan::*;
 use crate::text;
 
-impl Cx<'_> {
-    pub(crate) fn compile_examples(&mut self, file: &RuleFile) {
+impl Checker<'_> {
+    /// Checks each `example`.
+    pub(crate) fn check_examples(&mut self, file: &RuleFile) {
         for item in &file.items {
             let Item::Example(ex) = item else { continue };
-            let mut rec = Record {
-                id: ex.name.value.clone(),
-                values: vec![Value::Missing; self.fields.len()],
-                indicators: Bits::with_capacity(self.indicators.len()),
-            };
             let mut expect = None;
-            let mut fired = Vec::new();
-            let mut flags = Vec::new();
-            let mut set = vec![false; self.fields.len()];
+            let mut set = vec![false; self.table.fields.len()];
             for st in &ex.stmts {
                 match &st.kind {
                     ExampleStmtKind::Assign(id, lit, vspan) => {
@@ -33,14 +26,12 @@ impl Cx<'_> {
                             );
                         }
                         set[slot as usize] = true;
-                        if let Some(v) = self.example_value(slot, lit, *vspan) {
-                            rec.values[slot as usize] = v;
-                        }
+                        self.example_value(slot, lit, *vspan);
                     }
                     ExampleStmtKind::Indicators(ids) => {
                         for id in ids {
-                            match self.names.get(&id.name).map(|(s, _)| *s) {
-                                Some(Symbol::Indicator(b)) => rec.indicators.insert(b as usize),
+                            match self.table.symbol(&id.name) {
+                                Some(Symbol::Indicator(_)) => {}
                                 other => self.not_an(id, other, "indicator", |s| {
                                     matches!(s, Symbol::Indicator(_))
                                 }),
@@ -50,8 +41,8 @@ impl Cx<'_> {
                     ExampleStmtKind::Expect(l) => expect = self.level(l),
                     ExampleStmtKind::Fired(ids) => {
                         for id in ids {
-                            match self.names.get(&id.name).map(|(s, _)| *s) {
-                                Some(Symbol::Rule(r)) => fired.push(r),
+                            match self.table.symbol(&id.name) {
+                                Some(Symbol::Rule(_)) => {}
                                 other => {
                                     self.not_an(id, other, "rule", |s| matches!(s, Symbol::Rule(_)))
                                 }
@@ -60,9 +51,7 @@ impl Cx<'_> {
                     }
                     ExampleStmtKind::Flags(ids) => {
                         for id in ids {
-                            if let Some(f) = self.flag(id) {
-                                flags.push(f);
-                            }
+                            self.flag(id);
                         }
                     }
                 }
@@ -76,6 +65,7 @@ impl Cx<'_> {
                 .help = Some("say what level the rules should give, e.g. `expect targeted`".into());
             }
             let missing: Vec<String> = self
+                .table
                 .fields
                 .iter()
                 .zip(&set)
@@ -96,14 +86,6 @@ impl Cx<'_> {
                     "examples are scored like data rows: give every field not marked `?`".into(),
                 );
             }
-            self.examples.push(ExampleCase {
-                name: ex.name.value.clone(),
-                record: rec,
-                expect,
-                fired,
-                flags,
-                span: ex.span,
-            });
         }
     }
 
@@ -145,7 +127,7 @@ impl Cx<'_> {
     }
 
     fn example_field(&mut self, id: &Ident) -> Option<u16> {
-        match self.names.get(&id.name).map(|(s, _)| *s) {
+        match self.table.symbol(&id.name) {
             Some(Symbol::Field(s)) => Some(s),
             other => {
                 self.not_an(id, other, "field", |s| matches!(s, Symbol::Field(_)));
@@ -154,14 +136,12 @@ impl Cx<'_> {
         }
     }
 
-    fn example_value(
-        &mut self,
-        slot: u16,
-        lit: &Literal,
-        span: crate::span::Span,
-    ) -> Option<Value> {
-        let field = self.fields.get(slot as usize)?.clone();
-        let v = match (&field.kind, lit) {
+    /// Checks an example's value against its field's type, range and choices.
+    fn example_value(&mut self, slot: u16, lit: &Literal, span: crate::span::Span) {
+        let Some(field) = self.table.fields.get(slot as usize).cloned() else {
+            return;
+        };
+        match (&field.kind, lit) {
             (FieldKind::Number(range), Literal::Number(n)) => {
                 if let Some((lo, hi)) = range {
                     if n < lo || n > hi {
@@ -172,17 +152,13 @@ impl Cx<'_> {
                         );
                     }
                 }
-                Value::Num(*n)
             }
-            (FieldKind::Bool, Literal::Bool(b)) => Value::Bool(*b),
-            (FieldKind::Text, Literal::Str(s)) => Value::Text(s.clone()),
-            (FieldKind::OneOf(opts), Literal::Str(s)) => match opts.iter().position(|o| o == s) {
-                Some(i) => Value::Choice(i as u16),
-                None => {
+            (FieldKind::Bool, Literal::Bool(_)) | (FieldKind::Text, Literal::Str(_)) => {}
+            (FieldKind::OneOf(opts), Literal::Str(s)) => {
+                if !opts.contains(s) {
                     self.not_a_choice(s, span, &field.id, opts);
-                    return None;
                 }
-            },
+            }
             (kind, _) => {
                 let want = match kind {
                     FieldKind::Number(_) => "a number",
@@ -190,9 +166,7 @@ impl Cx<'_> {
                     FieldKind::Text | FieldKind::OneOf(_) => "a quoted string",
                 };
                 self.error("type", span, format!("`{}` needs {want}", field.id));
-                return None;
             }
-        };
-        Some(v)
+        }
     }
 }

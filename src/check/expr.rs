@@ -1,9 +1,8 @@
-//! Expressions: resolve names, check types, compile to plan nodes.
+//! Expressions: resolve names and check types (the plan's compiler lowers
+//! them to nodes once the whole file is sound).
 
-use super::{symbol_kind, Cx, MAX_EXPR_DEPTH};
+use super::{symbol_kind, Checker, FieldKind, Symbol, MAX_EXPR_DEPTH};
 use crate::ast::*;
-use crate::bits::Bits;
-use crate::plan::*;
 use crate::span::Span;
 use crate::text;
 
@@ -33,18 +32,11 @@ fn is_textual(t: Ty) -> bool {
     matches!(t, Ty::Text | Ty::Choice(_))
 }
 
-impl Cx<'_> {
-    fn push(&mut self, node: Node, span: Span) -> NodeId {
-        self.nodes.push(node);
-        self.node_spans.push(span);
-        (self.nodes.len() - 1) as NodeId
-    }
-
+impl Checker<'_> {
     /// A rule's condition: must be true/false.
-    pub(crate) fn condition(&mut self, e: &Expr) -> NodeId {
-        let (id, ty) = self.expr(e, 0);
+    pub(crate) fn condition(&mut self, e: &Expr) {
+        let ty = self.expr(e, 0);
         self.expect_bool(ty, e.span, "a rule's condition");
-        id
     }
 
     /// The written text of a span for a message: `` `x` `` or "this" when long.
@@ -87,70 +79,34 @@ impl Cx<'_> {
         }
     }
 
-    fn mask(&mut self, sel: &Selector, span: Span) -> Option<u32> {
-        let n = self.indicators.len();
-        let mut bits = Bits::with_capacity(n);
+    /// Resolves a selector's level, domain or theme, reporting unknown ones.
+    fn selector(&mut self, sel: &Selector) {
         match sel.kind {
             SelectorKind::At | SelectorKind::AtLeast => {
-                let l = self.level(&sel.target)?;
-                for (i, ind) in self.indicators.iter().enumerate() {
-                    let hit = if sel.kind == SelectorKind::At {
-                        ind.level == l
-                    } else {
-                        ind.level >= l
-                    };
-                    if hit {
-                        bits.insert(i);
-                    }
-                }
+                self.level(&sel.target);
             }
             SelectorKind::In => {
-                let d = self.resolve_kind(&sel.target, "domain", |s| match s {
+                self.resolve_kind(&sel.target, "domain", |s| match s {
                     Symbol::Domain(i) => Some(i),
                     _ => None,
-                })?;
-                for (i, ind) in self.indicators.iter().enumerate() {
-                    if ind.domain == d {
-                        bits.insert(i);
-                    }
-                }
+                });
             }
             SelectorKind::With => {
-                let t = self.resolve_kind(&sel.target, "theme", |s| match s {
+                self.resolve_kind(&sel.target, "theme", |s| match s {
                     Symbol::Theme(i) => Some(i),
                     _ => None,
-                })?;
-                for (i, ind) in self.indicators.iter().enumerate() {
-                    if ind.themes.contains(&t) {
-                        bits.insert(i);
-                    }
-                }
+                });
             }
         }
-        let text = self.source.slice(span).to_string();
-        self.masks.push(Mask { bits, text });
-        Some((self.masks.len() - 1) as u32)
-    }
-
-    /// The index of a string literal among a `one_of` field's choices.
-    fn choice_index(&self, slot: u16, lit: &Expr) -> Option<u16> {
-        let ExprKind::Str(s) = &lit.kind else {
-            return None;
-        };
-        self.choices.get(&slot)?.get(s.as_str()).copied()
     }
 
     /// Checks that a string literal compared with a `one_of` field is one of its choices.
     fn check_choice(&mut self, slot: u16, lit: &Expr) {
         let ExprKind::Str(s) = &lit.kind else { return };
-        if self
-            .choices
-            .get(&slot)
-            .is_some_and(|c| c.contains_key(s.as_str()))
-        {
+        if self.table.choice_index(slot, s).is_some() {
             return;
         }
-        let Some(f) = self.fields.get(slot as usize) else {
+        let Some(f) = self.table.fields.get(slot as usize) else {
             return;
         };
         let FieldKind::OneOf(opts) = &f.kind else {
@@ -179,7 +135,8 @@ impl Cx<'_> {
         d.help = Some(format!("`{fid}` is one of {listed}"));
     }
 
-    pub(crate) fn expr(&mut self, e: &Expr, depth: usize) -> (NodeId, Ty) {
+    /// The type of an expression, reporting every error in it.
+    pub(crate) fn expr(&mut self, e: &Expr, depth: usize) -> Ty {
         if depth > MAX_EXPR_DEPTH {
             self.error(
                 "too-deep",
@@ -187,7 +144,7 @@ impl Cx<'_> {
                 format!("expression nested more than {MAX_EXPR_DEPTH} deep"),
             )
             .help = Some("split the condition into several rules".into());
-            return (self.push(Node::Const(Const::Bool(false)), e.span), Ty::Any);
+            return Ty::Any;
         }
         let d = depth + 1;
         let span = e.span;
@@ -196,23 +153,20 @@ impl Cx<'_> {
                 if !n.is_finite() {
                     self.error("bad-number", span, "this number is too large");
                 }
-                (self.push(Node::Const(Const::Num(*n)), span), Ty::Num)
+                Ty::Num
             }
-            ExprKind::Str(s) => (
-                self.push(Node::Const(Const::Str(s.as_str().into())), span),
-                Ty::Text,
-            ),
-            ExprKind::Bool(b) => (self.push(Node::Const(Const::Bool(*b)), span), Ty::Bool),
+            ExprKind::Str(_) => Ty::Text,
+            ExprKind::Bool(_) => Ty::Bool,
             ExprKind::Name(id) => self.name(id),
             ExprKind::Not(x) => {
-                let (a, t) = self.expr(x, d);
+                let t = self.expr(x, d);
                 self.expect_bool(t, x.span, "what follows `not`");
-                (self.push(Node::Not(a), span), Ty::Bool)
+                Ty::Bool
             }
             ExprKind::Neg(x) => {
-                let (a, t) = self.expr(x, d);
+                let t = self.expr(x, d);
                 self.expect_num(t, x.span, "`-`");
-                (self.push(Node::Neg(a), span), Ty::Num)
+                Ty::Num
             }
             ExprKind::And(xs) | ExprKind::Or(xs) => {
                 let word = if matches!(e.kind, ExprKind::And(_)) {
@@ -220,28 +174,20 @@ impl Cx<'_> {
                 } else {
                     "each side of `or`"
                 };
-                let mut ids = Vec::with_capacity(xs.len());
                 for x in xs {
-                    let (a, t) = self.expr(x, d);
+                    let t = self.expr(x, d);
                     self.expect_bool(t, x.span, word);
-                    ids.push(a);
                 }
-                let node = if matches!(e.kind, ExprKind::And(_)) {
-                    Node::And(ids)
-                } else {
-                    Node::Or(ids)
-                };
-                (self.push(node, span), Ty::Bool)
+                Ty::Bool
             }
             ExprKind::Binary(op, l, r) => self.binary(*op, l, r, span, d),
             ExprKind::In(x, items) => {
-                let (a, t) = self.expr(x, d);
-                let mut consts = Vec::new();
+                let t = self.expr(x, d);
                 for it in items {
-                    let (c, ct) = match &it.kind {
-                        ExprKind::Number(n) => (Const::Num(*n), Ty::Num),
-                        ExprKind::Str(s) => (Const::Str(s.as_str().into()), Ty::Text),
-                        ExprKind::Bool(b) => (Const::Bool(*b), Ty::Bool),
+                    let ct = match &it.kind {
+                        ExprKind::Number(_) => Ty::Num,
+                        ExprKind::Str(_) => Ty::Text,
+                        ExprKind::Bool(_) => Ty::Bool,
                         _ => continue,
                     };
                     let ok = t == Ty::Any || t == ct || (is_textual(t) && ct == Ty::Text);
@@ -255,16 +201,8 @@ impl Cx<'_> {
                     if let Ty::Choice(slot) = t {
                         self.check_choice(slot, it);
                     }
-                    consts.push(c);
                 }
-                if let Ty::Choice(slot) = t {
-                    let idx: Option<Vec<u16>> =
-                        items.iter().map(|it| self.choice_index(slot, it)).collect();
-                    if let Some(idx) = idx {
-                        return (self.push(Node::ChoiceIn(slot, idx), span), Ty::Bool);
-                    }
-                }
-                (self.push(Node::In(a, consts), span), Ty::Bool)
+                Ty::Bool
             }
             ExprKind::Count(xs) => {
                 if xs.is_empty() {
@@ -277,73 +215,56 @@ impl Cx<'_> {
                         "e.g. `count(dv_household, parental_mh, parental_substance) >= 2`".into(),
                     );
                 }
-                let mut ids = Vec::with_capacity(xs.len());
                 for x in xs {
-                    let (a, t) = self.expr(x, d);
+                    let t = self.expr(x, d);
                     self.expect_bool(t, x.span, "each argument of `count`");
-                    ids.push(a);
                 }
-                (self.push(Node::Count(ids), span), Ty::Num)
+                Ty::Num
             }
             ExprKind::CountSel(sel) => {
-                let m = self.mask(sel, span).unwrap_or(0);
-                (self.push(Node::CountMask(m), span), Ty::Num)
+                self.selector(sel);
+                Ty::Num
             }
             ExprKind::AnySel(sel) => {
-                let m = self.mask(sel, span).unwrap_or(0);
-                (self.push(Node::AnyMask(m), span), Ty::Bool)
+                self.selector(sel);
+                Ty::Bool
             }
             ExprKind::Known(id) => {
-                let slot = match self.names.get(&id.name) {
-                    Some((Symbol::Field(s), _)) => *s,
-                    Some((other, _)) => {
-                        let k = symbol_kind(*other);
+                match self.table.symbol(&id.name) {
+                    Some(Symbol::Field(_)) => {}
+                    Some(other) => {
+                        let k = symbol_kind(other);
                         self.error(
                             "type",
                             id.span,
                             format!("`known` takes a field, `{}` is {k}", id.name),
                         );
-                        0
                     }
-                    None => {
-                        self.unknown_name(id);
-                        0
-                    }
-                };
-                (self.push(Node::Known(slot), span), Ty::Bool)
+                    None => self.unknown_name(id),
+                }
+                Ty::Bool
             }
             ExprKind::Call(name, args) => {
-                let mut ids = Vec::with_capacity(args.len());
                 for a in args {
-                    ids.push(self.expr(a, d).0);
+                    self.expr(a, d);
                 }
-                let f = match &self.scripts {
-                    Some(s) => s.find(&name.name, args.len() + 1),
-                    None => None,
-                };
-                let f = match f {
-                    Some(f) => f,
-                    // A script that failed to load has its own error already.
-                    None if self.scripts_failed => 0,
-                    None => {
-                        self.unknown_function(name, args.len());
-                        0
-                    }
-                };
-                (self.push(Node::Call(f, ids), span), Ty::Any)
+                // A script that failed to load has its own error already.
+                if !self.functions.has(&name.name, args.len() + 1) && !self.functions.failed {
+                    self.unknown_function(name, args.len());
+                }
+                Ty::Any
             }
         }
     }
 
     fn unknown_function(&mut self, name: &Ident, nargs: usize) {
-        let (same_name, cands): (Vec<usize>, Vec<String>) = match &self.scripts {
-            Some(s) => (
-                s.functions
-                    .iter()
-                    .filter(|f| f.name == name.name)
-                    .map(|f| f.params)
+        let (same_name, cands): (Vec<usize>, Vec<String>) = match &self.functions.defined {
+            Some(fs) => (
+                fs.iter()
+                    .filter(|(n, _)| *n == name.name)
+                    .map(|(_, p)| *p)
                     .collect(),
-                s.functions.iter().map(|f| f.name.clone()).collect(),
+                fs.iter().map(|(n, _)| n.clone()).collect(),
             ),
             None => (Vec::new(), Vec::new()),
         };
@@ -357,7 +278,7 @@ impl Cx<'_> {
             return;
         }
         let hint = text::hint(&name.name, cands.iter().map(String::as_str));
-        let no_scripts = self.scripts.is_none();
+        let no_scripts = self.functions.defined.is_none();
         let d = self.error(
             "unknown-function",
             name.span,
@@ -381,19 +302,18 @@ impl Cx<'_> {
         d.label = hint;
     }
 
-    fn name(&mut self, id: &Ident) -> (NodeId, Ty) {
-        match self.names.get(&id.name).map(|(s, _)| *s) {
+    fn name(&mut self, id: &Ident) -> Ty {
+        match self.table.symbol(&id.name) {
             Some(Symbol::Field(slot)) => {
-                let ty = match self.fields.get(slot as usize).map(|f| &f.kind) {
+                match self.table.fields.get(slot as usize).map(|f| &f.kind) {
                     Some(FieldKind::Number(_)) => Ty::Num,
                     Some(FieldKind::Bool) => Ty::Bool,
                     Some(FieldKind::Text) => Ty::Text,
                     Some(FieldKind::OneOf(_)) => Ty::Choice(slot),
                     None => Ty::Any,
-                };
-                (self.push(Node::Field(slot), id.span), ty)
+                }
             }
-            Some(Symbol::Indicator(bit)) => (self.push(Node::Indicator(bit), id.span), Ty::Bool),
+            Some(Symbol::Indicator(_)) => Ty::Bool,
             Some(other) => {
                 let k = symbol_kind(other);
                 let help = match other {
@@ -411,39 +331,24 @@ impl Cx<'_> {
                     format!("`{}` is {k}, not a field or indicator", id.name),
                 );
                 d.help = help;
-                (self.push(Node::Const(Const::Bool(false)), id.span), Ty::Any)
+                Ty::Any
             }
             None => {
                 self.unknown_name(id);
-                (self.push(Node::Const(Const::Bool(false)), id.span), Ty::Any)
+                Ty::Any
             }
         }
     }
 
-    fn binary(&mut self, op: BinOp, l: &Expr, r: &Expr, span: Span, d: usize) -> (NodeId, Ty) {
-        let (a, lt) = self.expr(l, d);
-        let (b, rt) = self.expr(r, d);
-        let arith = match op {
-            BinOp::Add => Some(ArithOp::Add),
-            BinOp::Sub => Some(ArithOp::Sub),
-            BinOp::Mul => Some(ArithOp::Mul),
-            BinOp::Div => Some(ArithOp::Div),
-            _ => None,
-        };
-        if let Some(aop) = arith {
+    fn binary(&mut self, op: BinOp, l: &Expr, r: &Expr, span: Span, d: usize) -> Ty {
+        let lt = self.expr(l, d);
+        let rt = self.expr(r, d);
+        if matches!(op, BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div) {
             self.expect_num(lt, l.span, &format!("`{}`", op.symbol()));
             self.expect_num(rt, r.span, &format!("`{}`", op.symbol()));
-            return (self.push(Node::Arith(aop, a, b), span), Ty::Num);
+            return Ty::Num;
         }
-        let cop = match op {
-            BinOp::Eq => CmpOp::Eq,
-            BinOp::Ne => CmpOp::Ne,
-            BinOp::Lt => CmpOp::Lt,
-            BinOp::Le => CmpOp::Le,
-            BinOp::Gt => CmpOp::Gt,
-            _ => CmpOp::Ge,
-        };
-        let ordering = !matches!(cop, CmpOp::Eq | CmpOp::Ne);
+        let ordering = !matches!(op, BinOp::Eq | BinOp::Ne);
         if ordering {
             self.expect_num(lt, l.span, &format!("`{}`", op.symbol()));
             self.expect_num(rt, r.span, &format!("`{}`", op.symbol()));
@@ -474,20 +379,6 @@ impl Cx<'_> {
         if let Ty::Choice(slot) = rt {
             self.check_choice(slot, l);
         }
-        // A `one_of` field against one of its literals: an index compare.
-        if matches!(cop, CmpOp::Eq | CmpOp::Ne) {
-            let fast = match (lt, rt) {
-                (Ty::Choice(slot), _) => self.choice_index(slot, r).map(|i| (slot, i)),
-                (_, Ty::Choice(slot)) => self.choice_index(slot, l).map(|i| (slot, i)),
-                _ => None,
-            };
-            if let Some((slot, i)) = fast {
-                return (
-                    self.push(Node::ChoiceIs(slot, i, cop == CmpOp::Eq), span),
-                    Ty::Bool,
-                );
-            }
-        }
-        (self.push(Node::Cmp(cop, a, b), span), Ty::Bool)
+        Ty::Bool
     }
 }

@@ -54,7 +54,7 @@ pub(crate) struct AuditArgs {
 }
 
 /// Runs `audit`.
-pub(super) fn run(a: AuditArgs, ef: ErrorFormat) -> CliResult {
+pub(super) fn run(a: AuditArgs, error_format: ErrorFormat) -> CliResult {
     let format = match &a.output {
         Some(p) => Some(ReportFormat::of(p).ok_or_else(|| {
             CliError::usage(format!(
@@ -85,7 +85,7 @@ pub(super) fn run(a: AuditArgs, ef: ErrorFormat) -> CliResult {
         named.extend(a.period.as_deref().map(|p| ("--period", p)));
         score::refuse_id_column(&named)?;
     }
-    let plan = load_rules(&a.rules, ef)?;
+    let plan = load_rules(&a.rules, error_format)?;
     guard_scripts(&mut guard, &plan)?;
     let rejects_out = open_rejects(d)?;
     let file = a.output.as_deref().map(staged).transpose()?;

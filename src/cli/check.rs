@@ -17,15 +17,15 @@ pub(crate) struct CheckArgs {
 }
 
 /// Runs `check`.
-pub(super) fn run(a: CheckArgs, ef: ErrorFormat) -> CliResult {
-    let checked = thresholds::check::load_file(&a.rules)
+pub(super) fn run(a: CheckArgs, error_format: ErrorFormat) -> CliResult {
+    let checked = thresholds::ruleset::load_file(&a.rules)
         .map_err(|m| CliError::usage(format!("error: {m}")))?;
     let d = &checked.diagnostics;
-    let text = render_all(d, ef);
+    let text = render_all(d, error_format);
     if d.has_errors() || (a.deny_warnings && !d.0.is_empty()) {
         return Err(CliError::rules(text));
     }
-    if ef == ErrorFormat::Human && d.0.is_empty() {
+    if error_format == ErrorFormat::Human && d.0.is_empty() {
         if let Some(p) = &checked.plan {
             println!(
                 "{}: ok: {} levels, {} indicators, {} rules, {} examples",

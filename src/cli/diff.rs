@@ -19,7 +19,7 @@ use super::{
 use thresholds::data::LoadOptions;
 use thresholds::diff::{self, ImpactBuilder, Side, Timing};
 use thresholds::output::Staged;
-use thresholds::pipeline::{self, Summary};
+use thresholds::pipeline::Summary;
 use thresholds::plan::Plan;
 use thresholds::report::diff::{self as render, DiffReport};
 
@@ -76,9 +76,9 @@ fn out_format(path: &Path) -> Result<Out, CliError> {
 }
 
 /// Loads both rule files; the errors of either (or both) end the command.
-fn load_both(a: &DiffArgs, ef: ErrorFormat) -> Result<(Plan, Plan), CliError> {
-    let old = load_rules(&a.old, ef);
-    let new = load_rules(&a.new, ef);
+fn load_both(a: &DiffArgs, error_format: ErrorFormat) -> Result<(Plan, Plan), CliError> {
+    let old = load_rules(&a.old, error_format);
+    let new = load_rules(&a.new, error_format);
     match (old, new) {
         (Ok(o), Ok(n)) => Ok((o, n)),
         (Err(e), Ok(_)) | (Ok(_), Err(e)) => Err(e),
@@ -103,7 +103,7 @@ fn score_both(
     let (mut t_old, mut t_new) = (Duration::ZERO, Duration::ZERO);
     let mut sampled = 0u64;
     let start = Instant::now();
-    let summary = pipeline::run_two(
+    let summary = thresholds::diff::run_two(
         old,
         new,
         data,
@@ -137,7 +137,7 @@ fn score_both(
 }
 
 /// Runs `diff`.
-pub(super) fn run(a: DiffArgs, ef: ErrorFormat) -> CliResult {
+pub(super) fn run(a: DiffArgs, error_format: ErrorFormat) -> CliResult {
     let format = a.output.as_deref().map(out_format).transpose()?;
     let mut inputs: Vec<(&str, &Path)> =
         vec![("the old rule file", &a.old), ("the new rule file", &a.new)];
@@ -156,7 +156,7 @@ pub(super) fn run(a: DiffArgs, ef: ErrorFormat) -> CliResult {
         Some(_) => pseudonymiser(&a.data_args)?,
         None => None,
     };
-    let (old, new) = load_both(&a, ef)?;
+    let (old, new) = load_both(&a, error_format)?;
     if let Some(w) = examples_warning(&new) {
         eprintln!("warning: {}", thresholds::text::shorten_all(&w));
     }

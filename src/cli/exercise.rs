@@ -61,12 +61,12 @@ pub(crate) enum ExerciseCommand {
 }
 
 /// Runs `exercise`.
-pub(super) fn run(a: ExerciseArgs, ef: ErrorFormat) -> CliResult {
+pub(super) fn run(a: ExerciseArgs, error_format: ErrorFormat) -> CliResult {
     match a.command {
-        Some(ExerciseCommand::Pack(p)) => pack::run(p, ef),
-        Some(ExerciseCommand::Run(r)) => session::run(r, ef),
-        Some(ExerciseCommand::Serve(s)) => serve::run(s, ef),
-        None => results(a, ef),
+        Some(ExerciseCommand::Pack(p)) => pack::run(p, error_format),
+        Some(ExerciseCommand::Run(r)) => session::run(r, error_format),
+        Some(ExerciseCommand::Serve(s)) => serve::run(s, error_format),
+        None => results(a, error_format),
     }
 }
 
@@ -110,13 +110,13 @@ pub(crate) fn open_exercise(
     vignettes: &Path,
     responses: &Path,
     phase: &str,
-    ef: ErrorFormat,
+    error_format: ErrorFormat,
 ) -> Result<(Plan, Pack, append::Opened), CliError> {
     let mut g = guard(
         &[("the rule file", rules), ("the vignettes", vignettes)],
         &[("-o", Some(responses))],
     )?;
-    let plan = load_rules(rules, ef)?;
+    let plan = load_rules(rules, error_format)?;
     guard_scripts(&mut g, &plan)?;
     let (pack, rejects, warnings) = load_pack(&plan, vignettes)?;
     for w in &warnings {
@@ -144,7 +144,7 @@ pub(crate) fn print_rejects(what: &str, rejects: &[Reject]) {
     }
 }
 
-fn results(a: ExerciseArgs, ef: ErrorFormat) -> CliResult {
+fn results(a: ExerciseArgs, error_format: ErrorFormat) -> CliResult {
     let (Some(rules), Some(vig_path), Some(resp_path)) = (&a.rules, &a.vignettes, &a.responses)
     else {
         return Err(CliError::usage(
@@ -172,7 +172,7 @@ fn results(a: ExerciseArgs, ef: ErrorFormat) -> CliResult {
             )));
         }
     }
-    let plan = load_rules(rules, ef)?;
+    let plan = load_rules(rules, error_format)?;
     guard_scripts(&mut guard, &plan)?;
     let out_file = a.output.as_deref().map(staged).transpose()?;
     let (pack, vig_rejects, mut warnings) = load_pack(&plan, vig_path)?;

@@ -29,8 +29,8 @@ pub(crate) struct ExplainArgs {
 }
 
 /// Runs `explain`.
-pub(super) fn run(a: ExplainArgs, ef: ErrorFormat) -> CliResult {
-    let plan = load_rules(&a.rules, ef)?;
+pub(super) fn run(a: ExplainArgs, error_format: ErrorFormat) -> CliResult {
+    let plan = load_rules(&a.rules, error_format)?;
     let (rec, decision, decision_text) = match (&a.record, &a.data) {
         (Some(json), _) => {
             // Read as data files are: a key twice is refused, the id kept

@@ -47,7 +47,7 @@ fn io_err(e: impl std::fmt::Display) -> CliError {
 }
 
 /// Runs `sample`.
-pub(super) fn run(a: SampleArgs, ef: ErrorFormat) -> CliResult {
+pub(super) fn run(a: SampleArgs, error_format: ErrorFormat) -> CliResult {
     if !(0.0..=1.0).contains(&a.agreement) {
         return Err(CliError::usage(
             "error: --agreement must be between 0 and 1",
@@ -57,7 +57,7 @@ pub(super) fn run(a: SampleArgs, ef: ErrorFormat) -> CliResult {
         &[("the rule file", &a.rules)],
         &[("-o", a.output.as_deref())],
     )?;
-    let plan = load_rules(&a.rules, ef)?;
+    let plan = load_rules(&a.rules, error_format)?;
     guard_scripts(&mut guard, &plan)?;
     if a.calibration {
         let opts = SampleOptions {

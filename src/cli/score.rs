@@ -270,7 +270,7 @@ fn out_format(a: &ScoreArgs) -> Result<OutFormat, CliError> {
 }
 
 /// Runs `score`.
-pub(super) fn run(a: ScoreArgs, ef: ErrorFormat) -> CliResult {
+pub(super) fn run(a: ScoreArgs, error_format: ErrorFormat) -> CliResult {
     let mut guard = guard(
         &[("the rule file", &a.rules), ("the data file", &a.data)],
         &[
@@ -279,7 +279,7 @@ pub(super) fn run(a: ScoreArgs, ef: ErrorFormat) -> CliResult {
         ],
     )?;
     let pseudo = pseudonymiser(&a.data_args)?;
-    let plan = load_rules(&a.rules, ef)?;
+    let plan = load_rules(&a.rules, error_format)?;
     guard_scripts(&mut guard, &plan)?;
     let format = out_format(&a)?;
     let opts = load_options(&a.data_args);

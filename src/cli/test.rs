@@ -51,8 +51,8 @@ pub(super) fn run_example(plan: &Plan, ex: &ExampleCase) -> Option<String> {
 }
 
 /// Runs `test`.
-pub(super) fn run(a: TestArgs, ef: ErrorFormat) -> CliResult {
-    let plan = load_rules(&a.rules, ef)?;
+pub(super) fn run(a: TestArgs, error_format: ErrorFormat) -> CliResult {
+    let plan = load_rules(&a.rules, error_format)?;
     let (mut passed, mut failed) = (0usize, 0usize);
     for ex in &plan.examples {
         match run_example(&plan, ex) {

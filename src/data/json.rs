@@ -874,7 +874,7 @@ mod tests {
     fn a_row_with_a_key_twice_is_rejected_naming_the_key() {
         let text = "continuum \"T\"\nlevels { low \"Low\" high \"High\" }\n\
                     fields { age: number }\ndomain d \"D\" { indicator a \"A\" at low }\n";
-        let plan = crate::check::check_source(
+        let plan = crate::ruleset::check_source(
             &crate::span::Source::new("t.thr", text),
             &crate::check::NoScripts,
         )

@@ -217,7 +217,7 @@ mod tests {
              fields {{ age: number? kind: one_of(\"p\", \"q\")? }}\n\
              domain d \"D\" {{ indicator a \"A\" at low indicator b \"B\" at mid }}\n{rules}"
         );
-        check::check_source(&Source::new("t.thr", text), &NoScripts)
+        crate::ruleset::check_source(&Source::new("t.thr", text), &NoScripts)
             .plan
             .unwrap_or_else(|| panic!("test rules check"))
     }
@@ -291,7 +291,7 @@ mod tests {
              fields {{ age: number? }}\n\
              domain d \"D\" {{ indicator a \"A\" at low }}\nscript \"s.rhai\"\n{rules}"
         );
-        check::check_source(&Source::new("t.thr", text), &check::OneScript(script))
+        crate::ruleset::check_source(&Source::new("t.thr", text), &check::OneScript(script))
             .plan
             .unwrap_or_else(|| panic!("test rules check"))
     }
@@ -339,7 +339,7 @@ mod tests {
         let text = "continuum \"T\"\nlevels { low \"Low\" high \"High\" }\n\
                     domain d \"D\" { indicator b \"B\" at low indicator a \"A\" at low }\n\
                     rule x \"X\" when a then at least high\n";
-        let new = check::check_source(&Source::new("u.thr", text), &NoScripts)
+        let new = crate::ruleset::check_source(&Source::new("u.thr", text), &NoScripts)
             .plan
             .unwrap_or_else(|| panic!("checks"));
         assert!(Pairing::new(&old, &new).is_none());

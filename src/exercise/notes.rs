@@ -119,7 +119,7 @@ mod tests {
                 "dash_score: number? \"DASH risk checklist score\"",
             ),
         );
-        let p = crate::check::check_source(&src, &crate::check::NoScripts)
+        let p = crate::ruleset::check_source(&src, &crate::check::NoScripts)
             .plan
             .expect("rules with a label check");
         let mut r = record(&p, "x", 4.0, &[]);

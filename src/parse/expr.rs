@@ -331,7 +331,7 @@ mod tests {
                 match super::super::parse(&src) {
                     Err(d) => (Some(d.code), false),
                     Ok(_) => {
-                        let c = crate::check::check_source(&src, &crate::check::NoScripts);
+                        let c = crate::ruleset::check_source(&src, &crate::check::NoScripts);
                         let _ = crate::format::format_source(&src);
                         (None, c.plan.is_some())
                     }

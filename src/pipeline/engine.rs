@@ -1,13 +1,14 @@
-//! The three-stage driver behind [`super::run`] and [`super::run_two`]: a
+//! The three-stage driver behind [`super::run`] and [`super::run_with`]: a
 //! reader thread fills batches of raw rows, a worker stage parses and scores
 //! each batch on the rayon pool (all cores), and the calling thread checks
 //! ids and hands rows to the sink in input order. Batches and their buffers
 //! go back round the loop, so memory stays flat and rows reuse their
-//! allocations.
+//! allocations. What a worker does with one row is a [`RowWork`]: scoring
+//! under one plan here ([`OnePlan`]); `diff` supplies one that scores under
+//! two, sharing work and timing a sample of rows.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{channel, sync_channel};
-use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
@@ -17,7 +18,6 @@ use crate::data::json::JsonLayout;
 use crate::data::layout::{Layout, RowError};
 use crate::data::{DataError, LoadOptions, Reject, Row};
 use crate::data::{Raw, RowSource};
-use crate::eval::paired::{score_into_paired, Pairing};
 use crate::eval::{score_into, Score};
 use crate::plan::Plan;
 
@@ -29,13 +29,8 @@ pub const BATCH: usize = 8192;
 /// rows (thousands of columns) do not make batches of gigabytes.
 pub(super) const BATCH_BYTES: u64 = 16 * 1024 * 1024;
 
-/// With two plans, one row in this many is timed under each, by the worker
-/// that scores it (its script results are warm, as for every other row),
-/// to estimate each version's share of the scoring time.
-pub const TIME_EVERY: u64 = 256;
-
 /// How rows are parsed under one plan.
-pub(super) enum Parser {
+pub enum Parser {
     /// Tabular formats.
     Cells(Layout),
     /// JSON objects.
@@ -43,14 +38,16 @@ pub(super) enum Parser {
 }
 
 impl Parser {
-    fn empty_row(&self, plan: &Plan) -> Row {
+    /// A row shaped for `plan`, to parse into.
+    pub fn empty_row(&self, plan: &Plan) -> Row {
         match self {
             Parser::Cells(l) => l.empty_row(plan),
             Parser::Json(l) => l.empty_row(plan),
         }
     }
 
-    fn parse(&self, plan: &Plan, raw: &Raw, row: &mut Row) -> Result<(), RowError> {
+    /// Parses a raw row into `row` under `plan`.
+    pub fn parse(&self, plan: &Plan, raw: &Raw, row: &mut Row) -> Result<(), RowError> {
         match (self, raw) {
             (Parser::Cells(l), Raw::Cells { cells, .. }) => l.parse(plan, cells, row),
             (Parser::Json(l), Raw::Json { value, .. }) => l.parse(plan, value, row),
@@ -70,174 +67,120 @@ impl Parser {
 }
 
 /// One row's work area, reused from batch to batch.
-pub(super) struct Slot {
-    /// The row as read under each plan; one row serves every plan when
-    /// they read rows alike (`Sharing::rows`).
+pub struct Slot<E = ()> {
+    /// The row as read under each plan; one row may serve every plan when
+    /// they read rows alike.
     pub rows: Vec<Row>,
     /// Its score under each plan.
     pub scores: Vec<Score>,
     /// Why it cannot be used.
     pub reject: Option<Reject>,
-    /// For a timed row (see [`TIME_EVERY`]), how long scoring it took under
-    /// each plan, each on its own (a second plan's shared work included).
-    pub timing: Option<[Duration; 2]>,
+    /// What the work adds to a row (`diff`: how long it took to score).
+    pub extra: E,
 }
 
-impl Slot {
-    /// The row as plan `i` read it.
-    pub(super) fn row(&self, i: usize) -> Option<&Row> {
-        row_for(&self.rows, i)
+impl<E> Slot<E> {
+    /// The row as plan `i` read it: its own, or the shared first one.
+    pub fn row(&self, i: usize) -> Option<&Row> {
+        self.rows.get(i).or_else(|| self.rows.first())
+    }
+
+    /// Rejects the row for `errors` (at least one): the first error's
+    /// column, every reason (prefixed by its column when another), and the
+    /// id as read, if any.
+    pub fn reject_for(&mut self, line: u64, errors: &[RowError]) {
+        let Some((column, _)) = errors.first() else {
+            return;
+        };
+        let id = self
+            .rows
+            .first()
+            .map(|r| r.record.id.clone())
+            .filter(|s| !s.is_empty());
+        let reason = errors
+            .iter()
+            .map(|(c, r)| {
+                if c == column {
+                    r.clone()
+                } else {
+                    format!("column `{c}`: {r}")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+        self.reject = Some(Reject {
+            row: line,
+            id,
+            column: column.clone(),
+            reason,
+        });
     }
 }
 
-/// Plan `i`'s row among a slot's rows: its own, or the shared first one.
-fn row_for(rows: &[Row], i: usize) -> Option<&Row> {
-    rows.get(i).or_else(|| rows.first())
+/// Where the driver hands each slot, in input order.
+pub type SlotSink<'a, E> = dyn FnMut(&Slot<E>) -> Result<(), DataError> + 'a;
+
+/// What a worker does with one raw row: parse it and score it into a slot.
+pub trait RowWork: Sync {
+    /// What a slot carries besides rows, scores and a reject.
+    type Extra: Send;
+    /// How each plan parses rows (for the summary's header notes).
+    fn parsers(&self) -> &[Parser];
+    /// A fresh work area.
+    fn empty_slot(&self) -> Slot<Self::Extra>;
+    /// Parses and scores `raw` into `slot`, or sets `slot.reject`.
+    fn process(&self, raw: &Raw, slot: &mut Slot<Self::Extra>);
 }
 
-/// How a second plan shares the first plan's work on a row.
-struct Sharing {
-    /// Both read rows alike (`Plan::reads_rows_like`): the first plan's
-    /// parse serves the second too, with no copy.
-    rows: bool,
-    /// Rules with the same condition take the first plan's outcome.
-    pairing: Option<Pairing>,
+/// Scoring under one plan.
+pub struct OnePlan<'a> {
+    /// The plan.
+    pub plan: &'a Plan,
+    /// How it parses rows (one parser).
+    pub parsers: [Parser; 1],
 }
 
-/// Parses and scores one raw row under each plan, sharing what `sharing`
-/// allows between the first plan and the second.
-fn process(plans: &[&Plan], parsers: &[Parser], sharing: &Sharing, raw: &Raw, slot: &mut Slot) {
-    slot.reject = None;
-    slot.timing = None;
-    let line = raw.line();
-    let timed = plans.len() == 2 && line % TIME_EVERY == 0;
-    let mut times = [Duration::ZERO; 2];
-    let mut errors: Vec<RowError> = Vec::new();
-    let mut first_parse: Result<(), RowError> = Ok(());
-    for (i, (plan, parser)) in plans.iter().zip(parsers).enumerate() {
-        let parsed = if i > 0 && sharing.rows {
-            first_parse.clone()
-        } else {
-            let Some(row) = slot.rows.get_mut(i) else {
-                continue;
-            };
-            row.line = line;
-            let p = parser.parse(plan, raw, row);
-            if i == 0 {
-                first_parse.clone_from(&p);
-            }
-            p
-        };
-        let Some(row) = row_for(&slot.rows, i) else {
-            continue;
-        };
-        let at = i.min(slot.scores.len());
-        let (done, rest) = slot.scores.split_at_mut(at);
-        let Some(score) = rest.first_mut() else {
-            continue;
-        };
-        let paired = match (&sharing.pairing, done.first()) {
-            (Some(p), Some(first)) if i == 1 && errors.is_empty() => Some((p, first)),
-            _ => None,
-        };
-        let outcome = parsed.and_then(|()| {
-            let start = timed.then(Instant::now);
-            let scored = match paired {
-                Some((p, first)) => score_into_paired(plan, &row.record, score, p, first),
-                None => score_into(plan, &row.record, score),
-            };
-            if let (Some(start), Some(t)) = (start, times.get_mut(i)) {
-                *t = start.elapsed();
-                if paired.is_some() {
-                    // The paired score borrowed the first plan's outcomes:
-                    // time this plan on its own as well.
-                    let start = Instant::now();
-                    let _ = score_into(plan, &row.record, &mut Score::default());
-                    *t = start.elapsed();
-                }
-            }
-            scored.map_err(|e| (crate::data::WHOLE_ROW.into(), e.to_string()))
-        });
-        if let Err(e) = outcome {
-            errors.push(if plans.len() == 2 {
-                let which = if i == 0 { "old rules" } else { "new rules" };
-                (e.0, format!("{which}: {}", e.1))
-            } else {
-                e
-            });
+impl RowWork for OnePlan<'_> {
+    type Extra = ();
+
+    fn parsers(&self) -> &[Parser] {
+        &self.parsers
+    }
+
+    fn empty_slot(&self) -> Slot {
+        Slot {
+            rows: vec![self.parsers[0].empty_row(self.plan)],
+            scores: vec![Score::default()],
+            reject: None,
+            extra: (),
         }
     }
-    if errors.is_empty() {
-        slot.timing = timed.then_some(times);
-        return;
-    }
-    if errors.len() == 2 && strip(&errors[0].1) == strip(&errors[1].1) && errors[0].0 == errors[1].0
-    {
-        let (column, reason) = &errors[0];
-        errors = vec![(column.clone(), strip(reason).to_string())];
-    }
-    let id = slot
-        .rows
-        .first()
-        .map(|r| r.record.id.clone())
-        .filter(|s| !s.is_empty());
-    let column = errors[0].0.clone();
-    let reason = errors
-        .iter()
-        .map(|(c, r)| {
-            if *c == column {
-                r.clone()
-            } else {
-                format!("column `{c}`: {r}")
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("; ");
-    slot.reject = Some(Reject {
-        row: line,
-        id,
-        column,
-        reason,
-    });
-}
 
-fn strip(reason: &str) -> &str {
-    reason
-        .strip_prefix("old rules: ")
-        .or_else(|| reason.strip_prefix("new rules: "))
-        .unwrap_or(reason)
+    fn process(&self, raw: &Raw, slot: &mut Slot) {
+        slot.reject = None;
+        let line = raw.line();
+        let (Some(row), Some(score)) = (slot.rows.first_mut(), slot.scores.first_mut()) else {
+            return;
+        };
+        row.line = line;
+        let outcome = self.parsers[0].parse(self.plan, raw, row).and_then(|()| {
+            score_into(self.plan, &row.record, score)
+                .map_err(|e| (crate::data::WHOLE_ROW.into(), e.to_string()))
+        });
+        if let Err(e) = outcome {
+            slot.reject_for(line, &[e]);
+        }
+    }
 }
 
 /// Reads, parses, scores and sinks every row; see the module comment.
-pub(super) fn drive(
-    plans: &[&Plan],
-    parsers: &[Parser],
+pub(super) fn drive<W: RowWork>(
+    work: &W,
     mut source: Box<dyn RowSource>,
     opts: &LoadOptions,
     mut progress: Option<&mut dyn Progress>,
-    sink: &mut dyn FnMut(&Slot) -> Result<(), DataError>,
+    sink: &mut SlotSink<'_, W::Extra>,
 ) -> Result<Summary, DataError> {
-    let sharing = Sharing {
-        rows: plans
-            .split_first()
-            .is_some_and(|(first, rest)| rest.iter().all(|p| first.reads_rows_like(p))),
-        pairing: match plans {
-            [old, new] => Pairing::new(old, new),
-            _ => None,
-        },
-    };
-    let sharing = &sharing;
-    let make_slot = || Slot {
-        rows: plans
-            .iter()
-            .zip(parsers)
-            .take(if sharing.rows { 1 } else { plans.len() })
-            .map(|(p, parser)| parser.empty_row(p))
-            .collect(),
-        scores: plans.iter().map(|_| Score::default()).collect(),
-        reject: None,
-        timing: None,
-    };
     let position = AtomicU64::new(0);
     let mut summary = Summary::default();
     let mut ids = IdSet::new();
@@ -245,8 +188,8 @@ pub(super) fn drive(
         type RawBatch = Vec<Option<Raw>>;
         let (raw_tx, raw_rx) = sync_channel::<Result<(RawBatch, usize), DataError>>(2);
         let (free_raw_tx, free_raw_rx) = channel::<RawBatch>();
-        let (done_tx, done_rx) = sync_channel::<Result<(Vec<Slot>, usize), DataError>>(2);
-        let (free_slot_tx, free_slot_rx) = channel::<Vec<Slot>>();
+        let (done_tx, done_rx) = sync_channel::<Result<(Vec<Slot<W::Extra>>, usize), DataError>>(2);
+        let (free_slot_tx, free_slot_rx) = channel::<Vec<Slot<W::Extra>>>();
         let position = &position;
         let reader = s.spawn(move || loop {
             let mut batch = free_raw_rx
@@ -285,7 +228,7 @@ pub(super) fn drive(
                 };
                 let mut slots = free_slot_rx.try_recv().unwrap_or_default();
                 while slots.len() < n {
-                    slots.push(make_slot());
+                    slots.push(work.empty_slot());
                 }
                 slots[..n]
                     .par_iter_mut()
@@ -293,7 +236,7 @@ pub(super) fn drive(
                     .with_min_len(256)
                     .for_each(|(slot, raw)| {
                         if let Some(raw) = raw {
-                            process(plans, parsers, sharing, raw, slot);
+                            work.process(raw, slot);
                         }
                     });
                 let _ = free_raw_tx.send(raws);
@@ -304,36 +247,7 @@ pub(super) fn drive(
         });
         for msg in done_rx {
             let (mut slots, n) = msg?;
-            for slot in &mut slots[..n] {
-                summary.read += 1;
-                if let Some(r) = slot.rows.first() {
-                    summary.invisible_ids.check(r.line, &r.record.id);
-                }
-                if slot.reject.is_none() {
-                    let id = slot.rows.first().map_or("", |r| r.record.id.as_str());
-                    if !ids.insert(id) {
-                        slot.reject = Some(Reject {
-                            row: slot.rows.first().map_or(0, |r| r.line),
-                            id: Some(id.to_string()),
-                            column: "id".into(),
-                            // Never the id itself: this reason reaches
-                            // stderr and reports, also under --pseudonymise.
-                            reason: "duplicate id: an earlier row has the same id".into(),
-                        });
-                    }
-                }
-                match slot.reject.take() {
-                    None => {
-                        summary.scored += 1;
-                        sink(slot)?;
-                    }
-                    Some(r) if opts.strict => return Err(DataError::Strict(r)),
-                    Some(r) => summary.rejects.push(r).map_err(|e| DataError::Io {
-                        path: std::env::temp_dir(),
-                        message: format!("cannot keep the rejected rows in a temporary file: {e}"),
-                    })?,
-                }
-            }
+            hand_on(&mut slots[..n], &mut summary, &mut ids, opts, sink)?;
             if let Some(p) = progress.as_deref_mut() {
                 p.advance(position.load(Ordering::Relaxed));
             }
@@ -350,4 +264,103 @@ pub(super) fn drive(
         p.finish();
     }
     result.map(|()| summary)
+}
+
+/// The last stage, on the calling thread: counts each row of a batch,
+/// rejects a repeated id, and hands every usable row to the sink in input
+/// order (rejects are kept, or end the run under `--strict`).
+fn hand_on<E>(
+    slots: &mut [Slot<E>],
+    summary: &mut Summary,
+    ids: &mut IdSet,
+    opts: &LoadOptions,
+    sink: &mut SlotSink<'_, E>,
+) -> Result<(), DataError> {
+    for slot in slots {
+        summary.read += 1;
+        if let Some(r) = slot.rows.first() {
+            summary.invisible_ids.check(r.line, &r.record.id);
+        }
+        if slot.reject.is_none() {
+            let id = slot.rows.first().map_or("", |r| r.record.id.as_str());
+            if !ids.insert(id) {
+                slot.reject = Some(Reject {
+                    row: slot.rows.first().map_or(0, |r| r.line),
+                    id: Some(id.to_string()),
+                    column: "id".into(),
+                    // Never the id itself: this reason reaches
+                    // stderr and reports, also under --pseudonymise.
+                    reason: "duplicate id: an earlier row has the same id".into(),
+                });
+            }
+        }
+        match slot.reject.take() {
+            None => {
+                summary.scored += 1;
+                sink(slot)?;
+            }
+            Some(r) if opts.strict => return Err(DataError::Strict(r)),
+            Some(r) => summary.rejects.push(r).map_err(|e| DataError::Io {
+                path: std::env::temp_dir(),
+                message: format!("cannot keep the rejected rows in a temporary file: {e}"),
+            })?,
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::Record;
+
+    fn slot(id: &str) -> Slot {
+        let mut record = Record::with_shape(0, 0);
+        record.id = id.into();
+        Slot {
+            rows: vec![Row {
+                line: 0,
+                record,
+                decision: None,
+                decision_text: None,
+                keep: Vec::new(),
+                extra: Vec::new(),
+            }],
+            scores: vec![Score::default()],
+            reject: None,
+            extra: (),
+        }
+    }
+
+    #[test]
+    fn a_reject_names_the_first_column_and_every_reason() {
+        let mut s = slot("R1");
+        s.reject_for(
+            7,
+            &[
+                ("age".into(), "not a number".into()),
+                ("age".into(), "too old".into()),
+                ("kind".into(), "not a choice".into()),
+            ],
+        );
+        let r = s.reject.unwrap_or_else(|| panic!("rejected"));
+        assert_eq!(
+            (r.row, r.id.as_deref(), r.column.as_str()),
+            (7, Some("R1"), "age")
+        );
+        assert_eq!(
+            r.reason,
+            "not a number; too old; column `kind`: not a choice"
+        );
+    }
+
+    #[test]
+    fn a_reject_without_an_id_read_has_none() {
+        let mut s = slot("");
+        s.reject_for(3, &[("id".into(), "missing".into())]);
+        assert_eq!(s.reject.and_then(|r| r.id), None);
+        let mut s = slot("R2");
+        s.reject_for(3, &[]);
+        assert!(s.reject.is_none(), "no error, no reject");
+    }
 }

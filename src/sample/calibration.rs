@@ -274,7 +274,7 @@ mod tests {
 
     fn plan(path: &str) -> Plan {
         let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
-        crate::check::load_file(&p).unwrap().plan.unwrap()
+        crate::ruleset::load_file(&p).unwrap().plan.unwrap()
     }
 
     fn opts(n: u64, seed: u64) -> SampleOptions {

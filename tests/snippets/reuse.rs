@@ -14,8 +14,9 @@
 
 use std::sync::Arc;
 
-use thresholds::check::{check_source, ScriptLoader};
+use thresholds::check::ScriptLoader;
 use thresholds::plan::{Plan, Record, Value};
+use thresholds::ruleset::check_source;
 use thresholds::span::Source;
 
 /// A record as small choices, so that records often agree on some fields:

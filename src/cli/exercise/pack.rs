@@ -53,7 +53,7 @@ pub(crate) enum PackFormat {
 }
 
 /// Runs `exercise pack`.
-pub(super) fn run(a: PackArgs, ef: ErrorFormat) -> CliResult {
+pub(super) fn run(a: PackArgs, error_format: ErrorFormat) -> CliResult {
     if a.n == 0 {
         return Err(CliError::usage("error: --n must be at least 1"));
     }
@@ -83,7 +83,7 @@ pub(super) fn run(a: PackArgs, ef: ErrorFormat) -> CliResult {
         "vignettes carry the rule file's fields",
     )?;
     let pseudo = pseudonymiser(&a.data_args)?;
-    let plan = load_rules(&a.rules, ef)?;
+    let plan = load_rules(&a.rules, error_format)?;
     guard_scripts(&mut guard, &plan)?;
     let rejects_out = open_rejects(&a.data_args)?;
     let out_file = a.output.as_deref().map(staged).transpose()?;

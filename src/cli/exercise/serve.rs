@@ -68,14 +68,15 @@ fn url(host: IpAddr, port: u16) -> String {
 }
 
 /// Runs `exercise serve`.
-pub(super) fn run(a: ServeArgs, ef: ErrorFormat) -> CliResult {
+pub(super) fn run(a: ServeArgs, error_format: ErrorFormat) -> CliResult {
     let phase = a.phase.as_deref().map(str::trim).unwrap_or("").to_string();
     if phase.chars().any(char::is_control) {
         return Err(CliError::usage(
             "error: --phase cannot hold control characters",
         ));
     }
-    let (plan, pack, opened) = super::open_exercise(&a.rules, &a.vignettes, &a.output, &phase, ef)?;
+    let (plan, pack, opened) =
+        super::open_exercise(&a.rules, &a.vignettes, &a.output, &phase, error_format)?;
     if !opened.has_phase_col && !phase.is_empty() {
         return Err(CliError::usage(format!(
             "error: `{}` has no `phase` column",

@@ -40,14 +40,15 @@ fn io(path: &std::path::Path) -> impl Fn(std::io::Error) -> CliError + '_ {
 }
 
 /// Runs `exercise run`.
-pub(super) fn run(a: RunArgs, ef: ErrorFormat) -> CliResult {
+pub(super) fn run(a: RunArgs, error_format: ErrorFormat) -> CliResult {
     let trainee = a.trainee.trim().to_string();
     if trainee.is_empty() {
         return Err(CliError::usage("error: --trainee needs a name"));
     }
     let phase = a.phase.as_deref().map(str::trim).unwrap_or("").to_string();
     // What this trainee already answered in this phase, and the file's columns.
-    let (plan, pack, opened) = super::open_exercise(&a.rules, &a.vignettes, &a.output, &phase, ef)?;
+    let (plan, pack, opened) =
+        super::open_exercise(&a.rules, &a.vignettes, &a.output, &phase, error_format)?;
     let has_phase_col = opened.has_phase_col;
     let mut done = Vec::new();
     let mut previous = Vec::new();

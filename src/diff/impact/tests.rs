@@ -1,10 +1,11 @@
 //! The aggregator on constructed rows and scores.
 
 use super::*;
-use crate::check::{check_source, NoScripts};
+use crate::check::NoScripts;
 use crate::data::Row;
 use crate::eval;
 use crate::plan::{Plan, Record, Value};
+use crate::ruleset::check_source;
 use crate::span::Source;
 
 const OLD: &str = r#"

@@ -384,10 +384,11 @@ mod tests {
     use calamine::{Data, Reader, Xlsx};
 
     use super::*;
-    use crate::check::{check_source, NoScripts};
+    use crate::check::NoScripts;
     use crate::data::Row;
     use crate::diff::{compare, ImpactBuilder, Side};
     use crate::plan::{Plan, Record};
+    use crate::ruleset::check_source;
     use crate::span::Source;
 
     const RULES: &str = r#"

@@ -221,8 +221,9 @@ impl Sheet {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::{check_source, NoScripts};
+    use crate::check::NoScripts;
     use crate::plan::Record;
+    use crate::ruleset::check_source;
     use crate::span::Source;
 
     fn plan() -> Plan {

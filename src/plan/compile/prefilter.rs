@@ -82,8 +82,9 @@ pub(crate) fn prefilter(
 
 #[cfg(test)]
 mod tests {
-    use crate::check::{check_source, NoScripts};
+    use crate::check::NoScripts;
     use crate::plan::Value;
+    use crate::ruleset::check_source;
     use crate::span::Source;
 
     fn plan(cond: &str) -> crate::plan::Plan {

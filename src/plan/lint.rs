@@ -1,54 +1,35 @@
-//! Warnings about rules that are legal but probably not what was meant:
-//! rules that can never fire, rules that can never change a level, levels
-//! nothing can reach, and rules no example covers.
+//! Warnings about rules that are legal but probably not what was meant,
+//! read from the compiled plan: rules that can never fire, rules that can
+//! never change a level, and levels nothing can reach. (Rules no example
+//! covers need the evaluator: `eval::lint`.)
 
 use crate::ast::{Item, RuleFile};
 use crate::error::Diagnostic;
-use crate::eval;
 use crate::plan::*;
 
-/// All warnings for a checked plan.
+/// Where each rule's id is written, in rule order.
+pub(crate) fn rule_id_spans(file: &RuleFile) -> Vec<Span> {
+    file.items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Rule(r) => Some(r.id.span),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Why a rule can never fire, when its condition contradicts itself.
+pub(crate) fn never_fires(plan: &Plan, rule: &PlanRule) -> Option<String> {
+    contradiction(plan, &conjuncts(plan, rule.cond))
+}
+
+/// The plan's warnings.
 pub(crate) fn warnings(plan: &Plan, file: &RuleFile) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let src = &plan.source;
-    let rule_spans: Vec<_> = file
-        .items
-        .iter()
-        .filter_map(|i| match i {
-            Item::Rule(r) => Some((r.id.span, r.span)),
-            _ => None,
-        })
-        .collect();
-    let mut covered = vec![false; plan.rules.len()];
-    for ex in &plan.examples {
-        match eval::score(plan, &ex.record) {
-            Ok(s) => {
-                for f in s.fired {
-                    if let Some(c) = covered.get_mut(f as usize) {
-                        *c = true;
-                    }
-                }
-            }
-            // A script that fails on an example (or goes over a limit of a
-            // call) is said here: `check` runs the examples, and should not
-            // finish quietly after a script was stopped on one.
-            Err(e) => out.push(
-                Diagnostic::warning(
-                    "example-fails",
-                    src,
-                    ex.span,
-                    format!(
-                        "example `{}` cannot be scored: {e}",
-                        crate::text::shorten_all(&ex.name)
-                    ),
-                )
-                .with_label("this example")
-                .with_help("`thresholds test` runs the examples and shows each result"),
-            ),
-        }
-    }
+    let rule_spans = rule_id_spans(file);
     for (i, rule) in plan.rules.iter().enumerate() {
-        let (id_span, _) = rule_spans.get(i).copied().unwrap_or_default();
+        let id_span = rule_spans.get(i).copied().unwrap_or_default();
         let conj = conjuncts(plan, rule.cond);
         if let Some(why) = contradiction(plan, &conj) {
             out.push(
@@ -81,19 +62,6 @@ pub(crate) fn warnings(plan: &Plan, file: &RuleFile) -> Vec<Diagnostic> {
                     );
                 }
             }
-        }
-        if !plan.examples.is_empty() && !covered.get(i).copied().unwrap_or(true) {
-            out.push(
-                Diagnostic::warning(
-                    "no-example",
-                    src,
-                    id_span,
-                    format!("no example makes rule `{}` fire", rule.id),
-                )
-                .with_help(
-                    "add an `example` that shows the rule at work, so `thresholds test` guards it",
-                ),
-            );
         }
     }
     for l in unreachable_levels(plan) {

@@ -1,0 +1,148 @@
+//! What a rule file declares, resolved: levels, themes, flags, domains,
+//! fields and indicators with their slots and bits, and the shared
+//! namespace of ids. The checker builds these; the plan's compiler and the
+//! script layer read them.
+
+use std::collections::HashMap;
+
+use crate::span::Span;
+
+/// A level: rank 0 is the lowest.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LevelInfo {
+    /// The id, e.g. `early_help`.
+    pub id: String,
+    /// The label, e.g. "Level 2 - Early help".
+    pub label: String,
+}
+
+/// Something with an id and a label: a theme, flag or domain.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Named {
+    /// The id.
+    pub id: String,
+    /// The label.
+    pub label: String,
+}
+
+/// A hash map with aHash: for the names looked up once or more per data row
+/// (indicator ids, decision texts). The keys come from the rule file, and
+/// aHash's per-process random keys keep lookups of data text unpredictable.
+pub type FastMap<K, V> = HashMap<K, V, ahash::RandomState>;
+
+/// The value type of a field.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FieldKind {
+    /// A number, with an optional inclusive range.
+    Number(Option<(f64, f64)>),
+    /// true / false.
+    Bool,
+    /// Free text.
+    Text,
+    /// One of a declared set of strings.
+    OneOf(Vec<String>),
+}
+
+/// A declared field.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FieldInfo {
+    /// The id (and data column name).
+    pub id: String,
+    /// Its type.
+    pub kind: FieldKind,
+    /// May be missing.
+    pub optional: bool,
+    /// The plain-English label the rule file gives it, if any.
+    pub label: Option<String>,
+}
+
+impl FieldInfo {
+    /// The name a practitioner reads: the rule file's label, else the id
+    /// made readable (`dash_score` → `Dash score`).
+    pub fn display_label(&self) -> String {
+        match &self.label {
+            Some(l) => l.clone(),
+            None => crate::text::humanise(&self.id),
+        }
+    }
+}
+
+/// A declared indicator.
+#[derive(Clone, Debug, PartialEq)]
+pub struct IndicatorInfo {
+    /// The id.
+    pub id: String,
+    /// What it means.
+    pub description: String,
+    /// The level it sets (rank).
+    pub level: u8,
+    /// Its domain (index into [`Plan::domains`]).
+    pub domain: u16,
+    /// Its themes (indexes into [`Plan::themes`]).
+    pub themes: Vec<u16>,
+    /// External codes that mean it in data (`codes [...]`), as written.
+    pub codes: Vec<String>,
+}
+
+/// A name in the shared namespace.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Symbol {
+    /// A level (rank).
+    Level(u8),
+    /// A field (slot).
+    Field(u16),
+    /// A domain.
+    Domain(u16),
+    /// A theme.
+    Theme(u16),
+    /// An indicator.
+    Indicator(u32),
+    /// A rule.
+    Rule(u32),
+}
+
+/// Everything a rule file declares, resolved by the checker: the shared
+/// namespace and each kind of declaration in file order. The plan's
+/// compiler lowers rules and examples against it.
+#[derive(Debug, Default)]
+pub struct SymbolTable {
+    /// The shared namespace: id → (symbol, where declared).
+    pub names: HashMap<String, (Symbol, Span)>,
+    /// Flag ids → index (flags have a namespace of their own).
+    pub flag_ids: HashMap<String, u16>,
+    /// Levels, lowest first.
+    pub levels: Vec<LevelInfo>,
+    /// Recorded decision text (trimmed, lowercase) → level rank.
+    pub decisions: FastMap<String, u8>,
+    /// Decision texts as written (trimmed) → level rank.
+    pub decision_spellings: FastMap<String, u8>,
+    /// Themes.
+    pub themes: Vec<Named>,
+    /// Flags.
+    pub flags: Vec<Named>,
+    /// Domains.
+    pub domains: Vec<Named>,
+    /// Fields by slot.
+    pub fields: Vec<FieldInfo>,
+    /// For each `one_of` field (by slot), its choices → their index, so a
+    /// literal is looked up in constant time however many choices there are.
+    pub choices: HashMap<u16, HashMap<String, u16>>,
+    /// Indicators by bit.
+    pub indicators: Vec<IndicatorInfo>,
+    /// Where each indicator is declared (same index as `indicators`).
+    pub indicator_spans: Vec<Span>,
+    /// External codes (in capitals) → indicator bit, and where each is declared.
+    pub codes: FastMap<String, (u32, Span)>,
+}
+
+impl SymbolTable {
+    /// What an id names, if anything.
+    pub fn symbol(&self, id: &str) -> Option<Symbol> {
+        self.names.get(id).map(|(s, _)| *s)
+    }
+
+    /// The index of `text` among the choices of the `one_of` field in `slot`.
+    pub fn choice_index(&self, slot: u16, text: &str) -> Option<u16> {
+        self.choices.get(&slot)?.get(text).copied()
+    }
+}
