@@ -69,6 +69,11 @@ pub fn warning(text: &str) -> String {
             body.push_str(part);
         }
     }
+    warning_html(&body)
+}
+
+/// A warning like [`warning`] around `body`, which is HTML already.
+pub fn warning_html(body: &str) -> String {
     format!(
         "<p role=\"alert\" style=\"background:#fdecea;border-left:4px solid #a11;padding:.5em 1em;color:#5a0d0d\">\
          <strong>Warning:</strong> {body}</p>\n"

@@ -3,7 +3,11 @@
 //! screen readers; every label is escaped here. Colours are the Okabe–Ito
 //! colour-blind-safe palette.
 
+mod flows;
+
 use std::fmt::Write as _;
+
+pub use flows::flows;
 
 use super::escape;
 
