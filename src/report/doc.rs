@@ -15,7 +15,7 @@ pub mod markdown;
 pub mod text;
 pub mod xlsx;
 
-use crate::report::html::chart::{Interval, Split};
+use crate::report::html::chart::{Accuracy, Interval, Split, Spread};
 
 /// A report: a title, what it opens with, then its sections.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -314,9 +314,14 @@ pub enum Cell {
     Count(i64),
     /// A signed change in a count (`+3`, `-2`, `0`).
     Delta(i64),
-    /// A share (0..1) shown as a percentage with one decimal; `None` is
-    /// undefined (an em dash).
-    Percent(Option<f64>),
+    /// A share (0..1) shown as a percentage; `None` is undefined (an em
+    /// dash).
+    Percent {
+        /// The share, `None` when undefined.
+        value: Option<f64>,
+        /// Decimals shown.
+        decimals: u8,
+    },
     /// A change in a share (0..1) shown in signed percentage points.
     Points(Option<f64>),
     /// A coefficient (kappa, a p-value) with its decimals, signed or not.
@@ -356,6 +361,16 @@ impl Cell {
         n.map_or_else(|| Cell::text(UNDEFINED), Cell::count)
     }
 
+    /// A share with one decimal (`10.5%`).
+    pub fn pct(value: Option<f64>) -> Self {
+        Cell::Percent { value, decimals: 1 }
+    }
+
+    /// A share with `decimals` decimals.
+    pub fn percent(value: Option<f64>, decimals: u8) -> Self {
+        Cell::Percent { value, decimals }
+    }
+
     /// A statistic with three decimals.
     pub fn stat(value: Option<f64>) -> Self {
         Cell::Number {
@@ -387,9 +402,13 @@ impl Cell {
             Cell::Count(n) => n.to_string(),
             Cell::Delta(n) if *n > 0 => format!("+{n}"),
             Cell::Delta(n) => n.to_string(),
-            Cell::Percent(v) => {
-                v.map_or_else(|| UNDEFINED.into(), |v| format!("{:.1}%", v * 100.0))
-            }
+            Cell::Percent { value, decimals } => value.map_or_else(
+                || UNDEFINED.into(),
+                |v| {
+                    let d = usize::from(*decimals);
+                    format!("{:.d$}%", v * 100.0)
+                },
+            ),
             Cell::Points(v) => {
                 v.map_or_else(|| UNDEFINED.into(), |v| format!("{:+.1} pp", v * 100.0))
             }
@@ -450,6 +469,21 @@ pub enum Chart {
         /// The counts, `cells[row][column]`.
         cells: Vec<Vec<u64>>,
     },
+    /// Accuracy by trainee: paired dots for the first and last phase, or
+    /// one bar each.
+    Accuracy {
+        /// The first and the last phase, with two or more phases.
+        phases: Option<(String, String)>,
+        /// One trainee a row.
+        rows: Vec<Accuracy>,
+    },
+    /// The spread of answers per vignette over the levels.
+    Answers {
+        /// The levels' labels, in order.
+        levels: Vec<String>,
+        /// One vignette a row.
+        rows: Vec<Spread>,
+    },
     /// Flows from old levels (left) to new levels (right).
     Flows {
         /// The old levels.
@@ -485,7 +519,8 @@ mod tests {
     fn cells_show_their_figures() {
         assert_eq!(Cell::Delta(3).shown(), "+3");
         assert_eq!(Cell::Delta(-2).shown(), "-2");
-        assert_eq!(Cell::Percent(Some(0.1053)).shown(), "10.5%");
+        assert_eq!(Cell::pct(Some(0.1053)).shown(), "10.5%");
+        assert_eq!(Cell::percent(Some(0.666), 0).shown(), "67%");
         assert_eq!(Cell::Points(Some(-0.105)).shown(), "-10.5 pp");
         assert_eq!(Cell::signed_stat(Some(-0.1932)).shown(), "-0.193");
         assert_eq!(Cell::stat(None).shown(), "—");

@@ -198,8 +198,8 @@ fn impact(r: &DiffReport<'_>, i: &Impact, out: &mut Vec<Section>) {
             Cell::count(d.old),
             Cell::count(d.new),
             Cell::Delta(d.change),
-            Cell::Percent(d.old_share),
-            Cell::Percent(d.new_share),
+            Cell::pct(d.old_share),
+            Cell::pct(d.new_share),
             Cell::Points(d.share_change),
         ]);
     }
@@ -258,8 +258,8 @@ fn impact(r: &DiffReport<'_>, i: &Impact, out: &mut Vec<Section>) {
         ]);
         t.row(vec![
             Cell::text("Agreement"),
-            Cell::Percent(a.old.agreement),
-            Cell::Percent(a.new.agreement),
+            Cell::pct(a.old.agreement),
+            Cell::pct(a.new.agreement),
             Cell::Points(a.agreement_change),
         ]);
         t.row(vec![
@@ -382,7 +382,7 @@ fn impact(r: &DiffReport<'_>, i: &Impact, out: &mut Vec<Section>) {
             t.row(vec![
                 Cell::count(x.row),
                 Cell::text(&x.column),
-                Cell::text(&x.reason),
+                Cell::Text(Inline::ticked(&x.reason)),
             ]);
         }
         out.push(Section::new("Rejected rows").sheet("Rejected").with(t));

@@ -11,7 +11,7 @@ use crate::report::html::{chart, escape, page_with_style, warning_html, CSS};
 /// scrolls inside its own box rather than pushing the page past the
 /// window's edge (and prints whole), ids are set apart.
 const STYLE: &str = "div.table{overflow-x:auto;max-width:100%}\
-code{background:#f4f4f4;padding:0 .2em;overflow-wrap:anywhere}\
+code{background:#f4f4f4;padding:0 .2em;overflow-wrap:anywhere}svg text{font-size:12px}\
 @media print{div.table{overflow:visible}}";
 
 /// The document as an HTML page.
@@ -115,6 +115,8 @@ fn svg(c: &Chart) -> String {
             cells,
         } => chart::heat_map(title, row_head, col_head, labels, cells),
         Chart::Flows { from, to, counts } => chart::flows(from, to, counts),
+        Chart::Accuracy { phases, rows } => chart::accuracy(phases.as_ref(), rows),
+        Chart::Answers { levels, rows } => chart::spread(levels, rows),
     }
 }
 

@@ -181,12 +181,21 @@ fn shown_len(cell: &Cell) -> usize {
     }
 }
 
+/// `0`, `0.0`, `0.00`...: a number with `decimals` decimals.
+fn decimal_format(decimals: u8) -> String {
+    if decimals == 0 {
+        "0".to_string()
+    } else {
+        format!("0.{}", "0".repeat(usize::from(decimals)))
+    }
+}
+
 /// The number format of a figure.
 fn format(cell: &Cell) -> Option<String> {
     let signed = |body: &str| format!("+{body};-{body};{body}");
     match cell {
         Cell::Delta(_) => Some(signed("0")),
-        Cell::Percent(_) => Some("0.0%".into()),
+        Cell::Percent { decimals, .. } => Some(decimal_format(*decimals) + "%"),
         Cell::Points(_) => Some(signed("0.0\" pp\"")),
         Cell::Number {
             decimals,
@@ -211,7 +220,7 @@ fn write(ws: &mut Worksheet, r: u32, c: u16, cell: &Cell) -> Result<(), XlsxErro
         Cell::Text(t) => return text(ws, r, c, t),
         Cell::Empty => return Ok(()),
         Cell::Count(n) | Cell::Delta(n) => Some(*n as f64),
-        Cell::Percent(v) => *v,
+        Cell::Percent { value, .. } => *value,
         Cell::Points(v) => v.map(|v| v * 100.0),
         Cell::Number { value, .. } => *value,
     };
@@ -247,7 +256,8 @@ mod tests {
             format(&Cell::signed_stat(Some(0.5))).as_deref(),
             Some("+0.000;-0.000;0.000")
         );
-        assert_eq!(format(&Cell::Percent(None)).as_deref(), Some("0.0%"));
+        assert_eq!(format(&Cell::pct(None)).as_deref(), Some("0.0%"));
+        assert_eq!(format(&Cell::percent(None, 0)).as_deref(), Some("0%"));
         assert_eq!(format(&Cell::count(1)), None);
     }
 

@@ -3,10 +3,12 @@
 //! screen readers; every label is escaped here. Colours are the Okabe–Ito
 //! colour-blind-safe palette.
 
+mod exercise;
 mod flows;
 
 use std::fmt::Write as _;
 
+pub use exercise::{accuracy, spread, Accuracy, Spread};
 pub use flows::flows;
 
 use super::escape;
