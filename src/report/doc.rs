@@ -88,6 +88,8 @@ pub enum Block {
     Heading(String),
     /// A bulleted list.
     List(Vec<Inline>),
+    /// Questions (or terms) each with its answer.
+    Answers(Vec<(Inline, Inline)>),
     /// A table.
     Table(Table),
     /// A chart (drawn in HTML; the other formats carry its figures in a
@@ -122,6 +124,11 @@ pub enum Span {
     Code(String),
     /// Bold text.
     Strong(String),
+    /// Text that must be seen: a safeguarding alert (red in HTML).
+    Alert(String),
+    /// A caution about a figure, e.g. "too few to judge" (set apart in
+    /// HTML).
+    Caution(String),
 }
 
 /// A line of text made of [`Span`]s.
@@ -215,7 +222,11 @@ impl Inline {
         self.0
             .iter()
             .map(|s| match s {
-                Span::Text(t) | Span::Code(t) | Span::Strong(t) => t.as_str(),
+                Span::Text(t)
+                | Span::Code(t)
+                | Span::Strong(t)
+                | Span::Alert(t)
+                | Span::Caution(t) => t.as_str(),
             })
             .collect()
     }
@@ -223,7 +234,9 @@ impl Inline {
     /// Whether there is nothing to show.
     pub fn is_empty(&self) -> bool {
         self.0.iter().all(|s| match s {
-            Span::Text(t) | Span::Code(t) | Span::Strong(t) => t.is_empty(),
+            Span::Text(t) | Span::Code(t) | Span::Strong(t) | Span::Alert(t) | Span::Caution(t) => {
+                t.is_empty()
+            }
         })
     }
 }

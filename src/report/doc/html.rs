@@ -52,6 +52,13 @@ fn block(b: &Block, out: &mut String) {
             }
             out.push_str("</ul>\n");
         }
+        Block::Answers(qs) => {
+            out.push_str("<dl class=\"summary\">\n");
+            for (q, a) in qs {
+                out.push_str(&format!("<dt>{}</dt><dd>{}</dd>\n", inline(q), inline(a)));
+            }
+            out.push_str("</dl>\n");
+        }
         Block::Table(t) => table(t, out),
         Block::Chart(c) => out.push_str(&svg(c)),
     }
@@ -97,6 +104,8 @@ pub fn inline(t: &Inline) -> String {
             Span::Text(x) => out.push_str(&escape(x)),
             Span::Code(x) => out.push_str(&format!("<code>{}</code>", escape(x))),
             Span::Strong(x) => out.push_str(&format!("<strong>{}</strong>", escape(x))),
+            Span::Alert(x) => out.push_str(&format!("<span class=\"alert\">{}</span>", escape(x))),
+            Span::Caution(x) => out.push_str(&format!("<span class=\"note\">{}</span>", escape(x))),
         }
     }
     out

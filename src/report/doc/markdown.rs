@@ -13,6 +13,10 @@ pub fn render(doc: &Document) -> String {
     for s in &doc.sections {
         section(s, &mut out);
     }
+    // One newline at the end, not a blank line.
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
     out
 }
 
@@ -50,6 +54,11 @@ fn block(b: &Block, out: &mut String) {
                 out.push('\n');
             }
             out.push('\n');
+        }
+        Block::Answers(qs) => {
+            for (q, a) in qs {
+                out.push_str(&format!("**{}**  \n{}\n\n", inline(q), inline(a)));
+            }
         }
         Block::Table(t) => table(t, out),
         Block::Chart(_) => {}
@@ -90,6 +99,7 @@ pub fn inline(t: &Inline) -> String {
             Span::Code(x) => out.push_str(&code(x)),
             Span::Strong(x) if x.is_empty() => {}
             Span::Strong(x) => out.push_str(&format!("**{}**", escape(x))),
+            Span::Alert(x) | Span::Caution(x) => out.push_str(&escape(x)),
         }
     }
     out
@@ -129,7 +139,7 @@ mod tests {
         };
         assert_eq!(
             render(&doc),
-            "# T\n\n- a\n\n## S\n\n| Level | Change |\n|---|---:|\n| early\\_help | -2 |\n\n"
+            "# T\n\n- a\n\n## S\n\n| Level | Change |\n|---|---:|\n| early\\_help | -2 |\n"
         );
     }
 }

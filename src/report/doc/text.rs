@@ -59,6 +59,15 @@ fn blocks(bs: &[Block], out: &mut String) {
                 }
                 out.push('\n');
             }
+            Block::Answers(qs) => {
+                for (q, a) in qs {
+                    out.push_str(&format!(
+                        "{}\n{}\n\n",
+                        inline(q),
+                        wrap(&inline(a), 88, "  ")
+                    ));
+                }
+            }
             Block::Table(t) => table(t, out),
             Block::Chart(_) => {}
         }
@@ -76,7 +85,42 @@ pub fn inline(t: &Inline) -> String {
 }
 
 fn table(t: &Table, out: &mut String) {
-    let (rows, note) = t.shown_rows();
+    out.push_str(&aligned(t));
+    if let Some(n) = t.shown_rows().1 {
+        out.push('\n');
+        out.push_str(&clean(n));
+        out.push('\n');
+    }
+    out.push('\n');
+}
+
+/// Wraps plain text at about `width` columns, indenting every line.
+pub fn wrap(text: &str, width: usize, indent: &str) -> String {
+    let mut out = String::new();
+    let mut len = 0;
+    for word in text.split_whitespace() {
+        if len > 0 && len + 1 + word.chars().count() > width {
+            out.push('\n');
+            out.push_str(indent);
+            len = indent.len();
+        } else if len > 0 {
+            out.push(' ');
+            len += 1;
+        } else {
+            out.push_str(indent);
+            len = indent.len();
+        }
+        out.push_str(word);
+        len += word.chars().count();
+    }
+    out
+}
+
+/// A table's heading and shown rows in aligned columns (figures to the
+/// right), each line ending in a newline.
+pub fn aligned(t: &Table) -> String {
+    let mut out = String::new();
+    let (rows, _) = t.shown_rows();
     let shown: Vec<Vec<String>> = rows
         .iter()
         .map(|r| {
@@ -119,18 +163,11 @@ fn table(t: &Table, out: &mut String) {
         out.push_str(l.trim_end());
         out.push('\n');
     };
-    row(&heads, out);
-    let rules: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
-    row(&rules, out);
+    row(&heads, &mut out);
     for r in &shown {
-        row(r, out);
+        row(r, &mut out);
     }
-    if let Some(n) = note {
-        out.push('\n');
-        out.push_str(&clean(n));
-        out.push('\n');
-    }
-    out.push('\n');
+    out
 }
 
 #[cfg(test)]
@@ -147,7 +184,7 @@ mod tests {
         table(&t, &mut out);
         assert_eq!(
             out,
-            "  Level           Change\n  --------------  ------\n  early_help?[2J      -2\n  x                  +12\n\n"
+            "  Level           Change\n  early_help?[2J      -2\n  x                  +12\n\n"
         );
     }
 }

@@ -100,6 +100,12 @@ fn sheet(
                     line(ws, &mut row, &i.plain(), None)?;
                 }
             }
+            Block::Answers(qs) => {
+                for (q, a) in qs {
+                    line(ws, &mut row, &q.plain(), Some(&bold))?;
+                    line(ws, &mut row, &a.plain(), None)?;
+                }
+            }
             Block::Table(t) => {
                 if row == 0 {
                     header = Some(0);
