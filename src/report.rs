@@ -5,7 +5,7 @@
 //! HTML or Excel; JSON is a serde structure of the analysis itself.
 //!
 //! Shared helpers any report can use: [`html`] (escaping, a self-contained
-//! page, tables, inline SVG charts), [`markdown`] (escaping, tables),
+//! page, inline SVG charts), [`markdown`] (escaping),
 //! [`xlsx`] (typed cells, frozen header tables, sheet names) and [`cell`]
 //! (formula-injection neutralising for CSV and Excel).
 

@@ -5,7 +5,7 @@
 //! here, never in the code that builds the document.
 
 use super::{Block, Cell, Chart, Document, Inline, Section, Span, Table};
-use crate::report::html::{chart, escape, page_with_style, warning_html, CSS};
+use crate::report::html::{chart, escape, page_with_style, warning, CSS};
 
 /// What a document page adds to the shared stylesheet: a wide table
 /// scrolls inside its own box rather than pushing the page past the
@@ -43,7 +43,7 @@ fn block(b: &Block, out: &mut String) {
             escape(label),
             inline(text)
         )),
-        Block::Warning(t) => out.push_str(&warning_html(&inline(t))),
+        Block::Warning(t) => out.push_str(&warning(&inline(t))),
         Block::Heading(h) => out.push_str(&format!("<h3>{}</h3>\n", escape(h))),
         Block::List(items) => {
             out.push_str("<ul>");
