@@ -239,7 +239,7 @@ fn vignettes(r: &Report, label: &dyn Fn(&str) -> String) -> Section {
         Column::text("Vignette"),
         Column::text("Rules' level"),
         Column::num("Answers"),
-        Column::num("Correct"),
+        Column::num("Share correct"),
         Column::text("Modal answer"),
     ];
     cols.extend(levels.iter().map(Column::num));
