@@ -175,6 +175,14 @@ fn html_is_well_formed_and_escapes_everything() {
             || html.matches("http://").count()
                 == html.matches("xmlns=\"http://www.w3.org/").count()
     );
+    // The confusion-matrix chart names levels by label, never by id
+    // (issue 14), its columns as well as its rows.
+    let heat = &html[html.find("Decisions against the rules").unwrap()..];
+    let heat = &heat[..heat.find("</svg>").unwrap()];
+    assert!(heat.contains(">Level 2 - Early help</text>"), "{heat}");
+    assert!(!heat.contains(">early_help</text>"), "{heat}");
+    // Wide tables scroll in their own box rather than past the page.
+    assert!(html.contains("<div class=\"table\"><table>"));
 }
 
 #[test]

@@ -213,10 +213,10 @@ pub(super) fn run(a: DiffArgs, error_format: ErrorFormat) -> CliResult {
             let path = file.target().to_path_buf();
             let written = match f {
                 Out::Json => write(&mut file, render::json::render(&report)),
-                Out::Markdown => write(&mut file, render::markdown::render(&report)),
-                Out::Html => write(&mut file, render::html::render(&report)),
+                Out::Markdown => write(&mut file, render::markdown(&report)),
+                Out::Html => write(&mut file, render::html(&report)),
                 Out::Xlsx => match file.temp_path() {
-                    Some(tmp) => render::xlsx::write(&report, tmp).map_err(|e| e.to_string()),
+                    Some(tmp) => render::xlsx(&report, tmp).map_err(|e| e.to_string()),
                     None => Err("the output was already written".into()),
                 },
             };

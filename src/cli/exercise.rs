@@ -205,8 +205,8 @@ fn results(a: ExerciseArgs, error_format: ErrorFormat) -> CliResult {
                     .map_err(|e| CliError::usage(format!("error: {e}")))?
                     .into_bytes(),
                 Fmt::Md => report::markdown::render(&model).into_bytes(),
-                Fmt::Html => report::html::render(&model).into_bytes(),
-                Fmt::Xlsx => report::xlsx::render(&model).map_err(|e| {
+                Fmt::Html => report::html(&model).into_bytes(),
+                Fmt::Xlsx => report::xlsx(&model).map_err(|e| {
                     CliError::usage(format!("error: cannot build the workbook: {e}"))
                 })?,
             };

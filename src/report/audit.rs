@@ -3,6 +3,7 @@
 //! board's standing questions answered in plain English ([`summary`]).
 
 pub mod csv;
+pub mod document;
 pub mod html;
 pub mod json;
 pub mod markdown;
@@ -56,6 +57,16 @@ pub fn render(audit: &Audit, format: Format) -> Result<Vec<u8>, String> {
         }
     })
 }
+
+/// How the figures are defined, for every human-facing report.
+pub const METHOD: [&str; 6] = [
+    "n counts records with a recorded decision; records without one are scored but not compared.",
+    "over: the decision's level is above the rules' level; under: below it (possible missed need). Distance = decision rank minus rules rank.",
+    "Observed agreement has a Wilson 95% interval. Cohen's kappa has the asymptotic standard error of Fleiss, Cohen and Everitt (1969) and a 95% interval of ±1.96 SE.",
+    "Weighted kappa uses linear (Cicchetti–Allison) or quadratic (Fleiss–Cohen) weights on the ranks of the full scale of levels; Gwet's AC1 also uses every level of the scale.",
+    "Bands for kappa and AC1 (Landis and Koch 1977): below 0 poor, up to 0.20 slight, 0.40 fair, 0.60 moderate, 0.80 substantial, above almost perfect.",
+    "Fewer than 30 decisions give wide intervals: such groups are marked too few to judge. A safeguarding alert is a decision below the top level where the rules say the top level.",
+];
 
 /// A share as a percentage with one decimal, e.g. `68.3%`.
 pub fn pct(v: f64) -> String {

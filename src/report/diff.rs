@@ -1,15 +1,17 @@
-//! Renderers for `thresholds diff`: terminal text, JSON, Markdown, HTML and
-//! Excel, all from one [`DiffReport`]. Values from rule files and data are
-//! escaped for each format.
+//! Renderers for `thresholds diff`, all from one [`DiffReport`]: Markdown,
+//! HTML and Excel render its [`document`] (`report::doc`, which escapes
+//! for each format); JSON is the analysis itself ([`json`]); the terminal
+//! gets a short summary ([`text`]).
 
-pub mod html;
+pub mod document;
 pub mod json;
-pub mod markdown;
 pub mod text;
-pub mod xlsx;
+
+use std::path::Path;
 
 use crate::data::Reject;
 use crate::diff::{Impact, Structure, Timing};
+use crate::report::doc;
 
 /// Everything a diff report shows.
 #[derive(Clone, Debug)]
@@ -35,17 +37,19 @@ pub struct DiffReport<'a> {
     pub warnings: &'a [String],
 }
 
-/// The columns of the changed-records table: "Indicators that moved" only
-/// when a changed record holds one (see [`Impact::indicators_moved`]).
-pub(crate) fn changed_columns(i: &Impact) -> &'static [&'static str] {
-    const COLS: [&str; 5] = [
-        "Id",
-        "Old",
-        "New",
-        "Rules responsible",
-        "Indicators that moved",
-    ];
-    &COLS[..if i.indicators_moved() { 5 } else { 4 }]
+/// The report as Markdown.
+pub fn markdown(r: &DiffReport<'_>) -> String {
+    doc::markdown::render(&document::build(r))
+}
+
+/// The report as one self-contained HTML page.
+pub fn html(r: &DiffReport<'_>) -> String {
+    doc::html::render(&document::build(r))
+}
+
+/// Writes the report as an Excel workbook at `path`.
+pub fn xlsx(r: &DiffReport<'_>, path: &Path) -> Result<(), rust_xlsxwriter::XlsxError> {
+    doc::xlsx::workbook(&document::build(r), doc::xlsx::MAX_ROWS)?.save(path)
 }
 
 /// At most this many changed records are listed in text, Markdown and HTML

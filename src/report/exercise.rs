@@ -1,13 +1,13 @@
 //! Exercise reports (SPEC §7): the JSON document (keys exactly as the SPEC,
-//! plus a few extra), a terminal summary, and, in submodules, Markdown, HTML,
-//! Excel and the trainees' feedback sheets. Everything renders from one
-//! [`Report`] model built here, so the formats cannot disagree.
+//! plus a few extra), a terminal summary, Markdown, HTML and Excel (the
+//! [`document`] rendered by `report::doc`), and the trainees' feedback
+//! sheets. Everything renders from one [`Report`] model built here, so the
+//! formats cannot disagree.
 
+pub mod document;
 pub mod feedback;
-pub mod html;
 pub mod markdown;
 pub mod text;
-pub mod xlsx;
 
 pub use text::text;
 
@@ -382,6 +382,16 @@ pub fn replaced_note(n: u64) -> String {
         1 => ", 1 replaced by the same trainee's later answer (the last counts)".into(),
         n => format!(", {n} replaced by the same trainee's later answer (the last counts)"),
     }
+}
+
+/// The report as one self-contained HTML page.
+pub fn html(r: &Report) -> String {
+    crate::report::doc::html::render(&document::build(r))
+}
+
+/// The report as the bytes of an Excel workbook.
+pub fn xlsx(r: &Report) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    crate::report::doc::xlsx::render(&document::build(r))
 }
 
 /// The JSON document.

@@ -1,6 +1,7 @@
 //! HTML helpers for reports: escaping, a self-contained page (inline CSS, no
 //! scripts, fonts or images from elsewhere, so it opens on an air-gapped
-//! laptop), tables, and inline SVG charts ([`chart`]). Output is
+//! laptop), and inline SVG charts ([`chart`]); tables and the rest of a
+//! report are written by `report::doc::html`. Output is
 //! XHTML-compatible (every element closed, attributes quoted), so tests can
 //! parse it as XML.
 
@@ -51,37 +52,23 @@ h2{break-after:avoid;margin-top:1rem}table{font-size:8pt;width:100%}th,td{paddin
 thead{display:table-header-group}tr,svg,.summary{break-inside:avoid}}";
 
 /// A warning a page opens with (what its figures rest on), styled inline so
-/// that every report's page shows it alike; `` `x` `` in the text is set as
-/// code.
+/// that every report's page shows it alike; `body` is HTML already
+/// (`report::doc::html` escapes it).
 ///
 /// ```
 /// use thresholds::report::html::warning;
-/// assert!(warning("column `a<b` is missing").contains("column <code>a&lt;b</code> is missing"));
+/// assert!(warning("column <code>a</code> is missing").starts_with("<p role=\"alert\""));
 /// ```
-pub fn warning(text: &str) -> String {
-    let mut body = String::new();
-    for (i, part) in escape(text).split('`').enumerate() {
-        if i % 2 == 1 {
-            body.push_str("<code>");
-            body.push_str(part);
-            body.push_str("</code>");
-        } else {
-            body.push_str(part);
-        }
-    }
+pub fn warning(body: &str) -> String {
     format!(
         "<p role=\"alert\" style=\"background:#fdecea;border-left:4px solid #a11;padding:.5em 1em;color:#5a0d0d\">\
          <strong>Warning:</strong> {body}</p>\n"
     )
 }
 
-/// A complete page: `title` is plain text (escaped here), `body` is HTML.
-pub fn page(title: &str, body: &str) -> String {
-    page_with_style(title, CSS, body)
-}
-
-/// A complete page like [`page`], with the report's own stylesheet `css`
-/// (our text, not escaped) instead of [`CSS`].
+/// A complete page: `title` is plain text (escaped here), `css` the
+/// stylesheet (our text, not escaped; reports use [`CSS`] and add to it),
+/// `body` is HTML.
 pub fn page_with_style(title: &str, css: &str, body: &str) -> String {
     let mut s = String::with_capacity(body.len() + 2048);
     s.push_str(
@@ -98,36 +85,6 @@ pub fn page_with_style(title: &str, css: &str, body: &str) -> String {
     s
 }
 
-/// A table. `headers` are plain text (escaped here); `rows` hold HTML
-/// already (escape data with [`escape`]); columns listed in `num` are
-/// right-aligned figures.
-pub fn table(headers: &[&str], num: &[usize], rows: &[Vec<String>]) -> String {
-    let mut s = String::from("<table>\n<thead><tr>");
-    for (i, h) in headers.iter().enumerate() {
-        let class = if num.contains(&i) {
-            " class=\"num\""
-        } else {
-            ""
-        };
-        let _ = write!(s, "<th{class}>{}</th>", escape(h));
-    }
-    s.push_str("</tr></thead>\n<tbody>\n");
-    for r in rows {
-        s.push_str("<tr>");
-        for (i, c) in r.iter().enumerate() {
-            let class = if num.contains(&i) {
-                " class=\"num\""
-            } else {
-                ""
-            };
-            let _ = write!(s, "<td{class}>{c}</td>");
-        }
-        s.push_str("</tr>\n");
-    }
-    s.push_str("</tbody>\n</table>\n");
-    s
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -140,7 +97,7 @@ mod tests {
 
     #[test]
     fn page_has_no_external_resources() {
-        let p = page("<t>", "<p>x</p>");
+        let p = page_with_style("<t>", CSS, "<p>x</p>");
         assert!(p.contains("<title>&lt;t&gt;</title>"));
         assert!(!p.contains("<script") && !p.contains("http://") || p.contains("xmlns"));
         assert!(!p.contains("src=") && !p.contains("href="));

@@ -1,8 +1,7 @@
-//! Markdown helpers for reports: escaping text that came from the data, and
-//! pipe tables. Escaped text renders as itself in CommonMark and GitHub
-//! Markdown: no emphasis, links, code, HTML or table breaks can be injected.
-
-use std::fmt::Write as _;
+//! Markdown helpers for reports: escaping text that came from the data
+//! (tables and the rest are written by `report::doc::markdown`). Escaped
+//! text renders as itself in CommonMark and GitHub Markdown: no emphasis,
+//! links, code, HTML or table breaks can be injected.
 
 /// `s` escaped for use anywhere in a Markdown line (including table cells):
 /// `&`, `<`, `>` become entities; `\ * _ [ ] { } | ~` and `` ` `` are
@@ -48,21 +47,6 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-/// A pipe table. `rows` hold Markdown already (escape data with [`escape`]);
-/// `right` marks columns to right-align (numbers), by index.
-pub fn table(headers: &[&str], right: &[usize], rows: &[Vec<String>]) -> String {
-    let mut s = String::new();
-    let _ = writeln!(s, "| {} |", headers.join(" | "));
-    let rule: Vec<&str> = (0..headers.len())
-        .map(|i| if right.contains(&i) { "---:" } else { "---" })
-        .collect();
-    let _ = writeln!(s, "|{}|", rule.join("|"));
-    for r in rows {
-        let _ = writeln!(s, "| {} |", r.join(" | "));
-    }
-    s
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -83,11 +67,5 @@ mod tests {
             escape("<script>alert(1)</script>"),
             r"&lt;script&gt;alert(1)&lt;/script&gt;"
         );
-    }
-
-    #[test]
-    fn tables_align_numbers_right() {
-        let t = table(&["a", "n"], &[1], &[vec!["x".into(), "1".into()]]);
-        assert_eq!(t, "| a | n |\n|---|---:|\n| x | 1 |\n");
     }
 }

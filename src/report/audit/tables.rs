@@ -1,25 +1,47 @@
-//! The report's tables as plain text cells, shared by the Markdown, HTML and
-//! terminal renderers (each escapes or aligns the cells its own way).
+//! The audit's tables as tables of the report model (`report::doc`),
+//! shared by the Markdown, HTML and terminal renderers (each escapes or
+//! aligns the cells its own way). Figures keep the audit's own wording
+//! ("12 (63.2%)", "undefined"); a safeguarding alert and a caution about
+//! a group are marked so that HTML can show them.
 
 use crate::audit::{stats::band, Audit, Stats};
+use crate::report::doc::{Cell, Column, Inline, Span, Table as DocTable};
 
 use super::{caution, coef, group_value, kappa_text, opt_pct, pct, pct_ci};
 
-/// A table of plain-text cells.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Table {
-    /// Column headings.
-    pub headers: Vec<String>,
-    /// Columns holding figures (right-aligned), by index.
-    pub num: Vec<usize>,
-    /// The rows.
-    pub rows: Vec<Vec<String>>,
+/// A table of the report model.
+pub type Table = DocTable;
+
+/// A table headed `headers`, the columns listed in `num` holding figures,
+/// of text rows.
+fn table(headers: &[&str], num: &[usize], rows: Vec<Vec<String>>) -> Table {
+    let mut t = DocTable::new(
+        headers
+            .iter()
+            .enumerate()
+            .map(|(i, h)| {
+                if num.contains(&i) {
+                    Column::num(*h)
+                } else {
+                    Column::text(*h)
+                }
+            })
+            .collect(),
+    );
+    for r in rows {
+        t.row(r.into_iter().map(cell).collect());
+    }
+    t
 }
 
-impl Table {
-    /// Headings as `&str`.
-    pub fn heads(&self) -> Vec<&str> {
-        self.headers.iter().map(String::as_str).collect()
+/// A cell of text, an alert or a caution marked as such.
+fn cell(c: String) -> Cell {
+    if c == "ALERT" {
+        Cell::Text(Inline(vec![Span::Alert(c)]))
+    } else if c.starts_with("too few") || c.starts_with("kappa undefined") || c == "no decisions" {
+        Cell::Text(Inline(vec![Span::Caution(c)]))
+    } else {
+        Cell::Text(Inline::text(c))
     }
 }
 
@@ -78,18 +100,14 @@ pub fn overall(s: &Stats) -> Table {
         .gwet_ac1_se
         .map_or_else(String::new, |se| format!("SE {se:.3}"));
     rows.push(vec!["Gwet's AC1".into(), ac1, ac1_se]);
-    Table {
-        headers: strings(&["Statistic", "Value", "95% interval"]),
-        num: vec![],
-        rows,
-    }
+    table(&["Statistic", "Value", "95% interval"], &[], rows)
 }
 
 /// The confusion matrix: rows = decision level, columns = rules level.
 pub fn confusion(a: &Audit, s: &Stats) -> Table {
-    let mut headers = vec!["Decision \\ rules".to_string()];
-    headers.extend(a.levels.iter().map(|l| l.label.clone()));
-    headers.push("Total".into());
+    let mut headers = vec!["Decision \\ rules"];
+    headers.extend(a.levels.iter().map(|l| l.label.as_str()));
+    headers.push("Total");
     let k = a.levels.len();
     let m = s.confusion.rows();
     let mut rows: Vec<Vec<String>> = m
@@ -106,11 +124,8 @@ pub fn confusion(a: &Audit, s: &Stats) -> Table {
     total.extend(s.confusion.col_totals().iter().map(u64::to_string));
     total.push(s.n.to_string());
     rows.push(total);
-    Table {
-        headers,
-        num: (1..=k + 1).collect(),
-        rows,
-    }
+    let num: Vec<usize> = (1..=k + 1).collect();
+    table(&headers, &num, rows)
 }
 
 /// One row per group: n, agree, over, under, agreement with interval, kappa, note.
@@ -132,8 +147,8 @@ pub fn groups<'a>(first: &str, items: impl Iterator<Item = (&'a str, &'a Stats)>
             ]
         })
         .collect();
-    Table {
-        headers: strings(&[
+    table(
+        &[
             first,
             "n",
             "agree",
@@ -145,10 +160,10 @@ pub fn groups<'a>(first: &str, items: impl Iterator<Item = (&'a str, &'a Stats)>
             "quadratic kappa",
             "AC1",
             "note",
-        ]),
-        num: vec![1, 2, 3, 4, 5, 7, 8, 9],
+        ],
+        &[1, 2, 3, 4, 5, 7, 8, 9],
         rows,
-    }
+    )
 }
 
 /// The evidence list, worst first.
@@ -215,11 +230,8 @@ pub fn evidence(a: &Audit) -> Table {
             r
         })
         .collect();
-    Table {
-        headers,
-        num: vec![0, 5],
-        rows,
-    }
+    let heads: Vec<&str> = headers.iter().map(String::as_str).collect();
+    table(&heads, &[0, 5], rows)
 }
 
 /// How often each rule fired.
@@ -236,22 +248,21 @@ pub fn rules(a: &Audit) -> Table {
             vec![r.id.clone(), r.fired.to_string(), share, r.reason.clone()]
         })
         .collect();
-    Table {
-        headers: strings(&["rule", "times fired", "share of records", "reason"]),
-        num: vec![1, 2],
+    table(
+        &["rule", "times fired", "share of records", "reason"],
+        &[1, 2],
         rows,
-    }
+    )
 }
 
 /// Rejected rows.
 pub fn rejected(a: &Audit) -> Table {
-    Table {
-        headers: strings(&["row", "column", "reason"]),
-        num: vec![0],
-        rows: a
-            .rejected
+    table(
+        &["row", "column", "reason"],
+        &[0],
+        a.rejected
             .iter()
             .map(|r| vec![r.row.to_string(), r.column.clone(), r.reason.clone()])
             .collect(),
-    }
+    )
 }

@@ -4,68 +4,12 @@
 use std::fmt::Write as _;
 
 use super::summary::answers;
-use super::tables::{self, Table};
+use super::tables;
 use crate::audit::Audit;
+use crate::report::doc::text::{aligned, wrap};
 
 /// Evidence items shown on the terminal; the full list is in the reports.
 pub const EVIDENCE_SHOWN: usize = 10;
-
-/// Lays a table out in aligned columns (figures right-aligned).
-pub fn aligned(t: &Table) -> String {
-    let w: Vec<usize> = (0..t.headers.len())
-        .map(|i| {
-            t.rows
-                .iter()
-                .filter_map(|r| r.get(i))
-                .chain(t.headers.get(i))
-                .map(|c| c.chars().count())
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let line = |cells: &[String]| {
-        let mut s = String::from(" ");
-        for (i, c) in cells.iter().enumerate() {
-            let width = w.get(i).copied().unwrap_or(0);
-            let pad = " ".repeat(width.saturating_sub(c.chars().count()));
-            if t.num.contains(&i) {
-                let _ = write!(s, " {pad}{c} ");
-            } else {
-                let _ = write!(s, " {c}{pad} ");
-            }
-        }
-        s.trim_end().to_string()
-    };
-    let mut s = line(&t.headers);
-    s.push('\n');
-    for r in &t.rows {
-        s.push_str(&line(r));
-        s.push('\n');
-    }
-    s
-}
-
-/// Wraps plain text at about `width` columns, indenting continuation lines.
-fn wrap(text: &str, width: usize, indent: &str) -> String {
-    let mut out = String::new();
-    let mut len = 0;
-    for word in text.split_whitespace() {
-        if len > 0 && len + 1 + word.chars().count() > width {
-            out.push('\n');
-            out.push_str(indent);
-            len = indent.len();
-        } else if len > 0 {
-            out.push(' ');
-            len += 1;
-        } else {
-            out.push_str(indent);
-            len = indent.len();
-        }
-        out.push_str(word);
-        len += word.chars().count();
-    }
-    out
-}
 
 /// The terminal summary.
 pub fn render(a: &Audit) -> String {

@@ -3,7 +3,13 @@
 //! screen readers; every label is escaped here. Colours are the Okabe–Ito
 //! colour-blind-safe palette.
 
+mod exercise;
+mod flows;
+
 use std::fmt::Write as _;
+
+pub use exercise::{accuracy, spread, Accuracy, Spread};
+pub use flows::flows;
 
 use super::escape;
 
@@ -83,10 +89,29 @@ fn axis_0_100(s: &mut String, x0: f64, y0: f64, y1: f64, w: f64) {
     }
 }
 
+/// Room for the notes written right of a plot: as wide as the longest
+/// (about 6.6 px a character at 12 px), at least 200 px, so none is cut
+/// off ("(n = 24, to").
+fn beside(notes: &[String]) -> f64 {
+    notes
+        .iter()
+        .map(|n| n.chars().count() as f64 * 6.6 + 16.0)
+        .fold(200.0, f64::max)
+        .ceil()
+}
+
 /// Horizontal bars of shares (0–100%) with their intervals as whiskers.
 pub fn interval_bars(title: &str, rows: &[Interval]) -> String {
     let h = 30.0 + ROW_H * rows.len() as f64 + 24.0;
-    let w = LABEL_W + PLOT_W + 200.0;
+    let notes: Vec<String> = rows
+        .iter()
+        .map(|r| {
+            format!("{:.0}% {}", r.value * 100.0, r.note)
+                .trim_end()
+                .to_string()
+        })
+        .collect();
+    let w = LABEL_W + PLOT_W + beside(&notes);
     let mut s = String::new();
     open(&mut s, w, h, title);
     text(&mut s, 4.0, 16.0, "start", title);
@@ -141,7 +166,11 @@ pub fn heat_map(
 ) -> String {
     let k = labels.len();
     let cell = 54.0;
-    let left = 170.0;
+    // Row labels are written whole (up to `short`'s 28 characters).
+    let left = labels
+        .iter()
+        .map(|l| short(l).chars().count() as f64 * 6.6 + 14.0)
+        .fold(170.0, f64::max);
     // Column labels are written slanted, each whole (up to `short`'s 28
     // characters) over its own column: written level, side by side they
     // ran into each other ("universalearly_hel…").
@@ -218,8 +247,20 @@ pub fn split_bars(title: &str, rows: &[Split]) -> String {
     let half = PLOT_W / 2.0;
     let mid = LABEL_W + half;
     let h = 44.0 + ROW_H * rows.len() as f64 + 10.0;
+    let notes: Vec<String> = rows
+        .iter()
+        .map(|r| {
+            let label = format!(
+                "{:.0}% under, {:.0}% over {}",
+                r.under * 100.0,
+                r.over * 100.0,
+                r.note
+            );
+            label.trim_end().to_string()
+        })
+        .collect();
     let mut s = String::new();
-    open(&mut s, LABEL_W + PLOT_W + 200.0, h, title);
+    open(&mut s, LABEL_W + PLOT_W + beside(&notes), h, title);
     text(&mut s, 4.0, 16.0, "start", title);
     text(&mut s, mid - 6.0, 34.0, "end", "◀ decision under the rules");
     text(&mut s, mid + 6.0, 34.0, "start", "over the rules ▶");
@@ -240,18 +281,12 @@ pub fn split_bars(title: &str, rows: &[Split]) -> String {
             y + 6.0,
             y + 6.0
         );
-        let label = format!(
-            "{:.0}% under, {:.0}% over {}",
-            r.under * 100.0,
-            r.over * 100.0,
-            r.note
-        );
         text(
             &mut s,
             LABEL_W + PLOT_W + 8.0,
             y + 17.0,
             "start",
-            label.trim_end(),
+            notes.get(i).map_or("", String::as_str),
         );
     }
     s.push_str("</svg>\n");

@@ -3,8 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::esc;
-use crate::diff::Impact;
+use crate::report::html::escape as esc;
 
 const W: f64 = 720.0;
 const BAR: f64 = 16.0;
@@ -22,17 +21,18 @@ fn colour(rank: usize) -> &'static str {
     COLOURS[rank % COLOURS.len()]
 }
 
-/// The chart, or an empty string when there are no records.
-pub(super) fn svg(i: &Impact) -> String {
-    if i.n == 0 {
+/// The chart of `counts[old][new]` records moving from the levels `from`
+/// to the levels `to`, or an empty string when there are no records.
+pub fn flows(from: &[String], to: &[String], counts: &[Vec<u64>]) -> String {
+    let n: u64 = counts.iter().flatten().sum();
+    if n == 0 {
         return String::new();
     }
-    let lv = &i.levels;
-    let old_tot: Vec<u64> = i.transitions.iter().map(|r| r.iter().sum()).collect();
-    let new_tot: Vec<u64> = (0..lv.new.len())
-        .map(|j| i.transitions.iter().filter_map(|r| r.get(j)).sum())
+    let old_tot: Vec<u64> = counts.iter().map(|r| r.iter().sum()).collect();
+    let new_tot: Vec<u64> = (0..to.len())
+        .map(|j| counts.iter().filter_map(|r| r.get(j)).sum())
         .collect();
-    let scale = SPAN / i.n as f64;
+    let scale = SPAN / n as f64;
     let tops = |tot: &[u64]| -> Vec<f64> {
         let mut y = 30.0;
         tot.iter()
@@ -44,7 +44,7 @@ pub(super) fn svg(i: &Impact) -> String {
             .collect()
     };
     let (lt, rt) = (tops(&old_tot), tops(&new_tot));
-    let rows = lv.old.len().max(lv.new.len()) as f64;
+    let rows = from.len().max(to.len()) as f64;
     let h = 30.0 + SPAN + rows * GAP + 20.0;
     let mut s = String::new();
     let _ = write!(
@@ -57,13 +57,15 @@ pub(super) fn svg(i: &Impact) -> String {
     // Bands, drawn first so bars sit on top.
     let mut out_y: Vec<f64> = lt.clone();
     let mut in_y: Vec<f64> = rt.clone();
-    for (a, row) in i.transitions.iter().enumerate() {
+    for (a, row) in counts.iter().enumerate() {
         for (b, c) in row.iter().enumerate() {
             if *c == 0 {
                 continue;
             }
             let w = *c as f64 * scale;
-            let (y0, y1) = (out_y[a], in_y[b]);
+            let (Some(y0), Some(y1)) = (out_y.get(a).copied(), in_y.get(b).copied()) else {
+                continue;
+            };
             out_y[a] += w;
             in_y[b] += w;
             let (x0, x1) = (LEFT + BAR, RIGHT);
@@ -79,17 +81,13 @@ pub(super) fn svg(i: &Impact) -> String {
                 y0 + w,
                 colour(b),
                 if a == b { "0.25" } else { "0.6" },
-                esc(lv.old_id(a)),
-                esc(lv.new_id(b)),
+                esc(from.get(a).map_or("", String::as_str)),
+                esc(to.get(b).map_or("", String::as_str)),
             );
         }
     }
-    for (side, (ids, (tot, top))) in [
-        (0, (&lv.old, (&old_tot, &lt))),
-        (1, (&lv.new, (&new_tot, &rt))),
-    ] {
-        for (r, id) in ids.iter().enumerate() {
-            let (t, y) = (tot[r], top[r]);
+    for (side, (ids, (tot, top))) in [(0, (from, (&old_tot, &lt))), (1, (to, (&new_tot, &rt)))] {
+        for (r, ((id, &t), &y)) in ids.iter().zip(tot.iter()).zip(top.iter()).enumerate() {
             let hgt = (t as f64 * scale).max(1.0);
             let x = if side == 0 { LEFT } else { RIGHT };
             let _ = write!(
