@@ -119,7 +119,12 @@ fn the_structure_renders_as_markdown_json_and_html() {
         "rule `toxic_trio` now needs 2 of 3 instead of 3"
     );
     let md = std::fs::read_to_string(dir.path().join("r.md")).unwrap();
-    assert!(md.contains("- rule `toxic_trio` now needs 2 of 3 instead of 3"));
+    assert!(
+        md.contains(
+            "| Rules | `toxic_trio` | changed | rule `toxic_trio` now needs 2 of 3 instead of 3 |"
+        ),
+        "{md}"
+    );
 }
 
 #[test]

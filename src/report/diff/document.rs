@@ -4,7 +4,7 @@
 
 use super::{p_value, pct, seconds, signed, stat, DiffReport, LIST_LIMIT};
 use crate::diff::impact::Responsible;
-use crate::diff::{Impact, Structure};
+use crate::diff::{ChangeKind, Impact, Structure};
 use crate::report::doc::{Block, Cell, Chart, Column, Document, Inline, Section, Table};
 
 /// The report's title.
@@ -84,19 +84,27 @@ fn structure(s: &Structure) -> Section {
         ));
         return sec;
     }
-    let mut part = None;
-    let mut items = Vec::new();
+    // One row a change, so a spreadsheet can filter by part and kind.
+    let mut t = Table::new(vec![
+        Column::text("Part"),
+        Column::text("Id"),
+        Column::text("Change"),
+        Column::text("What changed"),
+    ]);
     for c in &s.changes {
-        if part != Some(c.section) {
-            if !items.is_empty() {
-                sec.push(Block::List(std::mem::take(&mut items)));
-            }
-            sec.push(Block::Heading(c.section.title().into()));
-            part = Some(c.section);
-        }
-        items.push(Inline::ticked(&c.text));
+        let kind = match c.kind {
+            ChangeKind::Added => "added",
+            ChangeKind::Removed => "removed",
+            ChangeKind::Changed => "changed",
+        };
+        t.row(vec![
+            Cell::text(c.section.title()),
+            Cell::code(&c.id),
+            Cell::text(kind),
+            Cell::Text(Inline::ticked(&c.text)),
+        ]);
     }
-    sec.push(Block::List(items));
+    sec.push(t);
     sec
 }
 
