@@ -230,6 +230,9 @@ fn bad_episodes_are_rejected_with_their_line_and_the_rest_are_scored() {
     };
     let bad_date = by_reason("`2024-13-01` is not a date");
     assert_eq!(bad_date[2], "CINreferralDate");
+    // Rejected episodes carry their id as far as it was read, so a QA
+    // officer can find them.
+    assert_eq!(bad_date[1], "B/2024-13-01");
     let episodes_b = text.match_indices("<CINdetails>").nth(1).unwrap().0;
     assert_eq!(
         bad_date[0],
@@ -242,6 +245,7 @@ fn bad_episodes_are_rejected_with_their_line_and_the_rest_are_scored() {
     assert_eq!(dup[1], "D/2024-06-01");
     let birth = by_reason("`2015-02-30` is not a date");
     assert_eq!(birth[2], "PersonBirthDate");
+    assert_eq!(birth[1], "E/2024-07-01");
     assert!(
         birth[3].starts_with(&format!("line {}:", line_of("2015-02-30"))),
         "{birth:?}"
@@ -251,6 +255,7 @@ fn bad_episodes_are_rejected_with_their_line_and_the_rest_are_scored() {
         malformed[3].contains("matches no open element"),
         "{malformed:?}"
     );
+    assert_eq!(malformed[1], "F/2024-08-01");
 }
 
 #[test]
@@ -277,6 +282,7 @@ fn unborn_children_truncated_files_and_missing_optional_elements() {
         rejects[0][3].contains("ends inside this episode"),
         "{rejects:?}"
     );
+    assert_eq!(rejects[0][1], "U/2025-03-01", "the cut episode's id");
 }
 
 #[test]

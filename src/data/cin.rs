@@ -725,6 +725,7 @@ impl CinSource {
                 };
                 *raw = Some(Raw::Rejected {
                     line,
+                    id: self.episode.id(&self.child),
                     column: f.element,
                     reason,
                 });

@@ -55,10 +55,19 @@ impl Parser {
             (Parser::Cells(l), Raw::Cells { cells, .. }) => l.parse(plan, cells, row),
             (Parser::Json(l), Raw::Json { value, .. }) => l.parse(plan, value, row),
             (Parser::Json(l), Raw::JsonText { text, .. }) => l.parse_text(plan, text, row),
-            (_, Raw::Rejected { column, reason, .. }) => {
+            (
+                _,
+                Raw::Rejected {
+                    id, column, reason, ..
+                },
+            ) => {
                 // The row's buffers hold the last row parsed: no id of
-                // another row may be reported with this one.
+                // another row may be reported with this one, only its own
+                // when the reader could read it.
                 row.record.id.clear();
+                if let Some(id) = id {
+                    row.record.id.push_str(id);
+                }
                 Err((column.clone(), reason.clone()))
             }
             _ => Err((

@@ -251,6 +251,23 @@ impl Episode {
         }
     }
 
+    /// The episode's id as far as it could be read, for a reject: the
+    /// child's `LAchildID` and the `CINreferralDate` as written
+    /// (`LAchildID/date`), the child's id alone when the episode has no
+    /// referral date, `None` when the child has no id.
+    pub fn id(&self, child: &Child) -> Option<String> {
+        let child_id = child.id.trim();
+        if child_id.is_empty() {
+            return None;
+        }
+        let date = self.referral_text.trim();
+        Some(if date.is_empty() {
+            child_id.to_string()
+        } else {
+            format!("{child_id}/{date}")
+        })
+    }
+
     /// The furthest step the episode reached (SPEC §9), or `None` for an
     /// open episode still being assessed.
     pub fn decision(&self) -> Option<&'static str> {
@@ -484,6 +501,23 @@ mod tests {
                 ""
             ]
         );
+    }
+
+    #[test]
+    fn an_episode_id_is_given_as_far_as_it_was_read() {
+        let mut e = episode();
+        let mut child = Child::default();
+        assert_eq!(e.id(&child), None, "no child id: no id at all");
+        child.id = " C7 ".into();
+        assert_eq!(e.id(&child).as_deref(), Some("C7/2021-10-06"));
+        e.referral_text = "2021-13-06".into();
+        assert_eq!(
+            e.id(&child).as_deref(),
+            Some("C7/2021-13-06"),
+            "a bad date as written"
+        );
+        e.referral_text.clear();
+        assert_eq!(e.id(&child).as_deref(), Some("C7"), "no date: the child");
     }
 
     #[test]
