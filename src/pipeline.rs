@@ -224,7 +224,6 @@ pub fn run(
 ) -> Result<Summary, DataError> {
     let source = open(path, opts)?;
     let parsers = [parser(plan, path, source.as_ref(), opts)?];
-    let source_warnings = source.warnings();
     let mut summary = drive(
         &[plan],
         &parsers,
@@ -236,7 +235,6 @@ pub fn run(
             _ => Ok(()),
         },
     )?;
-    summary.warnings = source_warnings;
     summary.add_header(&parsers);
     Ok(summary)
 }
@@ -265,7 +263,6 @@ pub fn run_two(
         parser(old, path, source.as_ref(), opts)?,
         parser(new, path, source.as_ref(), opts)?,
     ];
-    let source_warnings = source.warnings();
     let mut summary = drive(
         &[old, new],
         &parsers,
@@ -277,7 +274,6 @@ pub fn run_two(
             _ => Ok(()),
         },
     )?;
-    summary.warnings = source_warnings;
     summary.add_header(&parsers);
     Ok(summary)
 }

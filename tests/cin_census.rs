@@ -259,6 +259,80 @@ fn bad_episodes_are_rejected_with_their_line_and_the_rest_are_scored() {
 }
 
 #[test]
+fn header_problems_are_stated_once_and_pooled_messages_keep_their_own_council() {
+    let dir = tempfile::tempdir().unwrap();
+    let children = |a: &str, b: &str| {
+        [
+            child(a, "2015-01-01", &episode("2024-04-01", &["3A"])),
+            child(b, "2015-01-01", &episode("2024-05-01", &["3A"])),
+        ]
+        .concat()
+    };
+    // No header at all: every episode is still scored, and the run says
+    // plainly that `la` is empty, once.
+    let headless = message(&children("A", "B"))
+        .replace("<Header><Source><LEA>305</LEA></Source></Header>\n", "");
+    let data = write(dir.path(), "headless.xml", &headless);
+    let (code, rows, _, err) = score(&cin_rules(), &data, &["--keep", "la"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(rows.len(), 2);
+    assert!(rows.iter().all(|r| r["la"].is_empty()));
+    let warned: Vec<&str> = err
+        .lines()
+        .filter(|l| l.contains("Header/Source/LEA"))
+        .collect();
+    assert_eq!(warned.len(), 1, "{err}");
+    assert!(
+        warned[0].starts_with("warning: the file has no `Header/Source/LEA`")
+            && warned[0].contains("empty on all 2 episodes"),
+        "{err}"
+    );
+    // Two councils' returns one after another in one file (pooled): each
+    // message's episodes take its own LEA; a second LEA inside one message
+    // is ignored with a warning.
+    let second = message(&children("C", "D")).replace(
+        "<LEA>305</LEA>",
+        "<LEA>306</LEA></Source><Source><LEA>307</LEA>",
+    );
+    let pooled = format!("{}{second}", message(&children("A", "B")));
+    let data = write(dir.path(), "pooled.xml", &pooled);
+    let (code, rows, rejects, err) = score(&cin_rules(), &data, &["--keep", "la"]);
+    assert_eq!(code, 0, "{err} {rejects:?}");
+    let las: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|r| (r["id"].as_str(), r["la"].as_str()))
+        .collect();
+    assert_eq!(
+        las,
+        [
+            ("A/2024-04-01", "305"),
+            ("B/2024-05-01", "305"),
+            ("C/2024-04-01", "306"),
+            ("D/2024-05-01", "306")
+        ]
+    );
+    let second_line = pooled[..pooled.rfind("<Message>").unwrap()]
+        .matches('\n')
+        .count()
+        + 1;
+    assert!(
+        err.contains(&format!(
+            "warning: the census message at line {second_line} has a second `Header/Source/LEA` (`307`) after `306`"
+        )),
+        "{err}"
+    );
+    // Anything else after the message still stops the run.
+    let data = write(
+        dir.path(),
+        "trailing.xml",
+        &format!("{}<Other/>\n", message(&children("A", "B"))),
+    );
+    let (code, _, _, err) = score(&cin_rules(), &data, &[]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("a second root element `Other`"), "{err}");
+}
+
+#[test]
 fn unborn_children_truncated_files_and_missing_optional_elements() {
     let dir = tempfile::tempdir().unwrap();
     let unborn = "<Child><ChildIdentifiers><LAchildID>U</LAchildID><ExpectedPersonBirthDate>2025-06-01</ExpectedPersonBirthDate><GenderCurrent>0</GenderCurrent></ChildIdentifiers><ChildCharacteristics><Ethnicity>NOBT</Ethnicity></ChildCharacteristics>\n<CINdetails><CINreferralDate>2025-02-01</CINreferralDate><ReferralSource>3B</ReferralSource><ReferralNFA>1</ReferralNFA></CINdetails>\n</Child>\n";

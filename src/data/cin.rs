@@ -21,8 +21,10 @@ use super::{DataError, Raw, RowSource};
 use crate::plan::{FieldKind, Plan};
 
 pub mod episode;
+pub mod header;
 
 use episode::{parse_date, yes_no, Child, Episode, Fault, COLUMNS, MAX_FACTORS, NO_FACTORS};
+use header::Headers;
 
 /// The largest single piece of markup or text read at once (a tag, a text
 /// node, a comment), in bytes. A larger one stops the run: a census value
@@ -240,9 +242,8 @@ pub struct CinSource {
     /// The value being read, and whether it overflowed.
     value: String,
     value_too_long: bool,
-    /// `Header/Source/LEA`.
-    la: String,
-    la_seen: bool,
+    /// Each message's `Header/Source/LEA`, and the header problems.
+    headers: Headers,
     child: Child,
     episode: Episode,
     in_episode: bool,
@@ -275,8 +276,7 @@ impl CinSource {
             names: Vec::with_capacity(256),
             value: String::with_capacity(64),
             value_too_long: false,
-            la: String::new(),
-            la_seen: false,
+            headers: Headers::default(),
             child: Child::default(),
             episode: Episode::default(),
             in_episode: false,
@@ -338,16 +338,21 @@ impl CinSource {
     fn open_tag(&mut self, name: &[u8]) -> Result<(), DataError> {
         let mut tag = Tag::of(name);
         if self.stack.is_empty() {
-            if self.root_seen {
-                return Err(self.stop("a second root element after `</Message>`"));
-            }
-            self.root_seen = true;
+            let name = crate::text::shorten(&String::from_utf8_lossy(name));
             if tag != Tag::Message {
-                return Err(self.stop(format!(
-                    "this is not a CIN census message: its root element is `{}`, not `Message`",
-                    crate::text::shorten(&String::from_utf8_lossy(name))
-                )));
+                return Err(self.stop(if self.root_seen {
+                    format!("a second root element `{name}` after `</Message>`")
+                } else {
+                    format!(
+                        "this is not a CIN census message: its root element is `{name}`, not `Message`"
+                    )
+                }));
             }
+            // A further message after the first: pooled returns written
+            // one after another, each with its own header.
+            self.root_seen = true;
+            let line = self.line();
+            self.headers.begin_message(line);
         }
         if self.stack.len() >= MAX_DEPTH {
             return Err(self.stop(format!("elements nested more than {MAX_DEPTH} deep")));
@@ -515,11 +520,8 @@ impl CinSource {
             return tag == Tag::CinDetails;
         }
         match tag {
-            Tag::Lea if !self.la_seen => {
-                self.la.clear();
-                self.la.push_str(v);
-                self.la_seen = true;
-            }
+            Tag::Lea => self.headers.lea(v),
+            Tag::Message if self.stack.is_empty() => self.headers.end_message(),
             Tag::LaChildId => {
                 self.child.id.clear();
                 self.child.id.push_str(v);
@@ -715,7 +717,11 @@ impl CinSource {
             Some(Raw::Cells { cells, .. }) => cells,
             _ => csv::ByteRecord::with_capacity(256, COLUMNS.len()),
         };
-        match self.episode.cells(&self.child, &self.la, &mut cells) {
+        self.headers.episode();
+        match self
+            .episode
+            .cells(&self.child, self.headers.la(), &mut cells)
+        {
             Ok(()) => *raw = Some(Raw::Cells { line, cells }),
             Err(f) => {
                 let reason = if f.line == line {
@@ -824,7 +830,7 @@ impl RowSource for CinSource {
     }
 
     fn warnings(&self) -> Vec<String> {
-        Vec::new()
+        self.headers.warnings()
     }
 }
 

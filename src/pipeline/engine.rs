@@ -274,13 +274,15 @@ pub(super) fn drive(
                     }
                     Err(e) => {
                         let _ = raw_tx.send(Err(e));
-                        return (None, (Vec::new(), 0));
+                        return (None, (Vec::new(), 0), Vec::new());
                     }
                 }
             }
             position.store(source.position(), Ordering::Relaxed);
             if n == 0 || raw_tx.send(Ok((batch, n))).is_err() || end {
-                return (source.lines(), source.spans());
+                // Warnings last: some are known only once the file is read
+                // (a census message with no header).
+                return (source.lines(), source.spans(), source.warnings());
             }
         });
         s.spawn(move || {
@@ -348,7 +350,8 @@ pub(super) fn drive(
             }
             let _ = free_slot_tx.send(slots);
         }
-        if let Ok((lines, (spans, multiline))) = reader.join() {
+        if let Ok((lines, (spans, multiline), warnings)) = reader.join() {
+            summary.warnings = warnings;
             summary.lines = lines;
             summary.spans = spans;
             summary.multiline = multiline;
