@@ -550,4 +550,23 @@ fn byte_order_marks_windows_line_ends_and_prefixes_read_alike() {
         assert_eq!(code, 0, "{name}: {err}");
         assert_eq!(rows, want, "{name}");
     }
+    // The 2024-25 and later schemas give `Sex` (M, F, U) in place of
+    // `GenderCurrent` (1, 2, 0, 9): both read as the same gender.
+    let sexed = plain
+        .replace("<GenderCurrent>1</GenderCurrent>", "<Sex>M</Sex>")
+        .replace("<GenderCurrent>2</GenderCurrent>", "<Sex>F</Sex>")
+        .replace("<GenderCurrent>0</GenderCurrent>", "<Sex>U</Sex>");
+    // (9, indeterminate, has no `Sex` code: that child keeps its element.)
+    assert_eq!(sexed.matches("<Sex>").count(), 3);
+    let data = write(dir.path(), "sexed.xml", &sexed);
+    let (_, want, _, _) = score(
+        &cin_rules(),
+        &root().join("tests/fixtures/cin/paths.xml"),
+        &["--keep", "gender"],
+    );
+    let (code, rows, _, err) = score(&cin_rules(), &data, &["--keep", "gender"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(rows, want);
+    assert!(rows.iter().any(|r| r["gender"] == "female"));
+    assert!(rows.iter().any(|r| r["gender"] == "not recorded"));
 }

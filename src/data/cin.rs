@@ -89,6 +89,9 @@ enum Tag {
     BirthDate,
     ExpectedBirthDate,
     Gender,
+    /// `Sex` (M, F, U), which takes the place of `GenderCurrent` in the
+    /// 2024-25 and later schemas.
+    Sex,
     ChildCharacteristics,
     Disabilities,
     Disability,
@@ -123,6 +126,7 @@ impl Tag {
             b"PersonBirthDate" => Tag::BirthDate,
             b"ExpectedPersonBirthDate" => Tag::ExpectedBirthDate,
             b"GenderCurrent" => Tag::Gender,
+            b"Sex" => Tag::Sex,
             b"ChildCharacteristics" => Tag::ChildCharacteristics,
             b"Disabilities" => Tag::Disabilities,
             b"Disability" => Tag::Disability,
@@ -153,7 +157,7 @@ impl Tag {
             Lea => Source,
             Child => Children,
             ChildIdentifiers | ChildCharacteristics | CinDetails => Child,
-            LaChildId | BirthDate | ExpectedBirthDate | Gender => ChildIdentifiers,
+            LaChildId | BirthDate | ExpectedBirthDate | Gender | Sex => ChildIdentifiers,
             Disabilities => ChildCharacteristics,
             Disability => Disabilities,
             ReferralDate | ReferralSource | PrimaryNeed | ClosureDate | ClosureReason
@@ -175,6 +179,7 @@ impl Tag {
                 | BirthDate
                 | ExpectedBirthDate
                 | Gender
+                | Sex
                 | Disability
                 | ReferralDate
                 | ReferralSource
@@ -581,6 +586,16 @@ impl CinSource {
                     let _ = self.fault("GenderCurrent", r);
                 }
             },
+            Tag::Sex => match episode::sex(v) {
+                Some(g) => self.child.gender = Some(g),
+                None => {
+                    let r = format!(
+                        "`{}` is not a DfE sex code (M, F or U)",
+                        crate::text::shorten(v)
+                    );
+                    let _ = self.fault("Sex", r);
+                }
+            },
             Tag::Disability if !v.eq_ignore_ascii_case("NONE") && !v.is_empty() => {
                 self.child.disabled = true;
             }
@@ -835,6 +850,7 @@ fn tag_name(tag: Tag) -> &'static str {
         Tag::BirthDate => "PersonBirthDate",
         Tag::ExpectedBirthDate => "ExpectedPersonBirthDate",
         Tag::Gender => "GenderCurrent",
+        Tag::Sex => "Sex",
         Tag::ChildCharacteristics => "ChildCharacteristics",
         Tag::Disabilities => "Disabilities",
         Tag::Disability => "Disability",

@@ -128,6 +128,17 @@ pub fn gender(code: &str) -> Option<&'static str> {
     }
 }
 
+/// The text of a DfE sex code (`Sex`, in place of `GenderCurrent` from the
+/// 2024-25 schema on): `U` (unknown) reads as `not recorded`.
+pub fn sex(code: &str) -> Option<&'static str> {
+    match code.trim() {
+        "M" | "m" => Some("male"),
+        "F" | "f" => Some("female"),
+        "U" | "u" => Some("not recorded"),
+        _ => None,
+    }
+}
+
 /// The agency group of a DfE referral source code.
 pub fn agency(source: &str) -> Option<&'static str> {
     Some(match source.trim().to_ascii_uppercase().as_str() {
@@ -414,6 +425,10 @@ mod tests {
         assert_eq!(gender("0"), Some("not recorded"));
         assert_eq!(gender("9"), Some("indeterminate"));
         assert_eq!(gender("3"), None);
+        assert_eq!(sex("M"), Some("male"));
+        assert_eq!(sex("F"), Some("female"));
+        assert_eq!(sex("U"), Some("not recorded"));
+        assert_eq!(sex("1"), None);
         assert_eq!(agency("1C"), Some("individual"));
         assert_eq!(agency("3e"), Some("health"));
         assert_eq!(agency("5D"), Some("la_services"));
