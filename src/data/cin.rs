@@ -215,6 +215,8 @@ pub struct CinSource {
     /// taken as the end of the file, as quick-xml itself does.
     broken: bool,
     header: Vec<String>,
+    /// Room to build a cell in, kept from episode to episode.
+    scratch: String,
     /// Open elements: the tag and where its name starts in `names`.
     stack: Vec<(Tag, usize)>,
     names: Vec<u8>,
@@ -258,6 +260,7 @@ impl CinSource {
             counted: 0,
             broken: false,
             header: COLUMNS.iter().map(|c| c.to_string()).collect(),
+            scratch: String::with_capacity(64),
             stack: Vec::with_capacity(16),
             names: Vec::with_capacity(256),
             value: String::with_capacity(64),
@@ -814,10 +817,12 @@ impl CinSource {
             _ => csv::ByteRecord::with_capacity(256, COLUMNS.len()),
         };
         self.headers.episode();
-        match self
-            .episode
-            .cells(&self.child, self.headers.la(), &mut cells)
-        {
+        match self.episode.cells(
+            &self.child,
+            self.headers.la(),
+            &mut cells,
+            &mut self.scratch,
+        ) {
             Ok(()) => *raw = Some(Raw::Cells { line, cells }),
             Err(f) => {
                 let reason = if f.line == line {
@@ -873,7 +878,7 @@ fn tag_name(tag: Tag) -> &'static str {
 
 /// The local part of a (possibly prefixed) name.
 fn local(name: &[u8]) -> &[u8] {
-    match name.iter().rposition(|b| *b == b':') {
+    match memchr::memrchr(b':', name) {
         Some(i) => name.get(i + 1..).unwrap_or(name),
         None => name,
     }

@@ -303,8 +303,15 @@ impl Episode {
     }
 
     /// The episode's cells in [`COLUMNS`] order, or why it cannot be read.
-    /// `la` is the authority's code from the header.
-    pub fn cells(&self, child: &Child, la: &str, out: &mut ByteRecord) -> Result<(), Fault> {
+    /// `la` is the authority's code from the header; `buf` is room to build
+    /// a cell in (kept by the caller, so that no episode allocates).
+    pub fn cells(
+        &self,
+        child: &Child,
+        la: &str,
+        out: &mut ByteRecord,
+        buf: &mut String,
+    ) -> Result<(), Fault> {
         if let Some(f) = child.fault.as_ref().or(self.fault.as_ref()) {
             return Err(f.clone());
         }
@@ -357,7 +364,7 @@ impl Episode {
             None => (None, false),
         };
         out.clear();
-        let mut buf = String::with_capacity(64);
+        buf.clear();
         buf.push_str(child.id.trim());
         buf.push('/');
         buf.push_str(self.referral_text.trim());
@@ -491,7 +498,8 @@ mod tests {
             ..Child::default()
         };
         let mut out = ByteRecord::new();
-        e.cells(&child, "201", &mut out).unwrap();
+        e.cells(&child, "201", &mut out, &mut String::new())
+            .unwrap();
         let cells: Vec<&str> = out
             .iter()
             .map(|c| std::str::from_utf8(c).unwrap())
@@ -544,17 +552,22 @@ mod tests {
             ..Child::default()
         };
         let mut out = ByteRecord::new();
-        e.cells(&child, "201", &mut out).unwrap();
+        e.cells(&child, "201", &mut out, &mut String::new())
+            .unwrap();
         assert_eq!(out.get(1), Some(&b"0"[..]));
         assert_eq!(out.get(2), Some(&b"true"[..]));
         child.birth = parse_date("2022-01-01");
-        e.cells(&child, "201", &mut out).unwrap();
+        e.cells(&child, "201", &mut out, &mut String::new())
+            .unwrap();
         assert_eq!(out.get(2), Some(&b"true"[..]), "born after the referral");
         child.expected = false;
-        let f = e.cells(&child, "201", &mut out).unwrap_err();
+        let f = e
+            .cells(&child, "201", &mut out, &mut String::new())
+            .unwrap_err();
         assert_eq!(f.element, "PersonBirthDate");
         child.birth = None;
-        e.cells(&child, "201", &mut out).unwrap();
+        e.cells(&child, "201", &mut out, &mut String::new())
+            .unwrap();
         assert_eq!(out.get(1), Some(&b""[..]), "no date at all: age missing");
     }
 }
