@@ -13,17 +13,17 @@ const KEPT: usize = 20;
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Problem {
     /// No LEA at all: the message's episodes have no `la`.
-    NoLea { line: u64, episodes: u64 },
+    Missing { line: u64, episodes: u64 },
     /// The LEA came after some of the message's episodes.
-    LateLea { line: u64, before: u64 },
+    Late { line: u64, before: u64 },
     /// A second, different LEA in one message (ignored).
-    SecondLea {
+    Second {
         line: u64,
         first: String,
         second: String,
     },
     /// Two messages with the same LEA.
-    SameLea {
+    Repeated {
         line: u64,
         earlier: u64,
         lea: String,
@@ -71,21 +71,21 @@ impl Headers {
         let line = self.line;
         if self.la.is_empty() {
             if self.episodes > 0 {
-                self.problem(Problem::NoLea {
+                self.problem(Problem::Missing {
                     line,
                     episodes: self.episodes,
                 });
             }
         } else {
             if self.before_lea > 0 {
-                self.problem(Problem::LateLea {
+                self.problem(Problem::Late {
                     line,
                     before: self.before_lea,
                 });
             }
             let same = self.earlier.iter().find(|(l, _)| *l == self.la);
             if let Some((lea, earlier)) = same {
-                let p = Problem::SameLea {
+                let p = Problem::Repeated {
                     line,
                     earlier: *earlier,
                     lea: lea.clone(),
@@ -107,7 +107,7 @@ impl Headers {
         if self.la.is_empty() {
             self.la.push_str(value);
         } else if self.la != value {
-            let p = Problem::SecondLea {
+            let p = Problem::Second {
                 line: self.line,
                 first: self.la.clone(),
                 second: value.to_string(),
@@ -157,20 +157,20 @@ impl Headers {
             .problems
             .iter()
             .map(|p| match p {
-                Problem::NoLea { line, episodes } => format!(
+                Problem::Missing { line, episodes } => format!(
                     "{} has no `Header/Source/LEA` (the council's 3-digit code), so the `la` \
                      field is empty on {} {}: nothing can be compared by council",
                     which(*line),
                     if one { "all" } else { "its" },
                     plural(*episodes, "episode")
                 ),
-                Problem::LateLea { line, before } => format!(
+                Problem::Late { line, before } => format!(
                     "the `Header/Source/LEA` of {} comes after {} of its episodes, \
                      whose `la` field is therefore empty",
                     which(*line),
                     plural(*before, "episode")
                 ),
-                Problem::SecondLea {
+                Problem::Second {
                     line,
                     first,
                     second,
@@ -184,7 +184,7 @@ impl Headers {
                     short(first),
                     short(first)
                 ),
-                Problem::SameLea { line, earlier, lea } => format!(
+                Problem::Repeated { line, earlier, lea } => format!(
                     "the census messages at lines {earlier} and {line} have the same LEA \
                      (`{}`): the same council's return twice? An episode in both (the same \
                      child and referral date) is rejected as a duplicate id",
