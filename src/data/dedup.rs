@@ -107,8 +107,9 @@ fn ends_with_date(id: &str) -> bool {
 /// Shards a fingerprint set starts with.
 const FIRST_SHARDS: u32 = 8;
 /// When the fingerprints outnumber the shards this many times over, each
-/// shard is split in two (so a shard holds about 128 to 256).
-const SHARD_LOAD: usize = 256;
+/// shard is split in two (so a shard holds about 32 to 64: a search and an
+/// insert touch a few cache lines).
+const SHARD_LOAD: usize = 64;
 
 /// A set of 64-bit fingerprints: sorted shards, chosen by the top bits of
 /// the fingerprint, split in two as they fill. About 9 bytes a fingerprint
