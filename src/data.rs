@@ -414,6 +414,9 @@ pub enum Raw {
     Rejected {
         /// Line number.
         line: u64,
+        /// The row's id when the reader could read it (a CIN episode's
+        /// `LAchildID/CINreferralDate`), so the row can be found.
+        id: Option<String>,
         /// The column at fault (`row` for the row as a whole).
         column: String,
         /// Why.

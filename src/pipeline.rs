@@ -259,9 +259,7 @@ pub fn run_with<W: RowWork, const N: usize>(
         message: "internal: one parser per rule set".into(),
     })?;
     let work = work(parsers);
-    let source_warnings = source.warnings();
     let mut summary = drive(&work, source, opts, started(progress, path, opts), sink)?;
-    summary.warnings = source_warnings;
     summary.add_header(work.parsers());
     Ok(summary)
 }

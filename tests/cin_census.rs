@@ -230,6 +230,9 @@ fn bad_episodes_are_rejected_with_their_line_and_the_rest_are_scored() {
     };
     let bad_date = by_reason("`2024-13-01` is not a date");
     assert_eq!(bad_date[2], "CINreferralDate");
+    // Rejected episodes carry their id as far as it was read, so a QA
+    // officer can find them.
+    assert_eq!(bad_date[1], "B/2024-13-01");
     let episodes_b = text.match_indices("<CINdetails>").nth(1).unwrap().0;
     assert_eq!(
         bad_date[0],
@@ -242,6 +245,7 @@ fn bad_episodes_are_rejected_with_their_line_and_the_rest_are_scored() {
     assert_eq!(dup[1], "D/2024-06-01");
     let birth = by_reason("`2015-02-30` is not a date");
     assert_eq!(birth[2], "PersonBirthDate");
+    assert_eq!(birth[1], "E/2024-07-01");
     assert!(
         birth[3].starts_with(&format!("line {}:", line_of("2015-02-30"))),
         "{birth:?}"
@@ -251,6 +255,81 @@ fn bad_episodes_are_rejected_with_their_line_and_the_rest_are_scored() {
         malformed[3].contains("matches no open element"),
         "{malformed:?}"
     );
+    assert_eq!(malformed[1], "F/2024-08-01");
+}
+
+#[test]
+fn header_problems_are_stated_once_and_pooled_messages_keep_their_own_council() {
+    let dir = tempfile::tempdir().unwrap();
+    let children = |a: &str, b: &str| {
+        [
+            child(a, "2015-01-01", &episode("2024-04-01", &["3A"])),
+            child(b, "2015-01-01", &episode("2024-05-01", &["3A"])),
+        ]
+        .concat()
+    };
+    // No header at all: every episode is still scored, and the run says
+    // plainly that `la` is empty, once.
+    let headless = message(&children("A", "B"))
+        .replace("<Header><Source><LEA>305</LEA></Source></Header>\n", "");
+    let data = write(dir.path(), "headless.xml", &headless);
+    let (code, rows, _, err) = score(&cin_rules(), &data, &["--keep", "la"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(rows.len(), 2);
+    assert!(rows.iter().all(|r| r["la"].is_empty()));
+    let warned: Vec<&str> = err
+        .lines()
+        .filter(|l| l.contains("Header/Source/LEA"))
+        .collect();
+    assert_eq!(warned.len(), 1, "{err}");
+    assert!(
+        warned[0].starts_with("warning: the file has no `Header/Source/LEA`")
+            && warned[0].contains("empty on all 2 episodes"),
+        "{err}"
+    );
+    // Two councils' returns one after another in one file (pooled): each
+    // message's episodes take its own LEA; a second LEA inside one message
+    // is ignored with a warning.
+    let second = message(&children("C", "D")).replace(
+        "<LEA>305</LEA>",
+        "<LEA>306</LEA></Source><Source><LEA>307</LEA>",
+    );
+    let pooled = format!("{}{second}", message(&children("A", "B")));
+    let data = write(dir.path(), "pooled.xml", &pooled);
+    let (code, rows, rejects, err) = score(&cin_rules(), &data, &["--keep", "la"]);
+    assert_eq!(code, 0, "{err} {rejects:?}");
+    let las: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|r| (r["id"].as_str(), r["la"].as_str()))
+        .collect();
+    assert_eq!(
+        las,
+        [
+            ("A/2024-04-01", "305"),
+            ("B/2024-05-01", "305"),
+            ("C/2024-04-01", "306"),
+            ("D/2024-05-01", "306")
+        ]
+    );
+    let second_line = pooled[..pooled.rfind("<Message>").unwrap()]
+        .matches('\n')
+        .count()
+        + 1;
+    assert!(
+        err.contains(&format!(
+            "warning: the census message at line {second_line} has a second `Header/Source/LEA` (`307`) after `306`"
+        )),
+        "{err}"
+    );
+    // Anything else after the message still stops the run.
+    let data = write(
+        dir.path(),
+        "trailing.xml",
+        &format!("{}<Other/>\n", message(&children("A", "B"))),
+    );
+    let (code, _, _, err) = score(&cin_rules(), &data, &[]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("a second root element `Other`"), "{err}");
 }
 
 #[test]
@@ -277,6 +356,7 @@ fn unborn_children_truncated_files_and_missing_optional_elements() {
         rejects[0][3].contains("ends inside this episode"),
         "{rejects:?}"
     );
+    assert_eq!(rejects[0][1], "U/2025-03-01", "the cut episode's id");
 }
 
 #[test]
@@ -470,4 +550,23 @@ fn byte_order_marks_windows_line_ends_and_prefixes_read_alike() {
         assert_eq!(code, 0, "{name}: {err}");
         assert_eq!(rows, want, "{name}");
     }
+    // The 2024-25 and later schemas give `Sex` (M, F, U) in place of
+    // `GenderCurrent` (1, 2, 0, 9): both read as the same gender.
+    let sexed = plain
+        .replace("<GenderCurrent>1</GenderCurrent>", "<Sex>M</Sex>")
+        .replace("<GenderCurrent>2</GenderCurrent>", "<Sex>F</Sex>")
+        .replace("<GenderCurrent>0</GenderCurrent>", "<Sex>U</Sex>");
+    // (9, indeterminate, has no `Sex` code: that child keeps its element.)
+    assert_eq!(sexed.matches("<Sex>").count(), 3);
+    let data = write(dir.path(), "sexed.xml", &sexed);
+    let (_, want, _, _) = score(
+        &cin_rules(),
+        &root().join("tests/fixtures/cin/paths.xml"),
+        &["--keep", "gender"],
+    );
+    let (code, rows, _, err) = score(&cin_rules(), &data, &["--keep", "gender"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(rows, want);
+    assert!(rows.iter().any(|r| r["gender"] == "female"));
+    assert!(rows.iter().any(|r| r["gender"] == "not recorded"));
 }

@@ -9,10 +9,16 @@
 //! refused); no element, text or tag may exceed [`MAX_EVENT_BYTES`], values
 //! [`MAX_VALUE_BYTES`] and nesting [`MAX_DEPTH`], so memory stays bounded on
 //! any file. Every `<CINdetails>` becomes a record or a reject with its line.
+//!
+//! Speed: the file is read in blocks and quick-xml parses each block in
+//! place (events borrow the block, nothing is copied); an event cut by the
+//! end of a block is parsed again once the block is refilled. Lines are
+//! counted only when a line number is asked for (once an episode).
 
 use std::fs::File;
-use std::io::{self, BufRead};
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use quick_xml::events::{BytesRef, Event};
 use quick_xml::Reader;
@@ -21,8 +27,10 @@ use super::{DataError, Raw, RowSource};
 use crate::plan::{FieldKind, Plan};
 
 pub mod episode;
+pub mod header;
 
 use episode::{parse_date, yes_no, Child, Episode, Fault, COLUMNS, MAX_FACTORS, NO_FACTORS};
+use header::Headers;
 
 /// The largest single piece of markup or text read at once (a tag, a text
 /// node, a comment), in bytes. A larger one stops the run: a census value
@@ -35,85 +43,36 @@ pub const MAX_VALUE_BYTES: usize = 1024;
 /// The deepest nesting of elements (the schema needs 7).
 pub const MAX_DEPTH: usize = 64;
 
-/// A buffered file that knows the line it has reached and refuses a single
-/// event longer than [`MAX_EVENT_BYTES`]. Lines are counted lazily, over
-/// whole spans, only when a line number is asked for (once an episode).
-struct Counted {
-    file: File,
-    buf: Vec<u8>,
-    /// The unread part of `buf` is `pos..len`.
-    pos: usize,
-    len: usize,
-    /// Line breaks before `counted` in the current buffer (and all before).
-    newlines: u64,
-    counted: usize,
-    /// Bytes consumed since the last event ended.
-    since_event: usize,
-}
+/// The size of a block read from the file (it grows only for an event
+/// longer than half a block, up to about twice [`MAX_EVENT_BYTES`]).
+const BLOCK_BYTES: usize = 256 * 1024;
 
-impl Counted {
-    fn new(file: File) -> Self {
-        Counted {
-            file,
-            buf: vec![0; 256 * 1024],
-            pos: 0,
-            len: 0,
-            newlines: 0,
-            counted: 0,
-            since_event: 0,
-        }
-    }
-
-    /// The line the reader has reached (1-based).
-    fn line(&mut self) -> u64 {
-        let span = self.buf.get(self.counted..self.pos).unwrap_or_default();
-        self.newlines += memchr::memchr_iter(b'\n', span).count() as u64;
-        self.counted = self.pos;
-        self.newlines + 1
+/// The length of the byte order mark that `bytes` begin with, if any (as
+/// quick-xml detects them: UTF-8, UTF-16 big- or little-endian).
+fn bom_len(bytes: &[u8]) -> usize {
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        3
+    } else if bytes.starts_with(&[0xFE, 0xFF]) || bytes.starts_with(&[0xFF, 0xFE]) {
+        2
+    } else {
+        0
     }
 }
 
-impl io::Read for Counted {
-    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        let n = {
-            let buf = self.fill_buf()?;
-            let n = buf.len().min(out.len());
-            out[..n].copy_from_slice(&buf[..n]);
-            n
-        };
-        self.consume(n);
-        Ok(n)
-    }
-}
-
-impl BufRead for Counted {
-    fn fill_buf(&mut self) -> io::Result<&[u8]> {
-        if self.since_event > MAX_EVENT_BYTES {
-            return Err(io::Error::other(format!(
-                "a tag, text or comment longer than {MAX_EVENT_BYTES} bytes (1 MB); a census value is a few bytes"
-            )));
-        }
-        if self.pos >= self.len {
-            // Count the rest of the old buffer before it is replaced.
-            self.line();
-            let n = loop {
-                match io::Read::read(&mut self.file, &mut self.buf) {
-                    Ok(n) => break n,
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                    Err(e) => return Err(e),
-                }
-            };
-            self.pos = 0;
-            self.len = n;
-            self.counted = 0;
-        }
-        Ok(self.buf.get(self.pos..self.len).unwrap_or_default())
-    }
-
-    fn consume(&mut self, amt: usize) {
-        self.pos = (self.pos + amt).min(self.len);
-        self.since_event += amt;
-    }
+/// A quick-xml reader over part of a block, set up as the census needs.
+fn xml(bytes: &[u8]) -> Reader<&[u8]> {
+    let mut reader = Reader::from_reader(bytes);
+    let config = reader.config_mut();
+    config.trim_text(true);
+    // Names are checked here, so that a mismatch rejects one episode
+    // and reading goes on.
+    config.check_end_names = false;
+    // A reader is made afresh for each episode and after each refill, so
+    // it does not know the elements already open: the reader's own stack
+    // (`CinSource::stack`) matches the closing tags.
+    config.allow_unmatched_ends = true;
+    config.expand_empty_elements = false;
+    reader
 }
 
 /// The elements the reader knows.
@@ -130,6 +89,9 @@ enum Tag {
     BirthDate,
     ExpectedBirthDate,
     Gender,
+    /// `Sex` (M, F, U), which takes the place of `GenderCurrent` in the
+    /// 2024-25 and later schemas.
+    Sex,
     ChildCharacteristics,
     Disabilities,
     Disability,
@@ -164,6 +126,7 @@ impl Tag {
             b"PersonBirthDate" => Tag::BirthDate,
             b"ExpectedPersonBirthDate" => Tag::ExpectedBirthDate,
             b"GenderCurrent" => Tag::Gender,
+            b"Sex" => Tag::Sex,
             b"ChildCharacteristics" => Tag::ChildCharacteristics,
             b"Disabilities" => Tag::Disabilities,
             b"Disability" => Tag::Disability,
@@ -194,7 +157,7 @@ impl Tag {
             Lea => Source,
             Child => Children,
             ChildIdentifiers | ChildCharacteristics | CinDetails => Child,
-            LaChildId | BirthDate | ExpectedBirthDate | Gender => ChildIdentifiers,
+            LaChildId | BirthDate | ExpectedBirthDate | Gender | Sex => ChildIdentifiers,
             Disabilities => ChildCharacteristics,
             Disability => Disabilities,
             ReferralDate | ReferralSource | PrimaryNeed | ClosureDate | ClosureReason
@@ -216,6 +179,7 @@ impl Tag {
                 | BirthDate
                 | ExpectedBirthDate
                 | Gender
+                | Sex
                 | Disability
                 | ReferralDate
                 | ReferralSource
@@ -231,18 +195,36 @@ impl Tag {
 /// A streamed CIN census message.
 pub struct CinSource {
     path: PathBuf,
-    reader: Reader<Counted>,
+    file: File,
+    /// The block being parsed: its bytes `..len` are the file's bytes from
+    /// `base` on. Shared with the parser while events borrow it.
+    block: Arc<Vec<u8>>,
+    len: usize,
+    base: u64,
+    /// The file has been read to its end.
+    eof: bool,
+    /// Where the next event starts in the block.
+    pos: usize,
+    /// How far the reader has reached in the block (the end of the event
+    /// being handled).
+    at: usize,
+    /// Line breaks in the file before `counted` (a place in the block).
+    newlines: u64,
+    counted: usize,
+    /// quick-xml stopped at an error it cannot read past: what follows is
+    /// taken as the end of the file, as quick-xml itself does.
+    broken: bool,
     header: Vec<String>,
-    buf: Vec<u8>,
+    /// Room to build a cell in, kept from episode to episode.
+    scratch: String,
     /// Open elements: the tag and where its name starts in `names`.
     stack: Vec<(Tag, usize)>,
     names: Vec<u8>,
     /// The value being read, and whether it overflowed.
     value: String,
     value_too_long: bool,
-    /// `Header/Source/LEA`.
-    la: String,
-    la_seen: bool,
+    /// Each message's `Header/Source/LEA`, and the header problems.
+    headers: Headers,
     child: Child,
     episode: Episode,
     in_episode: bool,
@@ -255,28 +237,35 @@ impl CinSource {
     /// Opens a census file; its root element is checked as the first rows
     /// are read.
     pub fn open(path: &Path) -> Result<CinSource, DataError> {
+        Self::open_with_block(path, BLOCK_BYTES)
+    }
+
+    /// Opens a census file read in blocks of `block` bytes (tests cut
+    /// events at every place with tiny blocks).
+    fn open_with_block(path: &Path, block: usize) -> Result<CinSource, DataError> {
         let file = File::open(path).map_err(|e| DataError::Io {
             path: path.to_path_buf(),
             message: e.to_string(),
         })?;
-        let mut reader = Reader::from_reader(Counted::new(file));
-        let config = reader.config_mut();
-        config.trim_text(true);
-        // Names are checked here, so that a mismatch rejects one episode
-        // and reading goes on.
-        config.check_end_names = false;
-        config.expand_empty_elements = false;
         Ok(CinSource {
             path: path.to_path_buf(),
-            reader,
+            file,
+            block: Arc::new(vec![0; block.max(1)]),
+            len: 0,
+            base: 0,
+            eof: false,
+            pos: 0,
+            at: 0,
+            newlines: 0,
+            counted: 0,
+            broken: false,
             header: COLUMNS.iter().map(|c| c.to_string()).collect(),
-            buf: Vec::with_capacity(1024),
+            scratch: String::with_capacity(64),
             stack: Vec::with_capacity(16),
             names: Vec::with_capacity(256),
             value: String::with_capacity(64),
             value_too_long: false,
-            la: String::new(),
-            la_seen: false,
+            headers: Headers::default(),
             child: Child::default(),
             episode: Episode::default(),
             in_episode: false,
@@ -285,8 +274,57 @@ impl CinSource {
         })
     }
 
+    /// The line the reader has reached (1-based).
     fn line(&mut self) -> u64 {
-        self.reader.get_mut().line()
+        self.count_to(self.at);
+        self.newlines + 1
+    }
+
+    /// Counts the line breaks up to `to` in the block.
+    fn count_to(&mut self, to: usize) {
+        if to > self.counted {
+            let span = self.block.get(self.counted..to).unwrap_or_default();
+            self.newlines += memchr::memchr_iter(b'\n', span).count() as u64;
+            self.counted = to;
+        }
+    }
+
+    /// Keeps the unread part of the block (an event cut by its end) and
+    /// reads more of the file after it.
+    fn refill(&mut self) -> Result<(), DataError> {
+        self.count_to(self.pos);
+        self.at = self.pos;
+        let pending = self.len.saturating_sub(self.pos);
+        if pending > MAX_EVENT_BYTES {
+            return Err(self.stop(format!(
+                "cannot read on: a tag, text or comment longer than {MAX_EVENT_BYTES} bytes (1 MB); a census value is a few bytes"
+            )));
+        }
+        let (pos, len) = (self.pos, self.len);
+        let Some(block) = Arc::get_mut(&mut self.block) else {
+            return Err(self.stop("internal: the block is still borrowed"));
+        };
+        block.copy_within(pos..len, 0);
+        if pending * 2 > block.len() {
+            block.resize(block.len() * 2, 0);
+        }
+        let read = loop {
+            match self.file.read(block.get_mut(pending..).unwrap_or_default()) {
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                r => break r,
+            }
+        };
+        self.base += pos as u64;
+        self.len = pending;
+        self.pos = 0;
+        self.at = 0;
+        self.counted = 0;
+        match read {
+            Ok(0) => self.eof = true,
+            Ok(n) => self.len += n,
+            Err(e) => return Err(self.stop(format!("cannot read on: {e}"))),
+        }
+        Ok(())
     }
 
     /// An error that stops the run, at the line reached.
@@ -338,16 +376,21 @@ impl CinSource {
     fn open_tag(&mut self, name: &[u8]) -> Result<(), DataError> {
         let mut tag = Tag::of(name);
         if self.stack.is_empty() {
-            if self.root_seen {
-                return Err(self.stop("a second root element after `</Message>`"));
-            }
-            self.root_seen = true;
+            let name = crate::text::shorten(&String::from_utf8_lossy(name));
             if tag != Tag::Message {
-                return Err(self.stop(format!(
-                    "this is not a CIN census message: its root element is `{}`, not `Message`",
-                    crate::text::shorten(&String::from_utf8_lossy(name))
-                )));
+                return Err(self.stop(if self.root_seen {
+                    format!("a second root element `{name}` after `</Message>`")
+                } else {
+                    format!(
+                        "this is not a CIN census message: its root element is `{name}`, not `Message`"
+                    )
+                }));
             }
+            // A further message after the first: pooled returns written
+            // one after another, each with its own header.
+            self.root_seen = true;
+            let line = self.line();
+            self.headers.begin_message(line);
         }
         if self.stack.len() >= MAX_DEPTH {
             return Err(self.stop(format!("elements nested more than {MAX_DEPTH} deep")));
@@ -515,11 +558,8 @@ impl CinSource {
             return tag == Tag::CinDetails;
         }
         match tag {
-            Tag::Lea if !self.la_seen => {
-                self.la.clear();
-                self.la.push_str(v);
-                self.la_seen = true;
-            }
+            Tag::Lea => self.headers.lea(v),
+            Tag::Message if self.stack.is_empty() => self.headers.end_message(),
             Tag::LaChildId => {
                 self.child.id.clear();
                 self.child.id.push_str(v);
@@ -547,6 +587,16 @@ impl CinSource {
                         crate::text::shorten(v)
                     );
                     let _ = self.fault("GenderCurrent", r);
+                }
+            },
+            Tag::Sex => match episode::sex(v) {
+                Some(g) => self.child.gender = Some(g),
+                None => {
+                    let r = format!(
+                        "`{}` is not a DfE sex code (M, F or U)",
+                        crate::text::shorten(v)
+                    );
+                    let _ = self.fault("Sex", r);
                 }
             },
             Tag::Disability if !v.eq_ignore_ascii_case("NONE") && !v.is_empty() => {
@@ -616,17 +666,15 @@ impl CinSource {
         false
     }
 
-    /// Reads one event: `Some(true)` when `raw` holds an episode,
-    /// `Some(false)` at the end, `None` to read on.
-    fn step(
+    /// Handles one event that began at `start` in the block (and ended at
+    /// `self.at`): `Some(true)` when `raw` holds an episode, `Some(false)`
+    /// at the end, `None` to read on.
+    fn handle(
         &mut self,
-        buf: &mut Vec<u8>,
+        event: Result<Event<'_>, quick_xml::Error>,
+        start: usize,
         raw: &mut Option<Raw>,
     ) -> Result<Option<bool>, DataError> {
-        buf.clear();
-        self.reader.get_mut().since_event = 0;
-        let before = self.reader.buffer_position();
-        let event = self.reader.read_event_into(buf);
         let complete = match event {
             Ok(Event::Start(e)) => {
                 self.open_tag(local(e.name().into_inner()))?;
@@ -687,8 +735,13 @@ impl CinSource {
                 return Err(self.stop(format!("cannot read on: {e}")));
             }
             Err(e) => {
+                // As quick-xml does: past any error but an ill-formed
+                // construct it reads no further.
+                if !matches!(e, quick_xml::Error::IllFormed(_)) {
+                    self.broken = true;
+                }
                 let reason = format!("malformed XML: {e}");
-                if self.reader.buffer_position() == before {
+                if self.at == start {
                     return Err(self.stop(reason));
                 }
                 let element = self.top().map_or("Message", tag_name);
@@ -703,6 +756,54 @@ impl CinSource {
         Ok(None)
     }
 
+    /// Reads events up to the end of the next episode (true) or of the
+    /// file (false). Events borrow a handle on the block, so that the
+    /// handlers may change everything else; the block is refilled between
+    /// events.
+    fn read(&mut self, raw: &mut Option<Raw>) -> Result<bool, DataError> {
+        loop {
+            let block = Arc::clone(&self.block);
+            let bytes = block.get(self.pos..self.len).unwrap_or_default();
+            if !self.eof && bytes.len() < 3 {
+                // Too short to tell a byte order mark.
+                drop(block);
+                self.refill()?;
+                continue;
+            }
+            // quick-xml passes over a byte order mark at the start of what
+            // it reads without counting it in its positions. (A U+FEFF that
+            // begins a value exactly where a block or an episode begins is
+            // passed over too: no census value begins so.)
+            let from = self.pos + bom_len(bytes);
+            let mut reader = xml(bytes);
+            loop {
+                let event = if self.broken {
+                    Ok(Event::Eof)
+                } else {
+                    reader.read_event()
+                };
+                let end = from.saturating_add(
+                    usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX),
+                );
+                if end >= self.len && !self.eof && !self.broken {
+                    // The event may run on past the block: parse it again
+                    // once more of the file is read.
+                    break;
+                }
+                let start = self.pos;
+                self.at = end.min(self.len);
+                let handled = self.handle(event, start, raw)?;
+                self.pos = self.at;
+                if let Some(more) = handled {
+                    return Ok(more);
+                }
+            }
+            drop(reader);
+            drop(block);
+            self.refill()?;
+        }
+    }
+
     fn not_text(&mut self) -> Result<(), DataError> {
         let element = self.top().map_or("Message", tag_name);
         self.fault(element, "the text is not valid UTF-8".into())
@@ -715,7 +816,13 @@ impl CinSource {
             Some(Raw::Cells { cells, .. }) => cells,
             _ => csv::ByteRecord::with_capacity(256, COLUMNS.len()),
         };
-        match self.episode.cells(&self.child, &self.la, &mut cells) {
+        self.headers.episode();
+        match self.episode.cells(
+            &self.child,
+            self.headers.la(),
+            &mut cells,
+            &mut self.scratch,
+        ) {
             Ok(()) => *raw = Some(Raw::Cells { line, cells }),
             Err(f) => {
                 let reason = if f.line == line {
@@ -725,6 +832,7 @@ impl CinSource {
                 };
                 *raw = Some(Raw::Rejected {
                     line,
+                    id: self.episode.id(&self.child),
                     column: f.element,
                     reason,
                 });
@@ -747,6 +855,7 @@ fn tag_name(tag: Tag) -> &'static str {
         Tag::BirthDate => "PersonBirthDate",
         Tag::ExpectedBirthDate => "ExpectedPersonBirthDate",
         Tag::Gender => "GenderCurrent",
+        Tag::Sex => "Sex",
         Tag::ChildCharacteristics => "ChildCharacteristics",
         Tag::Disabilities => "Disabilities",
         Tag::Disability => "Disability",
@@ -769,7 +878,7 @@ fn tag_name(tag: Tag) -> &'static str {
 
 /// The local part of a (possibly prefixed) name.
 fn local(name: &[u8]) -> &[u8] {
-    match name.iter().rposition(|b| *b == b':') {
+    match memchr::memrchr(b':', name) {
         Some(i) => name.get(i + 1..).unwrap_or(name),
         None => name,
     }
@@ -802,28 +911,19 @@ impl RowSource for CinSource {
         if self.done {
             return Ok(false);
         }
-        // The event buffer is lent out while an event borrows it.
-        let mut buf = std::mem::take(&mut self.buf);
-        let result = loop {
-            match self.step(&mut buf, raw) {
-                Ok(None) => continue,
-                Ok(Some(more)) => break Ok(more),
-                Err(e) => {
-                    self.done = true;
-                    break Err(e);
-                }
-            }
-        };
-        self.buf = buf;
+        let result = self.read(raw);
+        if result.is_err() {
+            self.done = true;
+        }
         result
     }
 
     fn position(&self) -> u64 {
-        self.reader.buffer_position()
+        self.base + self.pos as u64
     }
 
     fn warnings(&self) -> Vec<String> {
-        Vec::new()
+        self.headers.warnings()
     }
 }
 
@@ -893,6 +993,76 @@ mod tests {
             if let Ok((ok, rejected)) = drain(part) {
                 assert_eq!(ok + rejected, begun, "cut at {cut}");
             }
+        }
+    }
+
+    /// Every row (cells or reject, with its line) and the final position
+    /// when the file is read in blocks of `block` bytes.
+    fn rows_in_blocks(text: &[u8], block: usize) -> Result<Vec<String>, String> {
+        let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+        let path = dir.path().join("c.xml");
+        std::fs::write(&path, text).map_err(|e| e.to_string())?;
+        let mut src = CinSource::open_with_block(&path, block).map_err(|e| e.to_string())?;
+        let mut raw = None;
+        let mut out = Vec::new();
+        loop {
+            match src.next_row(&mut raw) {
+                Ok(true) => out.push(format!("{raw:?}")),
+                Ok(false) => break,
+                Err(e) => {
+                    let e = e.to_string().replace(&path.display().to_string(), "FILE");
+                    out.push(format!("stopped: {e}"));
+                    break;
+                }
+            }
+        }
+        out.push(format!("at {} of {}", src.position(), text.len()));
+        out.push(format!("{:?}", src.warnings()));
+        Ok(out)
+    }
+
+    #[test]
+    fn events_cut_by_the_end_of_a_block_read_as_if_whole() {
+        let paths = include_bytes!("../../tests/fixtures/cin/paths.xml");
+        let text = String::from_utf8_lossy(paths)
+            .replacen(
+                "<Children>",
+                "\u{feff}<Children><!-- a > comment --><![CDATA[ x ]]>",
+                1,
+            )
+            .replacen(
+                "<LAchildID>C002</LAchildID>",
+                "<LAchildID>C&#48;&amp;02</LAchildID>",
+                1,
+            )
+            .replacen(
+                "<ReferralSource>3A</ReferralSource>",
+                "<ReferralSource>3A</Referral>",
+                1,
+            )
+            .replacen(
+                "<LAchildID>C003</LAchildID>",
+                "<LAchildID>C0\r\n03 &bad;</LAchildID>",
+                1,
+            );
+        let text = format!("\u{feff}{text}");
+        let whole = rows_in_blocks(text.as_bytes(), 1 << 20).unwrap();
+        assert!(whole.len() > 7, "{whole:?}");
+        for block in [1, 2, 3, 5, 8, 13, 64, 333, 1000] {
+            assert_eq!(
+                rows_in_blocks(text.as_bytes(), block).unwrap(),
+                whole,
+                "blocks of {block} bytes"
+            );
+        }
+        // Cut anywhere, and read in small blocks: the same as in one block.
+        for cut in (0..text.len()).step_by(97) {
+            let part = &text.as_bytes()[..cut];
+            assert_eq!(
+                rows_in_blocks(part, 7).unwrap(),
+                rows_in_blocks(part, 1 << 20).unwrap(),
+                "cut at {cut}"
+            );
         }
     }
 

@@ -351,6 +351,7 @@ impl RowSource for CsvSource {
         if let Some((line, column, reason)) = self.pending.take() {
             *raw = Some(Raw::Rejected {
                 line,
+                id: None,
                 column,
                 reason,
             });
@@ -398,6 +399,7 @@ impl RowSource for CsvSource {
                     // whole, its span named.
                     *raw = Some(Raw::Rejected {
                         line: first,
+                        id: None,
                         column,
                         reason: format!(
                             "a `\"` in this cell is never closed: it ran over lines {first}-{last}, \

@@ -315,6 +315,7 @@ impl RowSource for JsonlSource {
                 self.bytes += len - n as u64;
                 *raw = Some(Raw::Rejected {
                     line: self.line,
+                    id: None,
                     column: crate::data::WHOLE_ROW.into(),
                     reason: format!(
                         "the line is {len} bytes long; a line may hold at most {MAX_ROW_BYTES} bytes (4 MB)"

@@ -760,6 +760,7 @@ impl RowSource for XlsxSource {
                 reason,
             } => Raw::Rejected {
                 line,
+                id: None,
                 column,
                 reason,
             },

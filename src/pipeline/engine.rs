@@ -52,10 +52,19 @@ impl Parser {
             (Parser::Cells(l), Raw::Cells { cells, .. }) => l.parse(plan, cells, row),
             (Parser::Json(l), Raw::Json { value, .. }) => l.parse(plan, value, row),
             (Parser::Json(l), Raw::JsonText { text, .. }) => l.parse_text(plan, text, row),
-            (_, Raw::Rejected { column, reason, .. }) => {
+            (
+                _,
+                Raw::Rejected {
+                    id, column, reason, ..
+                },
+            ) => {
                 // The row's buffers hold the last row parsed: no id of
-                // another row may be reported with this one.
+                // another row may be reported with this one, only its own
+                // when the reader could read it.
                 row.record.id.clear();
+                if let Some(id) = id {
+                    row.record.id.push_str(id);
+                }
                 Err((column.clone(), reason.clone()))
             }
             _ => Err((
@@ -208,13 +217,15 @@ pub(super) fn drive<W: RowWork>(
                     }
                     Err(e) => {
                         let _ = raw_tx.send(Err(e));
-                        return (None, (Vec::new(), 0));
+                        return (None, (Vec::new(), 0), Vec::new());
                     }
                 }
             }
             position.store(source.position(), Ordering::Relaxed);
             if n == 0 || raw_tx.send(Ok((batch, n))).is_err() || end {
-                return (source.lines(), source.spans());
+                // Warnings last: some are known only once the file is read
+                // (a census message with no header).
+                return (source.lines(), source.spans(), source.warnings());
             }
         });
         s.spawn(move || {
@@ -253,7 +264,8 @@ pub(super) fn drive<W: RowWork>(
             }
             let _ = free_slot_tx.send(slots);
         }
-        if let Ok((lines, (spans, multiline))) = reader.join() {
+        if let Ok((lines, (spans, multiline), warnings)) = reader.join() {
+            summary.warnings = warnings;
             summary.lines = lines;
             summary.spans = spans;
             summary.multiline = multiline;

@@ -478,18 +478,16 @@ fn episode(out: &mut String, g: &mut SplitMix64, referral: i64, path: Path, fact
                 date(s47 + 12)
             );
         }
-        let not_required = if protection { "false" } else { "true" };
+        // Yes/no as 1 and 0: the schema's yes/no type (some copies of it
+        // list only these two).
+        let not_required = if protection { "0" } else { "1" };
         let _ = writeln!(
             out,
             "          <ICPCnotRequired>{not_required}</ICPCnotRequired>"
         );
         let _ = writeln!(out, "        </Section47>");
     }
-    let nfa = if path == Path::ReferralNfa {
-        "true"
-    } else {
-        "false"
-    };
+    let nfa = if path == Path::ReferralNfa { "1" } else { "0" };
     let _ = writeln!(out, "        <ReferralNFA>{nfa}</ReferralNFA>");
     if path == Path::ProtectionPlan {
         let category = pick(g, &ABUSE);

@@ -128,6 +128,17 @@ pub fn gender(code: &str) -> Option<&'static str> {
     }
 }
 
+/// The text of a DfE sex code (`Sex`, in place of `GenderCurrent` from the
+/// 2024-25 schema on): `U` (unknown) reads as `not recorded`.
+pub fn sex(code: &str) -> Option<&'static str> {
+    match code.trim() {
+        "M" | "m" => Some("male"),
+        "F" | "f" => Some("female"),
+        "U" | "u" => Some("not recorded"),
+        _ => None,
+    }
+}
+
 /// The agency group of a DfE referral source code.
 pub fn agency(source: &str) -> Option<&'static str> {
     Some(match source.trim().to_ascii_uppercase().as_str() {
@@ -251,6 +262,23 @@ impl Episode {
         }
     }
 
+    /// The episode's id as far as it could be read, for a reject: the
+    /// child's `LAchildID` and the `CINreferralDate` as written
+    /// (`LAchildID/date`), the child's id alone when the episode has no
+    /// referral date, `None` when the child has no id.
+    pub fn id(&self, child: &Child) -> Option<String> {
+        let child_id = child.id.trim();
+        if child_id.is_empty() {
+            return None;
+        }
+        let date = self.referral_text.trim();
+        Some(if date.is_empty() {
+            child_id.to_string()
+        } else {
+            format!("{child_id}/{date}")
+        })
+    }
+
     /// The furthest step the episode reached (SPEC §9), or `None` for an
     /// open episode still being assessed.
     pub fn decision(&self) -> Option<&'static str> {
@@ -275,8 +303,15 @@ impl Episode {
     }
 
     /// The episode's cells in [`COLUMNS`] order, or why it cannot be read.
-    /// `la` is the authority's code from the header.
-    pub fn cells(&self, child: &Child, la: &str, out: &mut ByteRecord) -> Result<(), Fault> {
+    /// `la` is the authority's code from the header; `buf` is room to build
+    /// a cell in (kept by the caller, so that no episode allocates).
+    pub fn cells(
+        &self,
+        child: &Child,
+        la: &str,
+        out: &mut ByteRecord,
+        buf: &mut String,
+    ) -> Result<(), Fault> {
         if let Some(f) = child.fault.as_ref().or(self.fault.as_ref()) {
             return Err(f.clone());
         }
@@ -329,7 +364,7 @@ impl Episode {
             None => (None, false),
         };
         out.clear();
-        let mut buf = String::with_capacity(64);
+        buf.clear();
         buf.push_str(child.id.trim());
         buf.push('/');
         buf.push_str(self.referral_text.trim());
@@ -397,6 +432,10 @@ mod tests {
         assert_eq!(gender("0"), Some("not recorded"));
         assert_eq!(gender("9"), Some("indeterminate"));
         assert_eq!(gender("3"), None);
+        assert_eq!(sex("M"), Some("male"));
+        assert_eq!(sex("F"), Some("female"));
+        assert_eq!(sex("U"), Some("not recorded"));
+        assert_eq!(sex("1"), None);
         assert_eq!(agency("1C"), Some("individual"));
         assert_eq!(agency("3e"), Some("health"));
         assert_eq!(agency("5D"), Some("la_services"));
@@ -459,7 +498,8 @@ mod tests {
             ..Child::default()
         };
         let mut out = ByteRecord::new();
-        e.cells(&child, "201", &mut out).unwrap();
+        e.cells(&child, "201", &mut out, &mut String::new())
+            .unwrap();
         let cells: Vec<&str> = out
             .iter()
             .map(|c| std::str::from_utf8(c).unwrap())
@@ -487,6 +527,23 @@ mod tests {
     }
 
     #[test]
+    fn an_episode_id_is_given_as_far_as_it_was_read() {
+        let mut e = episode();
+        let mut child = Child::default();
+        assert_eq!(e.id(&child), None, "no child id: no id at all");
+        child.id = " C7 ".into();
+        assert_eq!(e.id(&child).as_deref(), Some("C7/2021-10-06"));
+        e.referral_text = "2021-13-06".into();
+        assert_eq!(
+            e.id(&child).as_deref(),
+            Some("C7/2021-13-06"),
+            "a bad date as written"
+        );
+        e.referral_text.clear();
+        assert_eq!(e.id(&child).as_deref(), Some("C7"), "no date: the child");
+    }
+
+    #[test]
     fn unborn_children_are_age_zero_and_births_after_referral_need_an_expected_date() {
         let e = episode();
         let mut child = Child {
@@ -495,17 +552,22 @@ mod tests {
             ..Child::default()
         };
         let mut out = ByteRecord::new();
-        e.cells(&child, "201", &mut out).unwrap();
+        e.cells(&child, "201", &mut out, &mut String::new())
+            .unwrap();
         assert_eq!(out.get(1), Some(&b"0"[..]));
         assert_eq!(out.get(2), Some(&b"true"[..]));
         child.birth = parse_date("2022-01-01");
-        e.cells(&child, "201", &mut out).unwrap();
+        e.cells(&child, "201", &mut out, &mut String::new())
+            .unwrap();
         assert_eq!(out.get(2), Some(&b"true"[..]), "born after the referral");
         child.expected = false;
-        let f = e.cells(&child, "201", &mut out).unwrap_err();
+        let f = e
+            .cells(&child, "201", &mut out, &mut String::new())
+            .unwrap_err();
         assert_eq!(f.element, "PersonBirthDate");
         child.birth = None;
-        e.cells(&child, "201", &mut out).unwrap();
+        e.cells(&child, "201", &mut out, &mut String::new())
+            .unwrap();
         assert_eq!(out.get(1), Some(&b""[..]), "no date at all: age missing");
     }
 }
