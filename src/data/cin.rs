@@ -230,6 +230,9 @@ pub struct CinSource {
     in_episode: bool,
     /// The root element has been read.
     root_seen: bool,
+    /// `<Child>` elements that opened before the previous `</Child>`: how
+    /// many, and the line of the first.
+    unclosed_children: (u64, u64),
     done: bool,
 }
 
@@ -270,6 +273,7 @@ impl CinSource {
             episode: Episode::default(),
             in_episode: false,
             root_seen: false,
+            unclosed_children: (0, 0),
             done: false,
         })
     }
@@ -395,6 +399,9 @@ impl CinSource {
         if self.stack.len() >= MAX_DEPTH {
             return Err(self.stop(format!("elements nested more than {MAX_DEPTH} deep")));
         }
+        if tag == Tag::Child && !self.in_episode {
+            self.close_unclosed_child();
+        }
         if let Some(parent) = tag.parent() {
             // Unknown elements are passed over, so that the schema's variants
             // across years read; a known one in the wrong place is a fault.
@@ -425,6 +432,31 @@ impl CinSource {
         self.begin(tag);
         self.push(tag, name);
         Ok(())
+    }
+
+    /// A `<Child>` opening while an earlier child is still open (its
+    /// `</Child>` misspelt or missing) closes that child back to
+    /// `Children`: its episodes are complete and already read, and without
+    /// this every later child would be out of place and rejected. Stated
+    /// once in the warnings, with the count.
+    fn close_unclosed_child(&mut self) {
+        let Some(children) = self.stack.iter().rposition(|(t, _)| *t == Tag::Children) else {
+            return;
+        };
+        let above = self.stack.get(children + 1..).unwrap_or_default();
+        if !above.iter().any(|(t, _)| *t == Tag::Child) {
+            return;
+        }
+        if let Some(&(_, start)) = self.stack.get(children + 1) {
+            self.names.truncate(start);
+        }
+        self.stack.truncate(children + 1);
+        let line = self.line();
+        let (n, first) = &mut self.unclosed_children;
+        if *n == 0 {
+            *first = line;
+        }
+        *n += 1;
     }
 
     fn push(&mut self, tag: Tag, name: &[u8]) {
@@ -923,7 +955,24 @@ impl RowSource for CinSource {
     }
 
     fn warnings(&self) -> Vec<String> {
-        self.headers.warnings()
+        let mut w = self.headers.warnings();
+        let (n, first) = self.unclosed_children;
+        if n > 0 {
+            w.push(format!(
+                "{} opened before the previous child's `</Child>` (the first at line {first}): \
+                 each earlier child was taken to end there, so its episodes were read as written; \
+                 check the file's `</Child>` tags",
+                if n == 1 {
+                    "1 `<Child>` element".to_string()
+                } else {
+                    format!(
+                        "{} `<Child>` elements",
+                        crate::text::format_number(n as f64)
+                    )
+                }
+            ));
+        }
+        w
     }
 }
 
@@ -1019,6 +1068,29 @@ mod tests {
         out.push(format!("at {} of {}", src.position(), text.len()));
         out.push(format!("{:?}", src.warnings()));
         Ok(out)
+    }
+
+    #[test]
+    fn a_misspelt_child_end_costs_no_later_child() {
+        let paths = include_bytes!("../../tests/fixtures/cin/paths.xml");
+        let text = String::from_utf8_lossy(paths).replacen("</Child>", "</Chlid>", 1);
+        // Every episode is still read as written: the later children are
+        // not out of place.
+        assert_eq!(drain(text.as_bytes()), Ok((7, 0)));
+        let rows = rows_in_blocks(text.as_bytes(), 1 << 20).unwrap();
+        let warnings = rows.last().unwrap();
+        assert!(
+            warnings.contains("1 `<Child>` element opened before the previous child's `</Child>` (the first at line 69)"),
+            "{warnings}"
+        );
+        // A missing one too, and more than once.
+        let text = String::from_utf8_lossy(paths).replace("</Child>", "");
+        assert_eq!(drain(text.as_bytes()), Ok((7, 0)));
+        let rows = rows_in_blocks(text.as_bytes(), 1 << 20).unwrap();
+        assert!(
+            rows.last().unwrap().contains("3 `<Child>` elements"),
+            "{rows:?}"
+        );
     }
 
     #[test]
