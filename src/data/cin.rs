@@ -908,9 +908,11 @@ fn tag_name(tag: Tag) -> &'static str {
     }
 }
 
-/// The local part of a (possibly prefixed) name.
+/// The local part of a (possibly prefixed) name. Names are a few bytes
+/// long: a plain scan, without the set-up of a vector search (memrchr was
+/// 2% of reading a census).
 fn local(name: &[u8]) -> &[u8] {
-    match memchr::memrchr(b':', name) {
+    match name.iter().rposition(|&b| b == b':') {
         Some(i) => name.get(i + 1..).unwrap_or(name),
         None => name,
     }
