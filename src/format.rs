@@ -24,7 +24,7 @@ pub fn format_source(source: &Arc<Source>) -> Result<String, Box<Diagnostic>> {
 
 /// Lays out a parsed file; `text` is the source it was parsed from (for comments).
 pub fn format_file(file: &RuleFile, text: &str) -> String {
-    let mut l = Layout {
+    let mut l = Printer {
         text,
         lines: Vec::new(),
     };
@@ -60,12 +60,12 @@ pub(crate) struct Line {
     pub role: Role,
 }
 
-struct Layout<'a> {
+struct Printer<'a> {
     text: &'a str,
     lines: Vec<Line>,
 }
 
-impl Layout<'_> {
+impl Printer<'_> {
     fn push(&mut self, indent: usize, text: String, span: Span, role: Role) {
         let comment_indent = if role.close { indent + 1 } else { indent };
         self.lines.push(Line {

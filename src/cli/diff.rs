@@ -51,23 +51,23 @@ pub(crate) struct DiffArgs {
 
 /// Report formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Out {
+enum ReportFormat {
     Json,
     Markdown,
     Html,
     Xlsx,
 }
 
-fn out_format(path: &Path) -> Result<Out, CliError> {
+fn report_format(path: &Path) -> Result<ReportFormat, CliError> {
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase);
     match ext.as_deref() {
-        Some("json") => Ok(Out::Json),
-        Some("md" | "markdown") => Ok(Out::Markdown),
-        Some("html" | "htm") => Ok(Out::Html),
-        Some("xlsx") => Ok(Out::Xlsx),
+        Some("json") => Ok(ReportFormat::Json),
+        Some("md" | "markdown") => Ok(ReportFormat::Markdown),
+        Some("html" | "htm") => Ok(ReportFormat::Html),
+        Some("xlsx") => Ok(ReportFormat::Xlsx),
         _ => Err(CliError::usage(format!(
             "error: cannot tell the report format of `{}`: use .md, .html, .json or .xlsx",
             path.display()
@@ -138,7 +138,7 @@ fn score_both(
 
 /// Runs `diff`.
 pub(super) fn run(a: DiffArgs, error_format: ErrorFormat) -> CliResult {
-    let format = a.output.as_deref().map(out_format).transpose()?;
+    let format = a.output.as_deref().map(report_format).transpose()?;
     let mut inputs: Vec<(&str, &Path)> =
         vec![("the old rule file", &a.old), ("the new rule file", &a.new)];
     if let Some(d) = &a.data {
@@ -212,10 +212,10 @@ pub(super) fn run(a: DiffArgs, error_format: ErrorFormat) -> CliResult {
         (Some(mut file), Some(f)) => {
             let path = file.target().to_path_buf();
             let written = match f {
-                Out::Json => write(&mut file, render::json::render(&report)),
-                Out::Markdown => write(&mut file, render::markdown(&report)),
-                Out::Html => write(&mut file, render::html(&report)),
-                Out::Xlsx => match file.temp_path() {
+                ReportFormat::Json => write(&mut file, render::json::render(&report)),
+                ReportFormat::Markdown => write(&mut file, render::markdown(&report)),
+                ReportFormat::Html => write(&mut file, render::html(&report)),
+                ReportFormat::Xlsx => match file.temp_path() {
                     Some(tmp) => render::xlsx(&report, tmp).map_err(|e| e.to_string()),
                     None => Err("the output was already written".into()),
                 },
@@ -280,11 +280,11 @@ fn examples_warning(new: &Plan) -> Option<String> {
 
 /// Whether the output carries timings: JSON and the terminal summary by
 /// default, a board report (Markdown, HTML, Excel) only when asked.
-fn shows_timing(a: &DiffArgs, format: Option<Out>) -> bool {
+fn shows_timing(a: &DiffArgs, format: Option<ReportFormat>) -> bool {
     match format {
         _ if a.no_timing => false,
-        None | Some(Out::Json) => true,
-        Some(Out::Markdown | Out::Html | Out::Xlsx) => a.timing,
+        None | Some(ReportFormat::Json) => true,
+        Some(ReportFormat::Markdown | ReportFormat::Html | ReportFormat::Xlsx) => a.timing,
     }
 }
 

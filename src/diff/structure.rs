@@ -203,11 +203,11 @@ impl<'a> Decls<'a> {
 
 /// Collects changes for one section.
 /// (Shared by the closures of one [`keyed`] call, hence the cell.)
-pub(crate) struct Out {
+pub(crate) struct ChangeLog {
     pub changes: std::cell::RefCell<Vec<Change>>,
 }
 
-impl Out {
+impl ChangeLog {
     pub(crate) fn push(&self, section: Section, id: &str, kind: ChangeKind, text: String) {
         self.changes.borrow_mut().push(Change {
             section,
@@ -248,7 +248,7 @@ pub fn compare(old: &Side, new: &Side) -> Structure {
         a.levels.iter().map(|l| l.id.name.clone()).collect(),
         b.levels.iter().map(|l| l.id.name.clone()).collect(),
     );
-    let out = Out {
+    let out = ChangeLog {
         changes: Default::default(),
     };
     header(&old.file, &new.file, &out);
@@ -291,7 +291,7 @@ fn title(f: &RuleFile) -> String {
     }
 }
 
-fn header(old: &RuleFile, new: &RuleFile, out: &Out) {
+fn header(old: &RuleFile, new: &RuleFile, out: &ChangeLog) {
     if old.name.value != new.name.value {
         let t = format!(
             "renamed from \"{}\" to \"{}\"",
@@ -307,7 +307,7 @@ fn header(old: &RuleFile, new: &RuleFile, out: &Out) {
     }
 }
 
-fn level_changes(a: &Decls<'_>, b: &Decls<'_>, out: &Out) {
+fn level_changes(a: &Decls<'_>, b: &Decls<'_>, out: &ChangeLog) {
     let s = Section::Levels;
     keyed(
         &a.levels,
@@ -347,7 +347,7 @@ fn level_changes(a: &Decls<'_>, b: &Decls<'_>, out: &Out) {
     );
 }
 
-fn decision_changes(a: &Decls<'_>, b: &Decls<'_>, out: &Out) {
+fn decision_changes(a: &Decls<'_>, b: &Decls<'_>, out: &ChangeLog) {
     let s = Section::Decisions;
     let key = |d: &&DecisionDef| d.text.value.trim().to_lowercase();
     keyed(
@@ -399,7 +399,7 @@ impl IdLabel for Domain {
 
 /// Added, removed and relabelled entries of a section of id-and-label
 /// entries (themes, flags, domains), matched by id.
-fn labelled<T: IdLabel>(s: Section, what: &str, a: &[&T], b: &[&T], out: &Out) {
+fn labelled<T: IdLabel>(s: Section, what: &str, a: &[&T], b: &[&T], out: &ChangeLog) {
     keyed(
         a,
         b,
@@ -454,7 +454,7 @@ fn field_type(f: &FieldDef) -> String {
     }
 }
 
-fn field_changes(a: &Decls<'_>, b: &Decls<'_>, out: &Out) {
+fn field_changes(a: &Decls<'_>, b: &Decls<'_>, out: &ChangeLog) {
     let s = Section::Fields;
     keyed(
         &a.fields,
@@ -494,7 +494,7 @@ fn field_changes(a: &Decls<'_>, b: &Decls<'_>, out: &Out) {
     );
 }
 
-fn indicator_changes(a: &Decls<'_>, b: &Decls<'_>, out: &Out) {
+fn indicator_changes(a: &Decls<'_>, b: &Decls<'_>, out: &ChangeLog) {
     let s = Section::Indicators;
     keyed(
         &a.indicators,
@@ -599,7 +599,7 @@ pub(crate) fn ticks(ids: &[String]) -> String {
         .join(", ")
 }
 
-fn script_changes(old: &Side, new: &Side, out: &Out) {
+fn script_changes(old: &Side, new: &Side, out: &ChangeLog) {
     let s = Section::Scripts;
     keyed(
         &old.scripts,

@@ -2,7 +2,7 @@
 //! count threshold described as such), level effects compared by rank, flags
 //! gained or lost, reasons reworded.
 
-use super::{keyed, ticks, ChangeKind, Decls, Out, Section};
+use super::{keyed, ticks, ChangeKind, ChangeLog, Decls, Section};
 use crate::ast::{ActionKind, BinOp, Rule};
 use crate::diff::print::{self, CountCmp};
 
@@ -66,7 +66,7 @@ fn then(e: &Effect) -> String {
 }
 
 /// Compares the rules of two files.
-pub(super) fn compare(a: &Decls<'_>, b: &Decls<'_>, out: &Out) {
+pub(super) fn compare(a: &Decls<'_>, b: &Decls<'_>, out: &ChangeLog) {
     let s = Section::Rules;
     keyed(
         &a.rules,

@@ -92,7 +92,7 @@ struct LevelsOut<'a> {
 }
 
 #[derive(Serialize)]
-struct Out<'a> {
+struct JsonReport<'a> {
     old_file: &'a str,
     new_file: &'a str,
     old_name: &'a str,
@@ -251,7 +251,7 @@ pub fn render(r: &DiffReport<'_>) -> String {
             warnings: r.warnings,
         }
     });
-    let out = Out {
+    let out = JsonReport {
         old_file: &r.old_file,
         new_file: &r.new_file,
         old_name: &s.old_name,
