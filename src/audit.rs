@@ -19,7 +19,7 @@ use std::collections::HashMap;
 
 use crate::data::{Reject, Row};
 use crate::eval::Score;
-use crate::plan::Plan;
+use crate::plan::{LevelRank, Plan};
 
 pub use evidence::Evidence;
 pub use findings::natural_cmp;
@@ -390,7 +390,8 @@ impl<'p> Auditor<'p> {
 
     /// Adds one scored row.
     pub fn add(&mut self, row: &Row, score: &Score) {
-        let (d, l) = (row.decision, score.level);
+        // The agreement tallies (`stats`, below the plan) count plain ranks.
+        let (d, l) = (row.decision.map(LevelRank::get), score.level.get());
         self.overall.add(d, l);
         for (g, map) in self.groups.iter_mut().enumerate() {
             let v = row.extra.get(g).map_or("", String::as_str);
@@ -440,9 +441,9 @@ impl<'p> Auditor<'p> {
             id: row.record.id.clone(),
             decision: row.decision_text.clone().unwrap_or_default(),
             decision_level: dl,
-            level: score.level,
-            distance: i16::from(dl) - i16::from(score.level),
-            alert: score.level == top && dl < top,
+            level: score.level.get(),
+            distance: i16::from(dl) - i16::from(score.level.get()),
+            alert: score.level.get() == top && dl < top,
             fired: score.fired.clone(),
             reason: extra(self.columns.reason_at()).map(|s| s.trim().to_string()),
             by: row

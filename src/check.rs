@@ -7,6 +7,7 @@
 pub mod declared;
 mod examples;
 mod expr;
+pub mod ids;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -16,6 +17,7 @@ use crate::error::Diagnostic;
 use crate::span::{Source, Span};
 use crate::text;
 pub use declared::*;
+pub use ids::{FieldSlot, FlagId, IndicatorId, LevelRank, RuleId};
 
 /// At most this many levels.
 pub const MAX_LEVELS: usize = 16;
@@ -431,7 +433,7 @@ impl<'a> Checker<'a> {
     }
 
     /// Resolves a level id, reporting unknown ones.
-    pub(crate) fn level(&mut self, id: &Ident) -> Option<u8> {
+    pub(crate) fn level(&mut self, id: &Ident) -> Option<LevelRank> {
         match self.table.names.get(&id.name) {
             Some((Symbol::Level(l), _)) => Some(*l),
             Some((other, _)) => {
@@ -565,8 +567,8 @@ impl<'a> Checker<'a> {
                         format!("a continuum needs 2 to {MAX_LEVELS} levels, this one has {n}"),
                     );
                 }
-                for (rank, l) in first.entries.iter().take(MAX_LEVELS).enumerate() {
-                    let rank = rank as u8;
+                let ranks = (0..=u8::MAX).map(LevelRank::new);
+                for (rank, l) in ranks.zip(first.entries.iter().take(MAX_LEVELS)) {
                     if self.declare_name(&l.id, Symbol::Level(rank), "level") {
                         self.table.levels.push(LevelInfo {
                             id: l.id.name.clone(),
@@ -637,7 +639,7 @@ impl<'a> Checker<'a> {
                     });
                 }
                 for ind in &d.indicators {
-                    let level = self.level(&ind.level).unwrap_or(0);
+                    let level = self.level(&ind.level).unwrap_or(LevelRank::LOWEST);
                     let mut themes = Vec::new();
                     for t in &ind.themes {
                         if let Some(ti) = self.resolve_kind(t, "theme", |s| match s {
@@ -679,9 +681,10 @@ impl<'a> Checker<'a> {
         }
         // Decisions: level ids and labels always map to themselves.
         let mut own = Vec::new();
-        for (rank, l) in self.table.levels.iter().enumerate() {
-            own.push((l.id.clone(), rank as u8));
-            own.push((l.label.trim().to_string(), rank as u8));
+        let ranks = (0..=u8::MAX).map(LevelRank::new);
+        for (rank, l) in ranks.zip(&self.table.levels) {
+            own.push((l.id.clone(), rank));
+            own.push((l.label.trim().to_string(), rank));
         }
         for (text, rank) in own {
             self.map_decision(&text, rank);
@@ -706,7 +709,7 @@ impl<'a> Checker<'a> {
                             let prev_id = self
                                 .table
                                 .levels
-                                .get(*prev as usize)
+                                .get(prev.index())
                                 .map_or("?", |l| l.id.as_str())
                                 .to_string();
                             self.error(
@@ -772,7 +775,7 @@ impl<'a> Checker<'a> {
 
     /// Maps a decision text (trimmed) to a level: case-insensitively, and
     /// as written for the exact match tried first.
-    fn map_decision(&mut self, text: &str, level: u8) {
+    fn map_decision(&mut self, text: &str, level: LevelRank) {
         self.table.decisions.insert(text.to_lowercase(), level);
         self.table
             .decision_spellings

@@ -16,11 +16,11 @@ pub mod paired;
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Score {
     /// The final level (rank).
-    pub level: u8,
+    pub level: LevelRank,
     /// The highest `at` level among the indicators (lowest when none).
-    pub base: u8,
+    pub base: LevelRank,
     /// The highest `at least` among fired rules.
-    pub floor: Option<u8>,
+    pub floor: Option<LevelRank>,
     /// The largest `raise` among fired rules.
     pub raise: u8,
     /// Fired rules (indexes into [`Plan::rules`]), in file order.
@@ -410,13 +410,15 @@ fn ordered(op: CmpOp, ord: Option<std::cmp::Ordering>) -> bool {
 
 /// The base level: the highest level among the present indicators.
 #[inline]
-pub fn base_level(plan: &Plan, rec: &Record) -> u8 {
+pub fn base_level(plan: &Plan, rec: &Record) -> LevelRank {
+    // `level_masks` has one mask per level, and the checker refuses more
+    // levels than a rank holds, so the position always fits.
     for (rank, mask) in plan.level_masks.iter().enumerate().rev() {
         if rec.indicators.intersects(mask) {
-            return rank as u8;
+            return LevelRank::try_from(rank).unwrap_or(LevelRank::LOWEST);
         }
     }
-    0
+    LevelRank::LOWEST
 }
 
 /// Scores a record into `out` (reusing its buffers).
@@ -464,8 +466,10 @@ fn score_with(
         }
     }
     out.flags.sort_unstable();
-    let lifted = u16::from(out.base.max(out.floor.unwrap_or(0))) + u16::from(out.raise);
-    out.level = lifted.min(u16::from(plan.top())) as u8;
+    out.level = out
+        .base
+        .max(out.floor.unwrap_or(LevelRank::LOWEST))
+        .raised(out.raise, plan.top());
     Ok(())
 }
 

@@ -85,7 +85,12 @@ pub struct RecordedDecision {
 impl Explanation {
     /// The explanation with the record's recorded decision (its level's
     /// rank and the text as written); nothing changes without a level.
-    pub fn with_decision(mut self, plan: &Plan, level: Option<u8>, text: Option<&str>) -> Self {
+    pub fn with_decision(
+        mut self,
+        plan: &Plan,
+        level: Option<LevelRank>,
+        text: Option<&str>,
+    ) -> Self {
         self.decision = level.map(|l| RecordedDecision {
             text: text.unwrap_or_default().to_string(),
             level: plan.level_id(l).to_string(),
@@ -125,9 +130,9 @@ fn named(label: Option<&String>, id: &str) -> String {
     }
 }
 
-fn level_label(plan: &Plan, rank: u8) -> String {
+fn level_label(plan: &Plan, rank: LevelRank) -> String {
     plan.levels
-        .get(rank as usize)
+        .get(rank.index())
         .map_or(String::new(), |l| l.label.clone())
 }
 
@@ -189,7 +194,7 @@ pub fn explain(plan: &Plan, rec: &Record) -> Result<Explanation, EvalError> {
         level: plan.level_id(score.level).to_string(),
         level_label: plan
             .levels
-            .get(score.level as usize)
+            .get(score.level.index())
             .map_or(String::new(), |l| l.label.clone()),
         base: plan.level_id(score.base).to_string(),
         base_indicators: present

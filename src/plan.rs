@@ -13,6 +13,7 @@ use crate::bits::Bits;
 pub use crate::check::declared::{
     FastMap, FieldInfo, FieldKind, IndicatorInfo, LevelInfo, Named, Symbol,
 };
+pub use crate::check::ids::{FieldSlot, FlagId, IndicatorId, LevelRank, RuleId};
 pub use crate::record::{Record, Value};
 use crate::script::Scripts;
 use crate::span::{Source, Span};
@@ -113,7 +114,7 @@ pub struct PlanRule {
     /// The condition's root node.
     pub cond: NodeId,
     /// `at least LEVEL` (rank), the highest if several.
-    pub floor: Option<u8>,
+    pub floor: Option<LevelRank>,
     /// `raise N`, the largest if several (0 = none).
     pub raise: u8,
     /// `flag F` (indexes into [`Plan::flags`]).
@@ -178,7 +179,7 @@ pub struct ExampleCase {
     /// The record it describes (id = name).
     pub record: Record,
     /// `expect LEVEL`, when given.
-    pub expect: Option<u8>,
+    pub expect: Option<LevelRank>,
     /// `fired [...]`: rules that must fire.
     pub fired: Vec<u32>,
     /// `flags [...]`: flags that must be raised.
@@ -197,10 +198,10 @@ pub struct Plan {
     /// Levels, lowest first.
     pub levels: Vec<LevelInfo>,
     /// Recorded decision text (trimmed, lowercase) → level rank.
-    pub decisions: FastMap<String, u8>,
+    pub decisions: FastMap<String, LevelRank>,
     /// The same texts as written (trimmed): data exported from a case
     /// system spells them so, and an exact match needs no case folding.
-    pub decision_spellings: FastMap<String, u8>,
+    pub decision_spellings: FastMap<String, LevelRank>,
     /// Themes.
     pub themes: Vec<Named>,
     /// Flags.
@@ -238,12 +239,12 @@ pub struct Plan {
 
 impl Plan {
     /// The top level's rank.
-    pub fn top(&self) -> u8 {
-        u8::try_from(self.levels.len().saturating_sub(1)).unwrap_or(u8::MAX)
+    pub fn top(&self) -> LevelRank {
+        LevelRank::try_from(self.levels.len().saturating_sub(1)).unwrap_or(LevelRank::new(u8::MAX))
     }
 
     /// Looks up a recorded decision (trimmed, case-insensitive).
-    pub fn decision_level(&self, text: &str) -> Option<u8> {
+    pub fn decision_level(&self, text: &str) -> Option<LevelRank> {
         let t = text.trim();
         if let Some(l) = self.decision_spellings.get(t) {
             return Some(*l);
@@ -314,10 +315,8 @@ impl Plan {
     }
 
     /// The level id of a rank.
-    pub fn level_id(&self, rank: u8) -> &str {
-        self.levels
-            .get(rank as usize)
-            .map_or("?", |l| l.id.as_str())
+    pub fn level_id(&self, rank: LevelRank) -> &str {
+        self.levels.get(rank.index()).map_or("?", |l| l.id.as_str())
     }
 }
 

@@ -28,7 +28,7 @@ use crate::check::NoScripts;
 use crate::error::Diagnostics;
 use crate::eval::{self, EvalError};
 use crate::explain::{self, Explanation};
-use crate::plan::{FieldKind, Plan, Record, Value};
+use crate::plan::{FieldKind, LevelRank, Plan, Record, Value};
 use crate::span::Source;
 use crate::text;
 
@@ -161,17 +161,19 @@ impl RuleSet {
 
     /// The levels, lowest first.
     pub fn levels(&self) -> Vec<Level> {
-        (0..self.plan.levels.len())
-            .map(|r| self.level(r as u8))
+        (0..=u8::MAX)
+            .map(LevelRank::new)
+            .take(self.plan.levels.len())
+            .map(|r| self.level(r))
             .collect()
     }
 
-    fn level(&self, rank: u8) -> Level {
-        let info = &self.plan.levels[usize::from(rank)];
+    fn level(&self, rank: LevelRank) -> Level {
+        let info = &self.plan.levels[rank.index()];
         Level {
             id: info.id.clone(),
             label: info.label.clone(),
-            rank: rank + 1,
+            rank: rank.get() + 1,
         }
     }
 

@@ -47,7 +47,7 @@ fn record(p: &Plan, id: usize, bits: &[bool], nums: &[Option<f64>], decision: Op
     Row {
         line: id as u64 + 2,
         record: r,
-        decision: decision.map(|d| d % (p.top() + 1)),
+        decision: decision.map(|d| thresholds::plan::LevelRank::new(d % (p.top().get() + 1))),
         decision_text: None,
         keep: vec![],
         extra: vec![],

@@ -52,7 +52,7 @@ fn feed(
     let row = Row {
         line: a.seq + 2,
         record,
-        decision: d,
+        decision: d.map(LevelRank::new),
         decision_text: d.map(|d| ["NFA", "EH", "S47"][d as usize].to_string()),
         keep: vec![],
         extra: extra.iter().map(|s| s.to_string()).collect(),
@@ -63,7 +63,7 @@ fn feed(
         vec![]
     };
     let score = Score {
-        level: l,
+        level: LevelRank::new(l),
         fired,
         ..Score::default()
     };

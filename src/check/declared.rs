@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 
+use super::ids::LevelRank;
 use crate::span::Span;
 
 /// A level: rank 0 is the lowest.
@@ -74,8 +75,8 @@ pub struct IndicatorInfo {
     pub id: String,
     /// What it means.
     pub description: String,
-    /// The level it sets (rank).
-    pub level: u8,
+    /// The level it sets.
+    pub level: LevelRank,
     /// Its domain (index into [`Plan::domains`]).
     pub domain: u16,
     /// Its themes (indexes into [`Plan::themes`]).
@@ -88,7 +89,7 @@ pub struct IndicatorInfo {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Symbol {
     /// A level (rank).
-    Level(u8),
+    Level(LevelRank),
     /// A field (slot).
     Field(u16),
     /// A domain.
@@ -113,9 +114,9 @@ pub struct SymbolTable {
     /// Levels, lowest first.
     pub levels: Vec<LevelInfo>,
     /// Recorded decision text (trimmed, lowercase) → level rank.
-    pub decisions: FastMap<String, u8>,
+    pub decisions: FastMap<String, LevelRank>,
     /// Decision texts as written (trimmed) → level rank.
-    pub decision_spellings: FastMap<String, u8>,
+    pub decision_spellings: FastMap<String, LevelRank>,
     /// Themes.
     pub themes: Vec<Named>,
     /// Flags.

@@ -43,10 +43,10 @@ pub fn hardness(plan: &Plan, rec: &Record, score: &Score) -> Hardness {
             near_rules.push(i);
         }
     }
-    let below = match score.level.checked_sub(1) {
+    let below = match score.level.below() {
         Some(b) => plan
             .level_masks
-            .get(b as usize)
+            .get(b.index())
             .map_or(0, |m| rec.indicators.count_and(m) as usize),
         None => 0,
     };

@@ -12,7 +12,7 @@ use std::io::{self, Write};
 use crate::data::Row;
 use crate::eval::Score;
 use crate::pipeline::Rejects;
-use crate::plan::Plan;
+use crate::plan::{LevelRank, Plan};
 use crate::pseudonym::Pseudonymiser;
 
 /// Output formats of `score`.
@@ -44,7 +44,7 @@ pub const COLUMNS: [&str; 9] = [
 ];
 
 /// `agree`, `over`, `under` for a decision against the rules' level.
-pub fn agreement(decision: u8, level: u8) -> &'static str {
+pub fn agreement(decision: LevelRank, level: LevelRank) -> &'static str {
     match decision.cmp(&level) {
         std::cmp::Ordering::Equal => "agree",
         std::cmp::Ordering::Greater => "over",
@@ -203,7 +203,7 @@ impl<'p> ScoreWriter<'p> {
             (
                 plan.level_id(d),
                 agreement(d, score.level),
-                i32::from(d) - i32::from(score.level),
+                i32::from(d.get()) - i32::from(score.level.get()),
             )
         });
         let decision_text = row.decision_text.as_deref().unwrap_or("");

@@ -168,7 +168,7 @@ impl ImpactBuilder {
     /// Adds one record as scored under both versions.
     pub fn add(&mut self, old_row: &Row, old: &Score, new_row: &Row, new: &Score) {
         self.n += 1;
-        let (lo, ln) = (old.level as usize, new.level as usize);
+        let (lo, ln) = (old.level.index(), new.level.index());
         if let Some(c) = self.transitions.get_mut(lo * self.k_new + ln) {
             *c += 1;
         }
@@ -248,10 +248,10 @@ impl ImpactBuilder {
                 id: old_row.record.id.clone(),
                 old: self.levels.old_id(lo).to_string(),
                 new: self.levels.new_id(ln).to_string(),
-                old_rank: old.level,
-                new_rank: new.level,
-                base_old: self.levels.old_id(old.base as usize).to_string(),
-                base_new: self.levels.new_id(new.base as usize).to_string(),
+                old_rank: old.level.get(),
+                new_rank: new.level.get(),
+                base_old: self.levels.old_id(old.base.index()).to_string(),
+                base_new: self.levels.new_id(new.base.index()).to_string(),
                 rules,
                 indicators,
             });
