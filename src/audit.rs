@@ -203,7 +203,7 @@ impl Audit {
 
     /// The reasons of an evidence item's fired rules, as `(rule, reason, effect)`.
     pub fn reasons<'a>(&'a self, e: &'a Evidence) -> impl Iterator<Item = &'a RuleCount> + 'a {
-        e.fired.iter().filter_map(|r| self.rules.get(*r as usize))
+        e.fired.iter().filter_map(|r| self.rules.get(r.index()))
     }
 
     /// The labels of the indicators that set an evidence item's level when
@@ -416,7 +416,7 @@ impl<'p> Auditor<'p> {
             }
         }
         for r in &score.fired {
-            if let Some(c) = self.fired.get_mut(*r as usize) {
+            if let Some(c) = self.fired.get_mut(r.index()) {
                 *c += 1;
             }
         }

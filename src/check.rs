@@ -567,7 +567,7 @@ impl<'a> Checker<'a> {
                         format!("a continuum needs 2 to {MAX_LEVELS} levels, this one has {n}"),
                     );
                 }
-                let ranks = (0..=u8::MAX).map(LevelRank::new);
+                let ranks = LevelRank::all();
                 for (rank, l) in ranks.zip(first.entries.iter().take(MAX_LEVELS)) {
                     if self.declare_name(&l.id, Symbol::Level(rank), "level") {
                         self.table.levels.push(LevelInfo {
@@ -672,16 +672,16 @@ impl<'a> Checker<'a> {
             }
         }
         // Rule ids join the namespace before any condition is read.
-        let mut ri = 0u32;
-        for item in &file.items {
-            if let Item::Rule(r) = item {
-                self.declare_name(&r.id, Symbol::Rule(ri), "rule");
-                ri += 1;
-            }
+        let rules = file.items.iter().filter_map(|item| match item {
+            Item::Rule(r) => Some(r),
+            _ => None,
+        });
+        for (ri, r) in RuleId::all().zip(rules) {
+            self.declare_name(&r.id, Symbol::Rule(ri), "rule");
         }
         // Decisions: level ids and labels always map to themselves.
         let mut own = Vec::new();
-        let ranks = (0..=u8::MAX).map(LevelRank::new);
+        let ranks = LevelRank::all();
         for (rank, l) in ranks.zip(&self.table.levels) {
             own.push((l.id.clone(), rank));
             own.push((l.label.trim().to_string(), rank));
@@ -1065,7 +1065,7 @@ mod functions_tests {
         );
         let file = crate::parse::parse(&source).unwrap_or_else(|d| panic!("{}", d.message));
         let (table, diags) = check(&file, &source, functions);
-        assert_eq!(table.symbol("r"), Some(Symbol::Rule(0)));
+        assert_eq!(table.symbol("r"), Some(Symbol::Rule(RuleId::new(0))));
         diags.iter().map(|d| d.code).collect()
     }
 

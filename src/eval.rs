@@ -24,7 +24,7 @@ pub struct Score {
     /// The largest `raise` among fired rules.
     pub raise: u8,
     /// Fired rules (indexes into [`Plan::rules`]), in file order.
-    pub fired: Vec<u32>,
+    pub fired: Vec<RuleId>,
     /// Raised flags (indexes into [`Plan::flags`]), in declaration order.
     pub flags: Vec<u16>,
 }
@@ -87,7 +87,7 @@ pub struct Eval<'a> {
     /// ([`crate::script::cache`]).
     calls: RecordCalls<'a>,
     /// The rule being evaluated (for error messages).
-    pub rule: u32,
+    pub rule: RuleId,
 }
 
 impl<'a> Eval<'a> {
@@ -97,7 +97,7 @@ impl<'a> Eval<'a> {
             plan,
             rec,
             calls: RecordCalls::new(true),
-            rule: 0,
+            rule: RuleId::default(),
         }
     }
 
@@ -113,7 +113,7 @@ impl<'a> Eval<'a> {
     fn rule_id(&self) -> String {
         self.plan
             .rules
-            .get(self.rule as usize)
+            .get(self.rule.index())
             .map_or_else(String::new, |r| r.id.clone())
     }
 
@@ -439,8 +439,8 @@ fn score_with(
     out.base = base_level(plan, rec);
     out.floor = None;
     out.raise = 0;
-    for (i, rule) in plan.rules.iter().enumerate() {
-        let fired = match known(i) {
+    for (i, rule) in RuleId::all().zip(&plan.rules) {
+        let fired = match known(i.index()) {
             Some(fired) => fired,
             None => {
                 if let Some(pre) = &rule.prefilter {
@@ -448,12 +448,12 @@ fn score_with(
                         continue;
                     }
                 }
-                ev.rule = i as u32;
+                ev.rule = i;
                 ev.truth(rule.cond)?
             }
         };
         if fired {
-            out.fired.push(i as u32);
+            out.fired.push(i);
             if let Some(f) = rule.floor {
                 out.floor = Some(out.floor.map_or(f, |x| x.max(f)));
             }

@@ -15,7 +15,7 @@ pub mod session;
 use std::collections::HashMap;
 
 use crate::eval::Score;
-use crate::plan::{LevelRank, Plan, Record};
+use crate::plan::{LevelRank, Plan, Record, RuleId};
 
 /// One vignette of a pack, scored by the rules.
 #[derive(Clone, Debug, PartialEq)]
@@ -92,8 +92,8 @@ pub fn parse_answer(plan: &Plan, text: &str) -> Option<LevelRank> {
 
 /// The level a record would get if rule `rule` fired as well as the rules
 /// that did (SPEC §2.3 applied to the extra floor and raise).
-pub fn level_if_fired(plan: &Plan, score: &Score, rule: u32) -> LevelRank {
-    let Some(r) = plan.rules.get(rule as usize) else {
+pub fn level_if_fired(plan: &Plan, score: &Score, rule: RuleId) -> LevelRank {
+    let Some(r) = plan.rules.get(rule.index()) else {
         return score.level;
     };
     let floor = match (score.floor, r.floor) {

@@ -158,7 +158,7 @@ pub fn reasons(plan: &Plan, score: &Score) -> Vec<Reason> {
     score
         .fired
         .iter()
-        .filter_map(|r| plan.rules.get(*r as usize))
+        .filter_map(|r| plan.rules.get(r.index()))
         .map(|r| Reason {
             rule: r.id.clone(),
             reason: r.reason.clone(),
@@ -177,11 +177,11 @@ pub fn explain(plan: &Plan, rec: &Record) -> Result<Explanation, EvalError> {
         .collect();
     let mut not_fired = Vec::new();
     let mut ev = Eval::new(plan, rec);
-    for (i, rule) in plan.rules.iter().enumerate() {
-        if score.fired.contains(&(i as u32)) {
+    for (i, rule) in RuleId::all().zip(&plan.rules) {
+        if score.fired.contains(&i) {
             continue;
         }
-        ev.rule = i as u32;
+        ev.rule = i;
         let because = why_false(&mut ev, rule.cond)?;
         not_fired.push(NotFired {
             rule: rule.id.clone(),

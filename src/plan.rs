@@ -181,7 +181,7 @@ pub struct ExampleCase {
     /// `expect LEVEL`, when given.
     pub expect: Option<LevelRank>,
     /// `fired [...]`: rules that must fire.
-    pub fired: Vec<u32>,
+    pub fired: Vec<RuleId>,
     /// `flags [...]`: flags that must be raised.
     pub flags: Vec<u16>,
     /// Where it is written.

@@ -161,8 +161,7 @@ impl RuleSet {
 
     /// The levels, lowest first.
     pub fn levels(&self) -> Vec<Level> {
-        (0..=u8::MAX)
-            .map(LevelRank::new)
+        LevelRank::all()
             .take(self.plan.levels.len())
             .map(|r| self.level(r))
             .collect()
@@ -194,7 +193,7 @@ impl RuleSet {
         Ok(Outcome {
             level: self.level(s.level),
             fired: (s.fired.iter())
-                .map(|&r| self.plan.rules[r as usize].id.clone())
+                .map(|&r| self.plan.rules[r.index()].id.clone())
                 .collect(),
             flags: (s.flags.iter())
                 .map(|&f| self.plan.flags[usize::from(f)].id.clone())

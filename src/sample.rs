@@ -109,7 +109,7 @@ pub fn decision_texts(plan: &Plan) -> Vec<Vec<String>> {
             }
         }
     }
-    for (rank, texts) in (0..=u8::MAX).map(LevelRank::new).zip(out.iter_mut()) {
+    for (rank, texts) in LevelRank::all().zip(out.iter_mut()) {
         if texts.is_empty() {
             texts.push(plan.level_id(rank).to_string());
         }

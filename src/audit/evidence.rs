@@ -24,7 +24,7 @@ pub struct Evidence {
     /// The rules say the top level and the decision is lower.
     pub alert: bool,
     /// Fired rules (indexes into the plan's rules), file order.
-    pub fired: Vec<u32>,
+    pub fired: Vec<crate::plan::RuleId>,
     /// With `--reason`: the recorded rationale, trimmed (may be empty).
     pub reason: Option<String>,
     /// The record's value of each `--by` column.

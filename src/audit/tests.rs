@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use super::*;
 use crate::check::NoScripts;
+use crate::plan::RuleId;
 use crate::ruleset::check_source;
 use crate::span::Source;
 
@@ -58,7 +59,7 @@ fn feed(
         extra: extra.iter().map(|s| s.to_string()).collect(),
     };
     let fired = if ind.contains(&"b") && ind.contains(&"c") {
-        vec![0]
+        vec![RuleId::new(0)]
     } else {
         vec![]
     };

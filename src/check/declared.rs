@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use super::ids::LevelRank;
+use super::ids::{LevelRank, RuleId};
 use crate::span::Span;
 
 /// A level: rank 0 is the lowest.
@@ -99,7 +99,7 @@ pub enum Symbol {
     /// An indicator.
     Indicator(u32),
     /// A rule.
-    Rule(u32),
+    Rule(RuleId),
 }
 
 /// Everything a rule file declares, resolved by the checker: the shared

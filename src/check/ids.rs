@@ -34,6 +34,13 @@ macro_rules! index_type {
                 self.0
             }
 
+            /// Every index from 0 up, to zip with the table it indexes
+            /// (`LevelRank::all().zip(&plan.levels)`): no cast, no check.
+            #[inline]
+            pub fn all() -> impl Iterator<Item = Self> {
+                (0..=<$inner>::MAX).map(Self)
+            }
+
             /// The index as a `usize`, for indexing a table.
             #[inline]
             pub const fn index(self) -> usize {

@@ -33,7 +33,7 @@ pub(super) fn run_example(plan: &Plan, ex: &ExampleCase) -> Option<String> {
     }
     for r in &ex.fired {
         if !score.fired.contains(r) {
-            let id = plan.rules.get(*r as usize).map_or("?", |r| r.id.as_str());
+            let id = plan.rules.get(r.index()).map_or("?", |r| r.id.as_str());
             problems.push(format!("rule `{id}` did not fire"));
         }
     }

@@ -5,7 +5,7 @@
 //! reasons, level labels), never from rule syntax or ids.
 
 use crate::eval::Score;
-use crate::plan::{LevelRank, Plan, Record};
+use crate::plan::{LevelRank, Plan, Record, RuleId};
 
 use super::level_if_fired;
 
@@ -90,11 +90,7 @@ pub fn debrief(plan: &Plan, rec: &Record, score: &Score) -> Debrief {
             label(plan, score.base)
         ));
     }
-    for r in score
-        .fired
-        .iter()
-        .filter_map(|r| plan.rules.get(*r as usize))
-    {
+    for r in score.fired.iter().filter_map(|r| plan.rules.get(r.index())) {
         if r.floor.is_some() || r.raise > 0 {
             reasons.push(clause(&r.reason));
         }
@@ -107,10 +103,10 @@ pub fn debrief(plan: &Plan, rec: &Record, score: &Score) -> Debrief {
         let lifts: Vec<String> = plan
             .rules
             .iter()
-            .enumerate()
-            .filter(|(i, _)| !score.fired.contains(&(*i as u32)))
-            .filter(|(i, _)| level_if_fired(plan, score, *i as u32) > level)
-            .map(|(_, r)| format!("\u{201c}{}\u{201d}", clause(&r.reason)))
+            .zip(RuleId::all())
+            .filter(|(_, i)| !score.fired.contains(i))
+            .filter(|(_, i)| level_if_fired(plan, score, *i) > level)
+            .map(|(r, _)| format!("\u{201c}{}\u{201d}", clause(&r.reason)))
             .take(4)
             .collect();
         let mut why = format!(

@@ -144,7 +144,7 @@ impl Lowering<'_> {
 #[cfg(test)]
 mod tests {
     use crate::check::NoScripts;
-    use crate::plan::{LevelRank, Node, Plan, Symbol, Value};
+    use crate::plan::{LevelRank, Node, Plan, RuleId, Symbol, Value};
     use crate::ruleset::check_source;
     use crate::span::Source;
 
@@ -205,8 +205,8 @@ mod tests {
         assert_eq!(ex.record.indicators.iter().collect::<Vec<_>>(), [2]);
         assert_eq!(
             (ex.expect, ex.fired.as_slice()),
-            (Some(LevelRank::new(2)), &[0u32][..])
+            (Some(LevelRank::new(2)), &[RuleId::new(0)][..])
         );
-        assert_eq!(p.symbols.get("x"), Some(&Symbol::Rule(0)));
+        assert_eq!(p.symbols.get("x"), Some(&Symbol::Rule(RuleId::new(0))));
     }
 }

@@ -280,8 +280,7 @@ pub fn build(plan: &Plan, pack: &Pack, c: &Cohort, read: u64, rejects: &[Reject]
                 modal: v.modal.map(level),
                 modal_tie: v.modal_tie,
                 answers: Ordered(
-                    (0..=u8::MAX)
-                        .map(LevelRank::new)
+                    LevelRank::all()
                         .zip(&v.counts)
                         .map(|(l, n)| (level(l), *n))
                         .collect(),

@@ -221,7 +221,7 @@ impl<'p> ScoreWriter<'p> {
                     score
                         .fired
                         .iter()
-                        .map(|r| plan.rules.get(*r as usize).map_or("", |r| r.id.as_str())),
+                        .map(|r| plan.rules.get(r.index()).map_or("", |r| r.id.as_str())),
                 );
                 b.push(b',');
                 join_ids(
@@ -266,7 +266,7 @@ impl<'p> ScoreWriter<'p> {
                     score
                         .fired
                         .iter()
-                        .map(|r| plan.rules.get(*r as usize).map_or("", |r| r.id.as_str())),
+                        .map(|r| plan.rules.get(r.index()).map_or("", |r| r.id.as_str())),
                 );
                 b.extend_from_slice(b"],\"flags\":[");
                 json_ids(
@@ -304,7 +304,7 @@ impl<'p> ScoreWriter<'p> {
                     if i > 0 {
                         b.push(b',');
                     }
-                    if let Some(frag) = self.reasons.get(*r as usize) {
+                    if let Some(frag) = self.reasons.get(r.index()) {
                         b.extend_from_slice(frag);
                     }
                 }

@@ -164,8 +164,7 @@ pub(super) fn run(a: PackArgs, error_format: ErrorFormat) -> CliResult {
             *x += 1;
         }
     }
-    let spread: Vec<String> = (0..=u8::MAX)
-        .map(LevelRank::new)
+    let spread: Vec<String> = LevelRank::all()
         .zip(&per_level)
         .map(|(l, n)| format!("{} {n}", plan.level_id(l)))
         .collect();

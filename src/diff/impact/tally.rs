@@ -173,12 +173,12 @@ impl ImpactBuilder {
             *c += 1;
         }
         for r in &old.fired {
-            if let Some(s) = self.old_rule.get(*r as usize) {
+            if let Some(s) = self.old_rule.get(r.index()) {
                 self.rules[*s].old_n += 1;
             }
         }
         for r in &new.fired {
-            if let Some(s) = self.new_rule.get(*r as usize) {
+            if let Some(s) = self.new_rule.get(r.index()) {
                 self.rules[*s].new_n += 1;
             }
         }
@@ -263,12 +263,12 @@ impl ImpactBuilder {
         let so: Vec<usize> = old
             .fired
             .iter()
-            .filter_map(|r| self.old_rule.get(*r as usize).copied())
+            .filter_map(|r| self.old_rule.get(r.index()).copied())
             .collect();
         let sn: Vec<usize> = new
             .fired
             .iter()
-            .filter_map(|r| self.new_rule.get(*r as usize).copied())
+            .filter_map(|r| self.new_rule.get(r.index()).copied())
             .collect();
         let mut all: Vec<usize> = so.iter().chain(&sn).copied().collect();
         all.sort_unstable();

@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::exercise::responses::Response;
 use crate::exercise::{level_if_fired, notes, Pack};
-use crate::plan::{LevelRank, Plan};
+use crate::plan::{LevelRank, Plan, RuleId};
 
 use crate::report::markdown::escape as esc;
 
@@ -373,10 +373,10 @@ fn why_not(plan: &Plan, v: &crate::exercise::Vignette, answer: LevelRank) -> Vec
     let lifts: Vec<String> = plan
         .rules
         .iter()
-        .enumerate()
-        .filter(|(i, _)| !v.score.fired.contains(&(*i as u32)))
-        .filter(|(i, _)| level_if_fired(plan, &v.score, *i as u32) == answer)
-        .map(|(_, r)| {
+        .zip(RuleId::all())
+        .filter(|(_, i)| !v.score.fired.contains(i))
+        .filter(|(_, i)| level_if_fired(plan, &v.score, *i) == answer)
+        .map(|(r, _)| {
             format!(
                 "\u{201c}{}\u{201d} does not apply to this case.",
                 r.reason.trim().trim_end_matches('.')

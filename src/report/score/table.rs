@@ -38,7 +38,7 @@ fn ids(plan: &Plan, score: &Score) -> (String, String) {
     let fired = score
         .fired
         .iter()
-        .filter_map(|r| plan.rules.get(*r as usize))
+        .filter_map(|r| plan.rules.get(r.index()))
         .map(|r| r.id.as_str())
         .collect::<Vec<_>>()
         .join(";");
