@@ -504,7 +504,7 @@ impl<'a> Checker<'a> {
     }
 
     /// Resolves a flag id.
-    pub(crate) fn flag(&mut self, id: &Ident) -> Option<u16> {
+    pub(crate) fn flag(&mut self, id: &Ident) -> Option<FlagId> {
         if let Some(f) = self.table.flag_ids.get(&id.name) {
             return Some(*f);
         }

@@ -26,7 +26,7 @@ pub struct Score {
     /// Fired rules (indexes into [`Plan::rules`]), in file order.
     pub fired: Vec<RuleId>,
     /// Raised flags (indexes into [`Plan::flags`]), in declaration order.
-    pub flags: Vec<u16>,
+    pub flags: Vec<FlagId>,
 }
 
 /// Why a record could not be scored. Boxed, so that the evaluator's

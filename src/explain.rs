@@ -146,7 +146,7 @@ pub fn effect(plan: &Plan, rule: &PlanRule) -> String {
         parts.push(format!("raise {}", rule.raise));
     }
     for f in &rule.flags {
-        if let Some(fl) = plan.flags.get(*f as usize) {
+        if let Some(fl) = plan.flags.get(f.index()) {
             parts.push(format!("flag {}", fl.id));
         }
     }
@@ -212,7 +212,7 @@ pub fn explain(plan: &Plan, rec: &Record) -> Result<Explanation, EvalError> {
         flags: score
             .flags
             .iter()
-            .filter_map(|f| plan.flags.get(*f as usize))
+            .filter_map(|f| plan.flags.get(f.index()))
             .map(|f| (f.id.clone(), f.label.clone()))
             .collect(),
         not_fired,

@@ -118,7 +118,7 @@ pub struct PlanRule {
     /// `raise N`, the largest if several (0 = none).
     pub raise: u8,
     /// `flag F` (indexes into [`Plan::flags`]).
-    pub flags: Vec<u16>,
+    pub flags: Vec<FlagId>,
     /// What a record must have for the condition to be true (from its
     /// `and`/`or` structure); records without it skip the rule without
     /// evaluating it. `None` = no such filter.
@@ -183,7 +183,7 @@ pub struct ExampleCase {
     /// `fired [...]`: rules that must fire.
     pub fired: Vec<RuleId>,
     /// `flags [...]`: flags that must be raised.
-    pub flags: Vec<u16>,
+    pub flags: Vec<FlagId>,
     /// Where it is written.
     pub span: Span,
 }

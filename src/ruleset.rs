@@ -196,7 +196,7 @@ impl RuleSet {
                 .map(|&r| self.plan.rules[r.index()].id.clone())
                 .collect(),
             flags: (s.flags.iter())
-                .map(|&f| self.plan.flags[usize::from(f)].id.clone())
+                .map(|&f| self.plan.flags[f.index()].id.clone())
                 .collect(),
         })
     }

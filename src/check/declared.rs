@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use super::ids::{LevelRank, RuleId};
+use super::ids::{FlagId, LevelRank, RuleId};
 use crate::span::Span;
 
 /// A level: rank 0 is the lowest.
@@ -110,7 +110,7 @@ pub struct SymbolTable {
     /// The shared namespace: id → (symbol, where declared).
     pub names: HashMap<String, (Symbol, Span)>,
     /// Flag ids → index (flags have a namespace of their own).
-    pub flag_ids: HashMap<String, u16>,
+    pub flag_ids: HashMap<String, FlagId>,
     /// Levels, lowest first.
     pub levels: Vec<LevelInfo>,
     /// Recorded decision text (trimmed, lowercase) → level rank.

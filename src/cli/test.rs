@@ -39,7 +39,7 @@ pub(super) fn run_example(plan: &Plan, ex: &ExampleCase) -> Option<String> {
     }
     for f in &ex.flags {
         if !score.flags.contains(f) {
-            let id = plan.flags.get(*f as usize).map_or("?", |f| f.id.as_str());
+            let id = plan.flags.get(f.index()).map_or("?", |f| f.id.as_str());
             problems.push(format!("flag `{id}` was not raised"));
         }
     }

@@ -144,7 +144,7 @@ impl Lowering<'_> {
 #[cfg(test)]
 mod tests {
     use crate::check::NoScripts;
-    use crate::plan::{LevelRank, Node, Plan, RuleId, Symbol, Value};
+    use crate::plan::{FlagId, LevelRank, Node, Plan, RuleId, Symbol, Value};
     use crate::ruleset::check_source;
     use crate::span::Source;
 
@@ -197,7 +197,7 @@ mod tests {
         let r = &p.rules[0];
         assert_eq!(
             (r.floor, r.raise, r.flags.as_slice()),
-            (Some(LevelRank::new(2)), 1, &[0u16][..])
+            (Some(LevelRank::new(2)), 1, &[FlagId::new(0)][..])
         );
         let ex = &p.examples[0];
         assert_eq!(ex.record.id, "e");

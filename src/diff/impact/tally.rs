@@ -87,7 +87,7 @@ impl ImpactBuilder {
             let mut v: Vec<String> = r
                 .flags
                 .iter()
-                .filter_map(|f| p.flags.get(*f as usize).map(|f| f.id.clone()))
+                .filter_map(|f| p.flags.get(f.index()).map(|f| f.id.clone()))
                 .collect();
             v.sort();
             v
@@ -188,12 +188,12 @@ impl ImpactBuilder {
         let fo = || {
             old.flags
                 .iter()
-                .filter_map(|f| old_flag.get(*f as usize).copied())
+                .filter_map(|f| old_flag.get(f.index()).copied())
         };
         let fnew = || {
             new.flags
                 .iter()
-                .filter_map(|f| new_flag.get(*f as usize).copied())
+                .filter_map(|f| new_flag.get(f.index()).copied())
         };
         for s in fo() {
             self.flags[s].old_n += 1;

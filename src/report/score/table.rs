@@ -45,7 +45,7 @@ fn ids(plan: &Plan, score: &Score) -> (String, String) {
     let flags = score
         .flags
         .iter()
-        .filter_map(|f| plan.flags.get(*f as usize))
+        .filter_map(|f| plan.flags.get(f.index()))
         .map(|f| f.id.as_str())
         .collect::<Vec<_>>()
         .join(";");
