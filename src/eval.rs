@@ -155,7 +155,7 @@ impl<'a> Eval<'a> {
                     compare(*op, &l, &r)
                 }
             },
-            Node::Field(s) => match self.rec.values.get(*s as usize) {
+            Node::Field(s) => match self.rec.values.get(s.index()) {
                 Some(Value::Bool(b)) => *b,
                 Some(Value::Missing) | None => false,
                 Some(_) => self.value_truth(id)?,
@@ -164,18 +164,17 @@ impl<'a> Eval<'a> {
                 .rec
                 .indicators
                 .intersects(&plan.masks[*m as usize].bits),
-            Node::ChoiceIs(s, i, eq) => match self.rec.values.get(*s as usize) {
+            Node::ChoiceIs(s, i, eq) => match self.rec.values.get(s.index()) {
                 Some(Value::Choice(c)) => (c == i) == *eq,
                 _ => false,
             },
-            Node::ChoiceIn(s, idx) => match self.rec.values.get(*s as usize) {
+            Node::ChoiceIn(s, idx) => match self.rec.values.get(s.index()) {
                 Some(Value::Choice(c)) => idx.contains(c),
                 _ => false,
             },
-            Node::Known(s) => !matches!(
-                self.rec.values.get(*s as usize),
-                Some(Value::Missing) | None
-            ),
+            Node::Known(s) => {
+                !matches!(self.rec.values.get(s.index()), Some(Value::Missing) | None)
+            }
             _ => self.value_truth(id)?,
         })
     }
@@ -188,7 +187,7 @@ impl<'a> Eval<'a> {
         let (Node::Field(s), Node::Const(c)) = (self.node(a), self.node(b)) else {
             return None;
         };
-        match (self.rec.values.get(*s as usize), c) {
+        match (self.rec.values.get(s.index()), c) {
             (Some(Value::Num(x)), Const::Num(y)) => Some(ordered(op, x.partial_cmp(y))),
             (Some(Value::Bool(x)), Const::Bool(y)) => Some(ordered(op, Some(x.cmp(y)))),
             // Missing, or a number or true/false against another kind.
@@ -260,11 +259,11 @@ impl<'a> Eval<'a> {
                 Const::Str(s) => Val::Str(Cow::Borrowed(s)),
                 Const::Bool(b) => Val::Bool(*b),
             },
-            Node::Field(s) => match self.rec.values.get(*s as usize) {
+            Node::Field(s) => match self.rec.values.get(s.index()) {
                 Some(Value::Num(n)) => Val::Num(*n),
                 Some(Value::Bool(b)) => Val::Bool(*b),
                 Some(Value::Text(t)) => Val::Str(Cow::Borrowed(t)),
-                Some(Value::Choice(i)) => match plan.fields.get(*s as usize).map(|f| &f.kind) {
+                Some(Value::Choice(i)) => match plan.fields.get(s.index()).map(|f| &f.kind) {
                     Some(FieldKind::OneOf(o)) => o
                         .get(*i as usize)
                         .map_or(Val::Missing, |s| Val::Str(Cow::Borrowed(s))),

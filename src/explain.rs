@@ -264,12 +264,12 @@ fn why_false(ev: &mut Eval<'_>, node: NodeId) -> Result<Vec<String>, EvalError> 
             vec![format!("no indicator matches `{what}`")]
         }
         Some(Node::Known(s)) => {
-            let f = plan.fields.get(*s as usize).map_or("?", |f| f.id.as_str());
+            let f = plan.fields.get(s.index()).map_or("?", |f| f.id.as_str());
             vec![format!("`{f}` is missing")]
         }
         Some(Node::ChoiceIs(s, ..)) | Some(Node::ChoiceIn(s, _)) => {
-            let f = plan.fields.get(*s as usize);
-            let v = match (ev.rec.values.get(*s as usize), f.map(|f| &f.kind)) {
+            let f = plan.fields.get(s.index());
+            let v = match (ev.rec.values.get(s.index()), f.map(|f| &f.kind)) {
                 (Some(Value::Choice(c)), Some(FieldKind::OneOf(o))) => o
                     .get(*c as usize)
                     .map_or("missing".to_string(), |s| format!("\"{s}\"")),

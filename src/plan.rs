@@ -70,7 +70,7 @@ pub enum Node {
     /// A constant.
     Const(Const),
     /// A field's value (slot in [`Plan::fields`]).
-    Field(u16),
+    Field(FieldSlot),
     /// An indicator's presence (bit in the record's set).
     Indicator(u32),
     /// `not`
@@ -89,9 +89,9 @@ pub enum Node {
     In(NodeId, Vec<Const>),
     /// `choice_field == "lit"` (true) or `!= "lit"` (false), compiled to an
     /// index compare; false when the field is missing.
-    ChoiceIs(u16, u16, bool),
+    ChoiceIs(FieldSlot, u16, bool),
     /// `choice_field in ["a", "b"]`, compiled to indexes.
-    ChoiceIn(u16, Vec<u16>),
+    ChoiceIn(FieldSlot, Vec<u16>),
     /// `count(e1, e2, ...)`.
     Count(Vec<NodeId>),
     /// `count(indicators ...)`: index into [`Plan::masks`].
@@ -99,7 +99,7 @@ pub enum Node {
     /// `any(indicators ...)`: index into [`Plan::masks`].
     AnyMask(u32),
     /// `known(field)`.
-    Known(u16),
+    Known(FieldSlot),
     /// A script function (index into the script table) with arguments.
     Call(u32, Vec<NodeId>),
 }
@@ -134,7 +134,7 @@ pub struct Prefilter {
     /// Indicators, any of which may make the condition true.
     pub indicators: Bits,
     /// Field slots, any of which, when known, may make it true.
-    pub fields: Vec<u16>,
+    pub fields: Vec<FieldSlot>,
 }
 
 impl Prefilter {
@@ -145,7 +145,7 @@ impl Prefilter {
             || self
                 .fields
                 .iter()
-                .any(|s| !matches!(rec.values.get(*s as usize), Some(Value::Missing) | None))
+                .any(|s| !matches!(rec.values.get(s.index()), Some(Value::Missing) | None))
     }
 
     /// How to choose between two (the smaller is kept): one bitwise AND
@@ -292,7 +292,7 @@ impl Plan {
     }
 
     /// A field's slot by id.
-    pub fn field_slot(&self, id: &str) -> Option<u16> {
+    pub fn field_slot(&self, id: &str) -> Option<FieldSlot> {
         match self.symbols.get(id) {
             Some(Symbol::Field(s)) => Some(*s),
             _ => None,
@@ -329,7 +329,7 @@ impl crate::script::RecordShape for Plan {
         &self.indicators
     }
 
-    fn field_slot(&self, id: &str) -> Option<u16> {
+    fn field_slot(&self, id: &str) -> Option<FieldSlot> {
         Plan::field_slot(self, id)
     }
 

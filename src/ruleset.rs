@@ -281,9 +281,9 @@ impl RecordBuilder<'_> {
             });
             return self;
         };
-        let info = &self.plan.fields[usize::from(slot)];
+        let info = &self.plan.fields[slot.index()];
         match value(&info.kind) {
-            Some(v) => self.rec.values[usize::from(slot)] = v,
+            Some(v) => self.rec.values[slot.index()] = v,
             None => {
                 self.error = Some(RecordError::WrongType {
                     field: field.to_string(),

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use super::ids::{FlagId, LevelRank, RuleId};
+use super::ids::{FieldSlot, FlagId, LevelRank, RuleId};
 use crate::span::Span;
 
 /// A level: rank 0 is the lowest.
@@ -91,7 +91,7 @@ pub enum Symbol {
     /// A level (rank).
     Level(LevelRank),
     /// A field (slot).
-    Field(u16),
+    Field(FieldSlot),
     /// A domain.
     Domain(u16),
     /// A theme.
@@ -127,7 +127,7 @@ pub struct SymbolTable {
     pub fields: Vec<FieldInfo>,
     /// For each `one_of` field (by slot), its choices → their index, so a
     /// literal is looked up in constant time however many choices there are.
-    pub choices: HashMap<u16, HashMap<String, u16>>,
+    pub choices: HashMap<FieldSlot, HashMap<String, u16>>,
     /// Indicators by bit.
     pub indicators: Vec<IndicatorInfo>,
     /// Where each indicator is declared (same index as `indicators`).
@@ -143,7 +143,7 @@ impl SymbolTable {
     }
 
     /// The index of `text` among the choices of the `one_of` field in `slot`.
-    pub fn choice_index(&self, slot: u16, text: &str) -> Option<u16> {
+    pub fn choice_index(&self, slot: FieldSlot, text: &str) -> Option<u16> {
         self.choices.get(&slot)?.get(text).copied()
     }
 }

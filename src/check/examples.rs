@@ -1,7 +1,7 @@
 //! Embedded examples: every name resolved, every value of its field's type,
 //! every required field set (the plan's compiler turns each into a record).
 
-use super::{symbol_kind, Checker, FieldKind, Symbol};
+use super::{symbol_kind, Checker, FieldKind, FieldSlot, Symbol};
 use crate::ast::*;
 use crate::text;
 
@@ -18,14 +18,14 @@ impl Checker<'_> {
                         let Some(slot) = self.example_field(id) else {
                             continue;
                         };
-                        if set[slot as usize] {
+                        if set[slot.index()] {
                             self.error(
                                 "duplicate-value",
                                 id.span,
                                 format!("`{}` is set twice in this example", id.name),
                             );
                         }
-                        set[slot as usize] = true;
+                        set[slot.index()] = true;
                         self.example_value(slot, lit, *vspan);
                     }
                     ExampleStmtKind::Indicators(ids) => {
@@ -126,7 +126,7 @@ impl Checker<'_> {
         }
     }
 
-    fn example_field(&mut self, id: &Ident) -> Option<u16> {
+    fn example_field(&mut self, id: &Ident) -> Option<FieldSlot> {
         match self.table.symbol(&id.name) {
             Some(Symbol::Field(s)) => Some(s),
             other => {
@@ -137,8 +137,8 @@ impl Checker<'_> {
     }
 
     /// Checks an example's value against its field's type, range and choices.
-    fn example_value(&mut self, slot: u16, lit: &Literal, span: crate::span::Span) {
-        let Some(field) = self.table.fields.get(slot as usize).cloned() else {
+    fn example_value(&mut self, slot: FieldSlot, lit: &Literal, span: crate::span::Span) {
+        let Some(field) = self.table.fields.get(slot.index()).cloned() else {
             return;
         };
         match (&field.kind, lit) {

@@ -83,7 +83,7 @@ fn encode(plan: &Plan, id: NodeId, scripts_alike: bool, out: &mut Vec<u8>, depth
             constant(c, out);
             true
         }
-        Node::Field(s) => tagged(out, 1, &u32::from(*s).to_le_bytes()),
+        Node::Field(s) => tagged(out, 1, &u32::from(s.get()).to_le_bytes()),
         Node::Indicator(b) => tagged(out, 2, &b.to_le_bytes()),
         Node::Not(x) => {
             out.push(3);
@@ -117,14 +117,14 @@ fn encode(plan: &Plan, id: NodeId, scripts_alike: bool, out: &mut Vec<u8>, depth
         }
         Node::ChoiceIs(s, i, eq) => {
             out.push(10);
-            out.extend_from_slice(&s.to_le_bytes());
+            out.extend_from_slice(&s.get().to_le_bytes());
             out.extend_from_slice(&i.to_le_bytes());
             out.push(u8::from(*eq));
             true
         }
         Node::ChoiceIn(s, idx) => {
             out.push(11);
-            out.extend_from_slice(&s.to_le_bytes());
+            out.extend_from_slice(&s.get().to_le_bytes());
             out.extend_from_slice(&(idx.len() as u32).to_le_bytes());
             idx.iter()
                 .for_each(|i| out.extend_from_slice(&i.to_le_bytes()));
@@ -136,7 +136,7 @@ fn encode(plan: &Plan, id: NodeId, scripts_alike: bool, out: &mut Vec<u8>, depth
         }
         Node::CountMask(m) => mask(plan, 13, *m, out),
         Node::AnyMask(m) => mask(plan, 14, *m, out),
-        Node::Known(s) => tagged(out, 15, &s.to_le_bytes()),
+        Node::Known(s) => tagged(out, 15, &s.get().to_le_bytes()),
         Node::Call(f, args) => {
             // By name and arity, not index: rhai does not promise the order
             // of a script's functions.

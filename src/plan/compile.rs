@@ -144,7 +144,7 @@ impl Lowering<'_> {
 #[cfg(test)]
 mod tests {
     use crate::check::NoScripts;
-    use crate::plan::{FlagId, LevelRank, Node, Plan, RuleId, Symbol, Value};
+    use crate::plan::{FieldSlot, FlagId, LevelRank, Node, Plan, RuleId, Symbol, Value};
     use crate::ruleset::check_source;
     use crate::span::Source;
 
@@ -166,11 +166,11 @@ mod tests {
     #[test]
     fn a_choice_field_against_its_literals_compiles_to_indexes() {
         let p = plan("rule x \"X\" when kind == \"q\" then at least high\n");
-        assert_eq!(root(&p), &Node::ChoiceIs(0, 1, true));
+        assert_eq!(root(&p), &Node::ChoiceIs(FieldSlot::new(0), 1, true));
         let p = plan("rule x \"X\" when \"r\" != kind then at least high\n");
-        assert_eq!(root(&p), &Node::ChoiceIs(0, 2, false));
+        assert_eq!(root(&p), &Node::ChoiceIs(FieldSlot::new(0), 2, false));
         let p = plan("rule x \"X\" when kind in [\"r\", \"p\"] then at least high\n");
-        assert_eq!(root(&p), &Node::ChoiceIn(0, vec![2, 0]));
+        assert_eq!(root(&p), &Node::ChoiceIn(FieldSlot::new(0), vec![2, 0]));
     }
 
     #[test]

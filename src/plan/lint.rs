@@ -158,7 +158,7 @@ fn contradiction(plan: &Plan, conj: &[NodeId]) -> Option<String> {
                 let open = (f64::NEG_INFINITY, true, f64::INFINITY, true);
                 let declared = match plan.nodes.get(term as usize) {
                     Some(Node::Field(slot)) => {
-                        match plan.fields.get(*slot as usize).map(|f| &f.kind) {
+                        match plan.fields.get(slot.index()).map(|f| &f.kind) {
                             Some(FieldKind::Number(Some((lo, hi)))) => (*lo, true, *hi, true),
                             _ => open,
                         }

@@ -261,7 +261,7 @@ impl Scripts {
             put(name.as_bytes());
             match plan
                 .field_slot(name)
-                .and_then(|i| plan.fields().get(i as usize))
+                .and_then(|i| plan.fields().get(i.index()))
             {
                 None => put(b"absent"),
                 Some(field) => match &field.kind {
@@ -314,10 +314,7 @@ impl Scripts {
         key.clear();
         key.extend_from_slice(&id.to_le_bytes());
         for slot in &view.fields {
-            encode_value(
-                rec.values.get(*slot as usize).unwrap_or(&Value::Missing),
-                key,
-            );
+            encode_value(rec.values.get(slot.index()).unwrap_or(&Value::Missing), key);
         }
         key.push(0xff);
         match &view.indicators {

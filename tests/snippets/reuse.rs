@@ -113,7 +113,7 @@ pub(super) fn record(plan: &Plan, r: Rec, n: usize) -> Record {
     rec.id = format!("r{n}");
     let mut set = |field: &str, v: Value| {
         let slot = plan.field_slot(field).unwrap();
-        rec.values[slot as usize] = v;
+        rec.values[slot.index()] = v;
     };
     set(
         "age",

@@ -25,7 +25,7 @@ impl Lowering<'_> {
                         };
                         if let (Some(v), Some(cell)) = (
                             self.example_value(slot, lit),
-                            record.values.get_mut(slot as usize),
+                            record.values.get_mut(slot.index()),
                         ) {
                             *cell = v;
                         }
@@ -72,8 +72,8 @@ impl Lowering<'_> {
     }
 
     /// An example's value for the field in `slot`, when it has the field's type.
-    fn example_value(&self, slot: u16, lit: &Literal) -> Option<Value> {
-        let field = self.table.fields.get(slot as usize)?;
+    fn example_value(&self, slot: FieldSlot, lit: &Literal) -> Option<Value> {
+        let field = self.table.fields.get(slot.index())?;
         Some(match (&field.kind, lit) {
             (FieldKind::Number(_), Literal::Number(n)) => Value::Num(*n),
             (FieldKind::Bool, Literal::Bool(b)) => Value::Bool(*b),
