@@ -367,7 +367,7 @@ impl<'a> Checker<'a> {
 
     /// Records an indicator's external codes (`codes [...]`): each trimmed,
     /// not empty, and belonging to this indicator only. Returns the codes kept.
-    fn declare_codes(&mut self, bit: u32, indicator: &str, codes: &[Text]) -> Vec<String> {
+    fn declare_codes(&mut self, bit: IndicatorId, indicator: &str, codes: &[Text]) -> Vec<String> {
         let mut kept = Vec::new();
         for c in codes {
             let code = c.value.trim();
@@ -395,7 +395,7 @@ impl<'a> Checker<'a> {
                 let owner = self
                     .table
                     .indicators
-                    .get(other as usize)
+                    .get(other.index())
                     .map_or(indicator, |i| i.id.as_str())
                     .to_string();
                 let msg = if other == bit {

@@ -358,7 +358,7 @@ pub fn set_indicator(plan: &Plan, rec: &mut Record, id: &str) -> Result<(), Stri
     };
     match bit {
         Some(b) => {
-            rec.indicators.insert(b as usize);
+            rec.indicators.insert(b.index());
             Ok(())
         }
         None => Err(unknown_indicator(plan, id)),

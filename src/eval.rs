@@ -127,7 +127,7 @@ impl<'a> Eval<'a> {
     pub fn truth(&mut self, id: NodeId) -> Result<bool, EvalError> {
         let plan = self.plan;
         Ok(match self.node(id) {
-            Node::Indicator(b) => self.rec.indicators.contains(*b as usize),
+            Node::Indicator(b) => self.rec.indicators.contains(b.index()),
             Node::And(xs) => {
                 for x in xs {
                     if !self.truth(*x)? {

@@ -72,7 +72,7 @@ pub enum Node {
     /// A field's value (slot in [`Plan::fields`]).
     Field(FieldSlot),
     /// An indicator's presence (bit in the record's set).
-    Indicator(u32),
+    Indicator(IndicatorId),
     /// `not`
     Not(NodeId),
     /// Unary minus.
@@ -232,7 +232,7 @@ pub struct Plan {
     pub symbols: FastMap<String, Symbol>,
     /// External indicator codes (`codes [...]`, trimmed, in capitals) →
     /// indicator bit.
-    pub codes: FastMap<String, u32>,
+    pub codes: FastMap<String, IndicatorId>,
     /// The rule file.
     pub source: Arc<Source>,
 }
@@ -281,7 +281,7 @@ impl Plan {
 
     /// An indicator's bit by external code (`codes [...]`), case-insensitive
     /// (`3a` is `3A`): one map lookup for a code written in capitals.
-    pub fn code_bit(&self, code: &str) -> Option<u32> {
+    pub fn code_bit(&self, code: &str) -> Option<IndicatorId> {
         if let Some(b) = self.codes.get(code) {
             return Some(*b);
         }
@@ -300,7 +300,7 @@ impl Plan {
     }
 
     /// An indicator's bit by id.
-    pub fn indicator_bit(&self, id: &str) -> Option<u32> {
+    pub fn indicator_bit(&self, id: &str) -> Option<IndicatorId> {
         match self.symbols.get(id) {
             Some(Symbol::Indicator(i)) => Some(*i),
             _ => None,
@@ -333,7 +333,7 @@ impl crate::script::RecordShape for Plan {
         Plan::field_slot(self, id)
     }
 
-    fn indicator_bit(&self, id: &str) -> Option<u32> {
+    fn indicator_bit(&self, id: &str) -> Option<IndicatorId> {
         Plan::indicator_bit(self, id)
     }
 }

@@ -19,7 +19,7 @@ use rhai::packages::{Package, StandardPackage};
 use rhai::{CallFnOptions, Dynamic, Engine, ImmutableString, Map, OptimizationLevel, Scope, AST};
 
 use crate::bits::Bits;
-use crate::check::{FieldInfo, FieldKind, FieldSlot, IndicatorInfo};
+use crate::check::{FieldInfo, FieldKind, FieldSlot, IndicatorId, IndicatorInfo};
 use crate::error::Diagnostic;
 use crate::record::{Record, Value};
 use crate::span::{Source, Span};
@@ -48,7 +48,7 @@ pub trait RecordShape {
     /// A field's slot by id.
     fn field_slot(&self, id: &str) -> Option<FieldSlot>;
     /// An indicator's bit by id.
-    fn indicator_bit(&self, id: &str) -> Option<u32>;
+    fn indicator_bit(&self, id: &str) -> Option<IndicatorId>;
 }
 
 /// A function a script defines.
@@ -97,7 +97,7 @@ impl View {
             indicators: reads.filter(|r| !r.all_indicators).map(|r| {
                 let mut mask = Bits::with_capacity(plan.indicators().len());
                 for b in r.indicators.iter().filter_map(|id| plan.indicator_bit(id)) {
-                    mask.insert(b as usize);
+                    mask.insert(b.index());
                 }
                 mask
             }),
@@ -498,7 +498,7 @@ fn h(r) { keys(r).len() }
         for (bit, id) in ["a", "b", "c"].iter().enumerate() {
             if inds & (1 << bit) != 0 {
                 if let Some(i) = plan.indicator_bit(id) {
-                    rec.indicators.insert(i as usize);
+                    rec.indicators.insert(i.index());
                 }
             }
         }

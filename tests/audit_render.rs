@@ -58,7 +58,7 @@ fn audit(rows: &[Spec<'_>]) -> Audit {
         rec.values[plan.field_slot("age").unwrap().index()] = Value::Num(*age);
         for x in *ind {
             rec.indicators
-                .insert(plan.indicator_bit(x).unwrap() as usize);
+                .insert(plan.indicator_bit(x).unwrap().index());
         }
         let score = eval::score(&plan, &rec).unwrap();
         let row = Row {

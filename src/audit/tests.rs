@@ -48,7 +48,7 @@ fn feed(
     for i in ind {
         record
             .indicators
-            .insert(plan.indicator_bit(i).unwrap() as usize);
+            .insert(plan.indicator_bit(i).unwrap().index());
     }
     let row = Row {
         line: a.seq + 2,

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use super::ids::{FieldSlot, FlagId, LevelRank, RuleId};
+use super::ids::{FieldSlot, FlagId, IndicatorId, LevelRank, RuleId};
 use crate::span::Span;
 
 /// A level: rank 0 is the lowest.
@@ -97,7 +97,7 @@ pub enum Symbol {
     /// A theme.
     Theme(u16),
     /// An indicator.
-    Indicator(u32),
+    Indicator(IndicatorId),
     /// A rule.
     Rule(RuleId),
 }
@@ -133,7 +133,7 @@ pub struct SymbolTable {
     /// Where each indicator is declared (same index as `indicators`).
     pub indicator_spans: Vec<Span>,
     /// External codes (in capitals) → indicator bit, and where each is declared.
-    pub codes: FastMap<String, (u32, Span)>,
+    pub codes: FastMap<String, (IndicatorId, Span)>,
 }
 
 impl SymbolTable {

@@ -84,7 +84,7 @@ fn encode(plan: &Plan, id: NodeId, scripts_alike: bool, out: &mut Vec<u8>, depth
             true
         }
         Node::Field(s) => tagged(out, 1, &u32::from(s.get()).to_le_bytes()),
-        Node::Indicator(b) => tagged(out, 2, &b.to_le_bytes()),
+        Node::Indicator(b) => tagged(out, 2, &b.get().to_le_bytes()),
         Node::Not(x) => {
             out.push(3);
             all(out, &[*x])

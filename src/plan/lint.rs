@@ -93,7 +93,7 @@ fn level_span(file: &RuleFile, rank: LevelRank) -> crate::span::Span {
 fn implied_indicator(plan: &Plan, node: NodeId, floor: LevelRank) -> Option<String> {
     match plan.nodes.get(node as usize)? {
         Node::Indicator(b) => {
-            let ind = plan.indicators.get(*b as usize)?;
+            let ind = plan.indicators.get(b.index())?;
             (ind.level >= floor)
                 .then(|| format!("`{}` (at `{}`)", ind.id, plan.level_id(ind.level)))
         }
@@ -222,7 +222,7 @@ fn contradiction(plan: &Plan, conj: &[NodeId]) -> Option<String> {
     if let Some(b) = present.iter().find(|b| absent.contains(*b)) {
         let id = plan
             .indicators
-            .get(*b as usize)
+            .get(b.index())
             .map_or("?", |i| i.id.as_str());
         return Some(format!("it needs `{id}` both present and absent"));
     }

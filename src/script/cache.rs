@@ -288,7 +288,7 @@ impl Scripts {
             for id in &reads.indicators {
                 put(id.as_bytes());
                 match plan.indicator_bit(id) {
-                    Some(b) => put(&u64::from(b).to_le_bytes()),
+                    Some(b) => put(&u64::from(b.get()).to_le_bytes()),
                     None => put(b"absent"),
                 }
             }

@@ -138,7 +138,7 @@ impl ImpactBuilder {
             .enumerate()
             .filter(|(_, i)| {
                 new.indicator_bit(&i.id)
-                    .and_then(|b| new.indicators.get(b as usize))
+                    .and_then(|b| new.indicators.get(b.index()))
                     .is_none_or(|n| n.level != i.level)
             })
             .map(|(b, i)| (b, i.id.clone()))

@@ -27,7 +27,7 @@ pub(crate) fn prefilter(
     match node_at(node)? {
         Node::Indicator(b) => {
             let mut bits = Bits::with_capacity(n);
-            bits.insert(*b as usize);
+            bits.insert(b.index());
             Some(indicators(bits))
         }
         Node::AnyMask(m) => masks.get(*m as usize).map(|m| indicators(m.bits.clone())),
