@@ -784,7 +784,7 @@ impl<'a> Checker<'a> {
 
     fn declare_field(&mut self, f: &FieldDef) {
         let kind = match &f.ty {
-            FieldType::Number(range) => {
+            FieldTypeSyntax::Number(range) => {
                 if let Some((lo, hi)) = range {
                     if !(lo.is_finite() && hi.is_finite()) || lo > hi {
                         self.error(
@@ -797,11 +797,11 @@ impl<'a> Checker<'a> {
                         );
                     }
                 }
-                FieldKind::Number(*range)
+                FieldType::Number(*range)
             }
-            FieldType::Bool => FieldKind::Bool,
-            FieldType::Text => FieldKind::Text,
-            FieldType::OneOf(opts) => {
+            FieldTypeSyntax::Bool => FieldType::Bool,
+            FieldTypeSyntax::Text => FieldType::Text,
+            FieldTypeSyntax::OneOf(opts) => {
                 let mut seen: Vec<String> = Vec::new();
                 let mut known: std::collections::HashSet<&str> = std::collections::HashSet::new();
                 for o in opts {
@@ -818,7 +818,7 @@ impl<'a> Checker<'a> {
                 if seen.len() > u16::MAX as usize {
                     self.error("too-many-choices", f.span, "too many choices");
                 }
-                FieldKind::OneOf(seen)
+                FieldType::OneOf(seen)
             }
         };
         if f.id.name == "id" || f.id.name == "indicators" || f.id.name == "decision" {
@@ -836,7 +836,7 @@ impl<'a> Checker<'a> {
             return;
         };
         if self.declare_name(&f.id, Symbol::Field(slot), "field") {
-            if let FieldKind::OneOf(opts) = &kind {
+            if let FieldType::OneOf(opts) = &kind {
                 let index = opts
                     .iter()
                     .enumerate()

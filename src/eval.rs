@@ -264,7 +264,7 @@ impl<'a> Eval<'a> {
                 Some(Value::Bool(b)) => Val::Bool(*b),
                 Some(Value::Text(t)) => Val::Str(Cow::Borrowed(t)),
                 Some(Value::Choice(i)) => match plan.fields.get(s.index()).map(|f| &f.kind) {
-                    Some(FieldKind::OneOf(o)) => o
+                    Some(FieldType::OneOf(o)) => o
                         .get(*i as usize)
                         .map_or(Val::Missing, |s| Val::Str(Cow::Borrowed(s))),
                     _ => Val::Missing,

@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use crate::bits::Bits;
 pub use crate::check::declared::{
-    FastMap, FieldInfo, FieldKind, IndicatorInfo, LevelInfo, Named, Symbol,
+    FastMap, FieldInfo, FieldType, IndicatorInfo, LevelInfo, Named, Symbol,
 };
 pub use crate::check::ids::{FieldSlot, FlagId, IndicatorId, LevelRank, RuleId};
 pub use crate::record::{Record, Value};

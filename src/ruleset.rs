@@ -28,7 +28,7 @@ use crate::check::NoScripts;
 use crate::error::Diagnostics;
 use crate::eval::{self, EvalError};
 use crate::explain::{self, Explanation};
-use crate::plan::{FieldKind, LevelRank, Plan, Record, Value};
+use crate::plan::{FieldType, LevelRank, Plan, Record, Value};
 use crate::span::Source;
 use crate::text;
 
@@ -221,7 +221,7 @@ impl RecordBuilder<'_> {
     /// Sets a `number` field.
     pub fn number(self, field: &str, n: f64) -> Self {
         self.set(field, &text::format_number(n), |kind| match kind {
-            FieldKind::Number(_) if n.is_finite() => Some(Value::Num(n)),
+            FieldType::Number(_) if n.is_finite() => Some(Value::Num(n)),
             _ => None,
         })
     }
@@ -229,7 +229,7 @@ impl RecordBuilder<'_> {
     /// Sets a `bool` field.
     pub fn bool(self, field: &str, b: bool) -> Self {
         self.set(field, &b.to_string(), |kind| match kind {
-            FieldKind::Bool => Some(Value::Bool(b)),
+            FieldType::Bool => Some(Value::Bool(b)),
             _ => None,
         })
     }
@@ -237,8 +237,8 @@ impl RecordBuilder<'_> {
     /// Sets a `text` field, or a `one_of` field to one of its choices.
     pub fn text(self, field: &str, t: &str) -> Self {
         self.set(field, &format!("\"{t}\""), |kind| match kind {
-            FieldKind::Text => Some(Value::Text(t.to_string())),
-            FieldKind::OneOf(opts) => (opts.iter())
+            FieldType::Text => Some(Value::Text(t.to_string())),
+            FieldType::OneOf(opts) => (opts.iter())
                 .position(|o| o == t)
                 .and_then(|i| u16::try_from(i).ok())
                 .map(Value::Choice),
@@ -268,7 +268,7 @@ impl RecordBuilder<'_> {
         mut self,
         field: &str,
         given: &str,
-        value: impl Fn(&FieldKind) -> Option<Value>,
+        value: impl Fn(&FieldType) -> Option<Value>,
     ) -> Self {
         if self.error.is_some() {
             return self;
@@ -311,12 +311,12 @@ impl RecordBuilder<'_> {
 }
 
 /// What a field of this kind holds, for messages.
-fn expects(kind: &FieldKind) -> String {
+fn expects(kind: &FieldType) -> String {
     match kind {
-        FieldKind::Number(_) => "a number".into(),
-        FieldKind::Bool => "true or false".into(),
-        FieldKind::Text => "text".into(),
-        FieldKind::OneOf(opts) => format!("one of {}", opts.join(", ")),
+        FieldType::Number(_) => "a number".into(),
+        FieldType::Bool => "true or false".into(),
+        FieldType::Text => "text".into(),
+        FieldType::OneOf(opts) => format!("one of {}", opts.join(", ")),
     }
 }
 

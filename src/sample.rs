@@ -396,7 +396,7 @@ pub fn value_cell(plan: &Plan, slot: usize, v: &Value) -> Cell {
         Value::Bool(b) => Cell::Text(if *b { "yes" } else { "no" }.into()),
         Value::Text(t) => Cell::Text(t.clone()),
         Value::Choice(i) => match plan.fields.get(slot).map(|f| &f.kind) {
-            Some(crate::plan::FieldKind::OneOf(o)) => o
+            Some(crate::plan::FieldType::OneOf(o)) => o
                 .get(*i as usize)
                 .map_or(Cell::Empty, |s| Cell::Text(s.clone())),
             _ => Cell::Empty,

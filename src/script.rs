@@ -19,7 +19,7 @@ use rhai::packages::{Package, StandardPackage};
 use rhai::{CallFnOptions, Dynamic, Engine, ImmutableString, Map, OptimizationLevel, Scope, AST};
 
 use crate::bits::Bits;
-use crate::check::{FieldInfo, FieldKind, FieldSlot, IndicatorId, IndicatorInfo};
+use crate::check::{FieldInfo, FieldSlot, FieldType, IndicatorId, IndicatorInfo};
 use crate::error::Diagnostic;
 use crate::record::{Record, Value};
 use crate::span::{Source, Span};
@@ -364,7 +364,7 @@ impl Interned {
                 .fields()
                 .iter()
                 .map(|f| match &f.kind {
-                    FieldKind::OneOf(o) => o.iter().map(|s| s.as_str().into()).collect(),
+                    FieldType::OneOf(o) => o.iter().map(|s| s.as_str().into()).collect(),
                     _ => Vec::new(),
                 })
                 .collect(),

@@ -13,7 +13,7 @@ use proptest::prelude::*;
 use thresholds::data::Row;
 use thresholds::diff::{self, ImpactBuilder, Side};
 use thresholds::eval;
-use thresholds::plan::{FieldKind, Plan, Record, Value};
+use thresholds::plan::{FieldType, Plan, Record, Value};
 use thresholds::ruleset::{load_file, Checked};
 
 fn plan() -> Plan {
@@ -38,9 +38,9 @@ fn record(p: &Plan, id: usize, bits: &[bool], nums: &[Option<f64>], decision: Op
     for (slot, f) in p.fields.iter().enumerate() {
         let v = nums.get(slot).copied().flatten();
         r.values[slot] = match (&f.kind, v) {
-            (FieldKind::Number(_), Some(x)) => Value::Num(x),
-            (FieldKind::Number(_), None) if !f.optional => Value::Num(0.0),
-            (FieldKind::Bool, v) => Value::Bool(v.is_some()),
+            (FieldType::Number(_), Some(x)) => Value::Num(x),
+            (FieldType::Number(_), None) if !f.optional => Value::Num(0.0),
+            (FieldType::Bool, v) => Value::Bool(v.is_some()),
             _ => Value::Missing,
         };
     }

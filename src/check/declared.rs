@@ -31,9 +31,13 @@ pub struct Named {
 /// aHash's per-process random keys keep lookups of data text unpredictable.
 pub type FastMap<K, V> = HashMap<K, V, ahash::RandomState>;
 
-/// The value type of a field.
+/// The value type of a field, checked: a range runs from a smaller to a
+/// larger finite number, choices are plain texts without duplicates (their
+/// position is the `Value::Choice` index). Built by the checker from the
+/// syntax ([`crate::ast::FieldTypeSyntax`]); the plan, the evaluator, the
+/// data readers and `sample` read this one.
 #[derive(Clone, Debug, PartialEq)]
-pub enum FieldKind {
+pub enum FieldType {
     /// A number, with an optional inclusive range.
     Number(Option<(f64, f64)>),
     /// true / false.
@@ -50,7 +54,7 @@ pub struct FieldInfo {
     /// The id (and data column name).
     pub id: String,
     /// Its type.
-    pub kind: FieldKind,
+    pub kind: FieldType,
     /// May be missing.
     pub optional: bool,
     /// The plain-English label the rule file gives it, if any.

@@ -1,7 +1,7 @@
 //! Embedded examples: every name resolved, every value of its field's type,
 //! every required field set (the plan's compiler turns each into a record).
 
-use super::{symbol_kind, Checker, FieldKind, FieldSlot, Symbol};
+use super::{symbol_kind, Checker, FieldSlot, FieldType, Symbol};
 use crate::ast::*;
 use crate::text;
 
@@ -142,7 +142,7 @@ impl Checker<'_> {
             return;
         };
         match (&field.kind, lit) {
-            (FieldKind::Number(range), Literal::Number(n)) => {
+            (FieldType::Number(range), Literal::Number(n)) => {
                 if let Some((lo, hi)) = range {
                     if n < lo || n > hi {
                         self.error(
@@ -153,17 +153,17 @@ impl Checker<'_> {
                     }
                 }
             }
-            (FieldKind::Bool, Literal::Bool(_)) | (FieldKind::Text, Literal::Str(_)) => {}
-            (FieldKind::OneOf(opts), Literal::Str(s)) => {
+            (FieldType::Bool, Literal::Bool(_)) | (FieldType::Text, Literal::Str(_)) => {}
+            (FieldType::OneOf(opts), Literal::Str(s)) => {
                 if !opts.contains(s) {
                     self.not_a_choice(s, span, &field.id, opts);
                 }
             }
             (kind, _) => {
                 let want = match kind {
-                    FieldKind::Number(_) => "a number",
-                    FieldKind::Bool => "`true` or `false`",
-                    FieldKind::Text | FieldKind::OneOf(_) => "a quoted string",
+                    FieldType::Number(_) => "a number",
+                    FieldType::Bool => "`true` or `false`",
+                    FieldType::Text | FieldType::OneOf(_) => "a quoted string",
                 };
                 self.error("type", span, format!("`{}` needs {want}", field.id));
             }

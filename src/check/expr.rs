@@ -1,7 +1,7 @@
 //! Expressions: resolve names and check types (the plan's compiler lowers
 //! them to nodes once the whole file is sound).
 
-use super::{symbol_kind, Checker, FieldKind, FieldSlot, Symbol, MAX_EXPR_DEPTH};
+use super::{symbol_kind, Checker, FieldSlot, FieldType, Symbol, MAX_EXPR_DEPTH};
 use crate::ast::*;
 use crate::span::Span;
 use crate::text;
@@ -109,7 +109,7 @@ impl Checker<'_> {
         let Some(f) = self.table.fields.get(slot.index()) else {
             return;
         };
-        let FieldKind::OneOf(opts) = &f.kind else {
+        let FieldType::OneOf(opts) = &f.kind else {
             return;
         };
         let (fid, opts) = (f.id.clone(), opts.clone());
@@ -306,10 +306,10 @@ impl Checker<'_> {
         match self.table.symbol(&id.name) {
             Some(Symbol::Field(slot)) => {
                 match self.table.fields.get(slot.index()).map(|f| &f.kind) {
-                    Some(FieldKind::Number(_)) => Ty::Num,
-                    Some(FieldKind::Bool) => Ty::Bool,
-                    Some(FieldKind::Text) => Ty::Text,
-                    Some(FieldKind::OneOf(_)) => Ty::Choice(slot),
+                    Some(FieldType::Number(_)) => Ty::Num,
+                    Some(FieldType::Bool) => Ty::Bool,
+                    Some(FieldType::Text) => Ty::Text,
+                    Some(FieldType::OneOf(_)) => Ty::Choice(slot),
                     None => Ty::Any,
                 }
             }

@@ -9,7 +9,7 @@ use csv::ByteRecord;
 
 use crate::data::{cell_size, parse_cell, parse_yes_no, set_indicator, MAX_CELL_BYTES};
 use crate::data::{DataError, LoadOptions, Row};
-use crate::plan::{FieldKind, FieldSlot, IndicatorId, Plan, Value};
+use crate::plan::{FieldSlot, FieldType, IndicatorId, Plan, Value};
 use crate::text::shorten;
 
 /// What a column means.
@@ -554,7 +554,7 @@ pub fn read_field(
     }
     // Fast paths for the common cases; messages come from `parse_cell`.
     match &f.kind {
-        FieldKind::Number(range) => {
+        FieldType::Number(range) => {
             if let Some(n) = fast_number(tt) {
                 if range.is_none_or(|(lo, hi)| n >= lo && n <= hi) {
                     *v = Value::Num(n);
@@ -562,13 +562,13 @@ pub fn read_field(
                 }
             }
         }
-        FieldKind::Bool => {
+        FieldType::Bool => {
             if let Some(b) = parse_yes_no(tt) {
                 *v = Value::Bool(b);
                 return Ok(());
             }
         }
-        FieldKind::Text => {
+        FieldType::Text => {
             if let Value::Text(s) = v {
                 s.clear();
                 s.push_str(tt);
@@ -577,7 +577,7 @@ pub fn read_field(
             }
             return Ok(());
         }
-        FieldKind::OneOf(opts) => {
+        FieldType::OneOf(opts) => {
             if let Some(i) = opts.iter().position(|o| o == tt) {
                 *v = Value::Choice(i as u16);
                 return Ok(());

@@ -4,7 +4,7 @@
 //! `V01, V02, ...`. Deterministic for a seed (the SplitMix64 generator of
 //! [`crate::sample::rng`], so packs stay the same across crate upgrades).
 
-use crate::plan::{FieldKind, LevelRank, Plan, Record, Value};
+use crate::plan::{FieldType, LevelRank, Plan, Record, Value};
 use crate::sample::rng::SplitMix64;
 use crate::text::format_number;
 
@@ -108,13 +108,13 @@ pub fn row(plan: &Plan, rec: &Record, id: &str) -> Vec<String> {
 }
 
 /// A value as a data cell (readable back by the loaders).
-pub fn value_cell(kind: &FieldKind, v: Option<&Value>) -> String {
+pub fn value_cell(kind: &FieldType, v: Option<&Value>) -> String {
     match v {
         Some(Value::Num(n)) => format_number(*n),
         Some(Value::Bool(b)) => b.to_string(),
         Some(Value::Text(t)) => t.clone(),
         Some(Value::Choice(i)) => match kind {
-            FieldKind::OneOf(o) => o.get(*i as usize).cloned().unwrap_or_default(),
+            FieldType::OneOf(o) => o.get(*i as usize).cloned().unwrap_or_default(),
             _ => String::new(),
         },
         Some(Value::Missing) | None => String::new(),

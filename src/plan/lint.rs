@@ -159,7 +159,7 @@ fn contradiction(plan: &Plan, conj: &[NodeId]) -> Option<String> {
                 let declared = match plan.nodes.get(term as usize) {
                     Some(Node::Field(slot)) => {
                         match plan.fields.get(slot.index()).map(|f| &f.kind) {
-                            Some(FieldKind::Number(Some((lo, hi)))) => (*lo, true, *hi, true),
+                            Some(FieldType::Number(Some((lo, hi)))) => (*lo, true, *hi, true),
                             _ => open,
                         }
                     }

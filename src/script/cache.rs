@@ -15,7 +15,7 @@ use std::borrow::Cow;
 use rhai::Dynamic;
 
 use super::{deps, record_map, RecordShape, ScriptError, Scripts, View};
-use crate::check::FieldKind;
+use crate::check::FieldType;
 use crate::record::{Record, Val, Value};
 
 /// Why a script call gave no value.
@@ -265,10 +265,10 @@ impl Scripts {
             {
                 None => put(b"absent"),
                 Some(field) => match &field.kind {
-                    FieldKind::Number(_) => put(b"number"),
-                    FieldKind::Bool => put(b"bool"),
-                    FieldKind::Text => put(b"text"),
-                    FieldKind::OneOf(choices) => {
+                    FieldType::Number(_) => put(b"number"),
+                    FieldType::Bool => put(b"bool"),
+                    FieldType::Text => put(b"text"),
+                    FieldType::OneOf(choices) => {
                         put(b"one_of");
                         for c in choices {
                             put(c.as_bytes());

@@ -75,10 +75,10 @@ impl Lowering<'_> {
     fn example_value(&self, slot: FieldSlot, lit: &Literal) -> Option<Value> {
         let field = self.table.fields.get(slot.index())?;
         Some(match (&field.kind, lit) {
-            (FieldKind::Number(_), Literal::Number(n)) => Value::Num(*n),
-            (FieldKind::Bool, Literal::Bool(b)) => Value::Bool(*b),
-            (FieldKind::Text, Literal::Str(s)) => Value::Text(s.clone()),
-            (FieldKind::OneOf(_), Literal::Str(s)) => {
+            (FieldType::Number(_), Literal::Number(n)) => Value::Num(*n),
+            (FieldType::Bool, Literal::Bool(b)) => Value::Bool(*b),
+            (FieldType::Text, Literal::Str(s)) => Value::Text(s.clone()),
+            (FieldType::OneOf(_), Literal::Str(s)) => {
                 Value::Choice(self.table.choice_index(slot, s)?)
             }
             _ => return None,

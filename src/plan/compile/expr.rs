@@ -103,7 +103,7 @@ impl Lowering<'_> {
         };
         match self.table.symbol(&id.name)? {
             Symbol::Field(slot) => match self.table.fields.get(slot.index())?.kind {
-                FieldKind::OneOf(_) => Some(slot),
+                FieldType::OneOf(_) => Some(slot),
                 _ => None,
             },
             _ => None,
