@@ -23,7 +23,7 @@ use thresholds::check::FsLoader;
 use thresholds::data::{LoadOptions, Row};
 use thresholds::diff::{self, ImpactBuilder, Side};
 use thresholds::eval::{self, Score};
-use thresholds::plan::{FieldType, Plan, Record, Value};
+use thresholds::plan::{FieldType, LevelRank, Plan, Record, Value};
 use thresholds::span::Source;
 
 const RULES: &str = "rules/continuum.thr";
@@ -75,7 +75,7 @@ impl Lcg {
 }
 
 /// Random but valid records for `p`, with a decision level.
-fn sample(p: &Plan, n: usize) -> Vec<(Record, u8)> {
+fn sample(p: &Plan, n: usize) -> Vec<(Record, LevelRank)> {
     let mut g = Lcg(2026);
     (0..n)
         .map(|i| {
@@ -101,7 +101,7 @@ fn sample(p: &Plan, n: usize) -> Vec<(Record, u8)> {
                     r.indicators.insert(b);
                 }
             }
-            let d = g.below(u64::from(p.top()) + 1) as u8;
+            let d = LevelRank::new(g.below(u64::from(p.top().get()) + 1) as u8);
             (r, d)
         })
         .collect()
@@ -121,7 +121,7 @@ fn csv_cell(p: &Plan, slot: usize, v: &Value) -> String {
 }
 
 /// The sample as CSV text (decisions as level ids, which always map).
-fn csv(p: &Plan, recs: &[(Record, u8)]) -> String {
+fn csv(p: &Plan, recs: &[(Record, LevelRank)]) -> String {
     let mut out = String::from("id");
     for f in &p.fields {
         out.push(',');
