@@ -358,7 +358,7 @@ pub fn set_indicator(plan: &Plan, rec: &mut Record, id: &str) -> Result<(), Stri
     };
     match bit {
         Some(b) => {
-            rec.indicators.insert(b.index());
+            rec.set_indicator(b);
             Ok(())
         }
         None => Err(unknown_indicator(plan, id)),

@@ -127,7 +127,7 @@ impl<'a> Eval<'a> {
     pub fn truth(&mut self, id: NodeId) -> Result<bool, EvalError> {
         let plan = self.plan;
         Ok(match self.node(id) {
-            Node::Indicator(b) => self.rec.indicators.contains(b.index()),
+            Node::Indicator(b) => self.rec.has(*b),
             Node::And(xs) => {
                 for x in xs {
                     if !self.truth(*x)? {
@@ -155,7 +155,7 @@ impl<'a> Eval<'a> {
                     compare(*op, &l, &r)
                 }
             },
-            Node::Field(s) => match self.rec.values.get(s.index()) {
+            Node::Field(s) => match self.rec.value(*s) {
                 Some(Value::Bool(b)) => *b,
                 Some(Value::Missing) | None => false,
                 Some(_) => self.value_truth(id)?,
@@ -164,17 +164,15 @@ impl<'a> Eval<'a> {
                 .rec
                 .indicators
                 .intersects(&plan.masks[*m as usize].bits),
-            Node::ChoiceIs(s, i, eq) => match self.rec.values.get(s.index()) {
+            Node::ChoiceIs(s, i, eq) => match self.rec.value(*s) {
                 Some(Value::Choice(c)) => (c == i) == *eq,
                 _ => false,
             },
-            Node::ChoiceIn(s, idx) => match self.rec.values.get(s.index()) {
+            Node::ChoiceIn(s, idx) => match self.rec.value(*s) {
                 Some(Value::Choice(c)) => idx.contains(c),
                 _ => false,
             },
-            Node::Known(s) => {
-                !matches!(self.rec.values.get(s.index()), Some(Value::Missing) | None)
-            }
+            Node::Known(s) => !matches!(self.rec.value(*s), Some(Value::Missing) | None),
             _ => self.value_truth(id)?,
         })
     }
@@ -187,7 +185,7 @@ impl<'a> Eval<'a> {
         let (Node::Field(s), Node::Const(c)) = (self.node(a), self.node(b)) else {
             return None;
         };
-        match (self.rec.values.get(s.index()), c) {
+        match (self.rec.value(*s), c) {
             (Some(Value::Num(x)), Const::Num(y)) => Some(ordered(op, x.partial_cmp(y))),
             (Some(Value::Bool(x)), Const::Bool(y)) => Some(ordered(op, Some(x.cmp(y)))),
             // Missing, or a number or true/false against another kind.
@@ -259,7 +257,7 @@ impl<'a> Eval<'a> {
                 Const::Str(s) => Val::Str(Cow::Borrowed(s)),
                 Const::Bool(b) => Val::Bool(*b),
             },
-            Node::Field(s) => match self.rec.values.get(s.index()) {
+            Node::Field(s) => match self.rec.value(*s) {
                 Some(Value::Num(n)) => Val::Num(*n),
                 Some(Value::Bool(b)) => Val::Bool(*b),
                 Some(Value::Text(t)) => Val::Str(Cow::Borrowed(t)),

@@ -269,7 +269,7 @@ fn why_false(ev: &mut Eval<'_>, node: NodeId) -> Result<Vec<String>, EvalError> 
         }
         Some(Node::ChoiceIs(s, ..)) | Some(Node::ChoiceIn(s, _)) => {
             let f = plan.fields.get(s.index());
-            let v = match (ev.rec.values.get(s.index()), f.map(|f| &f.kind)) {
+            let v = match (ev.rec.value(*s), f.map(|f| &f.kind)) {
                 (Some(Value::Choice(c)), Some(FieldType::OneOf(o))) => o
                     .get(*c as usize)
                     .map_or("missing".to_string(), |s| format!("\"{s}\"")),

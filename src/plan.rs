@@ -145,7 +145,7 @@ impl Prefilter {
             || self
                 .fields
                 .iter()
-                .any(|s| !matches!(rec.values.get(s.index()), Some(Value::Missing) | None))
+                .any(|s| !matches!(rec.value(*s), Some(Value::Missing) | None))
     }
 
     /// How to choose between two (the smaller is kept): one bitwise AND

@@ -252,7 +252,7 @@ impl RecordBuilder<'_> {
             return self;
         }
         match self.plan.indicator_bit(id) {
-            Some(bit) => self.rec.indicators.insert(bit.index()),
+            Some(bit) => self.rec.set_indicator(bit),
             None => {
                 let ids = self.plan.indicators.iter().map(|i| i.id.as_str());
                 self.error = Some(RecordError::UnknownIndicator {

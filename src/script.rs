@@ -498,7 +498,7 @@ fn h(r) { keys(r).len() }
         for (bit, id) in ["a", "b", "c"].iter().enumerate() {
             if inds & (1 << bit) != 0 {
                 if let Some(i) = plan.indicator_bit(id) {
-                    rec.indicators.insert(i.index());
+                    rec.set_indicator(i);
                 }
             }
         }

@@ -621,7 +621,7 @@ impl JsonLayout {
                         }
                     };
                     if present {
-                        row.record.indicators.insert(bit.index());
+                        row.record.set_indicator(*bit);
                     }
                 }
                 None => {}

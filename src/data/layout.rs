@@ -363,7 +363,7 @@ impl Layout {
                     }
                 }
                 Role::Indicator(bit) => match parse_yes_no(t) {
-                    Some(true) => row.record.indicators.insert(bit.index()),
+                    Some(true) => row.record.set_indicator(bit),
                     Some(false) => {}
                     None => {
                         return Err((

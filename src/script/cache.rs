@@ -314,7 +314,7 @@ impl Scripts {
         key.clear();
         key.extend_from_slice(&id.to_le_bytes());
         for slot in &view.fields {
-            encode_value(rec.values.get(slot.index()).unwrap_or(&Value::Missing), key);
+            encode_value(rec.value(*slot).unwrap_or(&Value::Missing), key);
         }
         key.push(0xff);
         match &view.indicators {

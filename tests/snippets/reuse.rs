@@ -145,7 +145,7 @@ pub(super) fn record(plan: &Plan, r: Rec, n: usize) -> Record {
     for (bit, id) in ["a", "b", "c"].iter().enumerate() {
         if r.4 & (1 << bit) != 0 {
             let i = plan.indicator_bit(id).unwrap();
-            rec.indicators.insert(i.index());
+            rec.set_indicator(i);
         }
     }
     rec

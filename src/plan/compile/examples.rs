@@ -33,7 +33,7 @@ impl Lowering<'_> {
                     ExampleStmtKind::Indicators(ids) => {
                         for id in ids {
                             if let Some(Symbol::Indicator(b)) = self.table.symbol(&id.name) {
-                                record.indicators.insert(b.index());
+                                record.set_indicator(b);
                             }
                         }
                     }
