@@ -23,7 +23,7 @@ use thresholds::check::FsLoader;
 use thresholds::data::{LoadOptions, Row};
 use thresholds::diff::{self, ImpactBuilder, Side};
 use thresholds::eval::{self, Score};
-use thresholds::plan::{FieldKind, Plan, Record, Value};
+use thresholds::plan::{FieldType, LevelRank, Plan, Record, Value};
 use thresholds::span::Source;
 
 const RULES: &str = "rules/continuum.thr";
@@ -75,7 +75,7 @@ impl Lcg {
 }
 
 /// Random but valid records for `p`, with a decision level.
-fn sample(p: &Plan, n: usize) -> Vec<(Record, u8)> {
+fn sample(p: &Plan, n: usize) -> Vec<(Record, LevelRank)> {
     let mut g = Lcg(2026);
     (0..n)
         .map(|i| {
@@ -86,13 +86,13 @@ fn sample(p: &Plan, n: usize) -> Vec<(Record, u8)> {
                     Value::Missing
                 } else {
                     match &f.kind {
-                        FieldKind::Number(Some((lo, hi))) => {
+                        FieldType::Number(Some((lo, hi))) => {
                             Value::Num((lo + (hi - lo) * g.below(1000) as f64 / 1000.0).round())
                         }
-                        FieldKind::Number(None) => Value::Num(g.below(20) as f64),
-                        FieldKind::Bool => Value::Bool(g.chance(200)),
-                        FieldKind::Text => Value::Text("police".into()),
-                        FieldKind::OneOf(xs) => Value::Choice(g.below(xs.len() as u64) as u16),
+                        FieldType::Number(None) => Value::Num(g.below(20) as f64),
+                        FieldType::Bool => Value::Bool(g.chance(200)),
+                        FieldType::Text => Value::Text("police".into()),
+                        FieldType::OneOf(xs) => Value::Choice(g.below(xs.len() as u64) as u16),
                     }
                 };
             }
@@ -101,7 +101,7 @@ fn sample(p: &Plan, n: usize) -> Vec<(Record, u8)> {
                     r.indicators.insert(b);
                 }
             }
-            let d = g.below(u64::from(p.top()) + 1) as u8;
+            let d = LevelRank::new(g.below(u64::from(p.top().get()) + 1) as u8);
             (r, d)
         })
         .collect()
@@ -114,14 +114,14 @@ fn csv_cell(p: &Plan, slot: usize, v: &Value) -> String {
         Value::Bool(b) => b.to_string(),
         Value::Text(t) => t.clone(),
         Value::Choice(c) => match p.fields.get(slot).map(|f| &f.kind) {
-            Some(FieldKind::OneOf(xs)) => xs.get(*c as usize).cloned().unwrap_or_default(),
+            Some(FieldType::OneOf(xs)) => xs.get(*c as usize).cloned().unwrap_or_default(),
             _ => String::new(),
         },
     }
 }
 
 /// The sample as CSV text (decisions as level ids, which always map).
-fn csv(p: &Plan, recs: &[(Record, u8)]) -> String {
+fn csv(p: &Plan, recs: &[(Record, LevelRank)]) -> String {
     let mut out = String::from("id");
     for f in &p.fields {
         out.push(',');

@@ -102,7 +102,7 @@ fn loading(c: &mut Criterion) {
             b.iter(|| {
                 let mut n = 0u64;
                 pipeline::run(&plan, &p, &LoadOptions::default(), None, &mut |_, s| {
-                    n += u64::from(s.level);
+                    n += u64::from(s.level.get());
                     Ok(())
                 })
                 .unwrap();

@@ -111,7 +111,7 @@ pub struct FieldDef {
     /// The field id (also the data column name).
     pub id: Ident,
     /// Its type.
-    pub ty: FieldType,
+    pub ty: FieldTypeSyntax,
     /// Marked `?`: may be missing.
     pub optional: bool,
     /// The plain-English name used in handouts, feedback and reports
@@ -121,9 +121,12 @@ pub struct FieldDef {
     pub span: Span,
 }
 
-/// The type of a field.
+/// A field's type as written, before checking: the choices keep their
+/// spans (and any duplicates) and a range is not yet known to be sound.
+/// The checker turns it into [`crate::check::FieldType`], the one field
+/// type every later stage reads; this is only the syntax of it.
 #[derive(Clone, Debug, PartialEq)]
-pub enum FieldType {
+pub enum FieldTypeSyntax {
     /// `number` or `number(MIN..MAX)` (inclusive).
     Number(Option<(f64, f64)>),
     /// `bool`

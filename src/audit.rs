@@ -19,7 +19,7 @@ use std::collections::HashMap;
 
 use crate::data::{Reject, Row};
 use crate::eval::Score;
-use crate::plan::Plan;
+use crate::plan::{LevelRank, Plan};
 
 pub use evidence::Evidence;
 pub use findings::natural_cmp;
@@ -82,10 +82,10 @@ impl Tally {
 
     /// Counts one scored record.
     #[inline]
-    pub fn add(&mut self, decision: Option<u8>, level: u8) {
+    pub fn add(&mut self, decision: Option<LevelRank>, level: LevelRank) {
         self.scored += 1;
         if let Some(d) = decision {
-            let (d, l) = (d as usize, level as usize);
+            let (d, l) = (d.index(), level.index());
             if d < self.k && l < self.k {
                 if let Some(c) = self.cells.get_mut(d * self.k + l) {
                     *c += 1;
@@ -183,27 +183,25 @@ pub struct Audit {
 
 impl Audit {
     /// The id of a level rank (`?` when out of range).
-    pub fn level_id(&self, rank: u8) -> &str {
-        self.levels
-            .get(rank as usize)
-            .map_or("?", |l| l.id.as_str())
+    pub fn level_id(&self, rank: LevelRank) -> &str {
+        self.levels.get(rank.index()).map_or("?", |l| l.id.as_str())
     }
 
     /// The label of a level rank.
-    pub fn level_label(&self, rank: u8) -> &str {
+    pub fn level_label(&self, rank: LevelRank) -> &str {
         self.levels
-            .get(rank as usize)
+            .get(rank.index())
             .map_or("?", |l| l.label.as_str())
     }
 
     /// The top level's rank.
-    pub fn top(&self) -> u8 {
-        u8::try_from(self.levels.len().saturating_sub(1)).unwrap_or(u8::MAX)
+    pub fn top(&self) -> LevelRank {
+        LevelRank::try_from(self.levels.len().saturating_sub(1)).unwrap_or(LevelRank::new(u8::MAX))
     }
 
     /// The reasons of an evidence item's fired rules, as `(rule, reason, effect)`.
     pub fn reasons<'a>(&'a self, e: &'a Evidence) -> impl Iterator<Item = &'a RuleCount> + 'a {
-        e.fired.iter().filter_map(|r| self.rules.get(*r as usize))
+        e.fired.iter().filter_map(|r| self.rules.get(r.index()))
     }
 
     /// The labels of the indicators that set an evidence item's level when
@@ -415,7 +413,7 @@ impl<'p> Auditor<'p> {
             }
         }
         for r in &score.fired {
-            if let Some(c) = self.fired.get_mut(*r as usize) {
+            if let Some(c) = self.fired.get_mut(r.index()) {
                 *c += 1;
             }
         }
@@ -431,9 +429,9 @@ impl<'p> Auditor<'p> {
         self.seq += 1;
     }
 
-    fn evidence_for(&self, row: &Row, score: &Score, dl: u8) -> Evidence {
+    fn evidence_for(&self, row: &Row, score: &Score, dl: LevelRank) -> Evidence {
         let extra = |i: Option<usize>| i.and_then(|i| row.extra.get(i)).cloned();
-        let top = u8::try_from(self.k.saturating_sub(1)).unwrap_or(u8::MAX);
+        let top = LevelRank::try_from(self.k.saturating_sub(1)).unwrap_or(LevelRank::new(u8::MAX));
         Evidence {
             seq: self.seq,
             row: row.line,
@@ -441,7 +439,7 @@ impl<'p> Auditor<'p> {
             decision: row.decision_text.clone().unwrap_or_default(),
             decision_level: dl,
             level: score.level,
-            distance: i16::from(dl) - i16::from(score.level),
+            distance: i16::from(dl.get()) - i16::from(score.level.get()),
             alert: score.level == top && dl < top,
             fired: score.fired.clone(),
             reason: extra(self.columns.reason_at()).map(|s| s.trim().to_string()),

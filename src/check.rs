@@ -7,6 +7,7 @@
 pub mod declared;
 mod examples;
 mod expr;
+pub mod ids;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -16,6 +17,7 @@ use crate::error::Diagnostic;
 use crate::span::{Source, Span};
 use crate::text;
 pub use declared::*;
+pub use ids::{FieldSlot, FlagId, IndicatorId, LevelRank, RuleId};
 
 /// At most this many levels.
 pub const MAX_LEVELS: usize = 16;
@@ -365,7 +367,7 @@ impl<'a> Checker<'a> {
 
     /// Records an indicator's external codes (`codes [...]`): each trimmed,
     /// not empty, and belonging to this indicator only. Returns the codes kept.
-    fn declare_codes(&mut self, bit: u32, indicator: &str, codes: &[Text]) -> Vec<String> {
+    fn declare_codes(&mut self, bit: IndicatorId, indicator: &str, codes: &[Text]) -> Vec<String> {
         let mut kept = Vec::new();
         for c in codes {
             let code = c.value.trim();
@@ -393,7 +395,7 @@ impl<'a> Checker<'a> {
                 let owner = self
                     .table
                     .indicators
-                    .get(other as usize)
+                    .get(other.index())
                     .map_or(indicator, |i| i.id.as_str())
                     .to_string();
                 let msg = if other == bit {
@@ -431,7 +433,7 @@ impl<'a> Checker<'a> {
     }
 
     /// Resolves a level id, reporting unknown ones.
-    pub(crate) fn level(&mut self, id: &Ident) -> Option<u8> {
+    pub(crate) fn level(&mut self, id: &Ident) -> Option<LevelRank> {
         match self.table.names.get(&id.name) {
             Some((Symbol::Level(l), _)) => Some(*l),
             Some((other, _)) => {
@@ -502,7 +504,7 @@ impl<'a> Checker<'a> {
     }
 
     /// Resolves a flag id.
-    pub(crate) fn flag(&mut self, id: &Ident) -> Option<u16> {
+    pub(crate) fn flag(&mut self, id: &Ident) -> Option<FlagId> {
         if let Some(f) = self.table.flag_ids.get(&id.name) {
             return Some(*f);
         }
@@ -565,8 +567,8 @@ impl<'a> Checker<'a> {
                         format!("a continuum needs 2 to {MAX_LEVELS} levels, this one has {n}"),
                     );
                 }
-                for (rank, l) in first.entries.iter().take(MAX_LEVELS).enumerate() {
-                    let rank = rank as u8;
+                let ranks = LevelRank::all();
+                for (rank, l) in ranks.zip(first.entries.iter().take(MAX_LEVELS)) {
                     if self.declare_name(&l.id, Symbol::Level(rank), "level") {
                         self.table.levels.push(LevelInfo {
                             id: l.id.name.clone(),
@@ -637,7 +639,7 @@ impl<'a> Checker<'a> {
                     });
                 }
                 for ind in &d.indicators {
-                    let level = self.level(&ind.level).unwrap_or(0);
+                    let level = self.level(&ind.level).unwrap_or(LevelRank::LOWEST);
                     let mut themes = Vec::new();
                     for t in &ind.themes {
                         if let Some(ti) = self.resolve_kind(t, "theme", |s| match s {
@@ -670,18 +672,19 @@ impl<'a> Checker<'a> {
             }
         }
         // Rule ids join the namespace before any condition is read.
-        let mut ri = 0u32;
-        for item in &file.items {
-            if let Item::Rule(r) = item {
-                self.declare_name(&r.id, Symbol::Rule(ri), "rule");
-                ri += 1;
-            }
+        let rules = file.items.iter().filter_map(|item| match item {
+            Item::Rule(r) => Some(r),
+            _ => None,
+        });
+        for (ri, r) in RuleId::all().zip(rules) {
+            self.declare_name(&r.id, Symbol::Rule(ri), "rule");
         }
         // Decisions: level ids and labels always map to themselves.
         let mut own = Vec::new();
-        for (rank, l) in self.table.levels.iter().enumerate() {
-            own.push((l.id.clone(), rank as u8));
-            own.push((l.label.trim().to_string(), rank as u8));
+        let ranks = LevelRank::all();
+        for (rank, l) in ranks.zip(&self.table.levels) {
+            own.push((l.id.clone(), rank));
+            own.push((l.label.trim().to_string(), rank));
         }
         for (text, rank) in own {
             self.map_decision(&text, rank);
@@ -706,7 +709,7 @@ impl<'a> Checker<'a> {
                             let prev_id = self
                                 .table
                                 .levels
-                                .get(*prev as usize)
+                                .get(prev.index())
                                 .map_or("?", |l| l.id.as_str())
                                 .to_string();
                             self.error(
@@ -772,7 +775,7 @@ impl<'a> Checker<'a> {
 
     /// Maps a decision text (trimmed) to a level: case-insensitively, and
     /// as written for the exact match tried first.
-    fn map_decision(&mut self, text: &str, level: u8) {
+    fn map_decision(&mut self, text: &str, level: LevelRank) {
         self.table.decisions.insert(text.to_lowercase(), level);
         self.table
             .decision_spellings
@@ -781,7 +784,7 @@ impl<'a> Checker<'a> {
 
     fn declare_field(&mut self, f: &FieldDef) {
         let kind = match &f.ty {
-            FieldType::Number(range) => {
+            FieldTypeSyntax::Number(range) => {
                 if let Some((lo, hi)) = range {
                     if !(lo.is_finite() && hi.is_finite()) || lo > hi {
                         self.error(
@@ -794,11 +797,11 @@ impl<'a> Checker<'a> {
                         );
                     }
                 }
-                FieldKind::Number(*range)
+                FieldType::Number(*range)
             }
-            FieldType::Bool => FieldKind::Bool,
-            FieldType::Text => FieldKind::Text,
-            FieldType::OneOf(opts) => {
+            FieldTypeSyntax::Bool => FieldType::Bool,
+            FieldTypeSyntax::Text => FieldType::Text,
+            FieldTypeSyntax::OneOf(opts) => {
                 let mut seen: Vec<String> = Vec::new();
                 let mut known: std::collections::HashSet<&str> = std::collections::HashSet::new();
                 for o in opts {
@@ -815,7 +818,7 @@ impl<'a> Checker<'a> {
                 if seen.len() > u16::MAX as usize {
                     self.error("too-many-choices", f.span, "too many choices");
                 }
-                FieldKind::OneOf(seen)
+                FieldType::OneOf(seen)
             }
         };
         if f.id.name == "id" || f.id.name == "indicators" || f.id.name == "decision" {
@@ -833,7 +836,7 @@ impl<'a> Checker<'a> {
             return;
         };
         if self.declare_name(&f.id, Symbol::Field(slot), "field") {
-            if let FieldKind::OneOf(opts) = &kind {
+            if let FieldType::OneOf(opts) = &kind {
                 let index = opts
                     .iter()
                     .enumerate()
@@ -1062,7 +1065,7 @@ mod functions_tests {
         );
         let file = crate::parse::parse(&source).unwrap_or_else(|d| panic!("{}", d.message));
         let (table, diags) = check(&file, &source, functions);
-        assert_eq!(table.symbol("r"), Some(Symbol::Rule(0)));
+        assert_eq!(table.symbol("r"), Some(Symbol::Rule(RuleId::new(0))));
         diags.iter().map(|d| d.code).collect()
     }
 

@@ -2,7 +2,7 @@
 //! words of SPEC §4. The file readers (CSV, JSON, JSON Lines, Excel) build
 //! on these so every format reads values the same way.
 
-use crate::plan::{FieldInfo, FieldKind, Plan, Record, Value};
+use crate::plan::{FieldInfo, FieldType, Plan, Record, Value};
 use crate::text::{invisible, shorten};
 
 /// The widest table read, in columns (a CSV header or a sheet row): Excel's
@@ -70,7 +70,7 @@ pub fn parse_cell(field: &FieldInfo, cell: &str) -> Result<Value, String> {
         return Ok(Value::Missing);
     }
     match &field.kind {
-        FieldKind::Number(range) => {
+        FieldType::Number(range) => {
             let n: f64 = t
                 .parse()
                 .ok()
@@ -79,14 +79,14 @@ pub fn parse_cell(field: &FieldInfo, cell: &str) -> Result<Value, String> {
             check_range(n, *range)?;
             Ok(Value::Num(n))
         }
-        FieldKind::Bool => parse_yes_no(t).map(Value::Bool).ok_or_else(|| {
+        FieldType::Bool => parse_yes_no(t).map(Value::Bool).ok_or_else(|| {
             format!(
                 "`{}` is not yes/no (use true/false, yes/no, y/n, 1/0)",
                 shorten(t)
             )
         }),
-        FieldKind::Text => Ok(Value::Text(t.to_string())),
-        FieldKind::OneOf(opts) => choice(opts, t),
+        FieldType::Text => Ok(Value::Text(t.to_string())),
+        FieldType::OneOf(opts) => choice(opts, t),
     }
 }
 
@@ -179,7 +179,7 @@ pub fn parse_json(field: &FieldInfo, v: &serde_json::Value) -> Result<Value, Str
             cell_size(s.len())?;
             parse_cell(field, s)
         }
-        (JsonValue::Number(n), FieldKind::Number(range)) => {
+        (JsonValue::Number(n), FieldType::Number(range)) => {
             let n = n
                 .as_f64()
                 .filter(|n| n.is_finite())
@@ -187,21 +187,21 @@ pub fn parse_json(field: &FieldInfo, v: &serde_json::Value) -> Result<Value, Str
             check_range(n, *range)?;
             Ok(Value::Num(n))
         }
-        (JsonValue::Bool(b), FieldKind::Bool) => Ok(Value::Bool(*b)),
-        (JsonValue::Number(n), FieldKind::Bool) => match n.as_f64() {
+        (JsonValue::Bool(b), FieldType::Bool) => Ok(Value::Bool(*b)),
+        (JsonValue::Number(n), FieldType::Bool) => match n.as_f64() {
             Some(1.0) => Ok(Value::Bool(true)),
             Some(0.0) => Ok(Value::Bool(false)),
             _ => Err(format!("{n} is not true/false")),
         },
-        (JsonValue::Number(n), FieldKind::Text) => Ok(Value::Text(n.to_string())),
-        (JsonValue::Bool(b), FieldKind::Text) => Ok(Value::Text(b.to_string())),
+        (JsonValue::Number(n), FieldType::Text) => Ok(Value::Text(n.to_string())),
+        (JsonValue::Bool(b), FieldType::Text) => Ok(Value::Text(b.to_string())),
         (other, kind) => Err(format!(
             "expected {}, found {}",
             match kind {
-                FieldKind::Number(_) => "a number",
-                FieldKind::Bool => "true/false",
-                FieldKind::Text => "text",
-                FieldKind::OneOf(_) => "one of the listed choices",
+                FieldType::Number(_) => "a number",
+                FieldType::Bool => "true/false",
+                FieldType::Text => "text",
+                FieldType::OneOf(_) => "one of the listed choices",
             },
             json_kind(other)
         )),
@@ -358,7 +358,7 @@ pub fn set_indicator(plan: &Plan, rec: &mut Record, id: &str) -> Result<(), Stri
     };
     match bit {
         Some(b) => {
-            rec.indicators.insert(b as usize);
+            rec.set_indicator(b);
             Ok(())
         }
         None => Err(unknown_indicator(plan, id)),

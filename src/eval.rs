@@ -16,17 +16,17 @@ pub mod paired;
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Score {
     /// The final level (rank).
-    pub level: u8,
+    pub level: LevelRank,
     /// The highest `at` level among the indicators (lowest when none).
-    pub base: u8,
+    pub base: LevelRank,
     /// The highest `at least` among fired rules.
-    pub floor: Option<u8>,
+    pub floor: Option<LevelRank>,
     /// The largest `raise` among fired rules.
     pub raise: u8,
     /// Fired rules (indexes into [`Plan::rules`]), in file order.
-    pub fired: Vec<u32>,
+    pub fired: Vec<RuleId>,
     /// Raised flags (indexes into [`Plan::flags`]), in declaration order.
-    pub flags: Vec<u16>,
+    pub flags: Vec<FlagId>,
 }
 
 /// Why a record could not be scored. Boxed, so that the evaluator's
@@ -87,7 +87,7 @@ pub struct Eval<'a> {
     /// ([`crate::script::cache`]).
     calls: RecordCalls<'a>,
     /// The rule being evaluated (for error messages).
-    pub rule: u32,
+    pub rule: RuleId,
 }
 
 impl<'a> Eval<'a> {
@@ -97,7 +97,7 @@ impl<'a> Eval<'a> {
             plan,
             rec,
             calls: RecordCalls::new(true),
-            rule: 0,
+            rule: RuleId::default(),
         }
     }
 
@@ -113,7 +113,7 @@ impl<'a> Eval<'a> {
     fn rule_id(&self) -> String {
         self.plan
             .rules
-            .get(self.rule as usize)
+            .get(self.rule.index())
             .map_or_else(String::new, |r| r.id.clone())
     }
 
@@ -127,7 +127,7 @@ impl<'a> Eval<'a> {
     pub fn truth(&mut self, id: NodeId) -> Result<bool, EvalError> {
         let plan = self.plan;
         Ok(match self.node(id) {
-            Node::Indicator(b) => self.rec.indicators.contains(*b as usize),
+            Node::Indicator(b) => self.rec.has(*b),
             Node::And(xs) => {
                 for x in xs {
                     if !self.truth(*x)? {
@@ -155,7 +155,7 @@ impl<'a> Eval<'a> {
                     compare(*op, &l, &r)
                 }
             },
-            Node::Field(s) => match self.rec.values.get(*s as usize) {
+            Node::Field(s) => match self.rec.value(*s) {
                 Some(Value::Bool(b)) => *b,
                 Some(Value::Missing) | None => false,
                 Some(_) => self.value_truth(id)?,
@@ -164,18 +164,15 @@ impl<'a> Eval<'a> {
                 .rec
                 .indicators
                 .intersects(&plan.masks[*m as usize].bits),
-            Node::ChoiceIs(s, i, eq) => match self.rec.values.get(*s as usize) {
+            Node::ChoiceIs(s, i, eq) => match self.rec.value(*s) {
                 Some(Value::Choice(c)) => (c == i) == *eq,
                 _ => false,
             },
-            Node::ChoiceIn(s, idx) => match self.rec.values.get(*s as usize) {
+            Node::ChoiceIn(s, idx) => match self.rec.value(*s) {
                 Some(Value::Choice(c)) => idx.contains(c),
                 _ => false,
             },
-            Node::Known(s) => !matches!(
-                self.rec.values.get(*s as usize),
-                Some(Value::Missing) | None
-            ),
+            Node::Known(s) => !matches!(self.rec.value(*s), Some(Value::Missing) | None),
             _ => self.value_truth(id)?,
         })
     }
@@ -188,7 +185,7 @@ impl<'a> Eval<'a> {
         let (Node::Field(s), Node::Const(c)) = (self.node(a), self.node(b)) else {
             return None;
         };
-        match (self.rec.values.get(*s as usize), c) {
+        match (self.rec.value(*s), c) {
             (Some(Value::Num(x)), Const::Num(y)) => Some(ordered(op, x.partial_cmp(y))),
             (Some(Value::Bool(x)), Const::Bool(y)) => Some(ordered(op, Some(x.cmp(y)))),
             // Missing, or a number or true/false against another kind.
@@ -260,12 +257,12 @@ impl<'a> Eval<'a> {
                 Const::Str(s) => Val::Str(Cow::Borrowed(s)),
                 Const::Bool(b) => Val::Bool(*b),
             },
-            Node::Field(s) => match self.rec.values.get(*s as usize) {
+            Node::Field(s) => match self.rec.value(*s) {
                 Some(Value::Num(n)) => Val::Num(*n),
                 Some(Value::Bool(b)) => Val::Bool(*b),
                 Some(Value::Text(t)) => Val::Str(Cow::Borrowed(t)),
-                Some(Value::Choice(i)) => match plan.fields.get(*s as usize).map(|f| &f.kind) {
-                    Some(FieldKind::OneOf(o)) => o
+                Some(Value::Choice(i)) => match plan.fields.get(s.index()).map(|f| &f.kind) {
+                    Some(FieldType::OneOf(o)) => o
                         .get(*i as usize)
                         .map_or(Val::Missing, |s| Val::Str(Cow::Borrowed(s))),
                     _ => Val::Missing,
@@ -410,13 +407,15 @@ fn ordered(op: CmpOp, ord: Option<std::cmp::Ordering>) -> bool {
 
 /// The base level: the highest level among the present indicators.
 #[inline]
-pub fn base_level(plan: &Plan, rec: &Record) -> u8 {
+pub fn base_level(plan: &Plan, rec: &Record) -> LevelRank {
+    // `level_masks` has one mask per level, and the checker refuses more
+    // levels than a rank holds, so the position always fits.
     for (rank, mask) in plan.level_masks.iter().enumerate().rev() {
         if rec.indicators.intersects(mask) {
-            return rank as u8;
+            return LevelRank::try_from(rank).unwrap_or(LevelRank::LOWEST);
         }
     }
-    0
+    LevelRank::LOWEST
 }
 
 /// Scores a record into `out` (reusing its buffers).
@@ -437,8 +436,8 @@ fn score_with(
     out.base = base_level(plan, rec);
     out.floor = None;
     out.raise = 0;
-    for (i, rule) in plan.rules.iter().enumerate() {
-        let fired = match known(i) {
+    for (i, rule) in RuleId::all().zip(&plan.rules) {
+        let fired = match known(i.index()) {
             Some(fired) => fired,
             None => {
                 if let Some(pre) = &rule.prefilter {
@@ -446,12 +445,12 @@ fn score_with(
                         continue;
                     }
                 }
-                ev.rule = i as u32;
+                ev.rule = i;
                 ev.truth(rule.cond)?
             }
         };
         if fired {
-            out.fired.push(i as u32);
+            out.fired.push(i);
             if let Some(f) = rule.floor {
                 out.floor = Some(out.floor.map_or(f, |x| x.max(f)));
             }
@@ -464,8 +463,10 @@ fn score_with(
         }
     }
     out.flags.sort_unstable();
-    let lifted = u16::from(out.base.max(out.floor.unwrap_or(0))) + u16::from(out.raise);
-    out.level = lifted.min(u16::from(plan.top())) as u8;
+    out.level = out
+        .base
+        .max(out.floor.unwrap_or(LevelRank::LOWEST))
+        .raised(out.raise, plan.top());
     Ok(())
 }
 

@@ -15,7 +15,7 @@ pub mod session;
 use std::collections::HashMap;
 
 use crate::eval::Score;
-use crate::plan::{Plan, Record};
+use crate::plan::{LevelRank, Plan, Record, RuleId};
 
 /// One vignette of a pack, scored by the rules.
 #[derive(Clone, Debug, PartialEq)]
@@ -75,7 +75,7 @@ impl Pack {
 
 /// Reads a trainee's answer: a level id, label or decision text
 /// ([`Plan::decision_level`]), or the level number `1..=k`.
-pub fn parse_answer(plan: &Plan, text: &str) -> Option<u8> {
+pub fn parse_answer(plan: &Plan, text: &str) -> Option<LevelRank> {
     let t = text.trim();
     if t.is_empty() {
         return None;
@@ -86,14 +86,14 @@ pub fn parse_answer(plan: &Plan, text: &str) -> Option<u8> {
     let n: usize = t.parse().ok()?;
     (1..=plan.levels.len())
         .contains(&n)
-        .then(|| u8::try_from(n - 1).ok())
+        .then(|| LevelRank::try_from(n - 1).ok())
         .flatten()
 }
 
 /// The level a record would get if rule `rule` fired as well as the rules
 /// that did (SPEC §2.3 applied to the extra floor and raise).
-pub fn level_if_fired(plan: &Plan, score: &Score, rule: u32) -> u8 {
-    let Some(r) = plan.rules.get(rule as usize) else {
+pub fn level_if_fired(plan: &Plan, score: &Score, rule: RuleId) -> LevelRank {
+    let Some(r) = plan.rules.get(rule.index()) else {
         return score.level;
     };
     let floor = match (score.floor, r.floor) {
@@ -101,8 +101,10 @@ pub fn level_if_fired(plan: &Plan, score: &Score, rule: u32) -> u8 {
         (a, b) => a.or(b),
     };
     let raise = score.raise.max(r.raise);
-    let lifted = u16::from(score.base.max(floor.unwrap_or(0))) + u16::from(raise);
-    lifted.min(u16::from(plan.top())) as u8
+    score
+        .base
+        .max(floor.unwrap_or(LevelRank::LOWEST))
+        .raised(raise, plan.top())
 }
 
 pub use crate::text::humanise;
@@ -184,11 +186,14 @@ mod tests {
     #[test]
     fn answers_by_id_label_decision_and_number() {
         let plan = testutil::plan();
-        assert_eq!(parse_answer(&plan, "targeted"), Some(2));
-        assert_eq!(parse_answer(&plan, " Level 2 - Early help "), Some(1));
-        assert_eq!(parse_answer(&plan, "s47"), Some(3));
-        assert_eq!(parse_answer(&plan, "1"), Some(0));
-        assert_eq!(parse_answer(&plan, "4"), Some(3));
+        assert_eq!(parse_answer(&plan, "targeted"), Some(LevelRank::new(2)));
+        assert_eq!(
+            parse_answer(&plan, " Level 2 - Early help "),
+            Some(LevelRank::new(1))
+        );
+        assert_eq!(parse_answer(&plan, "s47"), Some(LevelRank::new(3)));
+        assert_eq!(parse_answer(&plan, "1"), Some(LevelRank::new(0)));
+        assert_eq!(parse_answer(&plan, "4"), Some(LevelRank::new(3)));
         assert_eq!(parse_answer(&plan, "5"), None);
         assert_eq!(parse_answer(&plan, "0"), None);
         assert_eq!(parse_answer(&plan, "maybe"), None);

@@ -85,7 +85,12 @@ pub struct RecordedDecision {
 impl Explanation {
     /// The explanation with the record's recorded decision (its level's
     /// rank and the text as written); nothing changes without a level.
-    pub fn with_decision(mut self, plan: &Plan, level: Option<u8>, text: Option<&str>) -> Self {
+    pub fn with_decision(
+        mut self,
+        plan: &Plan,
+        level: Option<LevelRank>,
+        text: Option<&str>,
+    ) -> Self {
         self.decision = level.map(|l| RecordedDecision {
             text: text.unwrap_or_default().to_string(),
             level: plan.level_id(l).to_string(),
@@ -125,9 +130,9 @@ fn named(label: Option<&String>, id: &str) -> String {
     }
 }
 
-fn level_label(plan: &Plan, rank: u8) -> String {
+fn level_label(plan: &Plan, rank: LevelRank) -> String {
     plan.levels
-        .get(rank as usize)
+        .get(rank.index())
         .map_or(String::new(), |l| l.label.clone())
 }
 
@@ -141,7 +146,7 @@ pub fn effect(plan: &Plan, rule: &PlanRule) -> String {
         parts.push(format!("raise {}", rule.raise));
     }
     for f in &rule.flags {
-        if let Some(fl) = plan.flags.get(*f as usize) {
+        if let Some(fl) = plan.flags.get(f.index()) {
             parts.push(format!("flag {}", fl.id));
         }
     }
@@ -153,7 +158,7 @@ pub fn reasons(plan: &Plan, score: &Score) -> Vec<Reason> {
     score
         .fired
         .iter()
-        .filter_map(|r| plan.rules.get(*r as usize))
+        .filter_map(|r| plan.rules.get(r.index()))
         .map(|r| Reason {
             rule: r.id.clone(),
             reason: r.reason.clone(),
@@ -172,11 +177,11 @@ pub fn explain(plan: &Plan, rec: &Record) -> Result<Explanation, EvalError> {
         .collect();
     let mut not_fired = Vec::new();
     let mut ev = Eval::new(plan, rec);
-    for (i, rule) in plan.rules.iter().enumerate() {
-        if score.fired.contains(&(i as u32)) {
+    for (i, rule) in RuleId::all().zip(&plan.rules) {
+        if score.fired.contains(&i) {
             continue;
         }
-        ev.rule = i as u32;
+        ev.rule = i;
         let because = why_false(&mut ev, rule.cond)?;
         not_fired.push(NotFired {
             rule: rule.id.clone(),
@@ -189,7 +194,7 @@ pub fn explain(plan: &Plan, rec: &Record) -> Result<Explanation, EvalError> {
         level: plan.level_id(score.level).to_string(),
         level_label: plan
             .levels
-            .get(score.level as usize)
+            .get(score.level.index())
             .map_or(String::new(), |l| l.label.clone()),
         base: plan.level_id(score.base).to_string(),
         base_indicators: present
@@ -207,7 +212,7 @@ pub fn explain(plan: &Plan, rec: &Record) -> Result<Explanation, EvalError> {
         flags: score
             .flags
             .iter()
-            .filter_map(|f| plan.flags.get(*f as usize))
+            .filter_map(|f| plan.flags.get(f.index()))
             .map(|f| (f.id.clone(), f.label.clone()))
             .collect(),
         not_fired,
@@ -259,13 +264,13 @@ fn why_false(ev: &mut Eval<'_>, node: NodeId) -> Result<Vec<String>, EvalError> 
             vec![format!("no indicator matches `{what}`")]
         }
         Some(Node::Known(s)) => {
-            let f = plan.fields.get(*s as usize).map_or("?", |f| f.id.as_str());
+            let f = plan.fields.get(s.index()).map_or("?", |f| f.id.as_str());
             vec![format!("`{f}` is missing")]
         }
         Some(Node::ChoiceIs(s, ..)) | Some(Node::ChoiceIn(s, _)) => {
-            let f = plan.fields.get(*s as usize);
-            let v = match (ev.rec.values.get(*s as usize), f.map(|f| &f.kind)) {
-                (Some(Value::Choice(c)), Some(FieldKind::OneOf(o))) => o
+            let f = plan.fields.get(s.index());
+            let v = match (ev.rec.value(*s), f.map(|f| &f.kind)) {
+                (Some(Value::Choice(c)), Some(FieldType::OneOf(o))) => o
                     .get(*c as usize)
                     .map_or("missing".to_string(), |s| format!("\"{s}\"")),
                 _ => "missing".into(),

@@ -209,8 +209,8 @@ impl Printer<'_> {
 
     fn field_type(&self, f: &FieldDef) -> String {
         match &f.ty {
-            FieldType::Number(None) => "number".into(),
-            FieldType::Number(Some((lo, hi))) => {
+            FieldTypeSyntax::Number(None) => "number".into(),
+            FieldTypeSyntax::Number(Some((lo, hi))) => {
                 if lo.is_finite() && hi.is_finite() {
                     format!("number({lo}..{hi})")
                 } else {
@@ -231,9 +231,9 @@ impl Printer<'_> {
                     }
                 }
             }
-            FieldType::Bool => "bool".into(),
-            FieldType::Text => "text".into(),
-            FieldType::OneOf(opts) => {
+            FieldTypeSyntax::Bool => "bool".into(),
+            FieldTypeSyntax::Text => "text".into(),
+            FieldTypeSyntax::OneOf(opts) => {
                 let o: Vec<String> = opts.iter().map(|t| escape(&t.value)).collect();
                 format!("one_of({})", o.join(", "))
             }

@@ -419,7 +419,7 @@ fn block_entries<'i, T>(
 }
 
 /// A field entry: its id, type, `?` and label.
-type FieldParts = (Ident, FieldType, bool, Option<Text>);
+type FieldParts = (Ident, FieldTypeSyntax, bool, Option<Text>);
 
 fn field_def(p: Pair<'_, Rule>) -> Option<FieldParts> {
     let mut i = p.into_inner();
@@ -442,13 +442,13 @@ fn field_def(p: Pair<'_, Rule>) -> Option<FieldParts> {
                 .map(|p| p.as_str().parse::<f64>().unwrap_or(f64::NAN))
                 .collect();
             match bounds.as_slice() {
-                [lo, hi] => FieldType::Number(Some((*lo, *hi))),
-                _ => FieldType::Number(None),
+                [lo, hi] => FieldTypeSyntax::Number(Some((*lo, *hi))),
+                _ => FieldTypeSyntax::Number(None),
             }
         }
-        Rule::ty_bool => FieldType::Bool,
-        Rule::ty_text => FieldType::Text,
-        _ => FieldType::OneOf(
+        Rule::ty_bool => FieldTypeSyntax::Bool,
+        Rule::ty_text => FieldTypeSyntax::Text,
+        _ => FieldTypeSyntax::OneOf(
             ty_pair
                 .into_inner()
                 .filter(|p| p.as_rule() == Rule::string)

@@ -11,8 +11,9 @@ use std::sync::Arc;
 
 use crate::bits::Bits;
 pub use crate::check::declared::{
-    FastMap, FieldInfo, FieldKind, IndicatorInfo, LevelInfo, Named, Symbol,
+    FastMap, FieldInfo, FieldType, IndicatorInfo, LevelInfo, Named, Symbol,
 };
+pub use crate::check::ids::{FieldSlot, FlagId, IndicatorId, LevelRank, RuleId};
 pub use crate::record::{Record, Value};
 use crate::script::Scripts;
 use crate::span::{Source, Span};
@@ -69,9 +70,9 @@ pub enum Node {
     /// A constant.
     Const(Const),
     /// A field's value (slot in [`Plan::fields`]).
-    Field(u16),
+    Field(FieldSlot),
     /// An indicator's presence (bit in the record's set).
-    Indicator(u32),
+    Indicator(IndicatorId),
     /// `not`
     Not(NodeId),
     /// Unary minus.
@@ -88,9 +89,9 @@ pub enum Node {
     In(NodeId, Vec<Const>),
     /// `choice_field == "lit"` (true) or `!= "lit"` (false), compiled to an
     /// index compare; false when the field is missing.
-    ChoiceIs(u16, u16, bool),
+    ChoiceIs(FieldSlot, u16, bool),
     /// `choice_field in ["a", "b"]`, compiled to indexes.
-    ChoiceIn(u16, Vec<u16>),
+    ChoiceIn(FieldSlot, Vec<u16>),
     /// `count(e1, e2, ...)`.
     Count(Vec<NodeId>),
     /// `count(indicators ...)`: index into [`Plan::masks`].
@@ -98,7 +99,7 @@ pub enum Node {
     /// `any(indicators ...)`: index into [`Plan::masks`].
     AnyMask(u32),
     /// `known(field)`.
-    Known(u16),
+    Known(FieldSlot),
     /// A script function (index into the script table) with arguments.
     Call(u32, Vec<NodeId>),
 }
@@ -113,11 +114,11 @@ pub struct PlanRule {
     /// The condition's root node.
     pub cond: NodeId,
     /// `at least LEVEL` (rank), the highest if several.
-    pub floor: Option<u8>,
+    pub floor: Option<LevelRank>,
     /// `raise N`, the largest if several (0 = none).
     pub raise: u8,
     /// `flag F` (indexes into [`Plan::flags`]).
-    pub flags: Vec<u16>,
+    pub flags: Vec<FlagId>,
     /// What a record must have for the condition to be true (from its
     /// `and`/`or` structure); records without it skip the rule without
     /// evaluating it. `None` = no such filter.
@@ -133,7 +134,7 @@ pub struct Prefilter {
     /// Indicators, any of which may make the condition true.
     pub indicators: Bits,
     /// Field slots, any of which, when known, may make it true.
-    pub fields: Vec<u16>,
+    pub fields: Vec<FieldSlot>,
 }
 
 impl Prefilter {
@@ -144,7 +145,7 @@ impl Prefilter {
             || self
                 .fields
                 .iter()
-                .any(|s| !matches!(rec.values.get(*s as usize), Some(Value::Missing) | None))
+                .any(|s| !matches!(rec.value(*s), Some(Value::Missing) | None))
     }
 
     /// How to choose between two (the smaller is kept): one bitwise AND
@@ -178,11 +179,11 @@ pub struct ExampleCase {
     /// The record it describes (id = name).
     pub record: Record,
     /// `expect LEVEL`, when given.
-    pub expect: Option<u8>,
+    pub expect: Option<LevelRank>,
     /// `fired [...]`: rules that must fire.
-    pub fired: Vec<u32>,
+    pub fired: Vec<RuleId>,
     /// `flags [...]`: flags that must be raised.
-    pub flags: Vec<u16>,
+    pub flags: Vec<FlagId>,
     /// Where it is written.
     pub span: Span,
 }
@@ -197,10 +198,10 @@ pub struct Plan {
     /// Levels, lowest first.
     pub levels: Vec<LevelInfo>,
     /// Recorded decision text (trimmed, lowercase) → level rank.
-    pub decisions: FastMap<String, u8>,
+    pub decisions: FastMap<String, LevelRank>,
     /// The same texts as written (trimmed): data exported from a case
     /// system spells them so, and an exact match needs no case folding.
-    pub decision_spellings: FastMap<String, u8>,
+    pub decision_spellings: FastMap<String, LevelRank>,
     /// Themes.
     pub themes: Vec<Named>,
     /// Flags.
@@ -231,19 +232,19 @@ pub struct Plan {
     pub symbols: FastMap<String, Symbol>,
     /// External indicator codes (`codes [...]`, trimmed, in capitals) →
     /// indicator bit.
-    pub codes: FastMap<String, u32>,
+    pub codes: FastMap<String, IndicatorId>,
     /// The rule file.
     pub source: Arc<Source>,
 }
 
 impl Plan {
     /// The top level's rank.
-    pub fn top(&self) -> u8 {
-        u8::try_from(self.levels.len().saturating_sub(1)).unwrap_or(u8::MAX)
+    pub fn top(&self) -> LevelRank {
+        LevelRank::try_from(self.levels.len().saturating_sub(1)).unwrap_or(LevelRank::new(u8::MAX))
     }
 
     /// Looks up a recorded decision (trimmed, case-insensitive).
-    pub fn decision_level(&self, text: &str) -> Option<u8> {
+    pub fn decision_level(&self, text: &str) -> Option<LevelRank> {
         let t = text.trim();
         if let Some(l) = self.decision_spellings.get(t) {
             return Some(*l);
@@ -280,7 +281,7 @@ impl Plan {
 
     /// An indicator's bit by external code (`codes [...]`), case-insensitive
     /// (`3a` is `3A`): one map lookup for a code written in capitals.
-    pub fn code_bit(&self, code: &str) -> Option<u32> {
+    pub fn code_bit(&self, code: &str) -> Option<IndicatorId> {
         if let Some(b) = self.codes.get(code) {
             return Some(*b);
         }
@@ -291,7 +292,7 @@ impl Plan {
     }
 
     /// A field's slot by id.
-    pub fn field_slot(&self, id: &str) -> Option<u16> {
+    pub fn field_slot(&self, id: &str) -> Option<FieldSlot> {
         match self.symbols.get(id) {
             Some(Symbol::Field(s)) => Some(*s),
             _ => None,
@@ -299,7 +300,7 @@ impl Plan {
     }
 
     /// An indicator's bit by id.
-    pub fn indicator_bit(&self, id: &str) -> Option<u32> {
+    pub fn indicator_bit(&self, id: &str) -> Option<IndicatorId> {
         match self.symbols.get(id) {
             Some(Symbol::Indicator(i)) => Some(*i),
             _ => None,
@@ -314,10 +315,8 @@ impl Plan {
     }
 
     /// The level id of a rank.
-    pub fn level_id(&self, rank: u8) -> &str {
-        self.levels
-            .get(rank as usize)
-            .map_or("?", |l| l.id.as_str())
+    pub fn level_id(&self, rank: LevelRank) -> &str {
+        self.levels.get(rank.index()).map_or("?", |l| l.id.as_str())
     }
 }
 
@@ -330,11 +329,11 @@ impl crate::script::RecordShape for Plan {
         &self.indicators
     }
 
-    fn field_slot(&self, id: &str) -> Option<u16> {
+    fn field_slot(&self, id: &str) -> Option<FieldSlot> {
         Plan::field_slot(self, id)
     }
 
-    fn indicator_bit(&self, id: &str) -> Option<u32> {
+    fn indicator_bit(&self, id: &str) -> Option<IndicatorId> {
         Plan::indicator_bit(self, id)
     }
 }

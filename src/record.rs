@@ -6,6 +6,7 @@
 use std::borrow::Cow;
 
 use crate::bits::Bits;
+use crate::check::ids::{FieldSlot, IndicatorId};
 
 /// A value a record holds for a field.
 #[derive(Clone, Debug, PartialEq)]
@@ -60,6 +61,24 @@ impl Record {
         }
     }
 
+    /// The value in a field's slot (`None` past the record's shape).
+    #[inline]
+    pub fn value(&self, slot: FieldSlot) -> Option<&Value> {
+        self.values.get(slot.index())
+    }
+
+    /// Whether an indicator is present.
+    #[inline]
+    pub fn has(&self, bit: IndicatorId) -> bool {
+        self.indicators.contains(bit.index())
+    }
+
+    /// Marks an indicator present (nothing past the record's shape).
+    #[inline]
+    pub fn set_indicator(&mut self, bit: IndicatorId) {
+        self.indicators.insert(bit.index());
+    }
+
     /// Clears values and indicators, keeping capacity.
     pub fn reset(&mut self) {
         self.id.clear();
@@ -89,5 +108,24 @@ impl std::fmt::Display for Val<'_> {
             Val::Bool(b) => write!(f, "{b}"),
             Val::Str(s) => write!(f, "\"{s}\""),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typed_accessors_read_and_write_by_slot_and_bit() {
+        let mut r = Record::with_shape(2, 70);
+        r.values[1] = Value::Num(3.0);
+        assert_eq!(r.value(FieldSlot::new(1)), Some(&Value::Num(3.0)));
+        assert_eq!(r.value(FieldSlot::new(2)), None);
+        assert!(!r.has(IndicatorId::new(65)));
+        r.set_indicator(IndicatorId::new(65));
+        assert!(r.has(IndicatorId::new(65)) && r.indicators.contains(65));
+        // Past the shape: ignored, never a panic.
+        r.set_indicator(IndicatorId::new(1000));
+        assert!(!r.has(IndicatorId::new(1000)));
     }
 }

@@ -28,7 +28,7 @@ use crate::check::NoScripts;
 use crate::error::Diagnostics;
 use crate::eval::{self, EvalError};
 use crate::explain::{self, Explanation};
-use crate::plan::{FieldKind, Plan, Record, Value};
+use crate::plan::{FieldType, LevelRank, Plan, Record, Value};
 use crate::span::Source;
 use crate::text;
 
@@ -161,17 +161,18 @@ impl RuleSet {
 
     /// The levels, lowest first.
     pub fn levels(&self) -> Vec<Level> {
-        (0..self.plan.levels.len())
-            .map(|r| self.level(r as u8))
+        LevelRank::all()
+            .take(self.plan.levels.len())
+            .map(|r| self.level(r))
             .collect()
     }
 
-    fn level(&self, rank: u8) -> Level {
-        let info = &self.plan.levels[usize::from(rank)];
+    fn level(&self, rank: LevelRank) -> Level {
+        let info = &self.plan.levels[rank.index()];
         Level {
             id: info.id.clone(),
             label: info.label.clone(),
-            rank: rank + 1,
+            rank: rank.get() + 1,
         }
     }
 
@@ -192,10 +193,10 @@ impl RuleSet {
         Ok(Outcome {
             level: self.level(s.level),
             fired: (s.fired.iter())
-                .map(|&r| self.plan.rules[r as usize].id.clone())
+                .map(|&r| self.plan.rules[r.index()].id.clone())
                 .collect(),
             flags: (s.flags.iter())
-                .map(|&f| self.plan.flags[usize::from(f)].id.clone())
+                .map(|&f| self.plan.flags[f.index()].id.clone())
                 .collect(),
         })
     }
@@ -220,7 +221,7 @@ impl RecordBuilder<'_> {
     /// Sets a `number` field.
     pub fn number(self, field: &str, n: f64) -> Self {
         self.set(field, &text::format_number(n), |kind| match kind {
-            FieldKind::Number(_) if n.is_finite() => Some(Value::Num(n)),
+            FieldType::Number(_) if n.is_finite() => Some(Value::Num(n)),
             _ => None,
         })
     }
@@ -228,7 +229,7 @@ impl RecordBuilder<'_> {
     /// Sets a `bool` field.
     pub fn bool(self, field: &str, b: bool) -> Self {
         self.set(field, &b.to_string(), |kind| match kind {
-            FieldKind::Bool => Some(Value::Bool(b)),
+            FieldType::Bool => Some(Value::Bool(b)),
             _ => None,
         })
     }
@@ -236,8 +237,8 @@ impl RecordBuilder<'_> {
     /// Sets a `text` field, or a `one_of` field to one of its choices.
     pub fn text(self, field: &str, t: &str) -> Self {
         self.set(field, &format!("\"{t}\""), |kind| match kind {
-            FieldKind::Text => Some(Value::Text(t.to_string())),
-            FieldKind::OneOf(opts) => (opts.iter())
+            FieldType::Text => Some(Value::Text(t.to_string())),
+            FieldType::OneOf(opts) => (opts.iter())
                 .position(|o| o == t)
                 .and_then(|i| u16::try_from(i).ok())
                 .map(Value::Choice),
@@ -251,7 +252,7 @@ impl RecordBuilder<'_> {
             return self;
         }
         match self.plan.indicator_bit(id) {
-            Some(bit) => self.rec.indicators.insert(bit as usize),
+            Some(bit) => self.rec.set_indicator(bit),
             None => {
                 let ids = self.plan.indicators.iter().map(|i| i.id.as_str());
                 self.error = Some(RecordError::UnknownIndicator {
@@ -267,7 +268,7 @@ impl RecordBuilder<'_> {
         mut self,
         field: &str,
         given: &str,
-        value: impl Fn(&FieldKind) -> Option<Value>,
+        value: impl Fn(&FieldType) -> Option<Value>,
     ) -> Self {
         if self.error.is_some() {
             return self;
@@ -280,9 +281,9 @@ impl RecordBuilder<'_> {
             });
             return self;
         };
-        let info = &self.plan.fields[usize::from(slot)];
+        let info = &self.plan.fields[slot.index()];
         match value(&info.kind) {
-            Some(v) => self.rec.values[usize::from(slot)] = v,
+            Some(v) => self.rec.values[slot.index()] = v,
             None => {
                 self.error = Some(RecordError::WrongType {
                     field: field.to_string(),
@@ -310,12 +311,12 @@ impl RecordBuilder<'_> {
 }
 
 /// What a field of this kind holds, for messages.
-fn expects(kind: &FieldKind) -> String {
+fn expects(kind: &FieldType) -> String {
     match kind {
-        FieldKind::Number(_) => "a number".into(),
-        FieldKind::Bool => "true or false".into(),
-        FieldKind::Text => "text".into(),
-        FieldKind::OneOf(opts) => format!("one of {}", opts.join(", ")),
+        FieldType::Number(_) => "a number".into(),
+        FieldType::Bool => "true or false".into(),
+        FieldType::Text => "text".into(),
+        FieldType::OneOf(opts) => format!("one of {}", opts.join(", ")),
     }
 }
 

@@ -34,7 +34,7 @@ pub mod rng;
 pub mod targets;
 
 use crate::ast::Item;
-use crate::plan::{Plan, Record, Value};
+use crate::plan::{LevelRank, Plan, Record, Value};
 pub use fields::Role;
 pub use model::{Facts, Model};
 pub use rng::SplitMix64;
@@ -109,9 +109,9 @@ pub fn decision_texts(plan: &Plan) -> Vec<Vec<String>> {
             }
         }
     }
-    for (rank, texts) in out.iter_mut().enumerate() {
+    for (rank, texts) in LevelRank::all().zip(out.iter_mut()) {
         if texts.is_empty() {
-            texts.push(plan.level_id(rank as u8).to_string());
+            texts.push(plan.level_id(rank).to_string());
         }
     }
     out
@@ -218,12 +218,13 @@ impl<'p> Generator<'p> {
             .collect();
         self.cells.push(Cell::Text(ids.join(";")));
         let level = crate::eval::score(plan, &self.rec)
-            .map_or_else(|_| crate::eval::base_level(plan, &self.rec), |s| s.level);
+            .map_or_else(|_| crate::eval::base_level(plan, &self.rec), |s| s.level)
+            .get();
         let (cell, decided) = decision(
             &mut self.g,
             self.opts.agreement,
             level,
-            plan.top(),
+            plan.top().get(),
             &self.texts,
         );
         self.cells.push(cell);
@@ -395,7 +396,7 @@ pub fn value_cell(plan: &Plan, slot: usize, v: &Value) -> Cell {
         Value::Bool(b) => Cell::Text(if *b { "yes" } else { "no" }.into()),
         Value::Text(t) => Cell::Text(t.clone()),
         Value::Choice(i) => match plan.fields.get(slot).map(|f| &f.kind) {
-            Some(crate::plan::FieldKind::OneOf(o)) => o
+            Some(crate::plan::FieldType::OneOf(o)) => o
                 .get(*i as usize)
                 .map_or(Cell::Empty, |s| Cell::Text(s.clone())),
             _ => Cell::Empty,

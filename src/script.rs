@@ -19,7 +19,7 @@ use rhai::packages::{Package, StandardPackage};
 use rhai::{CallFnOptions, Dynamic, Engine, ImmutableString, Map, OptimizationLevel, Scope, AST};
 
 use crate::bits::Bits;
-use crate::check::{FieldInfo, FieldKind, IndicatorInfo};
+use crate::check::{FieldInfo, FieldSlot, FieldType, IndicatorId, IndicatorInfo};
 use crate::error::Diagnostic;
 use crate::record::{Record, Value};
 use crate::span::{Source, Span};
@@ -46,9 +46,9 @@ pub trait RecordShape {
     /// The declared indicators, by bit.
     fn indicators(&self) -> &[IndicatorInfo];
     /// A field's slot by id.
-    fn field_slot(&self, id: &str) -> Option<u16>;
+    fn field_slot(&self, id: &str) -> Option<FieldSlot>;
     /// An indicator's bit by id.
-    fn indicator_bit(&self, id: &str) -> Option<u32>;
+    fn indicator_bit(&self, id: &str) -> Option<IndicatorId>;
 }
 
 /// A function a script defines.
@@ -80,7 +80,7 @@ struct Interned {
 #[derive(Debug)]
 struct View {
     /// Field slots, in name order (every field when the reads are unknown).
-    fields: Vec<u16>,
+    fields: Vec<FieldSlot>,
     /// The indicators tested with `has(r, "id")`, as a mask over the
     /// record's bits; `None` when every indicator matters (`r.indicators`
     /// is read, or the reads are unknown).
@@ -92,14 +92,12 @@ impl View {
         View {
             fields: match reads {
                 Some(r) => r.fields.iter().filter_map(|f| plan.field_slot(f)).collect(),
-                None => (0..plan.fields().len())
-                    .filter_map(|i| u16::try_from(i).ok())
-                    .collect(),
+                None => FieldSlot::all().take(plan.fields().len()).collect(),
             },
             indicators: reads.filter(|r| !r.all_indicators).map(|r| {
                 let mut mask = Bits::with_capacity(plan.indicators().len());
                 for b in r.indicators.iter().filter_map(|id| plan.indicator_bit(id)) {
-                    mask.insert(b as usize);
+                    mask.insert(b.index());
                 }
                 mask
             }),
@@ -366,7 +364,7 @@ impl Interned {
                 .fields()
                 .iter()
                 .map(|f| match &f.kind {
-                    FieldKind::OneOf(o) => o.iter().map(|s| s.as_str().into()).collect(),
+                    FieldType::OneOf(o) => o.iter().map(|s| s.as_str().into()).collect(),
                     _ => Vec::new(),
                 })
                 .collect(),
@@ -390,7 +388,7 @@ impl Scripts {
 fn build_map(plan: &dyn RecordShape, rec: &Record, interned: &Interned) -> Dynamic {
     let mut m = Map::new();
     for &slot in &interned.map.fields {
-        let slot = slot as usize;
+        let slot = slot.index();
         let (Some(f), Some(v)) = (plan.fields().get(slot), rec.values.get(slot)) else {
             continue;
         };
@@ -469,7 +467,7 @@ fn h(r) { keys(r).len() }
         let mut rec = Record::empty(plan);
         let mut set = |field: &str, v: Value| {
             if let Some(s) = plan.field_slot(field) {
-                rec.values[s as usize] = v;
+                rec.values[s.index()] = v;
             }
         };
         let num = |n: u8| {
@@ -500,7 +498,7 @@ fn h(r) { keys(r).len() }
         for (bit, id) in ["a", "b", "c"].iter().enumerate() {
             if inds & (1 << bit) != 0 {
                 if let Some(i) = plan.indicator_bit(id) {
-                    rec.indicators.insert(i as usize);
+                    rec.set_indicator(i);
                 }
             }
         }

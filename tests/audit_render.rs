@@ -55,10 +55,10 @@ fn audit(rows: &[Spec<'_>]) -> Audit {
     for (i, (id, age, ind, decision, agency, why, q)) in rows.iter().enumerate() {
         let mut rec = Record::empty(&plan);
         rec.id = id.to_string();
-        rec.values[plan.field_slot("age").unwrap() as usize] = Value::Num(*age);
+        rec.values[plan.field_slot("age").unwrap().index()] = Value::Num(*age);
         for x in *ind {
             rec.indicators
-                .insert(plan.indicator_bit(x).unwrap() as usize);
+                .insert(plan.indicator_bit(x).unwrap().index());
         }
         let score = eval::score(&plan, &rec).unwrap();
         let row = Row {

@@ -13,7 +13,7 @@ use proptest::prelude::*;
 use thresholds::data::Row;
 use thresholds::diff::{self, ImpactBuilder, Side};
 use thresholds::eval;
-use thresholds::plan::{FieldKind, Plan, Record, Value};
+use thresholds::plan::{FieldType, Plan, Record, Value};
 use thresholds::ruleset::{load_file, Checked};
 
 fn plan() -> Plan {
@@ -38,16 +38,16 @@ fn record(p: &Plan, id: usize, bits: &[bool], nums: &[Option<f64>], decision: Op
     for (slot, f) in p.fields.iter().enumerate() {
         let v = nums.get(slot).copied().flatten();
         r.values[slot] = match (&f.kind, v) {
-            (FieldKind::Number(_), Some(x)) => Value::Num(x),
-            (FieldKind::Number(_), None) if !f.optional => Value::Num(0.0),
-            (FieldKind::Bool, v) => Value::Bool(v.is_some()),
+            (FieldType::Number(_), Some(x)) => Value::Num(x),
+            (FieldType::Number(_), None) if !f.optional => Value::Num(0.0),
+            (FieldType::Bool, v) => Value::Bool(v.is_some()),
             _ => Value::Missing,
         };
     }
     Row {
         line: id as u64 + 2,
         record: r,
-        decision: decision.map(|d| d % (p.top() + 1)),
+        decision: decision.map(|d| thresholds::plan::LevelRank::new(d % (p.top().get() + 1))),
         decision_text: None,
         keep: vec![],
         extra: vec![],

@@ -75,7 +75,7 @@ fn levels(csv_text: &str) -> Vec<u8> {
                 obj.insert(h.into(), val);
             }
             let rec = thresholds::data::record_from_json(&plan, &obj).unwrap();
-            thresholds::eval::score(&plan, &rec).unwrap().level
+            thresholds::eval::score(&plan, &rec).unwrap().level.get()
         })
         .collect()
 }

@@ -16,15 +16,15 @@ pub struct Evidence {
     /// The decision as recorded.
     pub decision: String,
     /// The decision's level (rank).
-    pub decision_level: u8,
+    pub decision_level: crate::plan::LevelRank,
     /// The rules' level (rank).
-    pub level: u8,
+    pub level: crate::plan::LevelRank,
     /// Decision rank − rules rank: negative = under, positive = over.
     pub distance: i16,
     /// The rules say the top level and the decision is lower.
     pub alert: bool,
     /// Fired rules (indexes into the plan's rules), file order.
-    pub fired: Vec<u32>,
+    pub fired: Vec<crate::plan::RuleId>,
     /// With `--reason`: the recorded rationale, trimmed (may be empty).
     pub reason: Option<String>,
     /// The record's value of each `--by` column.

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use super::*;
 use crate::check::NoScripts;
+use crate::plan::RuleId;
 use crate::ruleset::check_source;
 use crate::span::Source;
 
@@ -47,23 +48,23 @@ fn feed(
     for i in ind {
         record
             .indicators
-            .insert(plan.indicator_bit(i).unwrap() as usize);
+            .insert(plan.indicator_bit(i).unwrap().index());
     }
     let row = Row {
         line: a.seq + 2,
         record,
-        decision: d,
+        decision: d.map(LevelRank::new),
         decision_text: d.map(|d| ["NFA", "EH", "S47"][d as usize].to_string()),
         keep: vec![],
         extra: extra.iter().map(|s| s.to_string()).collect(),
     };
     let fired = if ind.contains(&"b") && ind.contains(&"c") {
-        vec![0]
+        vec![RuleId::new(0)]
     } else {
         vec![]
     };
     let score = Score {
-        level: l,
+        level: LevelRank::new(l),
         fired,
         ..Score::default()
     };

@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 
+use super::ids::{FieldSlot, FlagId, IndicatorId, LevelRank, RuleId};
 use crate::span::Span;
 
 /// A level: rank 0 is the lowest.
@@ -30,9 +31,13 @@ pub struct Named {
 /// aHash's per-process random keys keep lookups of data text unpredictable.
 pub type FastMap<K, V> = HashMap<K, V, ahash::RandomState>;
 
-/// The value type of a field.
+/// The value type of a field, checked: a range runs from a smaller to a
+/// larger finite number, choices are plain texts without duplicates (their
+/// position is the `Value::Choice` index). Built by the checker from the
+/// syntax ([`crate::ast::FieldTypeSyntax`]); the plan, the evaluator, the
+/// data readers and `sample` read this one.
 #[derive(Clone, Debug, PartialEq)]
-pub enum FieldKind {
+pub enum FieldType {
     /// A number, with an optional inclusive range.
     Number(Option<(f64, f64)>),
     /// true / false.
@@ -49,7 +54,7 @@ pub struct FieldInfo {
     /// The id (and data column name).
     pub id: String,
     /// Its type.
-    pub kind: FieldKind,
+    pub kind: FieldType,
     /// May be missing.
     pub optional: bool,
     /// The plain-English label the rule file gives it, if any.
@@ -74,8 +79,8 @@ pub struct IndicatorInfo {
     pub id: String,
     /// What it means.
     pub description: String,
-    /// The level it sets (rank).
-    pub level: u8,
+    /// The level it sets.
+    pub level: LevelRank,
     /// Its domain (index into [`Plan::domains`]).
     pub domain: u16,
     /// Its themes (indexes into [`Plan::themes`]).
@@ -88,17 +93,17 @@ pub struct IndicatorInfo {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Symbol {
     /// A level (rank).
-    Level(u8),
+    Level(LevelRank),
     /// A field (slot).
-    Field(u16),
+    Field(FieldSlot),
     /// A domain.
     Domain(u16),
     /// A theme.
     Theme(u16),
     /// An indicator.
-    Indicator(u32),
+    Indicator(IndicatorId),
     /// A rule.
-    Rule(u32),
+    Rule(RuleId),
 }
 
 /// Everything a rule file declares, resolved by the checker: the shared
@@ -109,13 +114,13 @@ pub struct SymbolTable {
     /// The shared namespace: id → (symbol, where declared).
     pub names: HashMap<String, (Symbol, Span)>,
     /// Flag ids → index (flags have a namespace of their own).
-    pub flag_ids: HashMap<String, u16>,
+    pub flag_ids: HashMap<String, FlagId>,
     /// Levels, lowest first.
     pub levels: Vec<LevelInfo>,
     /// Recorded decision text (trimmed, lowercase) → level rank.
-    pub decisions: FastMap<String, u8>,
+    pub decisions: FastMap<String, LevelRank>,
     /// Decision texts as written (trimmed) → level rank.
-    pub decision_spellings: FastMap<String, u8>,
+    pub decision_spellings: FastMap<String, LevelRank>,
     /// Themes.
     pub themes: Vec<Named>,
     /// Flags.
@@ -126,13 +131,13 @@ pub struct SymbolTable {
     pub fields: Vec<FieldInfo>,
     /// For each `one_of` field (by slot), its choices → their index, so a
     /// literal is looked up in constant time however many choices there are.
-    pub choices: HashMap<u16, HashMap<String, u16>>,
+    pub choices: HashMap<FieldSlot, HashMap<String, u16>>,
     /// Indicators by bit.
     pub indicators: Vec<IndicatorInfo>,
     /// Where each indicator is declared (same index as `indicators`).
     pub indicator_spans: Vec<Span>,
     /// External codes (in capitals) → indicator bit, and where each is declared.
-    pub codes: FastMap<String, (u32, Span)>,
+    pub codes: FastMap<String, (IndicatorId, Span)>,
 }
 
 impl SymbolTable {
@@ -142,7 +147,7 @@ impl SymbolTable {
     }
 
     /// The index of `text` among the choices of the `one_of` field in `slot`.
-    pub fn choice_index(&self, slot: u16, text: &str) -> Option<u16> {
+    pub fn choice_index(&self, slot: FieldSlot, text: &str) -> Option<u16> {
         self.choices.get(&slot)?.get(text).copied()
     }
 }

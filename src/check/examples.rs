@@ -1,7 +1,7 @@
 //! Embedded examples: every name resolved, every value of its field's type,
 //! every required field set (the plan's compiler turns each into a record).
 
-use super::{symbol_kind, Checker, FieldKind, Symbol};
+use super::{symbol_kind, Checker, FieldSlot, FieldType, Symbol};
 use crate::ast::*;
 use crate::text;
 
@@ -18,14 +18,14 @@ impl Checker<'_> {
                         let Some(slot) = self.example_field(id) else {
                             continue;
                         };
-                        if set[slot as usize] {
+                        if set[slot.index()] {
                             self.error(
                                 "duplicate-value",
                                 id.span,
                                 format!("`{}` is set twice in this example", id.name),
                             );
                         }
-                        set[slot as usize] = true;
+                        set[slot.index()] = true;
                         self.example_value(slot, lit, *vspan);
                     }
                     ExampleStmtKind::Indicators(ids) => {
@@ -126,7 +126,7 @@ impl Checker<'_> {
         }
     }
 
-    fn example_field(&mut self, id: &Ident) -> Option<u16> {
+    fn example_field(&mut self, id: &Ident) -> Option<FieldSlot> {
         match self.table.symbol(&id.name) {
             Some(Symbol::Field(s)) => Some(s),
             other => {
@@ -137,12 +137,12 @@ impl Checker<'_> {
     }
 
     /// Checks an example's value against its field's type, range and choices.
-    fn example_value(&mut self, slot: u16, lit: &Literal, span: crate::span::Span) {
-        let Some(field) = self.table.fields.get(slot as usize).cloned() else {
+    fn example_value(&mut self, slot: FieldSlot, lit: &Literal, span: crate::span::Span) {
+        let Some(field) = self.table.fields.get(slot.index()).cloned() else {
             return;
         };
         match (&field.kind, lit) {
-            (FieldKind::Number(range), Literal::Number(n)) => {
+            (FieldType::Number(range), Literal::Number(n)) => {
                 if let Some((lo, hi)) = range {
                     if n < lo || n > hi {
                         self.error(
@@ -153,17 +153,17 @@ impl Checker<'_> {
                     }
                 }
             }
-            (FieldKind::Bool, Literal::Bool(_)) | (FieldKind::Text, Literal::Str(_)) => {}
-            (FieldKind::OneOf(opts), Literal::Str(s)) => {
+            (FieldType::Bool, Literal::Bool(_)) | (FieldType::Text, Literal::Str(_)) => {}
+            (FieldType::OneOf(opts), Literal::Str(s)) => {
                 if !opts.contains(s) {
                     self.not_a_choice(s, span, &field.id, opts);
                 }
             }
             (kind, _) => {
                 let want = match kind {
-                    FieldKind::Number(_) => "a number",
-                    FieldKind::Bool => "`true` or `false`",
-                    FieldKind::Text | FieldKind::OneOf(_) => "a quoted string",
+                    FieldType::Number(_) => "a number",
+                    FieldType::Bool => "`true` or `false`",
+                    FieldType::Text | FieldType::OneOf(_) => "a quoted string",
                 };
                 self.error("type", span, format!("`{}` needs {want}", field.id));
             }

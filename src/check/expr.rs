@@ -1,7 +1,7 @@
 //! Expressions: resolve names and check types (the plan's compiler lowers
 //! them to nodes once the whole file is sound).
 
-use super::{symbol_kind, Checker, FieldKind, Symbol, MAX_EXPR_DEPTH};
+use super::{symbol_kind, Checker, FieldSlot, FieldType, Symbol, MAX_EXPR_DEPTH};
 use crate::ast::*;
 use crate::span::Span;
 use crate::text;
@@ -13,7 +13,7 @@ pub(crate) enum Ty {
     Bool,
     Text,
     /// A `one_of` field's value (slot), text with a known set.
-    Choice(u16),
+    Choice(FieldSlot),
     /// A script result: checked when the record is scored.
     Any,
 }
@@ -101,15 +101,15 @@ impl Checker<'_> {
     }
 
     /// Checks that a string literal compared with a `one_of` field is one of its choices.
-    fn check_choice(&mut self, slot: u16, lit: &Expr) {
+    fn check_choice(&mut self, slot: FieldSlot, lit: &Expr) {
         let ExprKind::Str(s) = &lit.kind else { return };
         if self.table.choice_index(slot, s).is_some() {
             return;
         }
-        let Some(f) = self.table.fields.get(slot as usize) else {
+        let Some(f) = self.table.fields.get(slot.index()) else {
             return;
         };
-        let FieldKind::OneOf(opts) = &f.kind else {
+        let FieldType::OneOf(opts) = &f.kind else {
             return;
         };
         let (fid, opts) = (f.id.clone(), opts.clone());
@@ -305,11 +305,11 @@ impl Checker<'_> {
     fn name(&mut self, id: &Ident) -> Ty {
         match self.table.symbol(&id.name) {
             Some(Symbol::Field(slot)) => {
-                match self.table.fields.get(slot as usize).map(|f| &f.kind) {
-                    Some(FieldKind::Number(_)) => Ty::Num,
-                    Some(FieldKind::Bool) => Ty::Bool,
-                    Some(FieldKind::Text) => Ty::Text,
-                    Some(FieldKind::OneOf(_)) => Ty::Choice(slot),
+                match self.table.fields.get(slot.index()).map(|f| &f.kind) {
+                    Some(FieldType::Number(_)) => Ty::Num,
+                    Some(FieldType::Bool) => Ty::Bool,
+                    Some(FieldType::Text) => Ty::Text,
+                    Some(FieldType::OneOf(_)) => Ty::Choice(slot),
                     None => Ty::Any,
                 }
             }

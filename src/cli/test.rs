@@ -33,13 +33,13 @@ pub(super) fn run_example(plan: &Plan, ex: &ExampleCase) -> Option<String> {
     }
     for r in &ex.fired {
         if !score.fired.contains(r) {
-            let id = plan.rules.get(*r as usize).map_or("?", |r| r.id.as_str());
+            let id = plan.rules.get(r.index()).map_or("?", |r| r.id.as_str());
             problems.push(format!("rule `{id}` did not fire"));
         }
     }
     for f in &ex.flags {
         if !score.flags.contains(f) {
-            let id = plan.flags.get(*f as usize).map_or("?", |f| f.id.as_str());
+            let id = plan.flags.get(f.index()).map_or("?", |f| f.id.as_str());
             problems.push(format!("flag `{id}` was not raised"));
         }
     }

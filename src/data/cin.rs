@@ -24,7 +24,7 @@ use quick_xml::events::{BytesRef, Event};
 use quick_xml::Reader;
 
 use super::{DataError, Raw, RowSource};
-use crate::plan::{FieldKind, Plan};
+use crate::plan::{FieldType, Plan};
 
 pub mod episode;
 pub mod header;
@@ -985,12 +985,12 @@ impl RowSource for CinSource {
 pub fn check_fields(plan: &Plan) -> Result<(), String> {
     for f in &plan.fields {
         let ok = match f.id.as_str() {
-            "age" => matches!(f.kind, FieldKind::Number(_) | FieldKind::Text),
+            "age" => matches!(f.kind, FieldType::Number(_) | FieldType::Text),
             "unborn" | "disabled" | "assessed" => {
-                matches!(f.kind, FieldKind::Bool | FieldKind::Text)
+                matches!(f.kind, FieldType::Bool | FieldType::Text)
             }
             "gender" | "referral_source" | "agency" | "primary_need" | "referral_date" | "la" => {
-                matches!(f.kind, FieldKind::Text | FieldKind::OneOf(_))
+                matches!(f.kind, FieldType::Text | FieldType::OneOf(_))
             }
             _ => true,
         };

@@ -16,7 +16,7 @@ use super::allowance::{Allowance, Allowed};
 use super::layout::{norm, RowError};
 use super::{json_kind, parse_json, parse_yes_no, set_indicator, Raw, RowSource, MAX_ROW_BYTES};
 use crate::data::{DataError, LoadOptions, Row};
-use crate::plan::{Plan, Value};
+use crate::plan::{FieldSlot, IndicatorId, Plan, Value};
 use crate::text::shorten;
 
 /// A JSON array's elements, streamed: a thread parses the file and hands
@@ -497,8 +497,8 @@ impl<'de> Deserialize<'de> for Element {
 /// What a key means under one plan.
 #[derive(Clone, Copy, Debug)]
 enum Key {
-    Field(u16),
-    Indicator(u32),
+    Field(FieldSlot),
+    Indicator(IndicatorId),
 }
 
 /// Key roles for JSON objects under one plan.
@@ -514,16 +514,15 @@ impl JsonLayout {
     /// Builds the key table.
     pub fn new(plan: &Plan, opts: &LoadOptions) -> JsonLayout {
         let mut keys = HashMap::new();
-        for (bit, ind) in plan.indicators.iter().enumerate() {
-            keys.insert(ind.id.clone(), Key::Indicator(bit as u32));
+        for (bit, ind) in IndicatorId::all().zip(&plan.indicators) {
+            keys.insert(ind.id.clone(), Key::Indicator(bit));
             // A key named by one of its codes (`"3A": true`), as written.
             for code in &ind.codes {
-                keys.entry(code.clone())
-                    .or_insert(Key::Indicator(bit as u32));
+                keys.entry(code.clone()).or_insert(Key::Indicator(bit));
             }
         }
-        for (slot, f) in plan.fields.iter().enumerate() {
-            keys.insert(f.id.clone(), Key::Field(slot as u16));
+        for (slot, f) in FieldSlot::all().zip(&plan.fields) {
+            keys.insert(f.id.clone(), Key::Field(slot));
         }
         JsonLayout {
             keys,
@@ -599,7 +598,7 @@ impl JsonLayout {
                 .or_else(|| self.keys.get(&norm(k)));
             match key {
                 Some(Key::Field(slot)) => {
-                    let s = *slot as usize;
+                    let s = slot.index();
                     if let (Some(f), Some(out)) = (plan.fields.get(s), row.record.values.get_mut(s))
                     {
                         *out = parse_json(f, val).map_err(|e| (k.clone(), e))?;
@@ -622,7 +621,7 @@ impl JsonLayout {
                         }
                     };
                     if present {
-                        row.record.indicators.insert(*bit as usize);
+                        row.record.set_indicator(*bit);
                     }
                 }
                 None => {}

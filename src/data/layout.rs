@@ -9,7 +9,7 @@ use csv::ByteRecord;
 
 use crate::data::{cell_size, parse_cell, parse_yes_no, set_indicator, MAX_CELL_BYTES};
 use crate::data::{DataError, LoadOptions, Row};
-use crate::plan::{FieldKind, Plan, Value};
+use crate::plan::{FieldSlot, FieldType, IndicatorId, Plan, Value};
 use crate::text::shorten;
 
 /// What a column means.
@@ -18,11 +18,11 @@ pub enum Role {
     /// The record id.
     Id,
     /// A declared field (slot).
-    Field(u16),
+    Field(FieldSlot),
     /// The long-form `indicators` list.
     Indicators,
     /// A wide-form indicator column (bit).
-    Indicator(u32),
+    Indicator(IndicatorId),
     /// Not used by the rules.
     Ignore,
 }
@@ -46,7 +46,7 @@ pub struct Layout {
     /// Extra columns, in order.
     pub extra: Vec<usize>,
     /// Field slots with no column (all optional).
-    pub absent_fields: Vec<u16>,
+    pub absent_fields: Vec<FieldSlot>,
     /// What the header check found that every report must state (an
     /// optional field with no column).
     pub warnings: Vec<String>,
@@ -182,11 +182,11 @@ impl Layout {
         let extra = opts.extra.iter().map(find).collect::<Result<Vec<_>, _>>()?;
         let mut absent_fields = Vec::new();
         let mut missing_optional = Vec::new();
-        for (slot, f) in plan.fields.iter().enumerate() {
+        for (slot, f) in FieldSlot::all().zip(&plan.fields) {
             match index.get(&f.id) {
-                Some(&c) => roles[c] = Role::Field(slot as u16),
+                Some(&c) => roles[c] = Role::Field(slot),
                 None if f.optional => {
-                    absent_fields.push(slot as u16);
+                    absent_fields.push(slot);
                     missing_optional.push(f.id.as_str());
                 }
                 None => {
@@ -207,17 +207,17 @@ impl Layout {
                 roles[c] = Role::Indicators;
             }
         }
-        for (bit, ind) in plan.indicators.iter().enumerate() {
+        for (bit, ind) in IndicatorId::all().zip(&plan.indicators) {
             if let Some(&c) = index.get(&ind.id) {
                 if roles[c] == Role::Ignore {
-                    roles[c] = Role::Indicator(bit as u32);
+                    roles[c] = Role::Indicator(bit);
                 }
             }
             // A wide column may also be named by one of its codes (`3A`).
             for code in &ind.codes {
                 if let Some(&c) = index.get(&norm(code)) {
                     if roles[c] == Role::Ignore {
-                        roles[c] = Role::Indicator(bit as u32);
+                        roles[c] = Role::Indicator(bit);
                     }
                 }
             }
@@ -328,7 +328,7 @@ impl Layout {
             ));
         }
         for s in &self.absent_fields {
-            if let Some(v) = row.record.values.get_mut(*s as usize) {
+            if let Some(v) = row.record.values.get_mut(s.index()) {
                 *v = Value::Missing;
             }
         }
@@ -363,7 +363,7 @@ impl Layout {
                     }
                 }
                 Role::Indicator(bit) => match parse_yes_no(t) {
-                    Some(true) => row.record.indicators.insert(bit as usize),
+                    Some(true) => row.record.set_indicator(bit),
                     Some(false) => {}
                     None => {
                         return Err((
@@ -532,11 +532,16 @@ fn fast_number(t: &str) -> Option<f64> {
 }
 
 /// Reads a field's cell into its slot, reusing a text buffer when it can.
-pub fn read_field(plan: &Plan, slot: u16, t: &str, values: &mut [Value]) -> Result<(), String> {
-    let Some(f) = plan.fields.get(slot as usize) else {
+pub fn read_field(
+    plan: &Plan,
+    slot: FieldSlot,
+    t: &str,
+    values: &mut [Value],
+) -> Result<(), String> {
+    let Some(f) = plan.fields.get(slot.index()) else {
         return Ok(());
     };
-    let Some(v) = values.get_mut(slot as usize) else {
+    let Some(v) = values.get_mut(slot.index()) else {
         return Ok(());
     };
     let tt = trim(t);
@@ -549,7 +554,7 @@ pub fn read_field(plan: &Plan, slot: u16, t: &str, values: &mut [Value]) -> Resu
     }
     // Fast paths for the common cases; messages come from `parse_cell`.
     match &f.kind {
-        FieldKind::Number(range) => {
+        FieldType::Number(range) => {
             if let Some(n) = fast_number(tt) {
                 if range.is_none_or(|(lo, hi)| n >= lo && n <= hi) {
                     *v = Value::Num(n);
@@ -557,13 +562,13 @@ pub fn read_field(plan: &Plan, slot: u16, t: &str, values: &mut [Value]) -> Resu
                 }
             }
         }
-        FieldKind::Bool => {
+        FieldType::Bool => {
             if let Some(b) = parse_yes_no(tt) {
                 *v = Value::Bool(b);
                 return Ok(());
             }
         }
-        FieldKind::Text => {
+        FieldType::Text => {
             if let Value::Text(s) = v {
                 s.clear();
                 s.push_str(tt);
@@ -572,7 +577,7 @@ pub fn read_field(plan: &Plan, slot: u16, t: &str, values: &mut [Value]) -> Resu
             }
             return Ok(());
         }
-        FieldKind::OneOf(opts) => {
+        FieldType::OneOf(opts) => {
             if let Some(i) = opts.iter().position(|o| o == tt) {
                 *v = Value::Choice(i as u16);
                 return Ok(());

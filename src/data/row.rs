@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::plan::{Plan, Record};
+use crate::plan::{LevelRank, Plan, Record};
 
 /// Input formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,7 +49,7 @@ pub struct Row {
     /// The record (its `id` set).
     pub record: Record,
     /// The recorded decision's level, when the row has one.
-    pub decision: Option<u8>,
+    pub decision: Option<LevelRank>,
     /// The recorded decision as written.
     pub decision_text: Option<String>,
     /// `--keep` values, in `LoadOptions::keep` order.

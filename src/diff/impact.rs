@@ -98,9 +98,9 @@ pub struct RecordChange {
     /// New level id.
     pub new: String,
     /// Old level rank (0 = lowest).
-    pub old_rank: u8,
+    pub old_rank: crate::plan::LevelRank,
     /// New level rank.
-    pub new_rank: u8,
+    pub new_rank: crate::plan::LevelRank,
     /// Old base level id.
     pub base_old: String,
     /// New base level id.

@@ -434,15 +434,15 @@ fn labelled<T: IdLabel>(s: Section, what: &str, a: &[&T], b: &[&T], out: &Change
 /// A field's type as written.
 fn field_type(f: &FieldDef) -> String {
     let t = match &f.ty {
-        FieldType::Number(None) => "number".to_string(),
-        FieldType::Number(Some((lo, hi))) => format!(
+        FieldTypeSyntax::Number(None) => "number".to_string(),
+        FieldTypeSyntax::Number(Some((lo, hi))) => format!(
             "number({}..{})",
             crate::text::format_number(*lo),
             crate::text::format_number(*hi)
         ),
-        FieldType::Bool => "bool".into(),
-        FieldType::Text => "text".into(),
-        FieldType::OneOf(xs) => {
+        FieldTypeSyntax::Bool => "bool".into(),
+        FieldTypeSyntax::Text => "text".into(),
+        FieldTypeSyntax::OneOf(xs) => {
             let xs: Vec<String> = xs.iter().map(|x| crate::parse::escape(&x.value)).collect();
             format!("one_of({})", xs.join(", "))
         }

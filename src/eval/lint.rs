@@ -17,7 +17,7 @@ pub(crate) fn warnings(plan: &Plan, file: &RuleFile) -> Vec<Diagnostic> {
         match super::score(plan, &ex.record) {
             Ok(s) => {
                 for f in s.fired {
-                    if let Some(c) = covered.get_mut(f as usize) {
+                    if let Some(c) = covered.get_mut(f.index()) {
                         *c = true;
                     }
                 }

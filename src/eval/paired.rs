@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 
 use super::{score_with, Eval, EvalError, Score};
-use crate::plan::{Const, Node, NodeId, Plan, Record};
+use crate::plan::{Const, Node, NodeId, Plan, Record, RuleId};
 
 /// Which rules of the second plan have the same condition as a rule of
 /// the first.
@@ -16,7 +16,7 @@ use crate::plan::{Const, Node, NodeId, Plan, Record};
 pub struct Pairing {
     /// Per rule of the second plan: the first plan's rule with the same
     /// condition.
-    same: Vec<Option<u32>>,
+    same: Vec<Option<RuleId>>,
 }
 
 impl Pairing {
@@ -31,14 +31,12 @@ impl Pairing {
             (Some(a), Some(b)) => a.same_text(b),
             _ => false,
         };
-        let mut by_condition: HashMap<Vec<u8>, u32> = HashMap::new();
+        let mut by_condition: HashMap<Vec<u8>, RuleId> = HashMap::new();
         let mut buf = Vec::new();
-        for (i, rule) in old.rules.iter().enumerate() {
+        for (i, rule) in RuleId::all().zip(&old.rules) {
             buf.clear();
             if encode(old, rule.cond, scripts_alike, &mut buf, 0) {
-                by_condition
-                    .entry(buf.clone())
-                    .or_insert(u32::try_from(i).ok()?);
+                by_condition.entry(buf.clone()).or_insert(i);
             }
         }
         let same = new
@@ -85,8 +83,8 @@ fn encode(plan: &Plan, id: NodeId, scripts_alike: bool, out: &mut Vec<u8>, depth
             constant(c, out);
             true
         }
-        Node::Field(s) => tagged(out, 1, &u32::from(*s).to_le_bytes()),
-        Node::Indicator(b) => tagged(out, 2, &b.to_le_bytes()),
+        Node::Field(s) => tagged(out, 1, &u32::from(s.get()).to_le_bytes()),
+        Node::Indicator(b) => tagged(out, 2, &b.get().to_le_bytes()),
         Node::Not(x) => {
             out.push(3);
             all(out, &[*x])
@@ -119,14 +117,14 @@ fn encode(plan: &Plan, id: NodeId, scripts_alike: bool, out: &mut Vec<u8>, depth
         }
         Node::ChoiceIs(s, i, eq) => {
             out.push(10);
-            out.extend_from_slice(&s.to_le_bytes());
+            out.extend_from_slice(&s.get().to_le_bytes());
             out.extend_from_slice(&i.to_le_bytes());
             out.push(u8::from(*eq));
             true
         }
         Node::ChoiceIn(s, idx) => {
             out.push(11);
-            out.extend_from_slice(&s.to_le_bytes());
+            out.extend_from_slice(&s.get().to_le_bytes());
             out.extend_from_slice(&(idx.len() as u32).to_le_bytes());
             idx.iter()
                 .for_each(|i| out.extend_from_slice(&i.to_le_bytes()));
@@ -138,7 +136,7 @@ fn encode(plan: &Plan, id: NodeId, scripts_alike: bool, out: &mut Vec<u8>, depth
         }
         Node::CountMask(m) => mask(plan, 13, *m, out),
         Node::AnyMask(m) => mask(plan, 14, *m, out),
-        Node::Known(s) => tagged(out, 15, &s.to_le_bytes()),
+        Node::Known(s) => tagged(out, 15, &s.get().to_le_bytes()),
         Node::Call(f, args) => {
             // By name and arity, not index: rhai does not promise the order
             // of a script's functions.
@@ -235,7 +233,10 @@ mod tests {
              rule y \"Y\" when count(indicators at least mid) >= 1 then raise 1\n",
         );
         let p = Pairing::new(&old, &new).unwrap_or_else(|| panic!("alike"));
-        assert_eq!(p.same, vec![Some(2), None, Some(1)]);
+        assert_eq!(
+            p.same,
+            vec![Some(RuleId::new(2)), None, Some(RuleId::new(1))]
+        );
         assert_eq!(p.shared(), 2);
     }
 
@@ -309,7 +310,7 @@ mod tests {
         let old = scripted(S, rules);
         let new = scripted(S, changed);
         let p = Pairing::new(&old, &new).unwrap_or_else(|| panic!("alike"));
-        assert_eq!(p.same, vec![None, Some(0)]);
+        assert_eq!(p.same, vec![None, Some(RuleId::new(0))]);
         // Other script text: calls are never paired, even with equal names.
         let other = scripted(OTHER, rules);
         let q = Pairing::new(&old, &other).unwrap_or_else(|| panic!("alike"));

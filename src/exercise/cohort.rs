@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use crate::plan::Plan;
+use crate::plan::{LevelRank, Plan};
 use crate::stats::{fleiss_kappa, krippendorff_alpha, sign_test, Metric};
 
 use super::responses::Response;
@@ -43,7 +43,7 @@ pub struct VignetteStats {
     /// correct / n.
     pub share_correct: Option<f64>,
     /// The most frequent answer (rank); ties go to the lower level.
-    pub modal: Option<u8>,
+    pub modal: Option<LevelRank>,
     /// More than one level shared the top count.
     pub modal_tie: bool,
     /// Answers per level (rank order).
@@ -231,7 +231,7 @@ pub fn set_stats(plan: &Plan, pack: &Pack, set: &[&Response]) -> SetStats {
                 trainees.len() - 1
             }
         };
-        let d = i64::from(r.answer) - i64::from(t);
+        let d = i64::from(r.answer.get()) - i64::from(t.get());
         trainees[i].n += 1;
         trainees[i].correct += u64::from(d == 0);
         sums[i].0 += d;
@@ -250,10 +250,10 @@ pub fn set_stats(plan: &Plan, pack: &Pack, set: &[&Response]) -> SetStats {
     for r in set {
         if let Some(c) = counts
             .get_mut(r.vignette)
-            .and_then(|row| row.get_mut(r.answer as usize))
+            .and_then(|row| row.get_mut(r.answer.index()))
         {
             *c += 1;
-            units[r.vignette].push(Some(r.answer as usize));
+            units[r.vignette].push(Some(r.answer.index()));
         }
     }
     let mut vignettes: Vec<VignetteStats> = pack
@@ -290,20 +290,23 @@ pub fn set_stats(plan: &Plan, pack: &Pack, set: &[&Response]) -> SetStats {
     }
 }
 
-fn vignette_stats(i: usize, level: u8, counts: &[u64]) -> VignetteStats {
+fn vignette_stats(i: usize, level: LevelRank, counts: &[u64]) -> VignetteStats {
     let n: u64 = counts.iter().sum();
-    let correct = counts.get(level as usize).copied().unwrap_or(0);
+    let correct = counts.get(level.index()).copied().unwrap_or(0);
     let max = counts.iter().copied().max().unwrap_or(0);
     let (modal, modal_tie) = if n == 0 {
         (None, false)
     } else {
-        let first = counts.iter().position(|c| *c == max).map(|p| p as u8);
+        let first = counts
+            .iter()
+            .position(|c| *c == max)
+            .and_then(|p| LevelRank::try_from(p).ok());
         (first, counts.iter().filter(|c| **c == max).count() > 1)
     };
     let abs: u64 = counts
         .iter()
         .enumerate()
-        .map(|(l, c)| c * (l as u64).abs_diff(u64::from(level)))
+        .map(|(l, c)| c * (l as u64).abs_diff(u64::from(level.get())))
         .sum();
     VignetteStats {
         vignette: i,

@@ -20,7 +20,7 @@ fn answers(phase: Option<&str>, rows: &[(&str, [u8; 4])]) -> Vec<Response> {
                 row: 0,
                 trainee: (*t).into(),
                 vignette: v,
-                answer: *ans,
+                answer: LevelRank::new(*ans),
                 phase: phase.map(String::from),
             });
         }
@@ -66,7 +66,7 @@ fn hand_worked_cohort() {
     // Hardest first: V03 (1/3), then V01 and V02 (2/3) in pack order, then V04.
     let order: Vec<usize> = s.vignettes.iter().map(|v| v.vignette).collect();
     assert_eq!(order, vec![2, 0, 1, 3]);
-    assert_eq!(s.vignettes[0].modal, Some(2));
+    assert_eq!(s.vignettes[0].modal, Some(LevelRank::new(2)));
     assert!(!s.vignettes[0].modal_tie);
     assert!(close(s.accuracy, 8.0 / 12.0));
     assert!(c.phases.is_empty() && c.sign_test.is_none() && c.phase.is_none());
@@ -92,10 +92,10 @@ fn phases_last_is_the_statistics_and_sign_test_pairs_trainees() {
 
 #[test]
 fn modal_ties_go_to_the_lower_level() {
-    let s = vignette_stats(0, 2, &[0, 2, 2, 0]);
-    assert_eq!(s.modal, Some(1));
+    let s = vignette_stats(0, LevelRank::new(2), &[0, 2, 2, 0]);
+    assert_eq!(s.modal, Some(LevelRank::new(1)));
     assert!(s.modal_tie);
-    let s = vignette_stats(0, 2, &[0, 0, 0, 0]);
+    let s = vignette_stats(0, LevelRank::new(2), &[0, 0, 0, 0]);
     assert_eq!((s.modal, s.share_correct), (None, None));
 }
 

@@ -5,7 +5,7 @@
 //! reasons, level labels), never from rule syntax or ids.
 
 use crate::eval::Score;
-use crate::plan::{Plan, Record};
+use crate::plan::{LevelRank, Plan, Record, RuleId};
 
 use super::level_if_fired;
 
@@ -38,9 +38,9 @@ pub struct Debrief {
     pub summary: String,
 }
 
-fn label(plan: &Plan, l: u8) -> String {
+fn label(plan: &Plan, l: LevelRank) -> String {
     plan.levels
-        .get(l as usize)
+        .get(l.index())
         .map_or_else(|| "?".into(), |x| x.label.clone())
 }
 
@@ -78,7 +78,7 @@ pub fn debrief(plan: &Plan, rec: &Record, score: &Score) -> Debrief {
     // What set the base: the concerns at the base level.
     let base_concerns: Vec<String> = present
         .iter()
-        .filter(|i| i.level == score.base && score.base > 0)
+        .filter(|i| i.level == score.base && score.base > LevelRank::LOWEST)
         .map(|i| format!("\u{201c}{}\u{201d}", clause(&i.description)))
         .collect();
     if !base_concerns.is_empty() {
@@ -90,11 +90,7 @@ pub fn debrief(plan: &Plan, rec: &Record, score: &Score) -> Debrief {
             label(plan, score.base)
         ));
     }
-    for r in score
-        .fired
-        .iter()
-        .filter_map(|r| plan.rules.get(*r as usize))
-    {
+    for r in score.fired.iter().filter_map(|r| plan.rules.get(r.index())) {
         if r.floor.is_some() || r.raise > 0 {
             reasons.push(clause(&r.reason));
         }
@@ -103,15 +99,14 @@ pub fn debrief(plan: &Plan, rec: &Record, score: &Score) -> Debrief {
         reasons.push("nothing recorded in the case meets a concern above this level".into());
     }
     let mut not_reached = Vec::new();
-    if level < plan.top() {
-        let above = level + 1;
+    if let Some(above) = level.above().filter(|_| level < plan.top()) {
         let lifts: Vec<String> = plan
             .rules
             .iter()
-            .enumerate()
-            .filter(|(i, _)| !score.fired.contains(&(*i as u32)))
-            .filter(|(i, _)| level_if_fired(plan, score, *i as u32) > level)
-            .map(|(_, r)| format!("\u{201c}{}\u{201d}", clause(&r.reason)))
+            .zip(RuleId::all())
+            .filter(|(_, i)| !score.fired.contains(i))
+            .filter(|(_, i)| level_if_fired(plan, score, *i) > level)
+            .map(|(r, _)| format!("\u{201c}{}\u{201d}", clause(&r.reason)))
             .take(4)
             .collect();
         let mut why = format!(
@@ -132,8 +127,7 @@ pub fn debrief(plan: &Plan, rec: &Record, score: &Score) -> Debrief {
             why,
         });
     }
-    if level > 0 {
-        let below = level - 1;
+    if let Some(below) = level.below() {
         let why = reasons.first().cloned().unwrap_or_default();
         not_reached.push(NotReached {
             level: plan.level_id(below).to_string(),

@@ -5,13 +5,13 @@
 //! or when a rule, not an indicator, set its level.
 
 use crate::eval::{Eval, Score, Val};
-use crate::plan::{Node, NodeId, Plan, Record};
+use crate::plan::{Node, NodeId, Plan, Record, RuleId};
 
 /// Why a record is (or is not) a hard case.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Hardness {
     /// Rules that nearly fired and would have changed the level.
-    pub near_rules: Vec<u32>,
+    pub near_rules: Vec<RuleId>,
     /// Present indicators exactly one level below the record's level.
     pub below: usize,
     /// A rule lifted the level above the indicators' base.
@@ -29,8 +29,7 @@ impl Hardness {
 pub fn hardness(plan: &Plan, rec: &Record, score: &Score) -> Hardness {
     let mut ev = Eval::new(plan, rec);
     let mut near_rules = Vec::new();
-    for (i, rule) in plan.rules.iter().enumerate() {
-        let i = i as u32;
+    for (i, rule) in RuleId::all().zip(&plan.rules) {
         if score.fired.contains(&i) {
             continue;
         }
@@ -43,10 +42,10 @@ pub fn hardness(plan: &Plan, rec: &Record, score: &Score) -> Hardness {
             near_rules.push(i);
         }
     }
-    let below = match score.level.checked_sub(1) {
+    let below = match score.level.below() {
         Some(b) => plan
             .level_masks
-            .get(b as usize)
+            .get(b.index())
             .map_or(0, |m| rec.indicators.count_and(m) as usize),
         None => 0,
     };
@@ -109,19 +108,19 @@ mod tests {
     fn one_conjunct_false_is_near() {
         // A baby without an injury: `age < 1` true, `injury` false: one conjunct false.
         let h = hard(0.5, &["hygiene"]);
-        assert_eq!(h.near_rules, vec![0]);
+        assert_eq!(h.near_rules, vec![RuleId::new(0)]);
         assert!(h.is_hard());
         // A ten-year-old with an injury: age < 1 false, one conjunct false.
         let h = hard(10.0, &["injury"]);
-        assert_eq!(h.near_rules, vec![0]);
+        assert_eq!(h.near_rules, vec![RuleId::new(0)]);
     }
 
     #[test]
     fn count_one_short_is_near() {
         let h = hard(10.0, &["dv_house", "missing"]);
         // cumulative: 2 of 3 targeted; and infant: age false, injury false: not near.
-        assert!(h.near_rules.contains(&1), "{h:?}");
-        assert!(!h.near_rules.contains(&0), "{h:?}");
+        assert!(h.near_rules.contains(&RuleId::new(1)), "{h:?}");
+        assert!(!h.near_rules.contains(&RuleId::new(0)), "{h:?}");
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! `V01, V02, ...`. Deterministic for a seed (the SplitMix64 generator of
 //! [`crate::sample::rng`], so packs stay the same across crate upgrades).
 
-use crate::plan::{FieldKind, Plan, Record, Value};
+use crate::plan::{FieldType, LevelRank, Plan, Record, Value};
 use crate::sample::rng::SplitMix64;
 use crate::text::format_number;
 
@@ -15,7 +15,7 @@ pub const HARD_WEIGHT: f64 = 3.0;
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Candidate {
     /// The rules' level (rank).
-    pub level: u8,
+    pub level: LevelRank,
     /// A hard case.
     pub hard: bool,
 }
@@ -33,10 +33,15 @@ pub fn select(cands: &[Candidate], n: usize, seed: u64) -> Vec<usize> {
             rng.next_open_f64().powf(1.0 / w)
         })
         .collect();
-    let top = cands.iter().map(|c| c.level).max().unwrap_or(0) as usize;
+    let top = cands
+        .iter()
+        .map(|c| c.level)
+        .max()
+        .unwrap_or_default()
+        .index();
     let mut strata: Vec<Vec<usize>> = vec![Vec::new(); top + 1];
     for (i, c) in cands.iter().enumerate() {
-        if let Some(s) = strata.get_mut(c.level as usize) {
+        if let Some(s) = strata.get_mut(c.level.index()) {
             s.push(i);
         }
     }
@@ -103,13 +108,13 @@ pub fn row(plan: &Plan, rec: &Record, id: &str) -> Vec<String> {
 }
 
 /// A value as a data cell (readable back by the loaders).
-pub fn value_cell(kind: &FieldKind, v: Option<&Value>) -> String {
+pub fn value_cell(kind: &FieldType, v: Option<&Value>) -> String {
     match v {
         Some(Value::Num(n)) => format_number(*n),
         Some(Value::Bool(b)) => b.to_string(),
         Some(Value::Text(t)) => t.clone(),
         Some(Value::Choice(i)) => match kind {
-            FieldKind::OneOf(o) => o.get(*i as usize).cloned().unwrap_or_default(),
+            FieldType::OneOf(o) => o.get(*i as usize).cloned().unwrap_or_default(),
             _ => String::new(),
         },
         Some(Value::Missing) | None => String::new(),
@@ -131,7 +136,7 @@ mod tests {
                 _ => 3,
             };
             v.push(Candidate {
-                level,
+                level: LevelRank::new(level),
                 hard: level == 1 && i % 3 == 0,
             });
         }
@@ -151,7 +156,7 @@ mod tests {
         for seed in 0..20 {
             let s = select(&c, 8, seed);
             assert_eq!(s.len(), 8);
-            for l in 0..4 {
+            for l in (0..4).map(LevelRank::new) {
                 assert_eq!(s.iter().filter(|i| c[**i].level == l).count(), 2);
             }
             let mut d = s.clone();
@@ -165,38 +170,45 @@ mod tests {
     fn small_strata_give_way_to_larger_ones() {
         let c = vec![
             Candidate {
-                level: 0,
+                level: LevelRank::new(0),
                 hard: false,
             },
             Candidate {
-                level: 0,
+                level: LevelRank::new(0),
                 hard: false,
             },
             Candidate {
-                level: 0,
+                level: LevelRank::new(0),
                 hard: false,
             },
             Candidate {
-                level: 2,
+                level: LevelRank::new(2),
                 hard: false,
             },
         ];
         let s = select(&c, 10, 1);
         assert_eq!(s.len(), 4);
         let s = select(&c, 2, 1);
-        assert_eq!(s.iter().filter(|i| c[**i].level == 2).count(), 1);
+        assert_eq!(
+            s.iter()
+                .filter(|i| c[**i].level == LevelRank::new(2))
+                .count(),
+            1
+        );
     }
 
     #[test]
     fn hard_cases_over_represented() {
         let c = cands();
-        let level1: Vec<usize> = (0..c.len()).filter(|i| c[*i].level == 1).collect();
+        let level1: Vec<usize> = (0..c.len())
+            .filter(|i| c[*i].level == LevelRank::new(1))
+            .collect();
         let share_in_sample =
             level1.iter().filter(|i| c[**i].hard).count() as f64 / level1.len() as f64;
         let (mut hard, mut all) = (0, 0);
         for seed in 0..200 {
             for i in select(&c, 12, seed) {
-                if c[i].level == 1 {
+                if c[i].level == LevelRank::new(1) {
                     all += 1;
                     hard += usize::from(c[i].hard);
                 }

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::io::Read;
 
 use crate::data::Reject;
-use crate::plan::Plan;
+use crate::plan::{LevelRank, Plan};
 use crate::text::shorten;
 
 use super::{parse_answer, Pack};
@@ -25,7 +25,7 @@ pub struct Response {
     /// Index of the vignette in the pack.
     pub vignette: usize,
     /// The answer (level rank).
-    pub answer: u8,
+    pub answer: LevelRank,
     /// The phase, when the file has phases.
     pub phase: Option<String>,
 }
@@ -207,8 +207,11 @@ mod tests {
         assert_eq!(r.accepted.len(), 2);
         assert_eq!(r.replaced, 1);
         // ann's later answer to V01 (line 6) replaced the first, in its place.
-        assert_eq!((r.accepted[0].row, r.accepted[0].answer), (6, 0));
-        assert_eq!(r.accepted[1].answer, 2);
+        assert_eq!(
+            (r.accepted[0].row, r.accepted[0].answer),
+            (6, LevelRank::new(0))
+        );
+        assert_eq!(r.accepted[1].answer, LevelRank::new(2));
         assert_eq!(r.accepted[1].phase, None);
         let rows: Vec<(u64, &str)> = r
             .rejects

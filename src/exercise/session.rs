@@ -6,7 +6,7 @@
 
 use std::io::{self, BufRead, Write};
 
-use crate::plan::Plan;
+use crate::plan::{LevelRank, Plan};
 
 use super::{notes, parse_answer, Pack};
 
@@ -14,7 +14,7 @@ use super::{notes, parse_answer, Pack};
 #[derive(Clone, Debug, PartialEq)]
 pub struct Outcome {
     /// (vignette index, answer rank) in the order answered.
-    pub answered: Vec<(usize, u8)>,
+    pub answered: Vec<(usize, LevelRank)>,
     /// The trainee stopped before the end.
     pub quit: bool,
 }
@@ -35,7 +35,7 @@ pub fn run(
     todo: &[usize],
     input: &mut dyn BufRead,
     out: &mut dyn Write,
-    on_answer: &mut dyn FnMut(usize, u8) -> io::Result<()>,
+    on_answer: &mut dyn FnMut(usize, LevelRank) -> io::Result<()>,
 ) -> io::Result<Outcome> {
     let k = plan.levels.len();
     writeln!(
@@ -95,12 +95,8 @@ pub fn run(
 }
 
 /// The trainee's results for their answers, for the end of a session.
-pub fn results_text(plan: &Plan, pack: &Pack, answers: &[(usize, u8)]) -> String {
-    let label = |l: u8| {
-        plan.levels
-            .get(l as usize)
-            .map_or("?", |x| x.label.as_str())
-    };
+pub fn results_text(plan: &Plan, pack: &Pack, answers: &[(usize, LevelRank)]) -> String {
+    let label = |l: LevelRank| plan.levels.get(l.index()).map_or("?", |x| x.label.as_str());
     let mut correct = 0;
     let mut lines = String::new();
     for (v, a) in answers {
@@ -155,7 +151,10 @@ mod tests {
             Ok(())
         })
         .unwrap();
-        assert_eq!(o.answered, vec![(0, 1), (1, 2)]);
+        assert_eq!(
+            o.answered,
+            vec![(0, LevelRank::new(1)), (1, LevelRank::new(2))]
+        );
         assert!(o.quit);
         assert_eq!(saved, o.answered);
         let text = String::from_utf8(out).unwrap();

@@ -42,7 +42,7 @@ pub fn compile(
     let mut level_masks = vec![Bits::with_capacity(n_ind); table.levels.len()];
     let mut theme_masks = vec![Bits::with_capacity(n_ind); table.themes.len()];
     for (i, ind) in table.indicators.iter().enumerate() {
-        if let Some(m) = level_masks.get_mut(ind.level as usize) {
+        if let Some(m) = level_masks.get_mut(ind.level.index()) {
             m.insert(i);
         }
         for t in &ind.themes {
@@ -99,7 +99,7 @@ impl Lowering<'_> {
         for item in &file.items {
             let Item::Rule(r) = item else { continue };
             let cond = self.expr(&r.when);
-            let mut floor: Option<u8> = None;
+            let mut floor: Option<LevelRank> = None;
             let mut raise = 0u8;
             let mut flags = Vec::new();
             for a in &r.actions {
@@ -144,7 +144,7 @@ impl Lowering<'_> {
 #[cfg(test)]
 mod tests {
     use crate::check::NoScripts;
-    use crate::plan::{Node, Plan, Symbol, Value};
+    use crate::plan::{FieldSlot, FlagId, LevelRank, Node, Plan, RuleId, Symbol, Value};
     use crate::ruleset::check_source;
     use crate::span::Source;
 
@@ -166,11 +166,11 @@ mod tests {
     #[test]
     fn a_choice_field_against_its_literals_compiles_to_indexes() {
         let p = plan("rule x \"X\" when kind == \"q\" then at least high\n");
-        assert_eq!(root(&p), &Node::ChoiceIs(0, 1, true));
+        assert_eq!(root(&p), &Node::ChoiceIs(FieldSlot::new(0), 1, true));
         let p = plan("rule x \"X\" when \"r\" != kind then at least high\n");
-        assert_eq!(root(&p), &Node::ChoiceIs(0, 2, false));
+        assert_eq!(root(&p), &Node::ChoiceIs(FieldSlot::new(0), 2, false));
         let p = plan("rule x \"X\" when kind in [\"r\", \"p\"] then at least high\n");
-        assert_eq!(root(&p), &Node::ChoiceIn(0, vec![2, 0]));
+        assert_eq!(root(&p), &Node::ChoiceIn(FieldSlot::new(0), vec![2, 0]));
     }
 
     #[test]
@@ -197,13 +197,16 @@ mod tests {
         let r = &p.rules[0];
         assert_eq!(
             (r.floor, r.raise, r.flags.as_slice()),
-            (Some(2), 1, &[0u16][..])
+            (Some(LevelRank::new(2)), 1, &[FlagId::new(0)][..])
         );
         let ex = &p.examples[0];
         assert_eq!(ex.record.id, "e");
         assert_eq!(ex.record.values, [Value::Choice(2), Value::Missing]);
         assert_eq!(ex.record.indicators.iter().collect::<Vec<_>>(), [2]);
-        assert_eq!((ex.expect, ex.fired.as_slice()), (Some(2), &[0u32][..]));
-        assert_eq!(p.symbols.get("x"), Some(&Symbol::Rule(0)));
+        assert_eq!(
+            (ex.expect, ex.fired.as_slice()),
+            (Some(LevelRank::new(2)), &[RuleId::new(0)][..])
+        );
+        assert_eq!(p.symbols.get("x"), Some(&Symbol::Rule(RuleId::new(0))));
     }
 }

@@ -78,11 +78,11 @@ pub(crate) fn warnings(plan: &Plan, file: &RuleFile) -> Vec<Diagnostic> {
     out
 }
 
-fn level_span(file: &RuleFile, rank: u8) -> crate::span::Span {
+fn level_span(file: &RuleFile, rank: LevelRank) -> crate::span::Span {
     file.items
         .iter()
         .find_map(|i| match i {
-            Item::Levels(b) => b.entries.get(rank as usize).map(|e| e.id.span),
+            Item::Levels(b) => b.entries.get(rank.index()).map(|e| e.id.span),
             _ => None,
         })
         .unwrap_or_default()
@@ -90,10 +90,10 @@ fn level_span(file: &RuleFile, rank: u8) -> crate::span::Span {
 
 /// When `node` being true means an indicator at or above `floor` is present,
 /// the words naming it (the rule's floor then adds nothing).
-fn implied_indicator(plan: &Plan, node: NodeId, floor: u8) -> Option<String> {
+fn implied_indicator(plan: &Plan, node: NodeId, floor: LevelRank) -> Option<String> {
     match plan.nodes.get(node as usize)? {
         Node::Indicator(b) => {
-            let ind = plan.indicators.get(*b as usize)?;
+            let ind = plan.indicators.get(b.index())?;
             (ind.level >= floor)
                 .then(|| format!("`{}` (at `{}`)", ind.id, plan.level_id(ind.level)))
         }
@@ -158,8 +158,8 @@ fn contradiction(plan: &Plan, conj: &[NodeId]) -> Option<String> {
                 let open = (f64::NEG_INFINITY, true, f64::INFINITY, true);
                 let declared = match plan.nodes.get(term as usize) {
                     Some(Node::Field(slot)) => {
-                        match plan.fields.get(*slot as usize).map(|f| &f.kind) {
-                            Some(FieldKind::Number(Some((lo, hi)))) => (*lo, true, *hi, true),
+                        match plan.fields.get(slot.index()).map(|f| &f.kind) {
+                            Some(FieldType::Number(Some((lo, hi)))) => (*lo, true, *hi, true),
                             _ => open,
                         }
                     }
@@ -222,7 +222,7 @@ fn contradiction(plan: &Plan, conj: &[NodeId]) -> Option<String> {
     if let Some(b) = present.iter().find(|b| absent.contains(*b)) {
         let id = plan
             .indicators
-            .get(*b as usize)
+            .get(b.index())
             .map_or("?", |i| i.id.as_str());
         return Some(format!("it needs `{id}` both present and absent"));
     }
@@ -244,20 +244,20 @@ fn flip(op: CmpOp) -> CmpOp {
 }
 
 /// Levels that no combination of indicators and rules can produce.
-fn unreachable_levels(plan: &Plan) -> Vec<u8> {
+fn unreachable_levels(plan: &Plan) -> Vec<LevelRank> {
     let top = plan.top();
     let mut reach = vec![false; plan.levels.len()];
     if let Some(r) = reach.first_mut() {
         *r = true;
     }
     for ind in &plan.indicators {
-        if let Some(r) = reach.get_mut(ind.level as usize) {
+        if let Some(r) = reach.get_mut(ind.level.index()) {
             *r = true;
         }
     }
     for rule in &plan.rules {
         if let Some(f) = rule.floor {
-            if let Some(r) = reach.get_mut(f as usize) {
+            if let Some(r) = reach.get_mut(f.index()) {
                 *r = true;
             }
         }
@@ -275,7 +275,7 @@ fn unreachable_levels(plan: &Plan) -> Vec<u8> {
                 continue;
             }
             for r in &raises {
-                let to = (l + *r as usize).min(top as usize);
+                let to = (l + usize::from(*r)).min(top.index());
                 if !reach[to] {
                     reach[to] = true;
                     changed = true;
@@ -290,6 +290,6 @@ fn unreachable_levels(plan: &Plan) -> Vec<u8> {
         .iter()
         .enumerate()
         .filter(|(_, r)| !**r)
-        .map(|(l, _)| l as u8)
+        .filter_map(|(l, _)| LevelRank::try_from(l).ok())
         .collect()
 }

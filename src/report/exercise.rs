@@ -20,7 +20,7 @@ use crate::data::Reject;
 use crate::exercise::cohort::{Cohort, SetStats};
 use crate::exercise::Pack;
 use crate::explain::{self, Reason};
-use crate::plan::Plan;
+use crate::plan::{LevelRank, Plan};
 
 /// A map serialized in the order given.
 #[derive(Clone, Debug, PartialEq)]
@@ -224,7 +224,7 @@ fn phase_row(s: &SetStats) -> PhaseRow {
 /// Builds the report model.
 pub fn build(plan: &Plan, pack: &Pack, c: &Cohort, read: u64, rejects: &[Reject]) -> Report {
     let s = &c.stats;
-    let level = |l: u8| plan.level_id(l).to_string();
+    let level = |l: LevelRank| plan.level_id(l).to_string();
     // Each phase's accuracy by trainee, looked up by name (not searched).
     let by_phase: Vec<(&str, HashMap<&str, Option<f64>>)> = c
         .phases
@@ -272,7 +272,7 @@ pub fn build(plan: &Plan, pack: &Pack, c: &Cohort, read: u64, rejects: &[Reject]
                 level: level(l),
                 level_label: plan
                     .levels
-                    .get(l as usize)
+                    .get(l.index())
                     .map_or(String::new(), |x| x.label.clone()),
                 n: v.n,
                 correct: v.correct,
@@ -280,10 +280,9 @@ pub fn build(plan: &Plan, pack: &Pack, c: &Cohort, read: u64, rejects: &[Reject]
                 modal: v.modal.map(level),
                 modal_tie: v.modal_tie,
                 answers: Ordered(
-                    v.counts
-                        .iter()
-                        .enumerate()
-                        .map(|(i, n)| (level(i as u8), *n))
+                    LevelRank::all()
+                        .zip(&v.counts)
+                        .map(|(l, n)| (level(l), *n))
                         .collect(),
                 ),
                 reasons: explain::reasons(plan, &vig.score),
@@ -439,7 +438,7 @@ pub(crate) fn sample_report(trainee: &str) -> Report {
                 row: 0,
                 trainee: who.into(),
                 vignette: v,
-                answer: *a,
+                answer: LevelRank::new(*a),
                 phase: Some(phase.into()),
             });
         }

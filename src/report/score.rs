@@ -12,7 +12,7 @@ use std::io::{self, Write};
 use crate::data::Row;
 use crate::eval::Score;
 use crate::pipeline::Rejects;
-use crate::plan::Plan;
+use crate::plan::{LevelRank, Plan};
 use crate::pseudonym::Pseudonymiser;
 
 /// Output formats of `score`.
@@ -44,7 +44,7 @@ pub const COLUMNS: [&str; 9] = [
 ];
 
 /// `agree`, `over`, `under` for a decision against the rules' level.
-pub fn agreement(decision: u8, level: u8) -> &'static str {
+pub fn agreement(decision: LevelRank, level: LevelRank) -> &'static str {
     match decision.cmp(&level) {
         std::cmp::Ordering::Equal => "agree",
         std::cmp::Ordering::Greater => "over",
@@ -203,7 +203,7 @@ impl<'p> ScoreWriter<'p> {
             (
                 plan.level_id(d),
                 agreement(d, score.level),
-                i32::from(d) - i32::from(score.level),
+                i32::from(d.get()) - i32::from(score.level.get()),
             )
         });
         let decision_text = row.decision_text.as_deref().unwrap_or("");
@@ -221,7 +221,7 @@ impl<'p> ScoreWriter<'p> {
                     score
                         .fired
                         .iter()
-                        .map(|r| plan.rules.get(*r as usize).map_or("", |r| r.id.as_str())),
+                        .map(|r| plan.rules.get(r.index()).map_or("", |r| r.id.as_str())),
                 );
                 b.push(b',');
                 join_ids(
@@ -229,7 +229,7 @@ impl<'p> ScoreWriter<'p> {
                     score
                         .flags
                         .iter()
-                        .map(|f| plan.flags.get(*f as usize).map_or("", |f| f.id.as_str())),
+                        .map(|f| plan.flags.get(f.index()).map_or("", |f| f.id.as_str())),
                 );
                 b.push(b',');
                 csv_data(b, decision_text);
@@ -266,7 +266,7 @@ impl<'p> ScoreWriter<'p> {
                     score
                         .fired
                         .iter()
-                        .map(|r| plan.rules.get(*r as usize).map_or("", |r| r.id.as_str())),
+                        .map(|r| plan.rules.get(r.index()).map_or("", |r| r.id.as_str())),
                 );
                 b.extend_from_slice(b"],\"flags\":[");
                 json_ids(
@@ -274,7 +274,7 @@ impl<'p> ScoreWriter<'p> {
                     score
                         .flags
                         .iter()
-                        .map(|f| plan.flags.get(*f as usize).map_or("", |f| f.id.as_str())),
+                        .map(|f| plan.flags.get(f.index()).map_or("", |f| f.id.as_str())),
                 );
                 b.extend_from_slice(b"],\"decision\":");
                 match &row.decision_text {
@@ -304,7 +304,7 @@ impl<'p> ScoreWriter<'p> {
                     if i > 0 {
                         b.push(b',');
                     }
-                    if let Some(frag) = self.reasons.get(*r as usize) {
+                    if let Some(frag) = self.reasons.get(r.index()) {
                         b.extend_from_slice(frag);
                     }
                 }

@@ -252,7 +252,7 @@ fn path_table(plan: &Plan) -> Vec<Vec<Path>> {
     let mut t: Vec<Vec<Path>> = plan.levels.iter().map(|_| Vec::new()).collect();
     for (text, path) in PATHS {
         if let Some(rank) = plan.decision_level(text) {
-            if let Some(v) = t.get_mut(rank as usize) {
+            if let Some(v) = t.get_mut(rank.index()) {
                 v.push(path);
             }
         }
@@ -279,12 +279,12 @@ fn choose_path(
         .find(|(text, _)| text.eq_ignore_ascii_case(t))
         .map(|(_, p)| *p);
     let path = own.unwrap_or_else(|| {
-        let rank = plan.decision_level(t).unwrap_or(0);
-        match table.get(rank as usize).filter(|v| !v.is_empty()) {
+        let rank = plan.decision_level(t).unwrap_or_default();
+        match table.get(rank.index()).filter(|v| !v.is_empty()) {
             Some(v) => v[g.below(v.len() as u64) as usize],
             None => {
-                let top = f64::from(plan.top().max(1));
-                match f64::from(rank) / top {
+                let top = f64::from(plan.top().get().max(1));
+                match f64::from(rank.get()) / top {
                     x if x <= 0.0 => Path::ReferralNfa,
                     x if x < 0.5 => Path::ClosedEarlyHelp,
                     x if x < 1.0 => Path::CinPlan,

@@ -14,7 +14,7 @@ use super::model::{Facts, Marac, Sex};
 use super::rng::SplitMix64;
 use super::targets::{Source, AGE_BANDS, REREFERRAL_2025};
 use super::{value_cell, Cell};
-use crate::plan::{FieldInfo, FieldKind, Plan, Record, Value};
+use crate::plan::{FieldInfo, FieldType, Plan, Record, Value};
 
 /// What a field holds, as far as the generator can tell.
 #[derive(Clone, Debug, PartialEq)]
@@ -70,8 +70,8 @@ impl Role {
     pub fn of(f: &FieldInfo) -> Role {
         let n = f.id.to_ascii_lowercase();
         let has = |w: &[&str]| w.iter().any(|x| n.contains(x));
-        let num = matches!(f.kind, FieldKind::Number(_));
-        let boolean = f.kind == FieldKind::Bool;
+        let num = matches!(f.kind, FieldType::Number(_));
+        let boolean = f.kind == FieldType::Bool;
         let opt_index = |o: &[String], w: &[&str]| {
             o.iter()
                 .position(|x| w.contains(&x.to_ascii_lowercase().as_str()))
@@ -82,18 +82,18 @@ impl Role {
                 Role::PartnerAge
             }
             _ if boolean && has(&["unborn", "pre_birth", "prebirth"]) => Role::Unborn,
-            FieldKind::OneOf(o) if n == "sex" || n == "gender" || n.ends_with("_sex") => Role::Sex(
+            FieldType::OneOf(o) if n == "sex" || n == "gender" || n.ends_with("_sex") => Role::Sex(
                 opt_index(o, &["female", "f", "girl"]),
                 opt_index(o, &["male", "m", "boy"]),
                 opt_index(o, &["unknown", "not_known", "u", "other"]),
             ),
             _ if num && (n == "age" || n.ends_with("_age") || n.starts_with("age_")) => Role::Age,
             _ if boolean && has(&["disab"]) => Role::Disabled,
-            FieldKind::Text if has(&["agency", "source", "referrer"]) => Role::SourceText,
-            FieldKind::OneOf(o) if has(&["agency", "source", "referrer"]) => {
+            FieldType::Text if has(&["agency", "source", "referrer"]) => Role::SourceText,
+            FieldType::OneOf(o) if has(&["agency", "source", "referrer"]) => {
                 Role::SourceChoice(o.iter().map(|x| Source::from_words(x)).collect())
             }
-            FieldKind::OneOf(o) if has(&["mobil"]) => {
+            FieldType::OneOf(o) if has(&["mobil"]) => {
                 let find = |w: &[&str]| {
                     o.iter()
                         .position(|x| w.iter().any(|k| x.to_ascii_lowercase().contains(k)))
@@ -110,7 +110,7 @@ impl Role {
                     .map(|i| i as u16);
                 Role::Mobility(pre, not, mobile)
             }
-            FieldKind::Bool if has(&["pregnan"]) => {
+            FieldType::Bool if has(&["pregnan"]) => {
                 if has(&["mother", "carer", "parent", "mum", "household"]) {
                     Role::CarerPregnant
                 } else if has(&["child", "young", "teen", "yp"]) {
@@ -119,14 +119,14 @@ impl Role {
                     Role::Pregnant
                 }
             }
-            FieldKind::Number(_) if has(&["dash"]) => Role::DashScore,
-            FieldKind::Bool if has(&["judgement", "judgment"]) => Role::DashJudgement,
-            FieldKind::Number(_) if has(&["incident"]) => Role::DaIncidents,
-            FieldKind::Bool if has(&["marac"]) => Role::MaracRepeat,
-            FieldKind::OneOf(o) if has(&["cse", "exploit", "screen"]) => {
+            FieldType::Number(_) if has(&["dash"]) => Role::DashScore,
+            FieldType::Bool if has(&["judgement", "judgment"]) => Role::DashJudgement,
+            FieldType::Number(_) if has(&["incident"]) => Role::DaIncidents,
+            FieldType::Bool if has(&["marac"]) => Role::MaracRepeat,
+            FieldType::OneOf(o) if has(&["cse", "exploit", "screen"]) => {
                 Role::Screening(severity_order(o))
             }
-            FieldKind::Number(_) if has(&["gcp", "graded"]) => Role::Gcp,
+            FieldType::Number(_) if has(&["gcp", "graded"]) => Role::Gcp,
             _ if (num || boolean)
                 && has(&[
                     "rereferr",
@@ -289,7 +289,7 @@ fn value(
 ) -> Value {
     let opt = f.optional;
     // "Not recorded": missing where the field allows it, else its mildest value.
-    let none = |kind: &FieldKind| {
+    let none = |kind: &FieldType| {
         if opt {
             Value::Missing
         } else {
@@ -411,21 +411,21 @@ fn value(
                 [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 2.0, 2.0, 3.0][g.below(10) as usize]
             };
             match f.kind {
-                FieldKind::Bool => Value::Bool(n > 0.0),
+                FieldType::Bool => Value::Bool(n > 0.0),
                 _ => num(n),
             }
         }
         Role::PreviousPlan => {
             let yes = facts.tenth >= 5 && g.chance(0.06);
             match f.kind {
-                FieldKind::Bool => Value::Bool(yes),
+                FieldType::Bool => Value::Bool(yes),
                 _ => num(if yes { 1.0 } else { 0.0 }),
             }
         }
         Role::SiblingPlan => {
             let yes = g.chance(if facts.family_risk { 0.06 } else { 0.02 });
             match f.kind {
-                FieldKind::Bool => Value::Bool(yes),
+                FieldType::Bool => Value::Bool(yes),
                 _ => num(if yes { 1.0 } else { 0.0 }),
             }
         }
@@ -450,7 +450,7 @@ fn value(
                 0.0
             };
             match f.kind {
-                FieldKind::Bool => Value::Bool(k > 0.0),
+                FieldType::Bool => Value::Bool(k > 0.0),
                 _ => num(k),
             }
         }
@@ -488,7 +488,7 @@ fn other(g: &mut SplitMix64, f: &FieldInfo) -> Value {
         return Value::Missing;
     }
     match &f.kind {
-        FieldKind::Number(range) => {
+        FieldType::Number(range) => {
             let (lo, hi) = range.unwrap_or((0.0, 10.0));
             let u = g.next_f64();
             let u = u * u * u;
@@ -499,9 +499,9 @@ fn other(g: &mut SplitMix64, f: &FieldInfo) -> Value {
                 ((lo + u * (hi - lo)) * 10.0).round() / 10.0
             })
         }
-        FieldKind::Bool => Value::Bool(g.chance(0.04)),
-        FieldKind::Text => Value::Text(format!("note {}", g.below(1000))),
-        FieldKind::OneOf(opts) => {
+        FieldType::Bool => Value::Bool(g.chance(0.04)),
+        FieldType::Text => Value::Text(format!("note {}", g.below(1000))),
+        FieldType::OneOf(opts) => {
             // Earlier choices are usually the milder ones ("none", "low").
             let w: Vec<f64> = (0..opts.len()).map(|i| 0.4f64.powi(i as i32)).collect();
             Value::Choice(g.weighted(&w) as u16)
@@ -510,19 +510,19 @@ fn other(g: &mut SplitMix64, f: &FieldInfo) -> Value {
 }
 
 /// The mildest value of a type: the bottom of a range, false, the first choice.
-fn lowest(kind: &FieldKind) -> Value {
+fn lowest(kind: &FieldType) -> Value {
     match kind {
-        FieldKind::Number(r) => Value::Num(r.map_or(0.0, |r| r.0)),
-        FieldKind::Bool => Value::Bool(false),
-        FieldKind::OneOf(_) => Value::Choice(0),
-        FieldKind::Text => Value::Missing,
+        FieldType::Number(r) => Value::Num(r.map_or(0.0, |r| r.0)),
+        FieldType::Bool => Value::Bool(false),
+        FieldType::OneOf(_) => Value::Choice(0),
+        FieldType::Text => Value::Missing,
     }
 }
 
 /// A number kept inside the field's declared range.
-fn clamp_to(kind: &FieldKind, x: f64) -> f64 {
+fn clamp_to(kind: &FieldType, x: f64) -> f64 {
     match kind {
-        FieldKind::Number(Some((lo, hi))) => x.max(*lo).min(*hi),
+        FieldType::Number(Some((lo, hi))) => x.max(*lo).min(*hi),
         _ => x,
     }
 }
@@ -531,7 +531,7 @@ fn clamp_to(kind: &FieldKind, x: f64) -> f64 {
 mod tests {
     use super::*;
 
-    fn field(id: &str, kind: FieldKind) -> FieldInfo {
+    fn field(id: &str, kind: FieldType) -> FieldInfo {
         FieldInfo {
             id: id.into(),
             kind,
@@ -542,50 +542,50 @@ mod tests {
 
     #[test]
     fn roles_come_from_names_and_types() {
-        assert_eq!(Role::of(&field("age", FieldKind::Number(None))), Role::Age);
+        assert_eq!(Role::of(&field("age", FieldType::Number(None))), Role::Age);
         assert_eq!(
-            Role::of(&field("disabled", FieldKind::Bool)),
+            Role::of(&field("disabled", FieldType::Bool)),
             Role::Disabled
         );
         assert_eq!(
-            Role::of(&field("agency", FieldKind::Text)),
+            Role::of(&field("agency", FieldType::Text)),
             Role::SourceText
         );
         assert_eq!(
-            Role::of(&field("mother_pregnant", FieldKind::Bool)),
+            Role::of(&field("mother_pregnant", FieldType::Bool)),
             Role::CarerPregnant
         );
         assert_eq!(
-            Role::of(&field("pregnant", FieldKind::Bool)),
+            Role::of(&field("pregnant", FieldType::Bool)),
             Role::Pregnant
         );
         assert_eq!(
-            Role::of(&field("rereferrals_12m", FieldKind::Number(None))),
+            Role::of(&field("rereferrals_12m", FieldType::Number(None))),
             Role::Rereferrals
         );
         assert_eq!(
-            Role::of(&field("siblings_removed", FieldKind::Number(None))),
+            Role::of(&field("siblings_removed", FieldType::Number(None))),
             Role::SiblingsRemoved
         );
         assert_eq!(
-            Role::of(&field("sibling_cp_plan", FieldKind::Bool)),
+            Role::of(&field("sibling_cp_plan", FieldType::Bool)),
             Role::SiblingPlan
         );
         assert_eq!(
-            Role::of(&field("partner_age", FieldKind::Number(None))),
+            Role::of(&field("partner_age", FieldType::Number(None))),
             Role::PartnerAge
         );
-        assert_eq!(Role::of(&field("unborn", FieldKind::Bool)), Role::Unborn);
+        assert_eq!(Role::of(&field("unborn", FieldType::Bool)), Role::Unborn);
         assert_eq!(
-            Role::of(&field("previous_cp_plan", FieldKind::Bool)),
+            Role::of(&field("previous_cp_plan", FieldType::Bool)),
             Role::PreviousPlan
         );
-        let cse = FieldKind::OneOf(vec!["high".into(), "none".into(), "medium".into()]);
+        let cse = FieldType::OneOf(vec!["high".into(), "none".into(), "medium".into()]);
         assert_eq!(
             Role::of(&field("cse_category", cse)),
             Role::Screening(vec![1, 1, 2, 0])
         );
-        let low = FieldKind::OneOf(vec!["low".into(), "medium".into(), "high".into()]);
+        let low = FieldType::OneOf(vec!["low".into(), "medium".into(), "high".into()]);
         assert_eq!(
             Role::of(&field("cse_risk", low)),
             Role::Screening(vec![0, 0, 1, 2])

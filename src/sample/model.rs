@@ -218,7 +218,7 @@ impl Model {
                 prof.share
             } else {
                 // Lower-level indicators are more common than higher ones.
-                2.0 * 0.55f64.powi(i32::from(ind.level.saturating_sub(1)))
+                2.0 * 0.55f64.powi(i32::from(ind.level.get().saturating_sub(1)))
             };
             let mut lean = [1.0; NS];
             for (s, x) in profile::factor_lean(prof.factor).iter().chain(prof.lean) {
@@ -240,14 +240,14 @@ impl Model {
                 // More serious domestic abuse is likelier to be high risk;
                 // strangulation, threats to kill or a weapon most of all.
                 let harm = if id.contains("high_harm") { 4.0 } else { 1.0 };
-                harm * 2f64.powi(i32::from(ind.level))
+                harm * 2f64.powi(i32::from(ind.level.get()))
             } else {
                 0.0
             };
             m.ind_factor.push(prof.factor);
             m.ind_span.push(span);
             m.ind_weight.push(weight);
-            m.ind_level.push(ind.level);
+            m.ind_level.push(ind.level.get());
             m.ind_lean.push(lean);
             m.ind_marac_weight.push(marac_weight);
             m.ind_pregnancy

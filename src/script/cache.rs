@@ -15,7 +15,7 @@ use std::borrow::Cow;
 use rhai::Dynamic;
 
 use super::{deps, record_map, RecordShape, ScriptError, Scripts, View};
-use crate::check::FieldKind;
+use crate::check::FieldType;
 use crate::record::{Record, Val, Value};
 
 /// Why a script call gave no value.
@@ -261,14 +261,14 @@ impl Scripts {
             put(name.as_bytes());
             match plan
                 .field_slot(name)
-                .and_then(|i| plan.fields().get(i as usize))
+                .and_then(|i| plan.fields().get(i.index()))
             {
                 None => put(b"absent"),
                 Some(field) => match &field.kind {
-                    FieldKind::Number(_) => put(b"number"),
-                    FieldKind::Bool => put(b"bool"),
-                    FieldKind::Text => put(b"text"),
-                    FieldKind::OneOf(choices) => {
+                    FieldType::Number(_) => put(b"number"),
+                    FieldType::Bool => put(b"bool"),
+                    FieldType::Text => put(b"text"),
+                    FieldType::OneOf(choices) => {
                         put(b"one_of");
                         for c in choices {
                             put(c.as_bytes());
@@ -288,7 +288,7 @@ impl Scripts {
             for id in &reads.indicators {
                 put(id.as_bytes());
                 match plan.indicator_bit(id) {
-                    Some(b) => put(&u64::from(b).to_le_bytes()),
+                    Some(b) => put(&u64::from(b.get()).to_le_bytes()),
                     None => put(b"absent"),
                 }
             }
@@ -314,10 +314,7 @@ impl Scripts {
         key.clear();
         key.extend_from_slice(&id.to_le_bytes());
         for slot in &view.fields {
-            encode_value(
-                rec.values.get(*slot as usize).unwrap_or(&Value::Missing),
-                key,
-            );
+            encode_value(rec.value(*slot).unwrap_or(&Value::Missing), key);
         }
         key.push(0xff);
         match &view.indicators {

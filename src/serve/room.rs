@@ -20,7 +20,7 @@ use crate::exercise::debrief::{self, Debrief};
 use crate::exercise::notes::{self, CaseNotes};
 use crate::exercise::responses::Response;
 use crate::exercise::{cohort, parse_answer, Pack};
-use crate::plan::Plan;
+use crate::plan::{LevelRank, Plan};
 use crate::report::exercise as report;
 
 /// Why a request was refused; each maps to one HTTP status.
@@ -126,7 +126,7 @@ struct Live {
     /// CSV of an earlier run (false: may join once to carry on).
     names: HashMap<String, bool>,
     /// This phase's answers: (name, vignette) → level.
-    answers: HashMap<(String, usize), u8>,
+    answers: HashMap<(String, usize), LevelRank>,
     /// Answers per vignette in this phase.
     counts: Vec<usize>,
     /// Every answer for the summary (all phases of the file, the last per
@@ -328,7 +328,7 @@ impl Room {
             let mut spread = vec![0u64; self.plan.levels.len()];
             for ((_, v), l) in &live.answers {
                 if *v == i {
-                    if let Some(s) = spread.get_mut(*l as usize) {
+                    if let Some(s) = spread.get_mut(l.index()) {
                         *s += 1;
                     }
                 }
@@ -625,14 +625,14 @@ mod tests {
                 row: 2,
                 trainee: "Bo".into(),
                 vignette: 1,
-                answer: 3,
+                answer: LevelRank::new(3),
                 phase: Some("pre".into()),
             },
             Response {
                 row: 3,
                 trainee: "Cy".into(),
                 vignette: 0,
-                answer: 0,
+                answer: LevelRank::new(0),
                 phase: Some("post".into()),
             },
         ];

@@ -70,7 +70,7 @@ pub(super) fn erase(f: &mut RuleFile) {
                 for e in &mut b.entries {
                     e.span = Span::default();
                     id(&mut e.id);
-                    if let FieldType::OneOf(o) = &mut e.ty {
+                    if let FieldTypeSyntax::OneOf(o) = &mut e.ty {
                         o.iter_mut().for_each(text);
                     }
                     e.label.iter_mut().for_each(text);

@@ -113,7 +113,7 @@ pub(super) fn record(plan: &Plan, r: Rec, n: usize) -> Record {
     rec.id = format!("r{n}");
     let mut set = |field: &str, v: Value| {
         let slot = plan.field_slot(field).unwrap();
-        rec.values[slot as usize] = v;
+        rec.values[slot.index()] = v;
     };
     set(
         "age",
@@ -145,7 +145,7 @@ pub(super) fn record(plan: &Plan, r: Rec, n: usize) -> Record {
     for (bit, id) in ["a", "b", "c"].iter().enumerate() {
         if r.4 & (1 << bit) != 0 {
             let i = plan.indicator_bit(id).unwrap();
-            rec.indicators.insert(i as usize);
+            rec.set_indicator(i);
         }
     }
     rec

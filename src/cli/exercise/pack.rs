@@ -16,6 +16,7 @@ use super::super::{
 use thresholds::data::LoadOptions;
 use thresholds::exercise::{hard, notes, pack as build};
 use thresholds::pipeline;
+use thresholds::plan::LevelRank;
 use thresholds::report::exercise::markdown;
 
 /// Arguments of `exercise pack`.
@@ -159,14 +160,13 @@ pub(super) fn run(a: PackArgs, error_format: ErrorFormat) -> CliResult {
     }
     let mut per_level = vec![0usize; plan.levels.len()];
     for c in &chosen {
-        if let Some(x) = per_level.get_mut(cands[*c].level as usize) {
+        if let Some(x) = per_level.get_mut(cands[*c].level.index()) {
             *x += 1;
         }
     }
-    let spread: Vec<String> = per_level
-        .iter()
-        .enumerate()
-        .map(|(l, n)| format!("{} {n}", plan.level_id(l as u8)))
+    let spread: Vec<String> = LevelRank::all()
+        .zip(&per_level)
+        .map(|(l, n)| format!("{} {n}", plan.level_id(l)))
         .collect();
     eprintln!(
         "pack of {} vignettes from {} records ({}); {} hard case(s)",

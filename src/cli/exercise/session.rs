@@ -12,6 +12,7 @@ use clap::Args;
 
 use super::super::{exit, CliError, CliResult, ErrorFormat};
 use thresholds::exercise::session;
+use thresholds::plan::LevelRank;
 
 /// Arguments of `exercise run`.
 #[derive(Args, Debug)]
@@ -77,7 +78,7 @@ pub(super) fn run(a: RunArgs, error_format: ErrorFormat) -> CliResult {
     let mut input = stdin.lock();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    let mut save = |v: usize, l: u8| -> std::io::Result<()> {
+    let mut save = |v: usize, l: LevelRank| -> std::io::Result<()> {
         let vid = pack.vignettes.get(v).map_or("", |x| x.id.as_str());
         let mut rec = vec![trainee.as_str(), vid, plan.level_id(l)];
         if has_phase_col {

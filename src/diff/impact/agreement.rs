@@ -4,6 +4,7 @@
 
 use serde::Serialize;
 
+use crate::plan::LevelRank;
 use crate::stats::{self, Confusion, Weights};
 
 /// Agreement under one version.
@@ -87,12 +88,16 @@ impl AgreementTally {
     }
 
     /// One record: each version's decision level and rules level.
-    pub(super) fn add(&mut self, old: (Option<u8>, u8), new: (Option<u8>, u8)) {
+    pub(super) fn add(
+        &mut self,
+        old: (Option<LevelRank>, LevelRank),
+        new: (Option<LevelRank>, LevelRank),
+    ) {
         if let Some(d) = old.0 {
-            self.old.add(d as usize, old.1 as usize);
+            self.old.add(d.index(), old.1.index());
         }
         if let Some(d) = new.0 {
-            self.new.add(d as usize, new.1 as usize);
+            self.new.add(d.index(), new.1.index());
         }
         if let (Some(a), Some(b)) = (old.0, new.0) {
             self.paired += 1;

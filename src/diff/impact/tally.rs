@@ -87,7 +87,7 @@ impl ImpactBuilder {
             let mut v: Vec<String> = r
                 .flags
                 .iter()
-                .filter_map(|f| p.flags.get(*f as usize).map(|f| f.id.clone()))
+                .filter_map(|f| p.flags.get(f.index()).map(|f| f.id.clone()))
                 .collect();
             v.sort();
             v
@@ -138,7 +138,7 @@ impl ImpactBuilder {
             .enumerate()
             .filter(|(_, i)| {
                 new.indicator_bit(&i.id)
-                    .and_then(|b| new.indicators.get(b as usize))
+                    .and_then(|b| new.indicators.get(b.index()))
                     .is_none_or(|n| n.level != i.level)
             })
             .map(|(b, i)| (b, i.id.clone()))
@@ -168,17 +168,17 @@ impl ImpactBuilder {
     /// Adds one record as scored under both versions.
     pub fn add(&mut self, old_row: &Row, old: &Score, new_row: &Row, new: &Score) {
         self.n += 1;
-        let (lo, ln) = (old.level as usize, new.level as usize);
+        let (lo, ln) = (old.level.index(), new.level.index());
         if let Some(c) = self.transitions.get_mut(lo * self.k_new + ln) {
             *c += 1;
         }
         for r in &old.fired {
-            if let Some(s) = self.old_rule.get(*r as usize) {
+            if let Some(s) = self.old_rule.get(r.index()) {
                 self.rules[*s].old_n += 1;
             }
         }
         for r in &new.fired {
-            if let Some(s) = self.new_rule.get(*r as usize) {
+            if let Some(s) = self.new_rule.get(r.index()) {
                 self.rules[*s].new_n += 1;
             }
         }
@@ -188,12 +188,12 @@ impl ImpactBuilder {
         let fo = || {
             old.flags
                 .iter()
-                .filter_map(|f| old_flag.get(*f as usize).copied())
+                .filter_map(|f| old_flag.get(f.index()).copied())
         };
         let fnew = || {
             new.flags
                 .iter()
-                .filter_map(|f| new_flag.get(*f as usize).copied())
+                .filter_map(|f| new_flag.get(f.index()).copied())
         };
         for s in fo() {
             self.flags[s].old_n += 1;
@@ -250,8 +250,8 @@ impl ImpactBuilder {
                 new: self.levels.new_id(ln).to_string(),
                 old_rank: old.level,
                 new_rank: new.level,
-                base_old: self.levels.old_id(old.base as usize).to_string(),
-                base_new: self.levels.new_id(new.base as usize).to_string(),
+                base_old: self.levels.old_id(old.base.index()).to_string(),
+                base_new: self.levels.new_id(new.base.index()).to_string(),
                 rules,
                 indicators,
             });
@@ -263,12 +263,12 @@ impl ImpactBuilder {
         let so: Vec<usize> = old
             .fired
             .iter()
-            .filter_map(|r| self.old_rule.get(*r as usize).copied())
+            .filter_map(|r| self.old_rule.get(r.index()).copied())
             .collect();
         let sn: Vec<usize> = new
             .fired
             .iter()
-            .filter_map(|r| self.new_rule.get(*r as usize).copied())
+            .filter_map(|r| self.new_rule.get(r.index()).copied())
             .collect();
         let mut all: Vec<usize> = so.iter().chain(&sn).copied().collect();
         all.sort_unstable();

@@ -35,7 +35,7 @@ fn row(p: &Plan, id: &str, inds: &[&str], dash: Option<f64>, decision: Option<&s
     for i in inds {
         record
             .indicators
-            .insert(p.indicator_bit(i).unwrap() as usize);
+            .insert(p.indicator_bit(i).unwrap().index());
     }
     if let Some(d) = dash {
         record.values[0] = Value::Num(d);

@@ -25,7 +25,7 @@ impl Lowering<'_> {
                         };
                         if let (Some(v), Some(cell)) = (
                             self.example_value(slot, lit),
-                            record.values.get_mut(slot as usize),
+                            record.values.get_mut(slot.index()),
                         ) {
                             *cell = v;
                         }
@@ -33,7 +33,7 @@ impl Lowering<'_> {
                     ExampleStmtKind::Indicators(ids) => {
                         for id in ids {
                             if let Some(Symbol::Indicator(b)) = self.table.symbol(&id.name) {
-                                record.indicators.insert(b as usize);
+                                record.set_indicator(b);
                             }
                         }
                     }
@@ -72,13 +72,13 @@ impl Lowering<'_> {
     }
 
     /// An example's value for the field in `slot`, when it has the field's type.
-    fn example_value(&self, slot: u16, lit: &Literal) -> Option<Value> {
-        let field = self.table.fields.get(slot as usize)?;
+    fn example_value(&self, slot: FieldSlot, lit: &Literal) -> Option<Value> {
+        let field = self.table.fields.get(slot.index())?;
         Some(match (&field.kind, lit) {
-            (FieldKind::Number(_), Literal::Number(n)) => Value::Num(*n),
-            (FieldKind::Bool, Literal::Bool(b)) => Value::Bool(*b),
-            (FieldKind::Text, Literal::Str(s)) => Value::Text(s.clone()),
-            (FieldKind::OneOf(_), Literal::Str(s)) => {
+            (FieldType::Number(_), Literal::Number(n)) => Value::Num(*n),
+            (FieldType::Bool, Literal::Bool(b)) => Value::Bool(*b),
+            (FieldType::Text, Literal::Str(s)) => Value::Text(s.clone()),
+            (FieldType::OneOf(_), Literal::Str(s)) => {
                 Value::Choice(self.table.choice_index(slot, s)?)
             }
             _ => return None,

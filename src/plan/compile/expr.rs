@@ -81,7 +81,7 @@ impl Lowering<'_> {
             ExprKind::Known(id) => {
                 let slot = match self.table.symbol(&id.name) {
                     Some(Symbol::Field(s)) => s,
-                    _ => 0,
+                    _ => FieldSlot::default(),
                 };
                 self.push(Node::Known(slot), span)
             }
@@ -97,13 +97,13 @@ impl Lowering<'_> {
     }
 
     /// The slot of a `one_of` field named by `e`, if it is one.
-    fn choice_field(&self, e: &Expr) -> Option<u16> {
+    fn choice_field(&self, e: &Expr) -> Option<FieldSlot> {
         let ExprKind::Name(id) = &e.kind else {
             return None;
         };
         match self.table.symbol(&id.name)? {
-            Symbol::Field(slot) => match self.table.fields.get(slot as usize)?.kind {
-                FieldKind::OneOf(_) => Some(slot),
+            Symbol::Field(slot) => match self.table.fields.get(slot.index())?.kind {
+                FieldType::OneOf(_) => Some(slot),
                 _ => None,
             },
             _ => None,
@@ -111,7 +111,7 @@ impl Lowering<'_> {
     }
 
     /// The index of a string literal among a `one_of` field's choices.
-    fn choice_index(&self, slot: u16, lit: &Expr) -> Option<u16> {
+    fn choice_index(&self, slot: FieldSlot, lit: &Expr) -> Option<u16> {
         let ExprKind::Str(s) = &lit.kind else {
             return None;
         };

@@ -6,7 +6,7 @@
 //! false is false, and a comparison with a missing value is false.
 
 use crate::bits::Bits;
-use crate::plan::{CmpOp, Const, Mask, Node, NodeId, Prefilter};
+use crate::plan::{CmpOp, Const, FieldSlot, Mask, Node, NodeId, Prefilter};
 
 /// The prefilter of a condition, when its structure gives one.
 pub(crate) fn prefilter(
@@ -19,7 +19,7 @@ pub(crate) fn prefilter(
         indicators: bits,
         fields: Vec::new(),
     };
-    let field = |s: u16| Prefilter {
+    let field = |s: FieldSlot| Prefilter {
         indicators: Bits::with_capacity(n),
         fields: vec![s],
     };
@@ -27,7 +27,7 @@ pub(crate) fn prefilter(
     match node_at(node)? {
         Node::Indicator(b) => {
             let mut bits = Bits::with_capacity(n);
-            bits.insert(*b as usize);
+            bits.insert(b.index());
             Some(indicators(bits))
         }
         Node::AnyMask(m) => masks.get(*m as usize).map(|m| indicators(m.bits.clone())),
@@ -104,10 +104,10 @@ mod tests {
 
     fn need_of(cond: &str) -> Option<(Vec<usize>, Vec<u16>)> {
         let p = plan(cond);
-        p.rules[0]
-            .prefilter
-            .as_ref()
-            .map(|n| (n.indicators.iter().collect(), n.fields.clone()))
+        p.rules[0].prefilter.as_ref().map(|n| {
+            let slots = n.fields.iter().map(|s| s.get()).collect();
+            (n.indicators.iter().collect(), slots)
+        })
     }
 
     #[test]

@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::exercise::responses::Response;
 use crate::exercise::{level_if_fired, notes, Pack};
-use crate::plan::Plan;
+use crate::plan::{LevelRank, Plan, RuleId};
 
 use crate::report::markdown::escape as esc;
 
@@ -222,9 +222,9 @@ pub fn each_sheet<E>(
     Ok(trainees.len())
 }
 
-fn label(plan: &Plan, l: u8) -> String {
+fn label(plan: &Plan, l: LevelRank) -> String {
     plan.levels
-        .get(l as usize)
+        .get(l.index())
         .map_or_else(|| "?".into(), |x| x.label.clone())
 }
 
@@ -250,7 +250,7 @@ fn sheet(
     mine: &[&Response],
     phases: &[String],
     who: &str,
-    missed_cases: &mut HashMap<(usize, u8), Vec<Block>>,
+    missed_cases: &mut HashMap<(usize, LevelRank), Vec<Block>>,
 ) -> Vec<Block> {
     let latest = phases
         .iter()
@@ -332,7 +332,7 @@ fn sheet(
     o
 }
 
-fn missed_case(plan: &Plan, v: &crate::exercise::Vignette, answer: u8) -> Vec<Block> {
+fn missed_case(plan: &Plan, v: &crate::exercise::Vignette, answer: LevelRank) -> Vec<Block> {
     let level = v.score.level;
     let mut o = vec![
         Block::H3(format!("Case {}", v.id)),
@@ -361,7 +361,7 @@ fn missed_case(plan: &Plan, v: &crate::exercise::Vignette, answer: u8) -> Vec<Bl
     o.push(Block::P(
         crate::exercise::debrief::debrief(plan, &v.record, &v.score).summary,
     ));
-    if answer > level + 1 {
+    if level.above().is_some_and(|above| answer > above) {
         o.extend(why_not(plan, v, answer));
     }
     o
@@ -369,14 +369,14 @@ fn missed_case(plan: &Plan, v: &crate::exercise::Vignette, answer: u8) -> Vec<Bl
 
 /// The parts of the guidance that would have given the trainee's (higher)
 /// answer, each named by its reason, and that they do not apply here.
-fn why_not(plan: &Plan, v: &crate::exercise::Vignette, answer: u8) -> Vec<Block> {
+fn why_not(plan: &Plan, v: &crate::exercise::Vignette, answer: LevelRank) -> Vec<Block> {
     let lifts: Vec<String> = plan
         .rules
         .iter()
-        .enumerate()
-        .filter(|(i, _)| !v.score.fired.contains(&(*i as u32)))
-        .filter(|(i, _)| level_if_fired(plan, &v.score, *i as u32) == answer)
-        .map(|(_, r)| {
+        .zip(RuleId::all())
+        .filter(|(_, i)| !v.score.fired.contains(i))
+        .filter(|(_, i)| level_if_fired(plan, &v.score, *i) == answer)
+        .map(|(r, _)| {
             format!(
                 "\u{201c}{}\u{201d} does not apply to this case.",
                 r.reason.trim().trim_end_matches('.')
@@ -459,7 +459,7 @@ mod tests {
             row: 0,
             trainee: t.into(),
             vignette: 0,
-            answer: 0,
+            answer: LevelRank::new(0),
             phase: None,
         };
         let names: Vec<String> = sheets(
@@ -505,7 +505,7 @@ mod tests {
             row: 0,
             trainee: "Ann *B*".into(),
             vignette: v,
-            answer: a,
+            answer: LevelRank::new(a),
             phase: None,
         };
         let s = sheets(&p, &pack, &[r(0, 3), r(1, 0), r(1, 1)], &[]);
@@ -551,7 +551,7 @@ mod tests {
             row: 0,
             trainee: "Ann".into(),
             vignette: 0,
-            answer: 3,
+            answer: LevelRank::new(3),
             phase: None,
         };
         let md = &sheets(&p, &pack, &[r], &[])[0].1;

@@ -38,14 +38,14 @@ fn ids(plan: &Plan, score: &Score) -> (String, String) {
     let fired = score
         .fired
         .iter()
-        .filter_map(|r| plan.rules.get(*r as usize))
+        .filter_map(|r| plan.rules.get(r.index()))
         .map(|r| r.id.as_str())
         .collect::<Vec<_>>()
         .join(";");
     let flags = score
         .flags
         .iter()
-        .filter_map(|f| plan.flags.get(*f as usize))
+        .filter_map(|f| plan.flags.get(f.index()))
         .map(|f| f.id.as_str())
         .collect::<Vec<_>>()
         .join(";");
