@@ -18,7 +18,7 @@ code{background:#f4f4f4;padding:0 .2em;overflow-wrap:anywhere}svg text{font-size
 pub fn render(doc: &Document) -> String {
     let mut out = format!("<h1>{}</h1>\n", escape(&doc.title));
     blocks(&doc.intro, &mut out);
-    for s in &doc.sections {
+    for s in doc.sections.iter().filter(|s| s.reach.in_reading()) {
         section(s, &mut out);
     }
     page_with_style(&doc.title, &format!("{CSS}{STYLE}"), &out)
