@@ -135,9 +135,10 @@ fn sheet(
         row += 1;
     }
     let wrap = Format::new().set_text_wrap();
+    let cap = column_cap(&widths);
     for (c, w) in widths.iter().enumerate() {
-        ws.set_column_width(col(c), (*w as f64 + 2.0).clamp(10.0, WIDEST as f64))?;
-        if *w > WIDEST {
+        ws.set_column_width(col(c), (*w as f64 + 2.0).clamp(10.0, cap as f64 + 2.0))?;
+        if *w > cap {
             ws.set_column_format(col(c), &wrap)?;
         }
     }
@@ -150,6 +151,27 @@ fn sheet(
         ws.set_freeze_panes(h + 1, 0)?;
     }
     page_setup(ws, header)
+}
+
+/// Characters across a sheet that still prints legibly one page wide on
+/// landscape A4 (about 140 fit at full size; this many print at about
+/// half size).
+const PAGE: usize = 260;
+
+/// Narrowest a column of long text is made to wrap to, in characters.
+const NARROWEST: usize = 36;
+
+/// The widest a column may be, in characters, so that the sheet comes as
+/// close to one page across as wrapping long text allows: [`WIDEST`] when
+/// the columns fit, else the cap at which they fit, never below
+/// [`NARROWEST`] (a sheet of many short columns is then scaled down to fit
+/// the page when printed).
+fn column_cap(widths: &[usize]) -> usize {
+    let across = |cap: usize| -> usize { widths.iter().map(|w| (*w).clamp(8, cap) + 2).sum() };
+    (NARROWEST..=WIDEST)
+        .rev()
+        .find(|cap| across(*cap) <= PAGE)
+        .unwrap_or(NARROWEST)
 }
 
 /// Writes `t` from row `row`, with an autofilter on its header row when
@@ -284,6 +306,21 @@ mod tests {
         assert_eq!(format(&Cell::pct(None)).as_deref(), Some("0.0%"));
         assert_eq!(format(&Cell::percent(None, 0)).as_deref(), Some("0%"));
         assert_eq!(format(&Cell::count(1)), None);
+    }
+
+    #[test]
+    fn wide_tables_wrap_their_long_columns_to_fit_a_page() {
+        assert_eq!(column_cap(&[10, 30, 80]), WIDEST);
+        let cap = column_cap(&[10, 60, 60, 60, 60, 10]);
+        assert!(cap < WIDEST && cap >= NARROWEST, "{cap}");
+        assert!(
+            [10, 60, 60, 60, 60, 10]
+                .iter()
+                .map(|w: &usize| (*w).clamp(8, cap) + 2)
+                .sum::<usize>()
+                <= PAGE
+        );
+        assert_eq!(column_cap(&[60; 12]), NARROWEST);
     }
 
     #[test]
