@@ -82,11 +82,6 @@ pub fn pct_ci(ci: Option<(f64, f64)>) -> String {
     ci.map_or_else(|| "–".into(), |(l, h)| format!("{}–{}", pct(l), pct(h)))
 }
 
-/// A coefficient with 3 decimals, or `–`.
-pub fn coef(v: Option<f64>) -> String {
-    v.map_or_else(|| "–".into(), |v| format!("{v:.3}"))
-}
-
 /// Kappa for a person: the value, or why there is none.
 pub fn kappa_text(s: &Stats) -> String {
     match (s.kappa, s.kappa_undefined()) {
