@@ -261,30 +261,53 @@ fn json_has_the_spec_keys_and_escapes_nothing_needed() {
 fn workbook_reads_back_with_numbers() {
     use calamine::{Data, Reader, Xlsx};
     let bytes = report::render(&hostile(), Format::Xlsx).unwrap();
-    let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.clone())).unwrap();
     let names = wb.sheet_names().to_vec();
-    for s in [
-        "Summary",
-        "By agency",
-        "Themes",
-        "Periods",
-        "Evidence",
-        "Rules",
-        "Rejected",
-    ] {
-        assert!(names.iter().any(|n| n == s), "{s} in {names:?}");
-    }
-    let summary = wb.worksheet_range("Summary").unwrap();
-    let n_row = summary
+    // The workbook renders the audit's document: a sheet per section, the
+    // reading form of the evidence replaced by its full sheet.
+    assert_eq!(
+        names,
+        [
+            "Summary",
+            "Standing questions",
+            "Agreement overall",
+            "Confusion matrix",
+            "By agency",
+            "Themes",
+            "Periods",
+            "Figures",
+            "Evidence",
+            "Rules",
+            "Rejected",
+            "Method"
+        ]
+    );
+    let figures = wb.worksheet_range("Figures").unwrap();
+    let heads: Vec<Data> = figures.rows().next().unwrap().to_vec();
+    let col = |h: &str| {
+        heads
+            .iter()
+            .position(|c| *c == Data::String(h.into()))
+            .unwrap()
+    };
+    let all = figures
         .rows()
-        .find(|r| r[0] == Data::String("n (with a decision)".into()))
+        .find(|r| r[1] == Data::String("All decisions".into()))
         .unwrap();
-    assert_eq!(n_row[1], Data::Float(4.0));
+    assert_eq!(all[col("n")], Data::Float(4.0));
+    assert!(matches!(all[col("agreement")], Data::Float(v) if (0.0..=1.0).contains(&v)));
+    assert!(
+        figures
+            .rows()
+            .any(|r| r[0] == Data::String("agency".into())),
+        "each grouping's groups are listed"
+    );
     let ev = wb.worksheet_range("Evidence").unwrap();
     let rows: Vec<_> = ev.rows().collect();
-    assert_eq!(rows[0][0], Data::String("id".into()));
+    assert_eq!(rows[0][1], Data::String("id".into()));
+    assert_eq!(rows[0][6], Data::String("distance".into()));
     assert!(
-        matches!(rows[1][5], Data::Float(d) if d < 0.0),
+        matches!(rows[1][6], Data::Float(d) if d < 0.0),
         "distance is a number"
     );
     for r in &rows[1..] {
@@ -301,6 +324,16 @@ fn workbook_reads_back_with_numbers() {
             .any(|c| matches!(c, Data::String(s) if s.starts_with("no rule fired; the level comes from: "))),
         "{rows:?}"
     );
+
+    // The evidence's header row is frozen and filterable.
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut read = |name: &str| {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name(name).unwrap(), &mut s).unwrap();
+        s
+    };
+    let evidence = read("xl/worksheets/sheet9.xml");
+    assert!(evidence.contains("<pane ") && evidence.contains("<autoFilter "));
 }
 
 #[test]
@@ -356,7 +389,26 @@ fn workbook_is_set_up_to_print_and_formats_statistics() {
         assert!(xml.contains("fitToPage=\"1\""), "sheet {i}");
         assert!(xml.contains("fitToHeight=\"0\""), "sheet {i}");
     }
-    assert_eq!(book.matches("_xlnm.Print_Titles").count(), sheets, "{book}");
+    // Every sheet with a table repeats its header row when printed (the
+    // summary, the standing questions and the method are sentences).
+    for name in [
+        "'Agreement overall'!$1:$1",
+        "'Confusion matrix'!$3:$3",
+        "'By agency'!$1:$1",
+        "Themes!$3:$3",
+        "Periods!$1:$1",
+        "Figures!$1:$1",
+        "Evidence!$1:$1",
+        "Rules!$1:$1",
+        "Rejected!$3:$3",
+    ] {
+        assert!(book.contains(name), "{name} in {book}");
+    }
+    assert_eq!(
+        book.matches("_xlnm.Print_Titles").count(),
+        sheets - 3,
+        "{book}"
+    );
     let styles = part("xl/styles.xml");
     assert!(styles.contains("formatCode=\"0.000\""), "{styles}");
     assert!(styles.contains("formatCode=\"0.0%\""), "{styles}");

@@ -279,6 +279,52 @@ fn explain_finds_a_record_by_id() {
     assert!(String::from_utf8_lossy(&none.stderr).contains("no record with id `R9`"));
 }
 
+/// `explain -o`: the same explanation as Markdown or HTML (escaped, the
+/// recorded decision and the rules that did not fire kept), an unknown
+/// extension and an output over an input refused.
+#[test]
+fn explain_writes_markdown_and_html() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |out: &std::path::Path| {
+        thresholds(&[
+            "explain",
+            "rules/continuum.thr",
+            "samples/referrals.csv",
+            "--id",
+            "R0002",
+            "-o",
+            out.to_str().unwrap(),
+        ])
+    };
+    let md = dir.path().join("e.md");
+    let o = run(&md);
+    assert!(o.status.success(), "{o:?}");
+    let md = std::fs::read_to_string(&md).unwrap();
+    assert!(
+        md.starts_with("# Record R0002: Level 2 - Early help, single agency (early\\_help)\n"),
+        "{md}"
+    );
+    assert!(
+        md.contains("**Recorded decision:**") || md.contains("Recorded decision"),
+        "{md}"
+    );
+    assert!(md.contains("## Why the other rules did not fire"), "{md}");
+    let html = dir.path().join("e.html");
+    let o = run(&html);
+    assert!(o.status.success(), "{o:?}");
+    let html = std::fs::read_to_string(&html).unwrap();
+    assert!(
+        html.contains("<h2>How the rules reach this level</h2>"),
+        "{html}"
+    );
+    assert!(!html.contains("<script"), "{html}");
+    let bad = run(&dir.path().join("e.docx"));
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("use .md, .html or .txt"));
+    let same = run(std::path::Path::new("samples/referrals.csv"));
+    assert_eq!(same.status.code(), Some(2), "{same:?}");
+}
+
 /// More rejects than are held in memory: every one is still listed, in
 /// order, and the counts add up (the rest were spilled to a temporary file).
 #[test]
@@ -322,12 +368,12 @@ fn explain_shows_labels_and_the_recorded_decision_and_suggests_an_id() {
     assert!(ok.status.success(), "{ok:?}");
     let text = String::from_utf8_lossy(&ok.stdout);
     assert!(
-        text.starts_with("record R0002: Level 2 - Early help, single agency (early_help)\n"),
+        text.starts_with("Record R0002: Level 2 - Early help, single agency (early_help)\n"),
         "{text}"
     );
     assert!(
         text.contains(
-            "recorded decision: \"Level 1\" = Level 1 - Universal (universal); \
+            "Recorded decision: \"Level 1\" = Level 1 - Universal (universal); \
              the rules give Level 2 - Early help, single agency (early_help)"
         ),
         "{text}"

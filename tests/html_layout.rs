@@ -126,3 +126,50 @@ fn audit_and_diff_pages_fit_1280_pixels() {
         assert_eq!((w, h), (1280, 2000), "{name}: screenshot size");
     }
 }
+
+/// Printed, the audit's long tables (the evidence list, the rules) go on
+/// landscape pages in a smaller type: the sample's audit prints in fewer
+/// than 30 pages (42 before, all portrait).
+#[test]
+fn the_audit_prints_its_long_tables_landscape() {
+    let Some(chrome) = chromium() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("audit.html");
+    let out = thresholds(&[
+        "audit",
+        root().join("rules/continuum.thr").to_str().unwrap(),
+        root().join("samples/referrals.csv").to_str().unwrap(),
+        "--by",
+        "agency",
+        "--period",
+        "quarter",
+        "--reason",
+        "rationale",
+        "-o",
+        page.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(
+        html.contains("<div class=\"table long\">"),
+        "the evidence is long"
+    );
+    let pdf = dir.path().join("audit.pdf");
+    browse(
+        &chrome,
+        &dir.path().join("profile"),
+        &page,
+        &[
+            "--no-pdf-header-footer".into(),
+            format!("--print-to-pdf={}", pdf.display()),
+        ],
+    );
+    let bytes = std::fs::read(&pdf).unwrap();
+    // Page objects are `/Type /Page` (the page tree is `/Type /Pages`).
+    let text = String::from_utf8_lossy(&bytes);
+    let pages = text
+        .match_indices("/Type /Page")
+        .filter(|(i, _)| !text[i + 11..].starts_with('s'))
+        .count();
+    assert!((5..30).contains(&pages), "{pages} printed pages");
+}

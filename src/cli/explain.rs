@@ -1,5 +1,7 @@
 //! `thresholds explain RULES DATA --id ID` or `--record '{...}'`: the full
-//! explanation of one record.
+//! explanation of one record, on the terminal, as JSON (`--json`) or as a
+//! Markdown, HTML or text file (`-o FILE.md|.html|.txt`, one document
+//! rendered each way).
 
 use std::path::PathBuf;
 
@@ -21,8 +23,12 @@ pub(crate) struct ExplainArgs {
     #[arg(long, conflicts_with = "data")]
     pub record: Option<String>,
     /// Print the explanation as JSON.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "output")]
     pub json: bool,
+    /// Write the explanation to FILE (.md, .html or .txt) instead of the
+    /// terminal.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
     /// Options for reading DATA.
     #[command(flatten)]
     pub data_args: super::DataArgs,
@@ -30,7 +36,12 @@ pub(crate) struct ExplainArgs {
 
 /// Runs `explain`.
 pub(super) fn run(a: ExplainArgs, error_format: ErrorFormat) -> CliResult {
+    let kind = a.output.as_deref().map(Kind::of).transpose()?;
+    let mut inputs = vec![("the rule file", a.rules.as_path())];
+    inputs.extend(a.data.as_deref().map(|d| ("the data file", d)));
+    let mut guard = super::guard(&inputs, &[("-o", a.output.as_deref())])?;
     let plan = load_rules(&a.rules, error_format)?;
+    super::guard_scripts(&mut guard, &plan)?;
     let (rec, decision, decision_text) = match (&a.record, &a.data) {
         (Some(json), _) => {
             // Read as data files are: a key twice is refused, the id kept
@@ -75,7 +86,16 @@ pub(super) fn run(a: ExplainArgs, error_format: ErrorFormat) -> CliResult {
     let e = thresholds::explain::explain(&plan, &rec)
         .map_err(|e| CliError::rules(format!("error: record `{}`: {e}", rec.id)))?
         .with_decision(&plan, decision, decision_text.as_deref());
-    if a.json {
+    if let (Some(path), Some(kind)) = (&a.output, kind) {
+        let d = thresholds::report::explain::document(&e);
+        let text = match kind {
+            Kind::Markdown => thresholds::report::doc::markdown::render(&d),
+            Kind::Html => thresholds::report::doc::html::render(&d),
+            Kind::Text => thresholds::report::doc::text::render(&d),
+        };
+        super::write_output(path, text.as_bytes())?;
+        eprintln!("explanation written to {}", path.display());
+    } else if a.json {
         let s =
             serde_json::to_string_pretty(&e).map_err(|e| CliError::usage(format!("error: {e}")))?;
         super::print_out(&format!("{s}\n"))?;
@@ -83,4 +103,30 @@ pub(super) fn run(a: ExplainArgs, error_format: ErrorFormat) -> CliResult {
         super::print_out(&thresholds::report::explain::text(&e))?;
     }
     Ok(exit::OK)
+}
+
+/// The formats `-o` writes, by extension.
+#[derive(Clone, Copy)]
+enum Kind {
+    Markdown,
+    Html,
+    Text,
+}
+
+impl Kind {
+    fn of(path: &std::path::Path) -> Result<Kind, CliError> {
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        match ext.as_deref() {
+            Some("md" | "markdown") => Ok(Kind::Markdown),
+            Some("html" | "htm") => Ok(Kind::Html),
+            Some("txt") => Ok(Kind::Text),
+            _ => Err(CliError::usage(format!(
+                "error: cannot tell the format of `{}`; use .md, .html or .txt (or --json for JSON)",
+                path.display()
+            ))),
+        }
+    }
 }

@@ -1,5 +1,6 @@
 //! Audit reports (SPEC §6): JSON, CSV (the evidence list), Markdown, HTML,
-//! Excel and a terminal summary, all from one [`Audit`]. Each opens with the
+//! Excel and a terminal summary, all from one [`Audit`]; Markdown, HTML
+//! and Excel render its one document ([`document`]). Each opens with the
 //! board's standing questions answered in plain English ([`summary`]).
 
 pub mod csv;
@@ -10,7 +11,6 @@ pub mod markdown;
 pub mod summary;
 pub mod tables;
 pub mod text;
-pub mod xlsx;
 
 use std::path::Path;
 
@@ -52,9 +52,8 @@ pub fn render(audit: &Audit, format: Format) -> Result<Vec<u8>, String> {
         Format::Csv => csv::render(audit)?,
         Format::Markdown => markdown::render(audit).into_bytes(),
         Format::Html => html::render(audit).into_bytes(),
-        Format::Xlsx => {
-            xlsx::render(audit).map_err(|e| format!("cannot write the workbook: {e}"))?
-        }
+        Format::Xlsx => crate::report::doc::xlsx::render(&document::build(audit))
+            .map_err(|e| format!("cannot write the workbook: {e}"))?,
     })
 }
 
@@ -81,11 +80,6 @@ pub fn opt_pct(v: Option<f64>) -> String {
 /// An interval of shares, e.g. `61.2%–74.0%`.
 pub fn pct_ci(ci: Option<(f64, f64)>) -> String {
     ci.map_or_else(|| "–".into(), |(l, h)| format!("{}–{}", pct(l), pct(h)))
-}
-
-/// A coefficient with 3 decimals, or `–`.
-pub fn coef(v: Option<f64>) -> String {
-    v.map_or_else(|| "–".into(), |v| format!("{v:.3}"))
 }
 
 /// Kappa for a person: the value, or why there is none.

@@ -38,6 +38,35 @@ pub struct Section {
     pub sheet: Option<String>,
     /// What the section holds.
     pub blocks: Vec<Block>,
+    /// Which renderings show it.
+    pub reach: Reach,
+}
+
+/// Which renderings show a section: most show everywhere; a long table
+/// of raw figures is for a spreadsheet (filtered and sorted, not read
+/// through), and its shorter reading form is for the page.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Reach {
+    /// Every rendering.
+    #[default]
+    All,
+    /// Text, Markdown and HTML, not the workbook (which has the same facts
+    /// in a [`Reach::Workbook`] section).
+    Reading,
+    /// The workbook only: raw figures for filtering.
+    Workbook,
+}
+
+impl Reach {
+    /// Whether a workbook shows a section of this reach.
+    pub fn in_workbook(self) -> bool {
+        self != Reach::Reading
+    }
+
+    /// Whether text, Markdown and HTML show a section of this reach.
+    pub fn in_reading(self) -> bool {
+        self != Reach::Workbook
+    }
 }
 
 impl Section {
@@ -47,7 +76,15 @@ impl Section {
             title: title.into(),
             sheet: None,
             blocks: Vec::new(),
+            reach: Reach::All,
         }
+    }
+
+    /// The same section shown only where `reach` says.
+    #[must_use]
+    pub fn reach(mut self, reach: Reach) -> Self {
+        self.reach = reach;
+        self
     }
 
     /// The same section named `sheet` in Excel.

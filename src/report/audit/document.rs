@@ -8,7 +8,7 @@ use super::summary::answers;
 use super::tables;
 use super::{group_value, METHOD};
 use crate::audit::{Audit, Stats};
-use crate::report::doc::{Block, Chart, Document, Inline, Section, Span};
+use crate::report::doc::{Block, Chart, Document, Inline, Reach, Section, Span};
 use crate::report::html::chart::{Interval, Split};
 
 /// The report's title: the rule set's name and version.
@@ -91,7 +91,7 @@ pub fn build(a: &Audit) -> Document {
         );
     }
     if !a.themes.is_empty() {
-        let mut s = Section::new("By theme").with(Inline::text(
+        let mut s = Section::new("By theme").sheet("Themes").with(Inline::text(
             "Records with at least one present indicator of the theme.",
         ));
         let splits: Vec<Split> = a
@@ -118,7 +118,7 @@ pub fn build(a: &Audit) -> Document {
         sections.push(s);
     }
     if let Some(p) = &a.columns.period {
-        let mut s = Section::new(format!("By period ({p})"));
+        let mut s = Section::new(format!("By period ({p})")).sheet("Periods");
         // The trend line joins only the periods ordered by time.
         let timed = crate::audit::findings::timed(a);
         let points = intervals(timed.iter().map(|(v, s)| (v.as_str(), s)));
@@ -134,6 +134,37 @@ pub fn build(a: &Audit) -> Document {
         ));
         sections.push(s);
     }
+    let mut groupings: Vec<(&str, Vec<(&str, &Stats)>)> = a
+        .groups
+        .iter()
+        .map(|g| {
+            (
+                g.column.as_str(),
+                g.values.iter().map(|(v, s)| (v.as_str(), s)).collect(),
+            )
+        })
+        .collect();
+    if !a.themes.is_empty() {
+        groupings.push((
+            "theme",
+            a.themes
+                .iter()
+                .map(|(t, s)| (t.label.as_str(), s))
+                .collect(),
+        ));
+    }
+    if a.columns.period.is_some() {
+        groupings.push((
+            "period",
+            a.periods.iter().map(|(v, s)| (v.as_str(), s)).collect(),
+        ));
+    }
+    sections.push(
+        Section::new("Every figure, by group")
+            .sheet("Figures")
+            .reach(Reach::Workbook)
+            .with(tables::figures(a, &groupings)),
+    );
     let mut s = Section::new("Evidence: every disagreement, worst first").with(Inline(vec![
         Span::Text(format!(
             "{} disagreements: {} under, {} over; ",
@@ -147,8 +178,26 @@ pub fn build(a: &Audit) -> Document {
     if !a.evidence.is_empty() {
         s.push(tables::evidence(a));
     }
+    sections.push(s.reach(Reach::Reading));
+    // The workbook's evidence: the same list with a column a fact, the
+    // table first so that its header row is frozen and filterable.
+    let mut s = Section::new("Evidence")
+        .reach(Reach::Workbook)
+        .with(tables::evidence_full(a));
+    s.push(Inline(vec![
+        Span::Text(format!(
+            "{} disagreements: {} under, {} over; ",
+            a.evidence.len(),
+            a.overall.under,
+            a.overall.over
+        )),
+        Span::Alert(format!("{} safeguarding alerts", a.alerts())),
+        Span::Text(" (listed first).".into()),
+    ]));
     sections.push(s);
-    let mut s = Section::new("How often each rule fired").with(tables::rules(a));
+    let mut s = Section::new("How often each rule fired")
+        .sheet("Rules")
+        .with(tables::rules(a));
     let never: Vec<&str> = a.never_fired().collect();
     if !never.is_empty() {
         s.push(Inline::text(format!(
@@ -160,6 +209,7 @@ pub fn build(a: &Audit) -> Document {
     if !a.rejected.is_empty() {
         sections.push(
             Section::new("Rejected rows")
+                .sheet("Rejected")
                 .with(Inline::text(format!(
                     "{} rows could not be used and are not in any figure above.",
                     a.rejected.len()

@@ -1,13 +1,16 @@
 //! The audit's tables as tables of the report model (`report::doc`),
 //! shared by the Markdown, HTML and terminal renderers (each escapes or
-//! aligns the cells its own way). Figures keep the audit's own wording
-//! ("12 (63.2%)", "undefined"); a safeguarding alert and a caution about
-//! a group are marked so that HTML can show them.
+//! aligns the cells its own way) and the workbook (figures as numbers with
+//! their formats). Counts, shares and coefficients are typed cells shown
+//! as the audit words them ("63.2%", "0.590", "–" when undefined); a
+//! combined figure ("12 (63.2%)", "0.590 (moderate)") stays text; a
+//! safeguarding alert and a caution about a group are marked so that HTML
+//! can show them.
 
 use crate::audit::{stats::band, Audit, Stats};
 use crate::report::doc::{Cell, Column, Inline, Span, Table as DocTable};
 
-use super::{caution, coef, group_value, kappa_text, opt_pct, pct, pct_ci};
+use super::{caution, group_value, kappa_text, opt_pct, pct_ci};
 
 /// A table of the report model.
 pub type Table = DocTable;
@@ -43,6 +46,29 @@ fn cell(c: String) -> Cell {
     } else {
         Cell::Text(Inline::text(c))
     }
+}
+
+/// A table headed `headers`, the columns listed in `num` holding figures,
+/// of typed rows.
+fn typed(headers: &[&str], num: &[usize], rows: Vec<Vec<Cell>>) -> Table {
+    let mut t = table(headers, num, Vec::new());
+    t.rows = rows;
+    t
+}
+
+/// A count.
+fn count(n: u64) -> Cell {
+    Cell::count(n)
+}
+
+/// A share with one decimal, or `–` when undefined.
+fn share(v: Option<f64>) -> Cell {
+    v.map_or_else(|| Cell::text("–"), |v| Cell::pct(Some(v)))
+}
+
+/// A coefficient with three decimals, or `–` when undefined.
+fn coefficient(v: Option<f64>) -> Cell {
+    v.map_or_else(|| Cell::text("–"), |v| Cell::stat(Some(v)))
 }
 
 fn strings(v: &[&str]) -> Vec<String> {
@@ -110,22 +136,22 @@ pub fn confusion(a: &Audit, s: &Stats) -> Table {
     headers.push("Total");
     let k = a.levels.len();
     let m = s.confusion.rows();
-    let mut rows: Vec<Vec<String>> = m
+    let mut rows: Vec<Vec<Cell>> = m
         .iter()
         .zip(&a.levels)
         .map(|(r, l)| {
-            let mut v = vec![l.label.clone()];
-            v.extend(r.iter().map(u64::to_string));
-            v.push(r.iter().sum::<u64>().to_string());
+            let mut v = vec![Cell::text(l.label.clone())];
+            v.extend(r.iter().copied().map(count));
+            v.push(count(r.iter().sum::<u64>()));
             v
         })
         .collect();
-    let mut total = vec!["Total".to_string()];
-    total.extend(s.confusion.col_totals().iter().map(u64::to_string));
-    total.push(s.n.to_string());
+    let mut total = vec![Cell::text("Total")];
+    total.extend(s.confusion.col_totals().iter().copied().map(count));
+    total.push(count(s.n));
     rows.push(total);
     let num: Vec<usize> = (1..=k + 1).collect();
-    table(&headers, &num, rows)
+    typed(&headers, &num, rows)
 }
 
 /// One row per group: n, agree, over, under, agreement with interval, kappa, note.
@@ -133,21 +159,24 @@ pub fn groups<'a>(first: &str, items: impl Iterator<Item = (&'a str, &'a Stats)>
     let rows = items
         .map(|(g, s)| {
             vec![
-                group_value(g).to_string(),
-                s.n.to_string(),
-                s.agree.to_string(),
-                s.over.to_string(),
-                s.under.to_string(),
-                opt_pct(s.agreement),
-                pct_ci(s.agreement_ci),
-                kappa_text(s),
-                coef(s.kappa_quadratic.map(|k| k.value)),
-                coef(s.gwet_ac1),
-                caution(s).to_string(),
+                Cell::text(group_value(g)),
+                count(s.n),
+                count(s.agree),
+                count(s.over),
+                count(s.under),
+                share(s.agreement),
+                Cell::text(pct_ci(s.agreement_ci)),
+                match s.kappa {
+                    Some(k) => Cell::stat(Some(k.value)),
+                    None => Cell::text(kappa_text(s)),
+                },
+                coefficient(s.kappa_quadratic.map(|k| k.value)),
+                coefficient(s.gwet_ac1),
+                cell(caution(s).to_string()),
             ]
         })
         .collect();
-    table(
+    typed(
         &[
             first,
             "n",
@@ -191,47 +220,183 @@ pub fn evidence(a: &Audit) -> Table {
         .enumerate()
         .map(|(i, e)| {
             let mut r = vec![
-                (i + 1).to_string(),
+                count(i as u64 + 1),
                 // Invisible characters shown (`<U+200B>`): ids that look
                 // the same on the page may differ.
-                crate::text::visible(&e.id).into_owned(),
-                e.decision.clone(),
-                a.level_label(e.decision_level).to_string(),
-                a.level_label(e.level).to_string(),
-                format!("{:+}", e.distance),
-                if e.alert {
+                Cell::text(crate::text::visible(&e.id)),
+                Cell::text(e.decision.clone()),
+                Cell::text(a.level_label(e.decision_level)),
+                Cell::text(a.level_label(e.level)),
+                Cell::Delta(i64::from(e.distance)),
+                cell(if e.alert {
                     "ALERT".into()
                 } else {
                     String::new()
-                },
+                }),
             ];
             if let Some(reason) = &e.reason {
-                r.push(if reason.is_empty() {
-                    "undocumented".into()
-                } else {
-                    format!("documented: {reason}")
-                });
+                r.push(Cell::text(documented(reason)));
             }
-            r.extend(e.by.iter().map(|v| group_value(v).to_string()));
+            r.extend(e.by.iter().map(|v| Cell::text(group_value(v))));
             if a.columns.period.is_some() {
-                r.push(group_value(e.period.as_deref().unwrap_or("")).to_string());
+                r.push(Cell::text(group_value(e.period.as_deref().unwrap_or(""))));
             }
-            let reasons: Vec<String> = a.reasons(e).map(|x| x.reason.clone()).collect();
-            r.push(if !reasons.is_empty() {
-                reasons.join("; ")
-            } else {
-                let by: Vec<&str> = a.set_by(e).collect();
-                if by.is_empty() {
-                    "no rule fired and no indicator is present: the lowest level".into()
-                } else {
-                    format!("no rule fired; the level comes from: {}", by.join("; "))
-                }
-            });
+            r.push(Cell::text(why(a, e)));
             r
         })
         .collect();
     let heads: Vec<&str> = headers.iter().map(String::as_str).collect();
-    table(&heads, &[0, 5], rows)
+    typed(&heads, &[0, 5], rows)
+}
+
+/// Every figure of every group, one row a group (the overall figures
+/// first): the workbook's sheet of raw figures, for filtering and sorting.
+/// `groupings` pairs each grouping's name with its groups.
+pub fn figures<'a>(a: &'a Audit, groupings: &[(&str, Vec<(&'a str, &'a Stats)>)]) -> Table {
+    let mut rows = vec![figure_row("all", "All decisions", &a.overall)];
+    for (name, groups) in groupings {
+        rows.extend(
+            groups
+                .iter()
+                .map(|(g, s)| figure_row(name, group_value(g), s)),
+        );
+    }
+    typed(
+        &[
+            "grouping",
+            "group",
+            "scored",
+            "n",
+            "agree",
+            "over",
+            "under",
+            "agreement",
+            "agreement 95% low",
+            "agreement 95% high",
+            "kappa",
+            "kappa SE",
+            "kappa linear",
+            "kappa quadratic",
+            "Gwet's AC1",
+            "over share",
+            "under share",
+            "no decision",
+            "note",
+        ],
+        &(2..=17).collect::<Vec<_>>(),
+        rows,
+    )
+}
+
+fn figure_row(grouping: &str, group: &str, s: &Stats) -> Vec<Cell> {
+    vec![
+        Cell::text(grouping),
+        Cell::text(group),
+        count(s.scored),
+        count(s.n),
+        count(s.agree),
+        count(s.over),
+        count(s.under),
+        Cell::pct(s.agreement),
+        Cell::pct(s.agreement_ci.map(|c| c.0)),
+        Cell::pct(s.agreement_ci.map(|c| c.1)),
+        Cell::stat(s.kappa.map(|k| k.value)),
+        Cell::stat(s.kappa.map(|k| k.se)),
+        Cell::stat(s.kappa_linear.map(|k| k.value)),
+        Cell::stat(s.kappa_quadratic.map(|k| k.value)),
+        Cell::stat(s.gwet_ac1),
+        Cell::pct(s.over_share()),
+        Cell::pct(s.under_share()),
+        count(s.no_decision()),
+        cell(caution(s).to_string()),
+    ]
+}
+
+/// The evidence list in full, worst first, one column a fact (the data
+/// row, over or under, the rationale apart from whether there is one, the
+/// rules that fired): the workbook's sheet for filtering.
+pub fn evidence_full(a: &Audit) -> Table {
+    let mut headers = strings(&[
+        "#",
+        "id",
+        "data row",
+        "decision",
+        "decision level",
+        "rules level",
+        "distance",
+        "over or under",
+        "alert",
+    ]);
+    if a.columns.reason.is_some() {
+        headers.push("documented".into());
+        headers.push("rationale".into());
+    }
+    headers.extend(a.columns.by.iter().cloned());
+    if let Some(p) = &a.columns.period {
+        headers.push(p.clone());
+    }
+    headers.push("rules fired".into());
+    headers.push("why the rules give their level".into());
+    let rows = a
+        .evidence
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let mut r = vec![
+                count(i as u64 + 1),
+                Cell::text(crate::text::visible(&e.id)),
+                count(e.row),
+                Cell::text(e.decision.clone()),
+                Cell::text(a.level_label(e.decision_level)),
+                Cell::text(a.level_label(e.level)),
+                Cell::Delta(i64::from(e.distance)),
+                Cell::text(e.agreement()),
+                cell(if e.alert {
+                    "ALERT".into()
+                } else {
+                    String::new()
+                }),
+            ];
+            if let Some(d) = e.documented() {
+                r.push(Cell::text(if d { "yes" } else { "no" }));
+                r.push(Cell::text(e.reason.clone().unwrap_or_default()));
+            }
+            r.extend(e.by.iter().map(|v| Cell::text(group_value(v))));
+            if a.columns.period.is_some() {
+                r.push(Cell::text(group_value(e.period.as_deref().unwrap_or(""))));
+            }
+            let fired: Vec<&str> = a.reasons(e).map(|x| x.id.as_str()).collect();
+            r.push(Cell::text(fired.join(", ")));
+            r.push(Cell::text(why(a, e)));
+            r
+        })
+        .collect();
+    let heads: Vec<&str> = headers.iter().map(String::as_str).collect();
+    typed(&heads, &[0, 2, 6], rows)
+}
+
+/// A record's rationale as the evidence shows it.
+fn documented(reason: &str) -> String {
+    if reason.is_empty() {
+        "undocumented".into()
+    } else {
+        format!("documented: {reason}")
+    }
+}
+
+/// Why the rules give a record its level: the fired rules' reasons, or
+/// the indicators that set the level when no rule fired.
+fn why(a: &Audit, e: &crate::audit::Evidence) -> String {
+    let reasons: Vec<String> = a.reasons(e).map(|x| x.reason.clone()).collect();
+    if !reasons.is_empty() {
+        return reasons.join("; ");
+    }
+    let by: Vec<&str> = a.set_by(e).collect();
+    if by.is_empty() {
+        "no rule fired and no indicator is present: the lowest level".into()
+    } else {
+        format!("no rule fired; the level comes from: {}", by.join("; "))
+    }
 }
 
 /// How often each rule fired.
@@ -240,15 +405,16 @@ pub fn rules(a: &Audit) -> Table {
         .rules
         .iter()
         .map(|r| {
-            let share = if a.scored > 0 {
-                pct(r.fired as f64 / a.scored as f64)
-            } else {
-                "–".into()
-            };
-            vec![r.id.clone(), r.fired.to_string(), share, r.reason.clone()]
+            let share = share((a.scored > 0).then(|| r.fired as f64 / a.scored as f64));
+            vec![
+                Cell::text(r.id.clone()),
+                count(r.fired),
+                share,
+                Cell::text(r.reason.clone()),
+            ]
         })
         .collect();
-    table(
+    typed(
         &["rule", "times fired", "share of records", "reason"],
         &[1, 2],
         rows,
@@ -257,12 +423,18 @@ pub fn rules(a: &Audit) -> Table {
 
 /// Rejected rows.
 pub fn rejected(a: &Audit) -> Table {
-    table(
+    typed(
         &["row", "column", "reason"],
         &[0],
         a.rejected
             .iter()
-            .map(|r| vec![r.row.to_string(), r.column.clone(), r.reason.clone()])
+            .map(|r| {
+                vec![
+                    count(r.row),
+                    Cell::text(r.column.clone()),
+                    Cell::text(r.reason.clone()),
+                ]
+            })
             .collect(),
     )
 }

@@ -9,16 +9,24 @@ use crate::report::html::{chart, escape, page_with_style, warning, CSS};
 
 /// What a document page adds to the shared stylesheet: a wide table
 /// scrolls inside its own box rather than pushing the page past the
-/// window's edge (and prints whole), ids are set apart.
+/// window's edge (and prints whole), ids are set apart, a long table prints
+/// landscape.
 const STYLE: &str = "div.table{overflow-x:auto;max-width:100%}\
 code{background:#f4f4f4;padding:0 .2em;overflow-wrap:anywhere}svg text{font-size:12px}\
-@media print{div.table{overflow:visible}}";
+@page long{size:A4 landscape}\
+@media print{div.table{overflow:visible}div.long{page:long}div.long table{font-size:7.5pt}\
+div.long td{overflow-wrap:anywhere}}";
+
+/// A table with more rows than this prints on landscape pages of its own
+/// in a smaller type (the audit's evidence list would otherwise run to
+/// dozens of portrait pages).
+const LONG: usize = 25;
 
 /// The document as an HTML page.
 pub fn render(doc: &Document) -> String {
     let mut out = format!("<h1>{}</h1>\n", escape(&doc.title));
     blocks(&doc.intro, &mut out);
-    for s in &doc.sections {
+    for s in doc.sections.iter().filter(|s| s.reach.in_reading()) {
         section(s, &mut out);
     }
     page_with_style(&doc.title, &format!("{CSS}{STYLE}"), &out)
@@ -66,7 +74,12 @@ fn block(b: &Block, out: &mut String) {
 
 fn table(t: &Table, out: &mut String) {
     let class = |numeric: bool| if numeric { " class=\"num\"" } else { "" };
-    out.push_str("<div class=\"table\"><table>\n<thead><tr>");
+    let (rows, note) = t.shown_rows();
+    out.push_str(if rows.len() > LONG {
+        "<div class=\"table long\"><table>\n<thead><tr>"
+    } else {
+        "<div class=\"table\"><table>\n<thead><tr>"
+    });
     for c in &t.columns {
         out.push_str(&format!(
             "<th{}>{}</th>",
@@ -75,7 +88,6 @@ fn table(t: &Table, out: &mut String) {
         ));
     }
     out.push_str("</tr></thead>\n<tbody>\n");
-    let (rows, note) = t.shown_rows();
     for r in rows {
         out.push_str("<tr>");
         for (c, col) in r.iter().zip(&t.columns) {

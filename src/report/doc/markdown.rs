@@ -10,7 +10,7 @@ use crate::report::markdown::escape;
 pub fn render(doc: &Document) -> String {
     let mut out = format!("# {}\n\n", escape(&doc.title));
     blocks(&doc.intro, &mut out);
-    for s in &doc.sections {
+    for s in doc.sections.iter().filter(|s| s.reach.in_reading()) {
         section(s, &mut out);
     }
     // One newline at the end, not a blank line.

@@ -11,7 +11,7 @@ pub fn render(doc: &Document) -> String {
     let mut out = String::new();
     heading(&doc.title, '=', &mut out);
     blocks(&doc.intro, &mut out);
-    for s in &doc.sections {
+    for s in doc.sections.iter().filter(|s| s.reach.in_reading()) {
         section(s, &mut out);
     }
     out

@@ -1,9 +1,11 @@
 //! A [`Document`] as an Excel workbook (rust_xlsxwriter): the opening blocks
-//! on a first sheet, then one sheet per section. Figures are real numbers
+//! on a first sheet (named after the title, or "Summary" when the title is
+//! too long for a tab), then one sheet per section. Figures are real numbers
 //! with number formats (counts, signed changes, percentages, coefficients
 //! with their decimals); text is neutralised against formula injection;
-//! a sheet opening with a table has that table's header row bold, frozen,
-//! filterable and repeated on every printed page; every sheet prints
+//! a sheet's first table, when it opens the sheet or follows a few lines
+//! of text, has its header row bold, frozen, filterable and repeated on
+//! every printed page; every sheet prints
 //! landscape, one page wide. A table longer than a sheet holds is cut with a
 //! note saying how many rows were left out.
 
@@ -20,6 +22,10 @@ pub const MAX_ROWS: usize = 1_048_000;
 /// Widest column, in characters; longer text wraps within it.
 const WIDEST: usize = 60;
 
+/// The last row a sheet's first table may start on and still have its
+/// header frozen (the lines above it stay in view too).
+const HEADER_WITHIN: usize = 4;
+
 /// The workbook of `doc`, listing at most `cap` rows of a table (tests use a
 /// small cap to see the note without a million rows).
 pub fn workbook(doc: &Document, cap: usize) -> Result<Workbook, XlsxError> {
@@ -27,11 +33,18 @@ pub fn workbook(doc: &Document, cap: usize) -> Result<Workbook, XlsxError> {
     let mut used = Vec::new();
     if !doc.intro.is_empty() {
         let ws = wb.add_worksheet();
-        ws.set_name(sheet_name(&doc.title, &mut used))?;
+        // Named after the title when it fits a sheet's name, else "Summary"
+        // (a title cut at 31 characters reads badly on a tab).
+        let name = if doc.title.chars().count() <= 31 {
+            doc.title.as_str()
+        } else {
+            "Summary"
+        };
+        ws.set_name(sheet_name(name, &mut used))?;
         ws.write_string_with_format(0, 0, &doc.title, &Format::new().set_bold())?;
         sheet(ws, &doc.intro, 2, cap)?;
     }
-    for s in &doc.sections {
+    for s in doc.sections.iter().filter(|s| s.reach.in_workbook()) {
         if s.blocks.iter().all(|b| matches!(b, Block::Chart(_))) {
             continue;
         }
@@ -107,20 +120,25 @@ fn sheet(
                 }
             }
             Block::Table(t) => {
-                if row == 0 {
-                    header = Some(0);
+                // The sheet's first table, when only a few lines of text
+                // come before it, has its header row frozen, filterable and
+                // repeated on every printed page.
+                let first = !has_table && row <= HEADER_WITHIN;
+                if first {
+                    header = Some(at(row));
                 }
                 has_table = true;
-                row = table(ws, row, t, cap, &mut widths)?;
+                row = table(ws, row, t, cap, first, &mut widths)?;
             }
             Block::Chart(_) => continue,
         }
         row += 1;
     }
     let wrap = Format::new().set_text_wrap();
+    let cap = column_cap(&widths);
     for (c, w) in widths.iter().enumerate() {
-        ws.set_column_width(col(c), (*w as f64 + 2.0).clamp(10.0, WIDEST as f64))?;
-        if *w > WIDEST {
+        ws.set_column_width(col(c), (*w as f64 + 2.0).clamp(10.0, cap as f64 + 2.0))?;
+        if *w > cap {
             ws.set_column_format(col(c), &wrap)?;
         }
     }
@@ -129,18 +147,41 @@ fn sheet(
         ws.set_column_width(0, (long_text as f64 + 2.0).clamp(10.0, 100.0))?;
         ws.set_column_format(0, &wrap)?;
     }
-    if header.is_some() {
-        ws.set_freeze_panes(1, 0)?;
+    if let Some(h) = header {
+        ws.set_freeze_panes(h + 1, 0)?;
     }
     page_setup(ws, header)
 }
 
-/// Writes `t` from row `row`; returns the row after it.
+/// Characters across a sheet that still prints legibly one page wide on
+/// landscape A4 (about 140 fit at full size; this many print at about
+/// half size).
+const PAGE: usize = 260;
+
+/// Narrowest a column of long text is made to wrap to, in characters.
+const NARROWEST: usize = 36;
+
+/// The widest a column may be, in characters, so that the sheet comes as
+/// close to one page across as wrapping long text allows: [`WIDEST`] when
+/// the columns fit, else the cap at which they fit, never below
+/// [`NARROWEST`] (a sheet of many short columns is then scaled down to fit
+/// the page when printed).
+fn column_cap(widths: &[usize]) -> usize {
+    let across = |cap: usize| -> usize { widths.iter().map(|w| (*w).clamp(8, cap) + 2).sum() };
+    (NARROWEST..=WIDEST)
+        .rev()
+        .find(|cap| across(*cap) <= PAGE)
+        .unwrap_or(NARROWEST)
+}
+
+/// Writes `t` from row `row`, with an autofilter on its header row when
+/// `filter`; returns the row after it.
 fn table(
     ws: &mut Worksheet,
     row: usize,
     t: &Table,
     cap: usize,
+    filter: bool,
     widths: &mut Vec<usize>,
 ) -> Result<usize, XlsxError> {
     let head = Format::new().set_bold().set_text_wrap();
@@ -161,8 +202,8 @@ fn table(
             write(ws, r, col(c), cell)?;
         }
     }
-    if row == 0 && !t.columns.is_empty() && !shown.is_empty() {
-        ws.autofilter(0, 0, at(shown.len()), col(t.columns.len() - 1))?;
+    if filter && !t.columns.is_empty() && !shown.is_empty() {
+        ws.autofilter(at(row), 0, at(row + shown.len()), col(t.columns.len() - 1))?;
     }
     let mut next = row + 1 + shown.len();
     if t.rows.len() > shown.len() {
@@ -265,6 +306,21 @@ mod tests {
         assert_eq!(format(&Cell::pct(None)).as_deref(), Some("0.0%"));
         assert_eq!(format(&Cell::percent(None, 0)).as_deref(), Some("0%"));
         assert_eq!(format(&Cell::count(1)), None);
+    }
+
+    #[test]
+    fn wide_tables_wrap_their_long_columns_to_fit_a_page() {
+        assert_eq!(column_cap(&[10, 30, 80]), WIDEST);
+        let cap = column_cap(&[10, 60, 60, 60, 60, 10]);
+        assert!((NARROWEST..WIDEST).contains(&cap), "{cap}");
+        assert!(
+            [10, 60, 60, 60, 60, 10]
+                .iter()
+                .map(|w: &usize| (*w).clamp(8, cap) + 2)
+                .sum::<usize>()
+                <= PAGE
+        );
+        assert_eq!(column_cap(&[60; 12]), NARROWEST);
     }
 
     #[test]
