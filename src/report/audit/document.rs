@@ -165,16 +165,7 @@ pub fn build(a: &Audit) -> Document {
             .reach(Reach::Workbook)
             .with(tables::figures(a, &groupings)),
     );
-    let mut s = Section::new("Evidence: every disagreement, worst first").with(Inline(vec![
-        Span::Text(format!(
-            "{} disagreements: {} under, {} over; ",
-            a.evidence.len(),
-            a.overall.under,
-            a.overall.over
-        )),
-        Span::Alert(format!("{} safeguarding alerts", a.alerts())),
-        Span::Text(" (listed first).".into()),
-    ]));
+    let mut s = Section::new("Evidence: every disagreement, worst first").with(evidence_count(a));
     if !a.evidence.is_empty() {
         s.push(tables::evidence(a));
     }
@@ -184,16 +175,7 @@ pub fn build(a: &Audit) -> Document {
     let mut s = Section::new("Evidence")
         .reach(Reach::Workbook)
         .with(tables::evidence_full(a));
-    s.push(Inline(vec![
-        Span::Text(format!(
-            "{} disagreements: {} under, {} over; ",
-            a.evidence.len(),
-            a.overall.under,
-            a.overall.over
-        )),
-        Span::Alert(format!("{} safeguarding alerts", a.alerts())),
-        Span::Text(" (listed first).".into()),
-    ]));
+    s.push(evidence_count(a));
     sections.push(s);
     let mut s = Section::new("How often each rule fired")
         .sheet("Rules")
@@ -225,4 +207,18 @@ pub fn build(a: &Audit) -> Document {
         intro,
         sections,
     }
+}
+
+/// How many disagreements the evidence lists, and how many are alerts.
+fn evidence_count(a: &Audit) -> Inline {
+    Inline(vec![
+        Span::Text(format!(
+            "{} disagreements: {} under, {} over; ",
+            a.evidence.len(),
+            a.overall.under,
+            a.overall.over
+        )),
+        Span::Alert(format!("{} safeguarding alerts", a.alerts())),
+        Span::Text(" (listed first).".into()),
+    ])
 }
