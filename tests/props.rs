@@ -201,7 +201,7 @@ proptest! {
     #[test]
     fn adding_an_indicator_never_lowers_a_level(
         (m, recs, extra) in gen::model_and_records(MONOTONE, 1..8).prop_flat_map(|(m, recs)| {
-            let n = m.shape().indicators.len();
+            let n = m.shape.indicators.len();
             (Just(m), Just(recs), 0..n)
         }),
     ) {

@@ -96,6 +96,17 @@ pub enum ChangeKind {
     Changed,
 }
 
+impl ChangeKind {
+    /// The word for it, as in the JSON report (`added`, `removed`, `changed`).
+    pub fn word(self) -> &'static str {
+        match self {
+            ChangeKind::Added => "added",
+            ChangeKind::Removed => "removed",
+            ChangeKind::Changed => "changed",
+        }
+    }
+}
+
 /// One change, as a sentence (ids in backticks).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Change {

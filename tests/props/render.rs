@@ -106,11 +106,6 @@ fn example_body(rec: &Rec, s: &mut String) {
 }
 
 impl Model {
-    /// The declarations.
-    pub(super) fn shape(&self) -> &Shape {
-        &self.shape
-    }
-
     /// The rule file as text, rules in the given order.
     pub(super) fn render(&self, rule_order: &[usize]) -> String {
         let next = Cell::new(0usize);
@@ -124,7 +119,7 @@ impl Model {
                 s.push_str(" // note");
             }
         };
-        let sh = self.shape();
+        let sh: &Shape = &self.shape;
         let mut s = String::from("continuum \"Generated\" version \"1\"");
         note(&mut s);
         s.push_str("\n\nlevels {\n");

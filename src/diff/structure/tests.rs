@@ -157,3 +157,13 @@ fn field_labels_added_changed_and_removed() {
         ]
     );
 }
+
+#[test]
+fn a_change_kind_reads_as_in_the_json_report() {
+    for k in [ChangeKind::Added, ChangeKind::Removed, ChangeKind::Changed] {
+        assert_eq!(
+            serde_json::to_string(&k).unwrap(),
+            format!("\"{}\"", k.word())
+        );
+    }
+}

@@ -4,7 +4,7 @@
 
 use super::{p_value, pct, seconds, signed, stat, DiffReport, LIST_LIMIT};
 use crate::diff::impact::Responsible;
-use crate::diff::{ChangeKind, Impact, Structure};
+use crate::diff::{Impact, Structure};
 use crate::report::doc::{Block, Cell, Chart, Column, Document, Inline, Section, Table};
 
 /// The report's title.
@@ -92,15 +92,10 @@ fn structure(s: &Structure) -> Section {
         Column::text("What changed"),
     ]);
     for c in &s.changes {
-        let kind = match c.kind {
-            ChangeKind::Added => "added",
-            ChangeKind::Removed => "removed",
-            ChangeKind::Changed => "changed",
-        };
         t.row(vec![
             Cell::text(c.section.title()),
             Cell::code(&c.id),
-            Cell::text(kind),
+            Cell::text(c.kind.word()),
             Cell::Text(Inline::ticked(&c.text)),
         ]);
     }
