@@ -157,7 +157,7 @@ fn open(path: &Path, opts: &LoadOptions) -> Result<Box<dyn RowSource>, DataError
             path,
             opts.sheet.as_deref(),
         )?),
-        Format::Cin => Box::new(crate::data::cin::CinSource::open(path)?),
+        Format::Cin => crate::data::cin::chunked::open(path)?,
     })
 }
 

@@ -26,6 +26,7 @@ use quick_xml::Reader;
 use super::{DataError, Raw, RowSource};
 use crate::plan::{FieldType, Plan};
 
+pub mod chunked;
 pub mod episode;
 pub mod header;
 
@@ -195,7 +196,10 @@ impl Tag {
 /// A streamed CIN census message.
 pub struct CinSource {
     path: PathBuf,
-    file: File,
+    /// The file, or `None` for a chunk held whole in `block` (parsed by
+    /// [`chunked`]'s threads): then the block's end is the chunk's end, not
+    /// the file's, and reaching it is no `Eof`.
+    file: Option<File>,
     /// The block being parsed: its bytes `..len` are the file's bytes from
     /// `base` on. Shared with the parser while events borrow it.
     block: Arc<Vec<u8>>,
@@ -233,7 +237,81 @@ pub struct CinSource {
     /// `<Child>` elements that opened before the previous `</Child>`: how
     /// many, and the line of the first.
     unclosed_children: (u64, u64),
+    /// The `</Child>` just read: the child is forgotten once its last
+    /// episode is handed on, so that the state between children is the
+    /// same wherever it is met (a chunk's start is checked against it).
+    child_ended: bool,
     done: bool,
+    /// Something happened that a chunk parsed from a guessed state cannot
+    /// vouch for (a header, a message boundary, a `<Child>` closing an
+    /// unclosed one, XML it cannot read past): the chunk is read again in
+    /// order ([`chunked`]).
+    impure: bool,
+    /// Stop (with [`Step::Paused`]) before the first event at or after this
+    /// place in the file.
+    pause_at: Option<u64>,
+}
+
+/// What reading on gave.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Step {
+    /// An episode (a record or a reject) is in the caller's `raw`.
+    Row,
+    /// The end of the file (or of a chunk).
+    End,
+    /// The place set by `pause_at` is reached.
+    Paused,
+}
+
+/// The reader's state between events, apart from where it is in the file:
+/// what a chunk parsed on another thread starts from, and what it leaves.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Resume {
+    stack: Vec<(Tag, usize)>,
+    names: Vec<u8>,
+    value: String,
+    value_too_long: bool,
+    headers: Headers,
+    child: Child,
+    in_episode: bool,
+    root_seen: bool,
+    unclosed_children: (u64, u64),
+    broken: bool,
+    done: bool,
+}
+
+impl Resume {
+    /// Whether this is a state between two elements that a reader can go
+    /// on from: no episode or value half read, nothing left unread. A
+    /// chunk that ends otherwise (cut inside an episode, a value or a tag)
+    /// is read again in order.
+    pub(crate) fn quiet(&self) -> bool {
+        !self.in_episode
+            && !self.broken
+            && !self.done
+            && self.value.is_empty()
+            && !self.value_too_long
+    }
+
+    /// Whether a chunk read from `self` reads as from `other`: the same
+    /// open elements, child, value and message, and no episode open (the
+    /// header's counts and problems are the reader's own, added up in
+    /// order).
+    pub(crate) fn same_place(&self, other: &Resume) -> bool {
+        !self.in_episode
+            && !other.in_episode
+            && !self.broken
+            && !other.broken
+            && !self.done
+            && !other.done
+            && self.root_seen == other.root_seen
+            && self.stack == other.stack
+            && self.names == other.names
+            && self.value == other.value
+            && self.value_too_long == other.value_too_long
+            && self.child == other.child
+            && self.headers.same_message(&other.headers)
+    }
 }
 
 impl CinSource {
@@ -250,10 +328,34 @@ impl CinSource {
             path: path.to_path_buf(),
             message: e.to_string(),
         })?;
-        Ok(CinSource {
+        Ok(Self::new(path, Some(file), Arc::new(vec![0; block.max(1)])))
+    }
+
+    /// A reader of one chunk of a census held whole in memory, which
+    /// starts at `offset` in the file, after `newlines` line breaks, in
+    /// the state `from`.
+    pub(crate) fn chunk(
+        path: &Path,
+        bytes: Arc<Vec<u8>>,
+        offset: u64,
+        newlines: u64,
+        from: &Resume,
+    ) -> CinSource {
+        let len = bytes.len();
+        let mut src = Self::new(path, None, bytes);
+        src.len = len;
+        src.eof = true;
+        src.base = offset;
+        src.newlines = newlines;
+        src.restore(from);
+        src
+    }
+
+    fn new(path: &Path, file: Option<File>, block: Arc<Vec<u8>>) -> CinSource {
+        CinSource {
             path: path.to_path_buf(),
             file,
-            block: Arc::new(vec![0; block.max(1)]),
+            block,
             len: 0,
             base: 0,
             eof: false,
@@ -274,8 +376,95 @@ impl CinSource {
             in_episode: false,
             root_seen: false,
             unclosed_children: (0, 0),
+            child_ended: false,
             done: false,
-        })
+            impure: false,
+            pause_at: None,
+        }
+    }
+
+    /// The state between events (see [`Resume`]).
+    pub(crate) fn snapshot(&self) -> Resume {
+        Resume {
+            stack: self.stack.clone(),
+            names: self.names.clone(),
+            value: self.value.clone(),
+            value_too_long: self.value_too_long,
+            headers: self.headers.clone(),
+            child: self.child.clone(),
+            in_episode: self.in_episode,
+            root_seen: self.root_seen,
+            unclosed_children: self.unclosed_children,
+            broken: self.broken,
+            done: self.done,
+        }
+    }
+
+    /// Takes on a whole state, counts and problems included.
+    pub(crate) fn restore(&mut self, r: &Resume) {
+        self.restore_place(r);
+        self.headers.clone_from(&r.headers);
+        self.unclosed_children = r.unclosed_children;
+        self.broken = r.broken;
+        self.done = r.done;
+    }
+
+    /// Takes on where a chunk read from a state like this one left off
+    /// (the header's counts and problems stay this reader's own).
+    pub(crate) fn restore_place(&mut self, r: &Resume) {
+        self.stack.clone_from(&r.stack);
+        self.names.clone_from(&r.names);
+        self.value.clone_from(&r.value);
+        self.value_too_long = r.value_too_long;
+        self.child.clone_from(&r.child);
+        self.in_episode = r.in_episode;
+        self.root_seen = r.root_seen;
+    }
+
+    /// Whether a chunk read from the state `guess` reads from here as it
+    /// would have (see [`Resume::same_place`]).
+    pub(crate) fn is_at(&self, guess: &Resume) -> bool {
+        guess.same_place(&self.snapshot())
+    }
+
+    /// Counts `n` episodes of the current message handed on by a chunk.
+    pub(crate) fn count_episodes(&mut self, n: u64) {
+        for _ in 0..n {
+            self.headers.episode();
+        }
+    }
+
+    /// Whether the reader met something a chunk read from a guessed state
+    /// cannot vouch for (see the field).
+    pub(crate) fn impure(&self) -> bool {
+        self.impure || self.broken
+    }
+
+    /// Reads on from `offset` in the file, after `newlines` line breaks, in
+    /// the reader's present state (the chunk before it was handed on).
+    pub(crate) fn resume_at(&mut self, offset: u64, newlines: u64) -> Result<(), DataError> {
+        use std::io::{Seek, SeekFrom};
+        if let Some(file) = self.file.as_mut() {
+            file.seek(SeekFrom::Start(offset))
+                .map_err(|e| DataError::Io {
+                    path: self.path.clone(),
+                    message: e.to_string(),
+                })?;
+        }
+        self.base = offset;
+        self.len = 0;
+        self.pos = 0;
+        self.at = 0;
+        self.counted = 0;
+        self.newlines = newlines;
+        self.eof = self.file.is_none();
+        Ok(())
+    }
+
+    /// Stops reading before the first event at or after `at` (none: read
+    /// to the end).
+    pub(crate) fn pause_at(&mut self, at: Option<u64>) {
+        self.pause_at = at;
     }
 
     /// The line the reader has reached (1-based).
@@ -313,7 +502,10 @@ impl CinSource {
             block.resize(block.len() * 2, 0);
         }
         let read = loop {
-            match self.file.read(block.get_mut(pending..).unwrap_or_default()) {
+            let Some(file) = self.file.as_mut() else {
+                break Ok(0);
+            };
+            match file.read(block.get_mut(pending..).unwrap_or_default()) {
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 r => break r,
             }
@@ -393,6 +585,7 @@ impl CinSource {
             // A further message after the first: pooled returns written
             // one after another, each with its own header.
             self.root_seen = true;
+            self.impure = true;
             let line = self.line();
             self.headers.begin_message(line);
         }
@@ -451,6 +644,7 @@ impl CinSource {
             self.names.truncate(start);
         }
         self.stack.truncate(children + 1);
+        self.impure = true;
         let line = self.line();
         let (n, first) = &mut self.unclosed_children;
         if *n == 0 {
@@ -574,8 +768,11 @@ impl CinSource {
 
     /// What an element's end means. True when it ends an episode.
     fn end(&mut self, tag: Tag) -> bool {
-        let value = std::mem::take(&mut self.value);
+        let mut value = std::mem::take(&mut self.value);
         let done = self.end_with(tag, value.trim());
+        // Used up: the state between elements is the same wherever it is
+        // met (the buffer is kept).
+        value.clear();
         self.value = value;
         done
     }
@@ -590,8 +787,15 @@ impl CinSource {
             return tag == Tag::CinDetails;
         }
         match tag {
-            Tag::Lea => self.headers.lea(v),
-            Tag::Message if self.stack.is_empty() => self.headers.end_message(),
+            Tag::Lea => {
+                self.impure = true;
+                self.headers.lea(v);
+            }
+            Tag::Message if self.stack.is_empty() => {
+                self.impure = true;
+                self.headers.end_message();
+            }
+            Tag::Child => self.child_ended = true,
             Tag::LaChildId => {
                 self.child.id.clear();
                 self.child.id.push_str(v);
@@ -746,6 +950,10 @@ impl CinSource {
                 false
             }
             Ok(Event::Decl(_) | Event::PI(_) | Event::Comment(_)) => false,
+            Ok(Event::Eof) if self.file.is_none() => {
+                // The end of a chunk, not of the file.
+                return Ok(Some(false));
+            }
             Ok(Event::Eof) => {
                 self.done = true;
                 if self.in_episode {
@@ -783,16 +991,19 @@ impl CinSource {
         };
         if complete {
             self.emit(raw);
-            return Ok(Some(true));
         }
-        Ok(None)
+        if self.child_ended {
+            self.child_ended = false;
+            self.child.clear();
+        }
+        Ok(complete.then_some(true))
     }
 
-    /// Reads events up to the end of the next episode (true) or of the
-    /// file (false). Events borrow a handle on the block, so that the
-    /// handlers may change everything else; the block is refilled between
-    /// events.
-    fn read(&mut self, raw: &mut Option<Raw>) -> Result<bool, DataError> {
+    /// Reads events up to the end of the next episode, of the file, or
+    /// the place set by [`CinSource::pause_at`]. Events borrow a handle on
+    /// the block, so that the handlers may change everything else; the
+    /// block is refilled between events.
+    pub(crate) fn read(&mut self, raw: &mut Option<Raw>) -> Result<Step, DataError> {
         loop {
             let block = Arc::clone(&self.block);
             let bytes = block.get(self.pos..self.len).unwrap_or_default();
@@ -809,6 +1020,12 @@ impl CinSource {
             let from = self.pos + bom_len(bytes);
             let mut reader = xml(bytes);
             loop {
+                if self
+                    .pause_at
+                    .is_some_and(|p| self.base + self.pos as u64 >= p)
+                {
+                    return Ok(Step::Paused);
+                }
                 let event = if self.broken {
                     Ok(Event::Eof)
                 } else {
@@ -826,8 +1043,8 @@ impl CinSource {
                 self.at = end.min(self.len);
                 let handled = self.handle(event, start, raw)?;
                 self.pos = self.at;
-                if let Some(more) = handled {
-                    return Ok(more);
+                if let Some(row) = handled {
+                    return Ok(if row { Step::Row } else { Step::End });
                 }
             }
             drop(reader);
@@ -949,7 +1166,7 @@ impl RowSource for CinSource {
         if result.is_err() {
             self.done = true;
         }
-        result
+        result.map(|step| step == Step::Row)
     }
 
     fn position(&self) -> u64 {

@@ -170,7 +170,7 @@ pub fn yes_no(text: &str) -> Option<bool> {
 }
 
 /// What the message says of the child whose episodes follow.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Child {
     /// `LAchildID`.
     pub id: String,

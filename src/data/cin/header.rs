@@ -116,6 +116,15 @@ impl Headers {
         }
     }
 
+    /// Whether `other` is in the same message with the same LEA (what a
+    /// chunk read on another thread needs of the header).
+    pub fn same_message(&self, other: &Headers) -> bool {
+        self.messages == other.messages
+            && self.line == other.line
+            && self.la == other.la
+            && self.open == other.open
+    }
+
     /// An episode of the current message is handed on.
     pub fn episode(&mut self) {
         self.episodes += 1;
