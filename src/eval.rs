@@ -25,7 +25,7 @@ pub struct Score {
     pub raise: u8,
     /// Fired rules (indexes into [`Plan::rules`]), in file order.
     pub fired: Vec<RuleId>,
-    /// Raised flags (indexes into [`Plan::flags`]), in declaration order.
+    /// Raised flags (indexes into [`Declarations::flags`](crate::plan::Declarations::flags)), in declaration order.
     pub flags: Vec<FlagId>,
 }
 
@@ -261,7 +261,7 @@ impl<'a> Eval<'a> {
                 Some(Value::Num(n)) => Val::Num(*n),
                 Some(Value::Bool(b)) => Val::Bool(*b),
                 Some(Value::Text(t)) => Val::Str(Cow::Borrowed(t)),
-                Some(Value::Choice(i)) => match plan.fields.get(s.index()).map(|f| &f.kind) {
+                Some(Value::Choice(i)) => match plan.decl.fields.get(s.index()).map(|f| &f.kind) {
                     Some(FieldType::OneOf(o)) => o
                         .get(*i as usize)
                         .map_or(Val::Missing, |s| Val::Str(Cow::Borrowed(s))),

@@ -80,7 +80,7 @@ pub const AUDIT_COLUMNS: [&str; 3] = ["referral_date", "quarter", "rationale"];
 /// [`AUDIT_COLUMNS`] that are not fields.
 pub fn columns(plan: &Plan) -> Vec<String> {
     let mut c = vec!["id".to_string()];
-    c.extend(plan.fields.iter().map(|f| f.id.clone()));
+    c.extend(plan.decl.fields.iter().map(|f| f.id.clone()));
     c.push("indicators".into());
     c.push("decision".into());
     c.extend(audit_columns(plan).map(str::to_string));
@@ -91,18 +91,18 @@ pub fn columns(plan: &Plan) -> Vec<String> {
 fn audit_columns(plan: &Plan) -> impl Iterator<Item = &'static str> + '_ {
     AUDIT_COLUMNS
         .into_iter()
-        .filter(|c| !plan.fields.iter().any(|f| f.id == *c))
+        .filter(|c| !plan.decl.fields.iter().any(|f| f.id == *c))
 }
 
 /// Decision texts per level rank, as the rule file writes them; the level
 /// id when the file maps nothing else to a level.
 pub fn decision_texts(plan: &Plan) -> Vec<Vec<String>> {
-    let mut out: Vec<Vec<String>> = plan.levels.iter().map(|_| Vec::new()).collect();
+    let mut out: Vec<Vec<String>> = plan.decl.levels.iter().map(|_| Vec::new()).collect();
     if let Ok(file) = crate::parse::parse(&plan.source) {
         for item in &file.items {
             if let Item::Decisions(b) = item {
                 for d in &b.entries {
-                    if let Some(rank) = plan.levels.iter().position(|l| l.id == d.level.name) {
+                    if let Some(rank) = plan.decl.levels.iter().position(|l| l.id == d.level.name) {
                         out[rank].push(d.text.value.clone());
                     }
                 }
@@ -163,7 +163,7 @@ impl<'p> Generator<'p> {
             g2: SplitMix64::new(opts.seed ^ 0x5EED_DA7E_0000_0001),
             done: 0,
             rec: Record::empty(plan),
-            cells: Vec::with_capacity(plan.fields.len() + 6),
+            cells: Vec::with_capacity(plan.decl.fields.len() + 6),
             model,
             facts: Facts::default(),
             g: SplitMix64::new(opts.seed),
@@ -213,7 +213,7 @@ impl<'p> Generator<'p> {
             .rec
             .indicators
             .iter()
-            .filter_map(|b| plan.indicators.get(b))
+            .filter_map(|b| plan.decl.indicators.get(b))
             .map(|ind| ind.id.as_str())
             .collect();
         self.cells.push(Cell::Text(ids.join(";")));
@@ -395,7 +395,7 @@ pub fn value_cell(plan: &Plan, slot: usize, v: &Value) -> Cell {
         Value::Num(n) => Cell::Num(*n),
         Value::Bool(b) => Cell::Text(if *b { "yes" } else { "no" }.into()),
         Value::Text(t) => Cell::Text(t.clone()),
-        Value::Choice(i) => match plan.fields.get(slot).map(|f| &f.kind) {
+        Value::Choice(i) => match plan.decl.fields.get(slot).map(|f| &f.kind) {
             Some(crate::plan::FieldType::OneOf(o)) => o
                 .get(*i as usize)
                 .map_or(Cell::Empty, |s| Cell::Text(s.clone())),

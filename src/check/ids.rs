@@ -35,7 +35,7 @@ macro_rules! index_type {
             }
 
             /// Every index from 0 up, to zip with the table it indexes
-            /// (`LevelRank::all().zip(&plan.levels)`): no cast, no check.
+            /// (`LevelRank::all().zip(&plan.decl.levels)`): no cast, no check.
             #[inline]
             pub fn all() -> impl Iterator<Item = Self> {
                 (0..=<$inner>::MAX).map(Self)

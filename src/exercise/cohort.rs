@@ -55,7 +55,7 @@ pub struct VignetteStats {
 /// How often trainees placed cases with a theme below the rules' level.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ThemeLow {
-    /// Index in [`Plan::themes`].
+    /// Index in [`Declarations::themes`](crate::plan::Declarations::themes).
     pub theme: usize,
     /// Answers to vignettes with an indicator of this theme.
     pub n: u64,
@@ -205,7 +205,7 @@ fn ratio(a: f64, n: u64) -> Option<f64> {
 
 /// Figures over one set of responses.
 pub fn set_stats(plan: &Plan, pack: &Pack, set: &[&Response]) -> SetStats {
-    let k = plan.levels.len();
+    let k = plan.decl.levels.len();
     let truth = |r: &Response| pack.vignettes.get(r.vignette).map(|v| v.score.level);
     // Trainees in order of first answer, found by name in a hash map (a
     // search of the list made this quadratic in trainees).

@@ -20,6 +20,7 @@ pub struct CaseNotes {
 /// Builds the case notes of a record.
 pub fn case_notes(plan: &Plan, rec: &Record, id: &str) -> CaseNotes {
     let facts = plan
+        .decl
         .fields
         .iter()
         .enumerate()
@@ -39,11 +40,11 @@ pub fn case_notes(plan: &Plan, rec: &Record, id: &str) -> CaseNotes {
         })
         .collect();
     let mut concerns: Vec<(String, Vec<String>)> = Vec::new();
-    for (d, domain) in plan.domains.iter().enumerate() {
+    for (d, domain) in plan.decl.domains.iter().enumerate() {
         let here: Vec<String> = rec
             .indicators
             .iter()
-            .filter_map(|i| plan.indicators.get(i))
+            .filter_map(|i| plan.decl.indicators.get(i))
             .filter(|i| i.domain as usize == d)
             .map(|i| sentence(&i.description))
             .collect();

@@ -187,7 +187,7 @@ fn severity_order(opts: &[String]) -> Vec<u16> {
 
 /// The roles of a plan's fields, by slot.
 pub(super) fn roles(plan: &Plan) -> Vec<Role> {
-    plan.fields.iter().map(Role::of).collect()
+    plan.decl.fields.iter().map(Role::of).collect()
 }
 
 /// Fills every field of `rec` from the facts, writing its cell after the
@@ -205,7 +205,7 @@ pub(super) fn fill(
     // grade for the record.
     let da = dash(g, facts);
     let gcp = (facts.neglect > 0 && g.chance(0.4)).then(|| 1.0 + f64::from(facts.neglect.min(3)));
-    for (slot, (f, role)) in plan.fields.iter().zip(roles).enumerate() {
+    for (slot, (f, role)) in plan.decl.fields.iter().zip(roles).enumerate() {
         let v = value(g, f, role, facts, &da, gcp);
         cells.push(value_cell(plan, slot, &v));
         rec.values[slot] = v;

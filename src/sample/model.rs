@@ -184,7 +184,7 @@ pub struct Model {
 impl Model {
     /// Builds and fits the model for a plan.
     pub fn new(plan: &Plan) -> Self {
-        let n = plan.indicators.len();
+        let n = plan.decl.indicators.len();
         let mut m = Model {
             ind_factor: Vec::with_capacity(n),
             ind_span: Vec::with_capacity(n),
@@ -212,7 +212,7 @@ impl Model {
             factor_masks: (0..NF).map(|_| Bits::with_capacity(n)).collect(),
             has_disability: false,
         };
-        for (b, ind) in plan.indicators.iter().enumerate() {
+        for (b, ind) in plan.decl.indicators.iter().enumerate() {
             let prof: Profile = profile::of(plan, ind);
             let weight = if prof.share > 0.0 {
                 prof.share

@@ -102,7 +102,7 @@ impl Lowering<'_> {
             return None;
         };
         match self.table.symbol(&id.name)? {
-            Symbol::Field(slot) => match self.table.fields.get(slot.index())?.kind {
+            Symbol::Field(slot) => match self.table.decl.fields.get(slot.index())?.kind {
                 FieldType::OneOf(_) => Some(slot),
                 _ => None,
             },
@@ -120,7 +120,7 @@ impl Lowering<'_> {
 
     /// A selector's indicators as a new mask; its index.
     fn mask(&mut self, sel: &Selector, span: Span) -> Option<u32> {
-        let inds = &self.table.indicators;
+        let inds = &self.table.decl.indicators;
         let mut bits = Bits::with_capacity(inds.len());
         let target = self.table.symbol(&sel.target.name)?;
         let hit = |ind: &IndicatorInfo| match (sel.kind, target) {
