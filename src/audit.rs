@@ -405,9 +405,9 @@ impl<'p> Auditor<'p> {
                 period = Some(i);
             }
         }
-        for (t, mask) in self.plan.theme_masks.iter().enumerate() {
+        for (t, mask) in self.plan.theme_masks() {
             if row.record.indicators.intersects(mask) {
-                if let Some(tally) = self.themes.get_mut(t) {
+                if let Some(tally) = self.themes.get_mut(t.index()) {
                     tally.add(d, l);
                 }
             }

@@ -17,7 +17,7 @@ use crate::error::Diagnostic;
 use crate::span::{Source, Span};
 use crate::text;
 pub use declared::*;
-pub use ids::{FieldSlot, FlagId, IndicatorId, LevelRank, RuleId};
+pub use ids::{DomainId, FieldSlot, FlagId, IndicatorId, LevelRank, MaskId, RuleId, ThemeId};
 
 /// At most this many levels.
 pub const MAX_LEVELS: usize = 16;
@@ -473,12 +473,12 @@ impl<'a> Checker<'a> {
     }
 
     /// Resolves a name of a kind `want` (theme, domain), reporting unknown ones.
-    pub(crate) fn resolve_kind(
+    pub(crate) fn resolve_kind<T>(
         &mut self,
         id: &Ident,
         want: &str,
-        pick: impl Fn(Symbol) -> Option<u16> + Copy,
-    ) -> Option<u16> {
+        pick: impl Fn(Symbol) -> Option<T> + Copy,
+    ) -> Option<T> {
         match self.table.names.get(&id.name) {
             Some((s, _)) if pick(*s).is_some() => pick(*s),
             Some((other, _)) => {

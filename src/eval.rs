@@ -160,10 +160,7 @@ impl<'a> Eval<'a> {
                 Some(Value::Missing) | None => false,
                 Some(_) => self.value_truth(id)?,
             },
-            Node::AnyMask(m) => self
-                .rec
-                .indicators
-                .intersects(&plan.masks[*m as usize].bits),
+            Node::AnyMask(m) => self.rec.indicators.intersects(&plan.masks[m.index()].bits),
             Node::ChoiceIs(s, i, eq) => match self.rec.value(*s) {
                 Some(Value::Choice(c)) => (c == i) == *eq,
                 _ => false,
@@ -321,7 +318,7 @@ impl<'a> Eval<'a> {
                 Val::Num(f64::from(n))
             }
             Node::CountMask(m) => Val::Num(f64::from(
-                self.rec.indicators.count_and(&plan.masks[*m as usize].bits),
+                self.rec.indicators.count_and(&plan.masks[m.index()].bits),
             )),
             Node::Call(f, args) => self.call(id, *f, args)?,
             Node::Indicator(_)

@@ -263,7 +263,7 @@ fn why_false(ev: &mut Eval<'_>, node: NodeId) -> Result<Vec<String>, EvalError> 
         }
         Some(Node::Indicator(_)) => vec![format!("`{text}` is not present")],
         Some(Node::AnyMask(m)) => {
-            let what = plan.masks.get(*m as usize).map_or("", |m| m.text.as_str());
+            let what = plan.mask(*m).map_or("", |m| m.text.as_str());
             vec![format!("no indicator matches `{what}`")]
         }
         Some(Node::Known(s)) => {
@@ -312,7 +312,7 @@ fn describe(ev: &mut Eval<'_>, node: NodeId) -> Result<String, EvalError> {
     let plan = ev.plan;
     Ok(match plan.nodes.get(node as usize) {
         Some(Node::CountMask(m)) | Some(Node::AnyMask(m)) => {
-            let Some(mask) = plan.masks.get(*m as usize) else {
+            let Some(mask) = plan.mask(*m) else {
                 return Ok(String::new());
             };
             let seen: Vec<String> = ev

@@ -13,7 +13,9 @@ use crate::bits::Bits;
 pub use crate::check::declared::{
     Declarations, FastMap, FieldInfo, FieldType, IndicatorInfo, LevelInfo, Named, Symbol,
 };
-pub use crate::check::ids::{FieldSlot, FlagId, IndicatorId, LevelRank, RuleId};
+pub use crate::check::ids::{
+    DomainId, FieldSlot, FlagId, IndicatorId, LevelRank, MaskId, RuleId, ThemeId,
+};
 pub use crate::record::{Record, Value};
 use crate::script::Scripts;
 use crate::span::{Source, Span};
@@ -95,9 +97,9 @@ pub enum Node {
     /// `count(e1, e2, ...)`.
     Count(Vec<NodeId>),
     /// `count(indicators ...)`: index into [`Plan::masks`].
-    CountMask(u32),
+    CountMask(MaskId),
     /// `any(indicators ...)`: index into [`Plan::masks`].
-    AnyMask(u32),
+    AnyMask(MaskId),
     /// `known(field)`.
     Known(FieldSlot),
     /// A script function (index into the script table) with arguments.
@@ -209,7 +211,7 @@ pub struct Plan {
     pub masks: Vec<Mask>,
     /// For each level rank, the indicators at exactly that level.
     pub level_masks: Vec<Bits>,
-    /// For each theme, its indicators.
+    /// For each theme (by [`ThemeId`]), its indicators.
     pub theme_masks: Vec<Bits>,
     /// The examples.
     pub examples: Vec<ExampleCase>,
@@ -298,6 +300,26 @@ impl Plan {
         self.node_spans
             .get(node as usize)
             .map_or("", |s| self.source.slice(*s))
+    }
+
+    /// A selector mask by id.
+    pub fn mask(&self, id: MaskId) -> Option<&Mask> {
+        self.masks.get(id.index())
+    }
+
+    /// A theme by id.
+    pub fn theme(&self, id: ThemeId) -> Option<&Named> {
+        self.decl.themes.get(id.index())
+    }
+
+    /// A domain by id.
+    pub fn domain(&self, id: DomainId) -> Option<&Named> {
+        self.decl.domains.get(id.index())
+    }
+
+    /// Each theme's id and its indicators, in file order.
+    pub fn theme_masks(&self) -> impl Iterator<Item = (ThemeId, &Bits)> {
+        ThemeId::all().zip(&self.theme_masks)
     }
 
     /// The level id of a rank.

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use super::ids::{FieldSlot, FlagId, IndicatorId, LevelRank, RuleId};
+use super::ids::{DomainId, FieldSlot, FlagId, IndicatorId, LevelRank, RuleId, ThemeId};
 use crate::span::Span;
 
 /// A level: rank 0 is the lowest.
@@ -82,9 +82,9 @@ pub struct IndicatorInfo {
     /// The level it sets.
     pub level: LevelRank,
     /// Its domain (index into [`Declarations::domains`]).
-    pub domain: u16,
+    pub domain: DomainId,
     /// Its themes (indexes into [`Declarations::themes`]).
-    pub themes: Vec<u16>,
+    pub themes: Vec<ThemeId>,
     /// External codes that mean it in data (`codes [...]`), as written.
     pub codes: Vec<String>,
 }
@@ -97,9 +97,9 @@ pub enum Symbol {
     /// A field (slot).
     Field(FieldSlot),
     /// A domain.
-    Domain(u16),
+    Domain(DomainId),
     /// A theme.
-    Theme(u16),
+    Theme(ThemeId),
     /// An indicator.
     Indicator(IndicatorId),
     /// A rule.

@@ -1,5 +1,6 @@
 //! Typed indices into the tables a rule file declares: a level's rank, an
-//! indicator's bit, a field's slot, a flag's index and a rule's index. The
+//! indicator's bit, a field's slot, a flag's, theme's, domain's and rule's
+//! index, and the index of a selector's mask in the plan. The
 //! checker hands them out (it numbers the declarations), the plan and every
 //! stage above it read them, so a rank cannot be passed where a slot is
 //! meant. Each is its integer and nothing more (`#[repr(transparent)]`,
@@ -101,6 +102,23 @@ index_type! {
     RuleId(u32)
 }
 
+index_type! {
+    /// A theme's index in the declared themes (and in the plan's theme
+    /// masks), in file order.
+    ThemeId(u16)
+}
+
+index_type! {
+    /// A domain's index in the declared domains, in file order.
+    DomainId(u16)
+}
+
+index_type! {
+    /// A selector mask's index in the plan's masks (`count(indicators ...)`,
+    /// `any(indicators ...)`), in the order the compiler lowers them.
+    MaskId(u32)
+}
+
 impl LevelRank {
     /// The lowest level.
     pub const LOWEST: Self = Self(0);
@@ -135,6 +153,9 @@ mod tests {
         assert!(LevelRank::try_from(256usize).is_err());
         assert!(FieldSlot::try_from(usize::from(u16::MAX) + 1).is_err());
         assert_eq!(RuleId::try_from(7usize).map(RuleId::index), Ok(7));
+        assert!(ThemeId::try_from(usize::from(u16::MAX) + 1).is_err());
+        assert_eq!(DomainId::try_from(3usize).map(DomainId::index), Ok(3));
+        assert_eq!(MaskId::try_from(9usize).map(MaskId::get), Ok(9));
     }
 
     #[test]
@@ -152,5 +173,7 @@ mod tests {
     fn serialized_as_the_bare_number() {
         let json = serde_json::to_string(&(IndicatorId::new(12), FlagId::new(3)));
         assert_eq!(json.ok().as_deref(), Some("[12,3]"));
+        let json = serde_json::to_string(&(ThemeId::new(1), DomainId::new(2), MaskId::new(4)));
+        assert_eq!(json.ok().as_deref(), Some("[1,2,4]"));
     }
 }

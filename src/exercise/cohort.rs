@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use crate::plan::{LevelRank, Plan};
+use crate::plan::{LevelRank, Plan, ThemeId};
 use crate::stats::{fleiss_kappa, krippendorff_alpha, sign_test, Metric};
 
 use super::responses::Response;
@@ -55,8 +55,8 @@ pub struct VignetteStats {
 /// How often trainees placed cases with a theme below the rules' level.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ThemeLow {
-    /// Index in [`Declarations::themes`](crate::plan::Declarations::themes).
-    pub theme: usize,
+    /// The theme.
+    pub theme: ThemeId,
     /// Answers to vignettes with an indicator of this theme.
     pub n: u64,
     /// Of which below the rules' level.
@@ -322,9 +322,7 @@ fn vignette_stats(i: usize, level: LevelRank, counts: &[u64]) -> VignetteStats {
 
 fn themes_too_low(plan: &Plan, pack: &Pack, set: &[&Response]) -> Vec<ThemeLow> {
     let mut out: Vec<ThemeLow> = plan
-        .theme_masks
-        .iter()
-        .enumerate()
+        .theme_masks()
         .filter_map(|(t, mask)| {
             let (mut n, mut low) = (0u64, 0u64);
             for r in set {

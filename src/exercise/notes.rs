@@ -4,7 +4,7 @@
 //! concerns (indicator descriptions) grouped by domain. No levels are shown:
 //! the trainee is to judge the level.
 
-use crate::plan::{Plan, Record, Value};
+use crate::plan::{DomainId, Plan, Record, Value};
 
 /// The case notes of one vignette.
 #[derive(Clone, Debug, PartialEq)]
@@ -40,12 +40,12 @@ pub fn case_notes(plan: &Plan, rec: &Record, id: &str) -> CaseNotes {
         })
         .collect();
     let mut concerns: Vec<(String, Vec<String>)> = Vec::new();
-    for (d, domain) in plan.decl.domains.iter().enumerate() {
+    for (d, domain) in DomainId::all().zip(&plan.decl.domains) {
         let here: Vec<String> = rec
             .indicators
             .iter()
             .filter_map(|i| plan.decl.indicators.get(i))
-            .filter(|i| i.domain as usize == d)
+            .filter(|i| i.domain == d)
             .map(|i| sentence(&i.description))
             .collect();
         if !here.is_empty() {

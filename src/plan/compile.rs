@@ -47,7 +47,7 @@ pub fn compile(
             m.insert(i);
         }
         for t in &ind.themes {
-            if let Some(m) = theme_masks.get_mut(*t as usize) {
+            if let Some(m) = theme_masks.get_mut(t.index()) {
                 m.insert(i);
             }
         }

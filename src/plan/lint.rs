@@ -105,7 +105,7 @@ fn implied_indicator(plan: &Plan, node: NodeId, floor: LevelRank) -> Option<Stri
             parts.map(|p| format!("one of {}", p.join(", ")))
         }
         Node::AnyMask(m) => {
-            let mask = plan.masks.get(*m as usize)?;
+            let mask = plan.mask(*m)?;
             let all_high = !mask.bits.is_empty()
                 && mask.bits.iter().all(|i| {
                     plan.decl
@@ -200,7 +200,7 @@ fn contradiction(plan: &Plan, conj: &[NodeId]) -> Option<String> {
                 }
                 // counts are never negative and never more than their mask
                 if let Some(Node::CountMask(m)) = plan.nodes.get(term as usize) {
-                    let size = plan.masks.get(*m as usize).map_or(0, |m| m.bits.len());
+                    let size = plan.mask(*m).map_or(0, |m| m.bits.len());
                     if e.0 > f64::from(size) {
                         return Some(format!("`{key}` can be at most {size}"));
                     }

@@ -305,7 +305,7 @@ pub fn build(plan: &Plan, pack: &Pack, c: &Cohort, read: u64, rejects: &[Reject]
         .themes_too_low
         .iter()
         .filter_map(|t| {
-            let th = plan.decl.themes.get(t.theme)?;
+            let th = plan.theme(t.theme)?;
             Some(ThemeRow {
                 theme: th.id.clone(),
                 label: th.label.clone(),
