@@ -126,9 +126,9 @@ pub struct Referral<'a> {
     /// Its cells in [`columns`] order.
     pub cells: &'a [Cell],
     /// The level the rules give.
-    pub level: u8,
+    pub level: LevelRank,
     /// The level of the recorded decision (`None` where none is recorded).
-    pub decided: Option<u8>,
+    pub decided: Option<LevelRank>,
 }
 
 /// Makes referrals one at a time for a plan, deterministically for a seed.
@@ -218,13 +218,12 @@ impl<'p> Generator<'p> {
             .collect();
         self.cells.push(Cell::Text(ids.join(";")));
         let level = crate::eval::score(plan, &self.rec)
-            .map_or_else(|_| crate::eval::base_level(plan, &self.rec), |s| s.level)
-            .get();
+            .map_or_else(|_| crate::eval::base_level(plan, &self.rec), |s| s.level);
         let (cell, decided) = decision(
             &mut self.g,
             self.opts.agreement,
             level,
-            plan.top().get(),
+            plan.top(),
             &self.texts,
         );
         self.cells.push(cell);
@@ -298,7 +297,11 @@ const YEAR_DAYS: u64 = 365;
 
 /// A referral date in the sample's year, its calendar quarter, and a
 /// rationale for about half the disagreements and one agreement in eight.
-fn audit_cells(g: &mut SplitMix64, level: u8, decided: Option<u8>) -> (Cell, Cell, Cell) {
+fn audit_cells(
+    g: &mut SplitMix64,
+    level: LevelRank,
+    decided: Option<LevelRank>,
+) -> (Cell, Cell, Cell) {
     let (y, m, d) = add_days(YEAR_START, g.below(YEAR_DAYS));
     let (_, quarter) = crate::audit::period::group(y, m, crate::audit::PeriodBy::Quarter);
     let recorded = g.next_f64();
@@ -350,40 +353,40 @@ fn add_days(start: (i32, u8, u8), days: u64) -> (i32, u8, u8) {
 fn decision(
     g: &mut SplitMix64,
     agree: f64,
-    level: u8,
-    top: u8,
+    level: LevelRank,
+    top: LevelRank,
     texts: &[Vec<String>],
-) -> (Cell, Option<u8>) {
+) -> (Cell, Option<LevelRank>) {
     // A few referrals have no recorded decision yet.
     if g.chance(0.03) {
         return (Cell::Empty, None);
     }
-    let mut d = i32::from(level);
+    let mut d = level;
     if !g.chance(agree) {
         let step = if g.chance(0.75) { 1 } else { 2 };
         let up = g.chance(0.5);
-        let top = i32::from(top);
+        let within = |r: &LevelRank| *r <= top;
+        let (raised, lowered) = (
+            level.up(step).filter(within),
+            level.down(step).filter(within),
+        );
         let (a, b) = if up {
-            (d + step, d - step)
+            (raised, lowered)
         } else {
-            (d - step, d + step)
+            (lowered, raised)
         };
-        d = if (0..=top).contains(&a) {
-            a
-        } else if (0..=top).contains(&b) {
-            b
-        } else if d < top {
-            d + 1
+        d = a.or(b).unwrap_or(if level < top {
+            level.above().unwrap_or(level)
         } else {
-            (d - 1).max(0)
-        };
+            level.below().unwrap_or(LevelRank::LOWEST)
+        });
     }
-    let options = texts.get(d as usize).map_or(&[][..], Vec::as_slice);
+    let options = texts.get(d.index()).map_or(&[][..], Vec::as_slice);
     match options.len() {
         0 => (Cell::Empty, None),
         n => (
             Cell::Text(options[g.below(n as u64) as usize].clone()),
-            u8::try_from(d).ok(),
+            Some(d),
         ),
     }
 }
@@ -421,9 +424,10 @@ mod tests {
     #[test]
     fn rationales_follow_the_decision() {
         let mut g = SplitMix64::new(7);
+        let r = LevelRank::new;
         let (mut above, mut below, mut agreed, mut none) = (0, 0, 0, 0);
         for _ in 0..4000 {
-            let (date, q, why) = audit_cells(&mut g, 1, Some(2));
+            let (date, q, why) = audit_cells(&mut g, r(1), Some(r(2)));
             let Cell::Text(date) = date else { panic!() };
             assert!(
                 ("2025-04-01".."2026-04-01").contains(&date.as_str()),
@@ -436,16 +440,16 @@ mod tests {
                 Cell::Empty => none += 1,
                 other => panic!("{other:?}"),
             }
-            match audit_cells(&mut g, 2, Some(1)).2 {
+            match audit_cells(&mut g, r(2), Some(r(1))).2 {
                 Cell::Text(t) if BELOW.contains(&t.as_str()) => below += 1,
                 Cell::Empty => {}
                 other => panic!("{other:?}"),
             }
-            if let Cell::Text(t) = audit_cells(&mut g, 1, Some(1)).2 {
+            if let Cell::Text(t) = audit_cells(&mut g, r(1), Some(r(1))).2 {
                 assert!(AGREED.contains(&t.as_str()));
                 agreed += 1;
             }
-            assert_eq!(audit_cells(&mut g, 1, None).2, Cell::Empty);
+            assert_eq!(audit_cells(&mut g, r(1), None).2, Cell::Empty);
         }
         assert!((1800..2200).contains(&above), "{above}");
         assert!((1800..2200).contains(&below), "{below}");

@@ -133,13 +133,26 @@ impl LevelRank {
     /// The level just above, if a rank can hold it.
     #[inline]
     pub fn above(self) -> Option<Self> {
-        self.0.checked_add(1).map(Self)
+        self.up(1)
     }
 
     /// The level just below, unless this is the lowest.
     #[inline]
     pub fn below(self) -> Option<Self> {
-        self.0.checked_sub(1).map(Self)
+        self.down(1)
+    }
+
+    /// The level `steps` above, if a rank can hold it (whether the rule
+    /// file has it is for the caller to check against its top).
+    #[inline]
+    pub fn up(self, steps: u8) -> Option<Self> {
+        self.0.checked_add(steps).map(Self)
+    }
+
+    /// The level `steps` below, unless that would pass the lowest.
+    #[inline]
+    pub fn down(self, steps: u8) -> Option<Self> {
+        self.0.checked_sub(steps).map(Self)
     }
 }
 
@@ -167,6 +180,16 @@ mod tests {
             LevelRank::new(250).raised(10, LevelRank::new(255)).get(),
             255
         );
+    }
+
+    #[test]
+    fn steps_up_and_down_stop_at_the_ranks_range() {
+        let r = LevelRank::new(2);
+        assert_eq!(r.up(2), Some(LevelRank::new(4)));
+        assert_eq!(r.down(2), Some(LevelRank::LOWEST));
+        assert_eq!(r.down(3), None);
+        assert_eq!(LevelRank::new(254).up(2), None);
+        assert_eq!((r.above(), r.below()), (r.up(1), r.down(1)));
     }
 
     #[test]
