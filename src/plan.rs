@@ -2,7 +2,9 @@
 //! positions, selectors to masks, conditions to a flat node array. Its
 //! compiler (`compile`) lowers a checked rule file into it once; `eval`,
 //! `explain` and the data loaders read it. The declarations it carries
-//! (fields, indicators, levels) are the checker's, re-exported here.
+//! (`plan.decl`: fields, indicators, levels, ...) are the checker's
+//! [`Declarations`], moved in by the compiler; their types are re-exported
+//! here.
 
 mod compile;
 pub mod lint;

@@ -1,7 +1,8 @@
 //! What a rule file declares, resolved: levels, themes, flags, domains,
-//! fields and indicators with their slots and bits, and the shared
-//! namespace of ids. The checker builds these; the plan's compiler and the
-//! script layer read them.
+//! fields and indicators with their slots and bits ([`Declarations`]), and
+//! the shared namespace of ids around them ([`SymbolTable`]). The checker
+//! builds these; the plan's compiler moves the declarations into the plan,
+//! and the script layer reads them there.
 
 use std::collections::HashMap;
 
