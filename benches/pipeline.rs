@@ -81,7 +81,7 @@ fn sample(p: &Plan, n: usize) -> Vec<(Record, LevelRank)> {
         .map(|i| {
             let mut r = Record::empty(p);
             r.id = format!("R{i:07}");
-            for (slot, f) in p.fields.iter().enumerate() {
+            for (slot, f) in p.decl.fields.iter().enumerate() {
                 r.values[slot] = if f.optional && g.chance(400) {
                     Value::Missing
                 } else {
@@ -96,7 +96,7 @@ fn sample(p: &Plan, n: usize) -> Vec<(Record, LevelRank)> {
                     }
                 };
             }
-            for b in 0..p.indicators.len() {
+            for b in 0..p.decl.indicators.len() {
                 if g.chance(40) {
                     r.indicators.insert(b);
                 }
@@ -113,7 +113,7 @@ fn csv_cell(p: &Plan, slot: usize, v: &Value) -> String {
         Value::Num(x) => thresholds::text::format_number(*x),
         Value::Bool(b) => b.to_string(),
         Value::Text(t) => t.clone(),
-        Value::Choice(c) => match p.fields.get(slot).map(|f| &f.kind) {
+        Value::Choice(c) => match p.decl.fields.get(slot).map(|f| &f.kind) {
             Some(FieldType::OneOf(xs)) => xs.get(*c as usize).cloned().unwrap_or_default(),
             _ => String::new(),
         },
@@ -123,7 +123,7 @@ fn csv_cell(p: &Plan, slot: usize, v: &Value) -> String {
 /// The sample as CSV text (decisions as level ids, which always map).
 fn csv(p: &Plan, recs: &[(Record, LevelRank)]) -> String {
     let mut out = String::from("id");
-    for f in &p.fields {
+    for f in &p.decl.fields {
         out.push(',');
         out.push_str(&f.id);
     }
@@ -137,7 +137,7 @@ fn csv(p: &Plan, recs: &[(Record, LevelRank)]) -> String {
         let inds: Vec<&str> = r
             .indicators
             .iter()
-            .filter_map(|b| p.indicators.get(b).map(|i| i.id.as_str()))
+            .filter_map(|b| p.decl.indicators.get(b).map(|i| i.id.as_str()))
             .collect();
         out.push(',');
         out.push_str(&inds.join(";"));

@@ -371,13 +371,13 @@ impl<'p> Auditor<'p> {
     /// Starts an audit of rows scored with `plan`, whose `Row::extra` holds
     /// [`Columns::extra`] in that order.
     pub fn new(plan: &'p Plan, columns: Columns) -> Self {
-        let k = plan.levels.len();
+        let k = plan.decl.levels.len();
         Self {
             plan,
             k,
             overall: Tally::new(k),
             groups: vec![HashMap::new(); columns.by.len()],
-            themes: vec![Tally::new(k); plan.themes.len()],
+            themes: vec![Tally::new(k); plan.decl.themes.len()],
             periods: Periods::default(),
             fired: vec![0; plan.rules.len()],
             evidence: Vec::new(),
@@ -405,9 +405,9 @@ impl<'p> Auditor<'p> {
                 period = Some(i);
             }
         }
-        for (t, mask) in self.plan.theme_masks.iter().enumerate() {
+        for (t, mask) in self.plan.theme_masks() {
             if row.record.indicators.intersects(mask) {
-                if let Some(tally) = self.themes.get_mut(t) {
+                if let Some(tally) = self.themes.get_mut(t.index()) {
                     tally.add(d, l);
                 }
             }
@@ -456,6 +456,7 @@ impl<'p> Auditor<'p> {
                     .iter()
                     .filter(|b| {
                         self.plan
+                            .decl
                             .indicators
                             .get(*b)
                             .is_some_and(|i| i.level == score.base)
@@ -487,7 +488,12 @@ impl<'p> Auditor<'p> {
         Audit {
             name: plan.name.clone(),
             version: plan.version.clone(),
-            levels: plan.levels.iter().map(|l| name(&l.id, &l.label)).collect(),
+            levels: plan
+                .decl
+                .levels
+                .iter()
+                .map(|l| name(&l.id, &l.label))
+                .collect(),
             read,
             scored: self.overall.scored,
             overall: self.overall.stats(),
@@ -503,6 +509,7 @@ impl<'p> Auditor<'p> {
                 })
                 .collect(),
             themes: plan
+                .decl
                 .themes
                 .iter()
                 .zip(&self.themes)
@@ -523,6 +530,7 @@ impl<'p> Auditor<'p> {
                 })
                 .collect(),
             indicators: plan
+                .decl
                 .indicators
                 .iter()
                 .map(|i| i.description.clone())

@@ -17,7 +17,7 @@ use crate::error::Diagnostic;
 use crate::span::{Source, Span};
 use crate::text;
 pub use declared::*;
-pub use ids::{FieldSlot, FlagId, IndicatorId, LevelRank, RuleId};
+pub use ids::{DomainId, FieldSlot, FlagId, IndicatorId, LevelRank, MaskId, RuleId, ThemeId};
 
 /// At most this many levels.
 pub const MAX_LEVELS: usize = 16;
@@ -389,11 +389,13 @@ impl<'a> Checker<'a> {
                 continue;
             }
             let upper = code.to_ascii_uppercase();
-            let clash = self.table.codes.get(&upper).copied();
+            let clash = self.table.decl.codes.get(&upper).copied();
+            let clash = clash.zip(self.table.code_spans.get(&upper).copied());
             if let Some((other, span)) = clash {
                 let (line, _) = self.source.line_col(span.start);
                 let owner = self
                     .table
+                    .decl
                     .indicators
                     .get(other.index())
                     .map_or(indicator, |i| i.id.as_str())
@@ -413,7 +415,8 @@ impl<'a> Checker<'a> {
                     Some("remove one of the two".into());
                 continue;
             }
-            self.table.codes.insert(upper, (bit, c.span));
+            self.table.code_spans.insert(upper.clone(), c.span);
+            self.table.decl.codes.insert(upper, bit);
             kept.push(code.to_string());
         }
         kept
@@ -461,6 +464,7 @@ impl<'a> Checker<'a> {
 
     fn level_list(&self) -> String {
         self.table
+            .decl
             .levels
             .iter()
             .map(|l| format!("`{}`", l.id))
@@ -469,12 +473,12 @@ impl<'a> Checker<'a> {
     }
 
     /// Resolves a name of a kind `want` (theme, domain), reporting unknown ones.
-    pub(crate) fn resolve_kind(
+    pub(crate) fn resolve_kind<T>(
         &mut self,
         id: &Ident,
         want: &str,
-        pick: impl Fn(Symbol) -> Option<u16> + Copy,
-    ) -> Option<u16> {
+        pick: impl Fn(Symbol) -> Option<T> + Copy,
+    ) -> Option<T> {
         match self.table.names.get(&id.name) {
             Some((s, _)) if pick(*s).is_some() => pick(*s),
             Some((other, _)) => {
@@ -508,7 +512,7 @@ impl<'a> Checker<'a> {
         if let Some(f) = self.table.flag_ids.get(&id.name) {
             return Some(*f);
         }
-        let cands: Vec<String> = self.table.flags.iter().map(|f| f.id.clone()).collect();
+        let cands: Vec<String> = self.table.decl.flags.iter().map(|f| f.id.clone()).collect();
         let hint = text::hint(&id.name, cands.iter().map(String::as_str));
         let d = self.error(
             "unknown-flag",
@@ -570,7 +574,7 @@ impl<'a> Checker<'a> {
                 let ranks = LevelRank::all();
                 for (rank, l) in ranks.zip(first.entries.iter().take(MAX_LEVELS)) {
                     if self.declare_name(&l.id, Symbol::Level(rank), "level") {
-                        self.table.levels.push(LevelInfo {
+                        self.table.decl.levels.push(LevelInfo {
                             id: l.id.name.clone(),
                             label: l.label.value.clone(),
                         });
@@ -584,12 +588,12 @@ impl<'a> Checker<'a> {
                 Item::Themes(b) => {
                     for t in &b.entries {
                         let Some(idx) =
-                            self.next_index(self.table.themes.len(), "themes", t.id.span)
+                            self.next_index(self.table.decl.themes.len(), "themes", t.id.span)
                         else {
                             break;
                         };
                         if self.declare_name(&t.id, Symbol::Theme(idx), "theme") {
-                            self.table.themes.push(Named {
+                            self.table.decl.themes.push(Named {
                                 id: t.id.name.clone(),
                                 label: t.label.value.clone(),
                             });
@@ -606,12 +610,13 @@ impl<'a> Checker<'a> {
                             );
                             continue;
                         }
-                        let Some(idx) = self.next_index(self.table.flags.len(), "flags", f.id.span)
+                        let Some(idx) =
+                            self.next_index(self.table.decl.flags.len(), "flags", f.id.span)
                         else {
                             break;
                         };
                         self.table.flag_ids.insert(f.id.name.clone(), idx);
-                        self.table.flags.push(Named {
+                        self.table.decl.flags.push(Named {
                             id: f.id.name.clone(),
                             label: f.label.value.clone(),
                         });
@@ -628,12 +633,13 @@ impl<'a> Checker<'a> {
         // Domains and indicators, now that levels and themes are known.
         for item in &file.items {
             if let Item::Domain(d) = item {
-                let Some(didx) = self.next_index(self.table.domains.len(), "domains", d.id.span)
+                let Some(didx) =
+                    self.next_index(self.table.decl.domains.len(), "domains", d.id.span)
                 else {
                     break;
                 };
                 if self.declare_name(&d.id, Symbol::Domain(didx), "domain") {
-                    self.table.domains.push(Named {
+                    self.table.decl.domains.push(Named {
                         id: d.id.name.clone(),
                         label: d.label.value.clone(),
                     });
@@ -651,14 +657,16 @@ impl<'a> Checker<'a> {
                             }
                         }
                     }
-                    let Some(bit) =
-                        self.next_index(self.table.indicators.len(), "indicators", ind.id.span)
-                    else {
+                    let Some(bit) = self.next_index(
+                        self.table.decl.indicators.len(),
+                        "indicators",
+                        ind.id.span,
+                    ) else {
                         break;
                     };
                     if self.declare_name(&ind.id, Symbol::Indicator(bit), "indicator") {
                         let codes = self.declare_codes(bit, &ind.id.name, &ind.codes);
-                        self.table.indicators.push(IndicatorInfo {
+                        self.table.decl.indicators.push(IndicatorInfo {
                             id: ind.id.name.clone(),
                             description: ind.description.value.clone(),
                             level,
@@ -682,7 +690,7 @@ impl<'a> Checker<'a> {
         // Decisions: level ids and labels always map to themselves.
         let mut own = Vec::new();
         let ranks = LevelRank::all();
-        for (rank, l) in ranks.zip(&self.table.levels) {
+        for (rank, l) in ranks.zip(&self.table.decl.levels) {
             own.push((l.id.clone(), rank));
             own.push((l.label.trim().to_string(), rank));
         }
@@ -704,10 +712,11 @@ impl<'a> Checker<'a> {
                         );
                         continue;
                     }
-                    match self.table.decisions.get(&key) {
+                    match self.table.decl.decisions.get(&key) {
                         Some(prev) if *prev != level => {
                             let prev_id = self
                                 .table
+                                .decl
                                 .levels
                                 .get(prev.index())
                                 .map_or("?", |l| l.id.as_str())
@@ -776,8 +785,9 @@ impl<'a> Checker<'a> {
     /// Maps a decision text (trimmed) to a level: case-insensitively, and
     /// as written for the exact match tried first.
     fn map_decision(&mut self, text: &str, level: LevelRank) {
-        self.table.decisions.insert(text.to_lowercase(), level);
+        self.table.decl.decisions.insert(text.to_lowercase(), level);
         self.table
+            .decl
             .decision_spellings
             .insert(text.to_string(), level);
     }
@@ -832,7 +842,7 @@ impl<'a> Checker<'a> {
             );
             return;
         }
-        let Some(slot) = self.next_index(self.table.fields.len(), "fields", f.id.span) else {
+        let Some(slot) = self.next_index(self.table.decl.fields.len(), "fields", f.id.span) else {
             return;
         };
         if self.declare_name(&f.id, Symbol::Field(slot), "field") {
@@ -844,7 +854,7 @@ impl<'a> Checker<'a> {
                     .collect();
                 self.table.choices.insert(slot, index);
             }
-            self.table.fields.push(FieldInfo {
+            self.table.decl.fields.push(FieldInfo {
                 id: f.id.name.clone(),
                 kind,
                 optional: f.optional,
@@ -865,7 +875,7 @@ impl<'a> Checker<'a> {
                         self.level(l);
                     }
                     ActionKind::Raise(n) => {
-                        let levels = self.table.levels.len() as u64;
+                        let levels = self.table.decl.levels.len() as u64;
                         if *n == 0 || *n > MAX_RAISE || (levels > 1 && *n >= levels) {
                             let most = levels.saturating_sub(1).max(1);
                             let msg = if *n == 0 {

@@ -276,7 +276,7 @@ pub fn record_from_json(
             }
         };
     }
-    for (slot, f) in plan.fields.iter().enumerate() {
+    for (slot, f) in plan.decl.fields.iter().enumerate() {
         let v = match obj.get(&f.id) {
             Some(v) => parse_json(f, v).map_err(|e| (f.id.clone(), e))?,
             None => Value::Missing,
@@ -315,9 +315,15 @@ pub fn record_from_json(
         }
     }
     // Wide form: a key named after an indicator or one of its codes.
-    let keys = plan.indicators.iter().enumerate().flat_map(|(i, ind)| {
-        std::iter::once((i, ind.id.as_str())).chain(ind.codes.iter().map(move |c| (i, c.as_str())))
-    });
+    let keys = plan
+        .decl
+        .indicators
+        .iter()
+        .enumerate()
+        .flat_map(|(i, ind)| {
+            std::iter::once((i, ind.id.as_str()))
+                .chain(ind.codes.iter().map(move |c| (i, c.as_str())))
+        });
     for (i, key) in keys {
         if let Some(v) = obj.get(key) {
             let present = match v {
@@ -367,12 +373,13 @@ pub fn set_indicator(plan: &Plan, rec: &mut Record, id: &str) -> Result<(), Stri
 
 /// Why an indicator id or code is not known, with a "did you mean".
 fn unknown_indicator(plan: &Plan, id: &str) -> String {
-    let ids = plan.indicators.iter().map(|i| i.id.as_str());
-    if plan.codes.is_empty() {
+    let ids = plan.decl.indicators.iter().map(|i| i.id.as_str());
+    if plan.decl.codes.is_empty() {
         let hint = crate::text::hint(id, ids).map_or(String::new(), |h| format!("; {h}"));
         return format!("unknown indicator `{}`{hint}", shorten(id));
     }
     let codes = plan
+        .decl
         .indicators
         .iter()
         .flat_map(|i| i.codes.iter().map(String::as_str));

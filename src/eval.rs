@@ -25,7 +25,7 @@ pub struct Score {
     pub raise: u8,
     /// Fired rules (indexes into [`Plan::rules`]), in file order.
     pub fired: Vec<RuleId>,
-    /// Raised flags (indexes into [`Plan::flags`]), in declaration order.
+    /// Raised flags (indexes into [`Declarations::flags`](crate::plan::Declarations::flags)), in declaration order.
     pub flags: Vec<FlagId>,
 }
 
@@ -160,10 +160,7 @@ impl<'a> Eval<'a> {
                 Some(Value::Missing) | None => false,
                 Some(_) => self.value_truth(id)?,
             },
-            Node::AnyMask(m) => self
-                .rec
-                .indicators
-                .intersects(&plan.masks[*m as usize].bits),
+            Node::AnyMask(m) => self.rec.indicators.intersects(&plan.masks[m.index()].bits),
             Node::ChoiceIs(s, i, eq) => match self.rec.value(*s) {
                 Some(Value::Choice(c)) => (c == i) == *eq,
                 _ => false,
@@ -261,7 +258,7 @@ impl<'a> Eval<'a> {
                 Some(Value::Num(n)) => Val::Num(*n),
                 Some(Value::Bool(b)) => Val::Bool(*b),
                 Some(Value::Text(t)) => Val::Str(Cow::Borrowed(t)),
-                Some(Value::Choice(i)) => match plan.fields.get(s.index()).map(|f| &f.kind) {
+                Some(Value::Choice(i)) => match plan.decl.fields.get(s.index()).map(|f| &f.kind) {
                     Some(FieldType::OneOf(o)) => o
                         .get(*i as usize)
                         .map_or(Val::Missing, |s| Val::Str(Cow::Borrowed(s))),
@@ -321,7 +318,7 @@ impl<'a> Eval<'a> {
                 Val::Num(f64::from(n))
             }
             Node::CountMask(m) => Val::Num(f64::from(
-                self.rec.indicators.count_and(&plan.masks[*m as usize].bits),
+                self.rec.indicators.count_and(&plan.masks[m.index()].bits),
             )),
             Node::Call(f, args) => self.call(id, *f, args)?,
             Node::Indicator(_)

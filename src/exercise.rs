@@ -84,7 +84,7 @@ pub fn parse_answer(plan: &Plan, text: &str) -> Option<LevelRank> {
         return Some(l);
     }
     let n: usize = t.parse().ok()?;
-    (1..=plan.levels.len())
+    (1..=plan.decl.levels.len())
         .contains(&n)
         .then(|| LevelRank::try_from(n - 1).ok())
         .flatten()

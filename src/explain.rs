@@ -131,7 +131,8 @@ fn named(label: Option<&String>, id: &str) -> String {
 }
 
 fn level_label(plan: &Plan, rank: LevelRank) -> String {
-    plan.levels
+    plan.decl
+        .levels
         .get(rank.index())
         .map_or(String::new(), |l| l.label.clone())
 }
@@ -146,7 +147,7 @@ pub fn effect(plan: &Plan, rule: &PlanRule) -> String {
         parts.push(format!("raise {}", rule.raise));
     }
     for f in &rule.flags {
-        if let Some(fl) = plan.flags.get(f.index()) {
+        if let Some(fl) = plan.decl.flags.get(f.index()) {
             parts.push(format!("flag {}", fl.id));
         }
     }
@@ -173,7 +174,7 @@ pub fn explain(plan: &Plan, rec: &Record) -> Result<Explanation, EvalError> {
     let present: Vec<&IndicatorInfo> = rec
         .indicators
         .iter()
-        .filter_map(|i| plan.indicators.get(i))
+        .filter_map(|i| plan.decl.indicators.get(i))
         .collect();
     let mut not_fired = Vec::new();
     let mut ev = Eval::new(plan, rec);
@@ -193,6 +194,7 @@ pub fn explain(plan: &Plan, rec: &Record) -> Result<Explanation, EvalError> {
         id: rec.id.clone(),
         level: plan.level_id(score.level).to_string(),
         level_label: plan
+            .decl
             .levels
             .get(score.level.index())
             .map_or(String::new(), |l| l.label.clone()),
@@ -212,11 +214,12 @@ pub fn explain(plan: &Plan, rec: &Record) -> Result<Explanation, EvalError> {
         flags: score
             .flags
             .iter()
-            .filter_map(|f| plan.flags.get(f.index()))
+            .filter_map(|f| plan.decl.flags.get(f.index()))
             .map(|f| (f.id.clone(), f.label.clone()))
             .collect(),
         not_fired,
         level_labels: plan
+            .decl
             .levels
             .iter()
             .map(|l| (l.id.clone(), l.label.clone()))
@@ -260,15 +263,19 @@ fn why_false(ev: &mut Eval<'_>, node: NodeId) -> Result<Vec<String>, EvalError> 
         }
         Some(Node::Indicator(_)) => vec![format!("`{text}` is not present")],
         Some(Node::AnyMask(m)) => {
-            let what = plan.masks.get(*m as usize).map_or("", |m| m.text.as_str());
+            let what = plan.mask(*m).map_or("", |m| m.text.as_str());
             vec![format!("no indicator matches `{what}`")]
         }
         Some(Node::Known(s)) => {
-            let f = plan.fields.get(s.index()).map_or("?", |f| f.id.as_str());
+            let f = plan
+                .decl
+                .fields
+                .get(s.index())
+                .map_or("?", |f| f.id.as_str());
             vec![format!("`{f}` is missing")]
         }
         Some(Node::ChoiceIs(s, ..)) | Some(Node::ChoiceIn(s, _)) => {
-            let f = plan.fields.get(s.index());
+            let f = plan.decl.fields.get(s.index());
             let v = match (ev.rec.value(*s), f.map(|f| &f.kind)) {
                 (Some(Value::Choice(c)), Some(FieldType::OneOf(o))) => o
                     .get(*c as usize)
@@ -305,14 +312,14 @@ fn describe(ev: &mut Eval<'_>, node: NodeId) -> Result<String, EvalError> {
     let plan = ev.plan;
     Ok(match plan.nodes.get(node as usize) {
         Some(Node::CountMask(m)) | Some(Node::AnyMask(m)) => {
-            let Some(mask) = plan.masks.get(*m as usize) else {
+            let Some(mask) = plan.mask(*m) else {
                 return Ok(String::new());
             };
             let seen: Vec<String> = ev
                 .rec
                 .indicators
                 .iter_and(&mask.bits)
-                .filter_map(|i| plan.indicators.get(i))
+                .filter_map(|i| plan.decl.indicators.get(i))
                 .map(|i| format!("`{}`", i.id))
                 .collect();
             if seen.is_empty() {

@@ -2,7 +2,9 @@
 //! positions, selectors to masks, conditions to a flat node array. Its
 //! compiler (`compile`) lowers a checked rule file into it once; `eval`,
 //! `explain` and the data loaders read it. The declarations it carries
-//! (fields, indicators, levels) are the checker's, re-exported here.
+//! (`plan.decl`: fields, indicators, levels, ...) are the checker's
+//! [`Declarations`], moved in by the compiler; their types are re-exported
+//! here.
 
 mod compile;
 pub mod lint;
@@ -11,9 +13,11 @@ use std::sync::Arc;
 
 use crate::bits::Bits;
 pub use crate::check::declared::{
-    FastMap, FieldInfo, FieldType, IndicatorInfo, LevelInfo, Named, Symbol,
+    Declarations, FastMap, FieldInfo, FieldType, IndicatorInfo, LevelInfo, Named, Symbol,
 };
-pub use crate::check::ids::{FieldSlot, FlagId, IndicatorId, LevelRank, RuleId};
+pub use crate::check::ids::{
+    DomainId, FieldSlot, FlagId, IndicatorId, LevelRank, MaskId, RuleId, ThemeId,
+};
 pub use crate::record::{Record, Value};
 use crate::script::Scripts;
 use crate::span::{Source, Span};
@@ -69,7 +73,7 @@ pub enum Const {
 pub enum Node {
     /// A constant.
     Const(Const),
-    /// A field's value (slot in [`Plan::fields`]).
+    /// A field's value (slot in [`Declarations::fields`](crate::plan::Declarations::fields)).
     Field(FieldSlot),
     /// An indicator's presence (bit in the record's set).
     Indicator(IndicatorId),
@@ -95,9 +99,9 @@ pub enum Node {
     /// `count(e1, e2, ...)`.
     Count(Vec<NodeId>),
     /// `count(indicators ...)`: index into [`Plan::masks`].
-    CountMask(u32),
+    CountMask(MaskId),
     /// `any(indicators ...)`: index into [`Plan::masks`].
-    AnyMask(u32),
+    AnyMask(MaskId),
     /// `known(field)`.
     Known(FieldSlot),
     /// A script function (index into the script table) with arguments.
@@ -117,7 +121,7 @@ pub struct PlanRule {
     pub floor: Option<LevelRank>,
     /// `raise N`, the largest if several (0 = none).
     pub raise: u8,
-    /// `flag F` (indexes into [`Plan::flags`]).
+    /// `flag F` (indexes into [`Declarations::flags`](crate::plan::Declarations::flags)).
     pub flags: Vec<FlagId>,
     /// What a record must have for the condition to be true (from its
     /// `and`/`or` structure); records without it skip the rule without
@@ -167,7 +171,7 @@ pub struct Mask {
 impl Record {
     /// An empty record shaped for `plan`.
     pub fn empty(plan: &Plan) -> Self {
-        Self::with_shape(plan.fields.len(), plan.indicators.len())
+        Self::with_shape(plan.decl.fields.len(), plan.decl.indicators.len())
     }
 }
 
@@ -195,23 +199,10 @@ pub struct Plan {
     pub name: String,
     /// `version "V"`.
     pub version: Option<String>,
-    /// Levels, lowest first.
-    pub levels: Vec<LevelInfo>,
-    /// Recorded decision text (trimmed, lowercase) → level rank.
-    pub decisions: FastMap<String, LevelRank>,
-    /// The same texts as written (trimmed): data exported from a case
-    /// system spells them so, and an exact match needs no case folding.
-    pub decision_spellings: FastMap<String, LevelRank>,
-    /// Themes.
-    pub themes: Vec<Named>,
-    /// Flags.
-    pub flags: Vec<Named>,
-    /// Domains.
-    pub domains: Vec<Named>,
-    /// Fields by slot.
-    pub fields: Vec<FieldInfo>,
-    /// Indicators by bit.
-    pub indicators: Vec<IndicatorInfo>,
+    /// What the rule file declares (levels, decisions, themes, flags,
+    /// domains, fields, indicators, codes), moved here from the checker's
+    /// symbol table.
+    pub decl: Declarations,
     /// Rules in file order.
     pub rules: Vec<PlanRule>,
     /// Expression nodes.
@@ -222,7 +213,7 @@ pub struct Plan {
     pub masks: Vec<Mask>,
     /// For each level rank, the indicators at exactly that level.
     pub level_masks: Vec<Bits>,
-    /// For each theme, its indicators.
+    /// For each theme (by [`ThemeId`]), its indicators.
     pub theme_masks: Vec<Bits>,
     /// The examples.
     pub examples: Vec<ExampleCase>,
@@ -230,9 +221,6 @@ pub struct Plan {
     pub scripts: Option<Scripts>,
     /// Every id in the shared namespace.
     pub symbols: FastMap<String, Symbol>,
-    /// External indicator codes (`codes [...]`, trimmed, in capitals) →
-    /// indicator bit.
-    pub codes: FastMap<String, IndicatorId>,
     /// The rule file.
     pub source: Arc<Source>,
 }
@@ -240,13 +228,14 @@ pub struct Plan {
 impl Plan {
     /// The top level's rank.
     pub fn top(&self) -> LevelRank {
-        LevelRank::try_from(self.levels.len().saturating_sub(1)).unwrap_or(LevelRank::new(u8::MAX))
+        LevelRank::try_from(self.decl.levels.len().saturating_sub(1))
+            .unwrap_or(LevelRank::new(u8::MAX))
     }
 
     /// Looks up a recorded decision (trimmed, case-insensitive).
     pub fn decision_level(&self, text: &str) -> Option<LevelRank> {
         let t = text.trim();
-        if let Some(l) = self.decision_spellings.get(t) {
+        if let Some(l) = self.decl.decision_spellings.get(t) {
             return Some(*l);
         }
         // The keys are lowercase, so one lookup of the lowercased text
@@ -258,35 +247,36 @@ impl Plan {
             b.make_ascii_lowercase();
             return std::str::from_utf8(b)
                 .ok()
-                .and_then(|s| self.decisions.get(s))
+                .and_then(|s| self.decl.decisions.get(s))
                 .copied();
         }
-        self.decisions.get(&t.to_lowercase()).copied()
+        self.decl.decisions.get(&t.to_lowercase()).copied()
     }
 
     /// True when `other` reads a data row exactly as this plan does (same
     /// fields, indicators in the same order, same decision texts), so one
     /// parse of the row serves both (`diff` of two versions of the rules).
     pub fn reads_rows_like(&self, other: &Plan) -> bool {
-        self.fields == other.fields
-            && self.decisions == other.decisions
-            && self.indicators.len() == other.indicators.len()
+        self.decl.fields == other.decl.fields
+            && self.decl.decisions == other.decl.decisions
+            && self.decl.indicators.len() == other.decl.indicators.len()
             && self
+                .decl
                 .indicators
                 .iter()
-                .zip(&other.indicators)
+                .zip(&other.decl.indicators)
                 .all(|(a, b)| a.id == b.id)
-            && self.codes == other.codes
+            && self.decl.codes == other.decl.codes
     }
 
     /// An indicator's bit by external code (`codes [...]`), case-insensitive
     /// (`3a` is `3A`): one map lookup for a code written in capitals.
     pub fn code_bit(&self, code: &str) -> Option<IndicatorId> {
-        if let Some(b) = self.codes.get(code) {
+        if let Some(b) = self.decl.codes.get(code) {
             return Some(*b);
         }
         if code.bytes().any(|b| b.is_ascii_lowercase()) {
-            return self.codes.get(&code.to_ascii_uppercase()).copied();
+            return self.decl.codes.get(&code.to_ascii_uppercase()).copied();
         }
         None
     }
@@ -314,19 +304,42 @@ impl Plan {
             .map_or("", |s| self.source.slice(*s))
     }
 
+    /// A selector mask by id.
+    pub fn mask(&self, id: MaskId) -> Option<&Mask> {
+        self.masks.get(id.index())
+    }
+
+    /// A theme by id.
+    pub fn theme(&self, id: ThemeId) -> Option<&Named> {
+        self.decl.themes.get(id.index())
+    }
+
+    /// A domain by id.
+    pub fn domain(&self, id: DomainId) -> Option<&Named> {
+        self.decl.domains.get(id.index())
+    }
+
+    /// Each theme's id and its indicators, in file order.
+    pub fn theme_masks(&self) -> impl Iterator<Item = (ThemeId, &Bits)> {
+        ThemeId::all().zip(&self.theme_masks)
+    }
+
     /// The level id of a rank.
     pub fn level_id(&self, rank: LevelRank) -> &str {
-        self.levels.get(rank.index()).map_or("?", |l| l.id.as_str())
+        self.decl
+            .levels
+            .get(rank.index())
+            .map_or("?", |l| l.id.as_str())
     }
 }
 
 impl crate::script::RecordShape for Plan {
     fn fields(&self) -> &[FieldInfo] {
-        &self.fields
+        &self.decl.fields
     }
 
     fn indicators(&self) -> &[IndicatorInfo] {
-        &self.indicators
+        &self.decl.indicators
     }
 
     fn field_slot(&self, id: &str) -> Option<FieldSlot> {

@@ -162,13 +162,13 @@ impl RuleSet {
     /// The levels, lowest first.
     pub fn levels(&self) -> Vec<Level> {
         LevelRank::all()
-            .take(self.plan.levels.len())
+            .take(self.plan.decl.levels.len())
             .map(|r| self.level(r))
             .collect()
     }
 
     fn level(&self, rank: LevelRank) -> Level {
-        let info = &self.plan.levels[rank.index()];
+        let info = &self.plan.decl.levels[rank.index()];
         Level {
             id: info.id.clone(),
             label: info.label.clone(),
@@ -196,7 +196,7 @@ impl RuleSet {
                 .map(|&r| self.plan.rules[r.index()].id.clone())
                 .collect(),
             flags: (s.flags.iter())
-                .map(|&f| self.plan.flags[f.index()].id.clone())
+                .map(|&f| self.plan.decl.flags[f.index()].id.clone())
                 .collect(),
         })
     }
@@ -254,7 +254,7 @@ impl RecordBuilder<'_> {
         match self.plan.indicator_bit(id) {
             Some(bit) => self.rec.set_indicator(bit),
             None => {
-                let ids = self.plan.indicators.iter().map(|i| i.id.as_str());
+                let ids = self.plan.decl.indicators.iter().map(|i| i.id.as_str());
                 self.error = Some(RecordError::UnknownIndicator {
                     name: id.to_string(),
                     suggestion: text::did_you_mean(id, ids).map(str::to_string),
@@ -274,14 +274,14 @@ impl RecordBuilder<'_> {
             return self;
         }
         let Some(slot) = self.plan.field_slot(field) else {
-            let ids = self.plan.fields.iter().map(|f| f.id.as_str());
+            let ids = self.plan.decl.fields.iter().map(|f| f.id.as_str());
             self.error = Some(RecordError::UnknownField {
                 name: field.to_string(),
                 suggestion: text::did_you_mean(field, ids).map(str::to_string),
             });
             return self;
         };
-        let info = &self.plan.fields[slot.index()];
+        let info = &self.plan.decl.fields[slot.index()];
         match value(&info.kind) {
             Some(v) => self.rec.values[slot.index()] = v,
             None => {
@@ -301,7 +301,7 @@ impl RecordBuilder<'_> {
         if let Some(e) = self.error {
             return Err(e);
         }
-        let missing = (self.plan.fields.iter().zip(&self.rec.values))
+        let missing = (self.plan.decl.fields.iter().zip(&self.rec.values))
             .find(|(f, v)| !f.optional && **v == Value::Missing);
         match missing {
             Some((f, _)) => Err(RecordError::Missing(f.id.clone())),

@@ -80,7 +80,7 @@ pub const AUDIT_COLUMNS: [&str; 3] = ["referral_date", "quarter", "rationale"];
 /// [`AUDIT_COLUMNS`] that are not fields.
 pub fn columns(plan: &Plan) -> Vec<String> {
     let mut c = vec!["id".to_string()];
-    c.extend(plan.fields.iter().map(|f| f.id.clone()));
+    c.extend(plan.decl.fields.iter().map(|f| f.id.clone()));
     c.push("indicators".into());
     c.push("decision".into());
     c.extend(audit_columns(plan).map(str::to_string));
@@ -91,18 +91,18 @@ pub fn columns(plan: &Plan) -> Vec<String> {
 fn audit_columns(plan: &Plan) -> impl Iterator<Item = &'static str> + '_ {
     AUDIT_COLUMNS
         .into_iter()
-        .filter(|c| !plan.fields.iter().any(|f| f.id == *c))
+        .filter(|c| !plan.decl.fields.iter().any(|f| f.id == *c))
 }
 
 /// Decision texts per level rank, as the rule file writes them; the level
 /// id when the file maps nothing else to a level.
 pub fn decision_texts(plan: &Plan) -> Vec<Vec<String>> {
-    let mut out: Vec<Vec<String>> = plan.levels.iter().map(|_| Vec::new()).collect();
+    let mut out: Vec<Vec<String>> = plan.decl.levels.iter().map(|_| Vec::new()).collect();
     if let Ok(file) = crate::parse::parse(&plan.source) {
         for item in &file.items {
             if let Item::Decisions(b) = item {
                 for d in &b.entries {
-                    if let Some(rank) = plan.levels.iter().position(|l| l.id == d.level.name) {
+                    if let Some(rank) = plan.decl.levels.iter().position(|l| l.id == d.level.name) {
                         out[rank].push(d.text.value.clone());
                     }
                 }
@@ -126,9 +126,9 @@ pub struct Referral<'a> {
     /// Its cells in [`columns`] order.
     pub cells: &'a [Cell],
     /// The level the rules give.
-    pub level: u8,
+    pub level: LevelRank,
     /// The level of the recorded decision (`None` where none is recorded).
-    pub decided: Option<u8>,
+    pub decided: Option<LevelRank>,
 }
 
 /// Makes referrals one at a time for a plan, deterministically for a seed.
@@ -163,7 +163,7 @@ impl<'p> Generator<'p> {
             g2: SplitMix64::new(opts.seed ^ 0x5EED_DA7E_0000_0001),
             done: 0,
             rec: Record::empty(plan),
-            cells: Vec::with_capacity(plan.fields.len() + 6),
+            cells: Vec::with_capacity(plan.decl.fields.len() + 6),
             model,
             facts: Facts::default(),
             g: SplitMix64::new(opts.seed),
@@ -213,18 +213,17 @@ impl<'p> Generator<'p> {
             .rec
             .indicators
             .iter()
-            .filter_map(|b| plan.indicators.get(b))
+            .filter_map(|b| plan.decl.indicators.get(b))
             .map(|ind| ind.id.as_str())
             .collect();
         self.cells.push(Cell::Text(ids.join(";")));
         let level = crate::eval::score(plan, &self.rec)
-            .map_or_else(|_| crate::eval::base_level(plan, &self.rec), |s| s.level)
-            .get();
+            .map_or_else(|_| crate::eval::base_level(plan, &self.rec), |s| s.level);
         let (cell, decided) = decision(
             &mut self.g,
             self.opts.agreement,
             level,
-            plan.top().get(),
+            plan.top(),
             &self.texts,
         );
         self.cells.push(cell);
@@ -298,7 +297,11 @@ const YEAR_DAYS: u64 = 365;
 
 /// A referral date in the sample's year, its calendar quarter, and a
 /// rationale for about half the disagreements and one agreement in eight.
-fn audit_cells(g: &mut SplitMix64, level: u8, decided: Option<u8>) -> (Cell, Cell, Cell) {
+fn audit_cells(
+    g: &mut SplitMix64,
+    level: LevelRank,
+    decided: Option<LevelRank>,
+) -> (Cell, Cell, Cell) {
     let (y, m, d) = add_days(YEAR_START, g.below(YEAR_DAYS));
     let (_, quarter) = crate::audit::period::group(y, m, crate::audit::PeriodBy::Quarter);
     let recorded = g.next_f64();
@@ -350,40 +353,40 @@ fn add_days(start: (i32, u8, u8), days: u64) -> (i32, u8, u8) {
 fn decision(
     g: &mut SplitMix64,
     agree: f64,
-    level: u8,
-    top: u8,
+    level: LevelRank,
+    top: LevelRank,
     texts: &[Vec<String>],
-) -> (Cell, Option<u8>) {
+) -> (Cell, Option<LevelRank>) {
     // A few referrals have no recorded decision yet.
     if g.chance(0.03) {
         return (Cell::Empty, None);
     }
-    let mut d = i32::from(level);
+    let mut d = level;
     if !g.chance(agree) {
         let step = if g.chance(0.75) { 1 } else { 2 };
         let up = g.chance(0.5);
-        let top = i32::from(top);
+        let within = |r: &LevelRank| *r <= top;
+        let (raised, lowered) = (
+            level.up(step).filter(within),
+            level.down(step).filter(within),
+        );
         let (a, b) = if up {
-            (d + step, d - step)
+            (raised, lowered)
         } else {
-            (d - step, d + step)
+            (lowered, raised)
         };
-        d = if (0..=top).contains(&a) {
-            a
-        } else if (0..=top).contains(&b) {
-            b
-        } else if d < top {
-            d + 1
+        d = a.or(b).unwrap_or(if level < top {
+            level.above().unwrap_or(level)
         } else {
-            (d - 1).max(0)
-        };
+            level.below().unwrap_or(LevelRank::LOWEST)
+        });
     }
-    let options = texts.get(d as usize).map_or(&[][..], Vec::as_slice);
+    let options = texts.get(d.index()).map_or(&[][..], Vec::as_slice);
     match options.len() {
         0 => (Cell::Empty, None),
         n => (
             Cell::Text(options[g.below(n as u64) as usize].clone()),
-            u8::try_from(d).ok(),
+            Some(d),
         ),
     }
 }
@@ -395,7 +398,7 @@ pub fn value_cell(plan: &Plan, slot: usize, v: &Value) -> Cell {
         Value::Num(n) => Cell::Num(*n),
         Value::Bool(b) => Cell::Text(if *b { "yes" } else { "no" }.into()),
         Value::Text(t) => Cell::Text(t.clone()),
-        Value::Choice(i) => match plan.fields.get(slot).map(|f| &f.kind) {
+        Value::Choice(i) => match plan.decl.fields.get(slot).map(|f| &f.kind) {
             Some(crate::plan::FieldType::OneOf(o)) => o
                 .get(*i as usize)
                 .map_or(Cell::Empty, |s| Cell::Text(s.clone())),
@@ -421,9 +424,10 @@ mod tests {
     #[test]
     fn rationales_follow_the_decision() {
         let mut g = SplitMix64::new(7);
+        let r = LevelRank::new;
         let (mut above, mut below, mut agreed, mut none) = (0, 0, 0, 0);
         for _ in 0..4000 {
-            let (date, q, why) = audit_cells(&mut g, 1, Some(2));
+            let (date, q, why) = audit_cells(&mut g, r(1), Some(r(2)));
             let Cell::Text(date) = date else { panic!() };
             assert!(
                 ("2025-04-01".."2026-04-01").contains(&date.as_str()),
@@ -436,16 +440,16 @@ mod tests {
                 Cell::Empty => none += 1,
                 other => panic!("{other:?}"),
             }
-            match audit_cells(&mut g, 2, Some(1)).2 {
+            match audit_cells(&mut g, r(2), Some(r(1))).2 {
                 Cell::Text(t) if BELOW.contains(&t.as_str()) => below += 1,
                 Cell::Empty => {}
                 other => panic!("{other:?}"),
             }
-            if let Cell::Text(t) = audit_cells(&mut g, 1, Some(1)).2 {
+            if let Cell::Text(t) = audit_cells(&mut g, r(1), Some(r(1))).2 {
                 assert!(AGREED.contains(&t.as_str()));
                 agreed += 1;
             }
-            assert_eq!(audit_cells(&mut g, 1, None).2, Cell::Empty);
+            assert_eq!(audit_cells(&mut g, r(1), None).2, Cell::Empty);
         }
         assert!((1800..2200).contains(&above), "{above}");
         assert!((1800..2200).contains(&below), "{below}");

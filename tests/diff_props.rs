@@ -30,12 +30,12 @@ fn plan() -> Plan {
 fn record(p: &Plan, id: usize, bits: &[bool], nums: &[Option<f64>], decision: Option<u8>) -> Row {
     let mut r = Record::empty(p);
     r.id = format!("r{id}");
-    for (i, on) in bits.iter().enumerate().take(p.indicators.len()) {
+    for (i, on) in bits.iter().enumerate().take(p.decl.indicators.len()) {
         if *on {
             r.indicators.insert(i);
         }
     }
-    for (slot, f) in p.fields.iter().enumerate() {
+    for (slot, f) in p.decl.fields.iter().enumerate() {
         let v = nums.get(slot).copied().flatten();
         r.values[slot] = match (&f.kind, v) {
             (FieldType::Number(_), Some(x)) => Value::Num(x),

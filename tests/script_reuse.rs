@@ -74,7 +74,7 @@ proptest! {
             let explained = explain(&plan, &rec).map_err(|e| e.to_string());
             match (&with, &explained) {
                 (Ok(sc), Ok(ex)) => {
-                    let level = &plan.levels[sc.level.index()].id;
+                    let level = &plan.decl.levels[sc.level.index()].id;
                     prop_assert_eq!(level, &ex.level, "record {:?} of script\n{}", r, text);
                 }
                 (Err(a), Err(b)) => prop_assert_eq!(a, b),

@@ -45,7 +45,7 @@ fuzz_target!(|data: &[u8]| {
         let without = score_without_reuse(&plan, &rec).map_err(|e| e.to_string());
         assert_eq!(with, without, "record {r:?} of script\n{text}");
         let explained = explain(&plan, &rec).map(|e| e.level).map_err(|e| e.to_string());
-        let level = with.map(|s| plan.levels[s.level.index()].id.clone());
+        let level = with.map(|s| plan.decl.levels[s.level.index()].id.clone());
         assert_eq!(level, explained, "record {r:?} of script\n{text}");
     }
 });

@@ -1,11 +1,12 @@
 //! What a rule file declares, resolved: levels, themes, flags, domains,
-//! fields and indicators with their slots and bits, and the shared
-//! namespace of ids. The checker builds these; the plan's compiler and the
-//! script layer read them.
+//! fields and indicators with their slots and bits ([`Declarations`]), and
+//! the shared namespace of ids around them ([`SymbolTable`]). The checker
+//! builds these; the plan's compiler moves the declarations into the plan,
+//! and the script layer reads them there.
 
 use std::collections::HashMap;
 
-use super::ids::{FieldSlot, FlagId, IndicatorId, LevelRank, RuleId};
+use super::ids::{DomainId, FieldSlot, FlagId, IndicatorId, LevelRank, RuleId, ThemeId};
 use crate::span::Span;
 
 /// A level: rank 0 is the lowest.
@@ -81,10 +82,10 @@ pub struct IndicatorInfo {
     pub description: String,
     /// The level it sets.
     pub level: LevelRank,
-    /// Its domain (index into [`Plan::domains`]).
-    pub domain: u16,
-    /// Its themes (indexes into [`Plan::themes`]).
-    pub themes: Vec<u16>,
+    /// Its domain (index into [`Declarations::domains`]).
+    pub domain: DomainId,
+    /// Its themes (indexes into [`Declarations::themes`]).
+    pub themes: Vec<ThemeId>,
     /// External codes that mean it in data (`codes [...]`), as written.
     pub codes: Vec<String>,
 }
@@ -97,29 +98,29 @@ pub enum Symbol {
     /// A field (slot).
     Field(FieldSlot),
     /// A domain.
-    Domain(u16),
+    Domain(DomainId),
     /// A theme.
-    Theme(u16),
+    Theme(ThemeId),
     /// An indicator.
     Indicator(IndicatorId),
     /// A rule.
     Rule(RuleId),
 }
 
-/// Everything a rule file declares, resolved by the checker: the shared
-/// namespace and each kind of declaration in file order. The plan's
-/// compiler lowers rules and examples against it.
+/// What a rule file declares, in file order and numbered by the checker:
+/// levels, recorded decisions, themes, flags, domains, fields, indicators
+/// and their external codes. The checker fills it in its
+/// [`SymbolTable`]; the plan's compiler moves it, whole, into the plan
+/// (`plan.decl`), so both stages read the one struct and nothing is copied
+/// field by field.
 #[derive(Debug, Default)]
-pub struct SymbolTable {
-    /// The shared namespace: id → (symbol, where declared).
-    pub names: HashMap<String, (Symbol, Span)>,
-    /// Flag ids → index (flags have a namespace of their own).
-    pub flag_ids: HashMap<String, FlagId>,
+pub struct Declarations {
     /// Levels, lowest first.
     pub levels: Vec<LevelInfo>,
     /// Recorded decision text (trimmed, lowercase) → level rank.
     pub decisions: FastMap<String, LevelRank>,
-    /// Decision texts as written (trimmed) → level rank.
+    /// The same texts as written (trimmed): data exported from a case
+    /// system spells them so, and an exact match needs no case folding.
     pub decision_spellings: FastMap<String, LevelRank>,
     /// Themes.
     pub themes: Vec<Named>,
@@ -129,15 +130,33 @@ pub struct SymbolTable {
     pub domains: Vec<Named>,
     /// Fields by slot.
     pub fields: Vec<FieldInfo>,
+    /// Indicators by bit.
+    pub indicators: Vec<IndicatorInfo>,
+    /// External indicator codes (`codes [...]`, trimmed, in capitals) →
+    /// indicator bit.
+    pub codes: FastMap<String, IndicatorId>,
+}
+
+/// Everything a rule file declares, resolved by the checker: the shared
+/// namespace, the declarations themselves ([`Declarations`]) and what only
+/// the checker needs (where things are declared, choice lookups). The
+/// plan's compiler lowers rules and examples against it.
+#[derive(Debug, Default)]
+pub struct SymbolTable {
+    /// The shared namespace: id → (symbol, where declared).
+    pub names: HashMap<String, (Symbol, Span)>,
+    /// Flag ids → index (flags have a namespace of their own).
+    pub flag_ids: HashMap<String, FlagId>,
+    /// The declarations, moved into the plan by its compiler.
+    pub decl: Declarations,
     /// For each `one_of` field (by slot), its choices → their index, so a
     /// literal is looked up in constant time however many choices there are.
     pub choices: HashMap<FieldSlot, HashMap<String, u16>>,
-    /// Indicators by bit.
-    pub indicators: Vec<IndicatorInfo>,
-    /// Where each indicator is declared (same index as `indicators`).
+    /// Where each indicator is declared (same index as `decl.indicators`).
     pub indicator_spans: Vec<Span>,
-    /// External codes (in capitals) → indicator bit, and where each is declared.
-    pub codes: FastMap<String, (IndicatorId, Span)>,
+    /// Where each external code (in capitals, a key of `decl.codes`) is
+    /// declared.
+    pub code_spans: HashMap<String, Span>,
 }
 
 impl SymbolTable {

@@ -11,7 +11,7 @@ impl Checker<'_> {
         for item in &file.items {
             let Item::Example(ex) = item else { continue };
             let mut expect = None;
-            let mut set = vec![false; self.table.fields.len()];
+            let mut set = vec![false; self.table.decl.fields.len()];
             for st in &ex.stmts {
                 match &st.kind {
                     ExampleStmtKind::Assign(id, lit, vspan) => {
@@ -66,6 +66,7 @@ impl Checker<'_> {
             }
             let missing: Vec<String> = self
                 .table
+                .decl
                 .fields
                 .iter()
                 .zip(&set)
@@ -138,7 +139,7 @@ impl Checker<'_> {
 
     /// Checks an example's value against its field's type, range and choices.
     fn example_value(&mut self, slot: FieldSlot, lit: &Literal, span: crate::span::Span) {
-        let Some(field) = self.table.fields.get(slot.index()).cloned() else {
+        let Some(field) = self.table.decl.fields.get(slot.index()).cloned() else {
             return;
         };
         match (&field.kind, lit) {

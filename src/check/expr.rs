@@ -106,7 +106,7 @@ impl Checker<'_> {
         if self.table.choice_index(slot, s).is_some() {
             return;
         }
-        let Some(f) = self.table.fields.get(slot.index()) else {
+        let Some(f) = self.table.decl.fields.get(slot.index()) else {
             return;
         };
         let FieldType::OneOf(opts) = &f.kind else {
@@ -305,7 +305,7 @@ impl Checker<'_> {
     fn name(&mut self, id: &Ident) -> Ty {
         match self.table.symbol(&id.name) {
             Some(Symbol::Field(slot)) => {
-                match self.table.fields.get(slot.index()).map(|f| &f.kind) {
+                match self.table.decl.fields.get(slot.index()).map(|f| &f.kind) {
                     Some(FieldType::Number(_)) => Ty::Num,
                     Some(FieldType::Bool) => Ty::Bool,
                     Some(FieldType::Text) => Ty::Text,

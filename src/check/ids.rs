@@ -1,5 +1,6 @@
 //! Typed indices into the tables a rule file declares: a level's rank, an
-//! indicator's bit, a field's slot, a flag's index and a rule's index. The
+//! indicator's bit, a field's slot, a flag's, theme's, domain's and rule's
+//! index, and the index of a selector's mask in the plan. The
 //! checker hands them out (it numbers the declarations), the plan and every
 //! stage above it read them, so a rank cannot be passed where a slot is
 //! meant. Each is its integer and nothing more (`#[repr(transparent)]`,
@@ -35,7 +36,7 @@ macro_rules! index_type {
             }
 
             /// Every index from 0 up, to zip with the table it indexes
-            /// (`LevelRank::all().zip(&plan.levels)`): no cast, no check.
+            /// (`LevelRank::all().zip(&plan.decl.levels)`): no cast, no check.
             #[inline]
             pub fn all() -> impl Iterator<Item = Self> {
                 (0..=<$inner>::MAX).map(Self)
@@ -101,6 +102,23 @@ index_type! {
     RuleId(u32)
 }
 
+index_type! {
+    /// A theme's index in the declared themes (and in the plan's theme
+    /// masks), in file order.
+    ThemeId(u16)
+}
+
+index_type! {
+    /// A domain's index in the declared domains, in file order.
+    DomainId(u16)
+}
+
+index_type! {
+    /// A selector mask's index in the plan's masks (`count(indicators ...)`,
+    /// `any(indicators ...)`), in the order the compiler lowers them.
+    MaskId(u32)
+}
+
 impl LevelRank {
     /// The lowest level.
     pub const LOWEST: Self = Self(0);
@@ -115,13 +133,26 @@ impl LevelRank {
     /// The level just above, if a rank can hold it.
     #[inline]
     pub fn above(self) -> Option<Self> {
-        self.0.checked_add(1).map(Self)
+        self.up(1)
     }
 
     /// The level just below, unless this is the lowest.
     #[inline]
     pub fn below(self) -> Option<Self> {
-        self.0.checked_sub(1).map(Self)
+        self.down(1)
+    }
+
+    /// The level `steps` above, if a rank can hold it (whether the rule
+    /// file has it is for the caller to check against its top).
+    #[inline]
+    pub fn up(self, steps: u8) -> Option<Self> {
+        self.0.checked_add(steps).map(Self)
+    }
+
+    /// The level `steps` below, unless that would pass the lowest.
+    #[inline]
+    pub fn down(self, steps: u8) -> Option<Self> {
+        self.0.checked_sub(steps).map(Self)
     }
 }
 
@@ -135,6 +166,9 @@ mod tests {
         assert!(LevelRank::try_from(256usize).is_err());
         assert!(FieldSlot::try_from(usize::from(u16::MAX) + 1).is_err());
         assert_eq!(RuleId::try_from(7usize).map(RuleId::index), Ok(7));
+        assert!(ThemeId::try_from(usize::from(u16::MAX) + 1).is_err());
+        assert_eq!(DomainId::try_from(3usize).map(DomainId::index), Ok(3));
+        assert_eq!(MaskId::try_from(9usize).map(MaskId::get), Ok(9));
     }
 
     #[test]
@@ -149,8 +183,20 @@ mod tests {
     }
 
     #[test]
+    fn steps_up_and_down_stop_at_the_ranks_range() {
+        let r = LevelRank::new(2);
+        assert_eq!(r.up(2), Some(LevelRank::new(4)));
+        assert_eq!(r.down(2), Some(LevelRank::LOWEST));
+        assert_eq!(r.down(3), None);
+        assert_eq!(LevelRank::new(254).up(2), None);
+        assert_eq!((r.above(), r.below()), (r.up(1), r.down(1)));
+    }
+
+    #[test]
     fn serialized_as_the_bare_number() {
         let json = serde_json::to_string(&(IndicatorId::new(12), FlagId::new(3)));
         assert_eq!(json.ok().as_deref(), Some("[12,3]"));
+        let json = serde_json::to_string(&(ThemeId::new(1), DomainId::new(2), MaskId::new(4)));
+        assert_eq!(json.ok().as_deref(), Some("[1,2,4]"));
     }
 }

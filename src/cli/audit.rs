@@ -189,7 +189,7 @@ fn nothing_to_audit(
     let message = if audit.read == 0 {
         format!("error: `{}` has no data rows", data.display())
     } else if !unmapped.is_empty() && audit.scored == 0 {
-        let mut known: Vec<&str> = plan.decisions.keys().map(String::as_str).collect();
+        let mut known: Vec<&str> = plan.decl.decisions.keys().map(String::as_str).collect();
         known.sort_unstable();
         format!(
             "error: no value in column `{decision}` maps to a level of the rule file ({} rows rejected, e.g. row {}: {}); \

@@ -30,8 +30,8 @@ pub(super) fn run(a: CheckArgs, error_format: ErrorFormat) -> CliResult {
             println!(
                 "{}: ok: {} levels, {} indicators, {} rules, {} examples",
                 a.rules.display(),
-                p.levels.len(),
-                p.indicators.len(),
+                p.decl.levels.len(),
+                p.decl.indicators.len(),
                 p.rules.len(),
                 p.examples.len()
             );

@@ -39,7 +39,11 @@ pub(super) fn run_example(plan: &Plan, ex: &ExampleCase) -> Option<String> {
     }
     for f in &ex.flags {
         if !score.flags.contains(f) {
-            let id = plan.flags.get(f.index()).map_or("?", |f| f.id.as_str());
+            let id = plan
+                .decl
+                .flags
+                .get(f.index())
+                .map_or("?", |f| f.id.as_str());
             problems.push(format!("flag `{id}` was not raised"));
         }
     }

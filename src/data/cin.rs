@@ -1200,7 +1200,7 @@ impl RowSource for CinSource {
 /// `age` a number (or text), the yes/no columns `bool`, the others text or
 /// `one_of`. Anything else is refused before reading (SPEC §9).
 pub fn check_fields(plan: &Plan) -> Result<(), String> {
-    for f in &plan.fields {
+    for f in &plan.decl.fields {
         let ok = match f.id.as_str() {
             "age" => matches!(f.kind, FieldType::Number(_) | FieldType::Text),
             "unborn" | "disabled" | "assessed" => {

@@ -514,14 +514,14 @@ impl JsonLayout {
     /// Builds the key table.
     pub fn new(plan: &Plan, opts: &LoadOptions) -> JsonLayout {
         let mut keys = HashMap::new();
-        for (bit, ind) in IndicatorId::all().zip(&plan.indicators) {
+        for (bit, ind) in IndicatorId::all().zip(&plan.decl.indicators) {
             keys.insert(ind.id.clone(), Key::Indicator(bit));
             // A key named by one of its codes (`"3A": true`), as written.
             for code in &ind.codes {
                 keys.entry(code.clone()).or_insert(Key::Indicator(bit));
             }
         }
-        for (slot, f) in FieldSlot::all().zip(&plan.fields) {
+        for (slot, f) in FieldSlot::all().zip(&plan.decl.fields) {
             keys.insert(f.id.clone(), Key::Field(slot));
         }
         JsonLayout {
@@ -590,7 +590,7 @@ impl JsonLayout {
         if let Some(e) = twice {
             return Err(e);
         }
-        let mut seen = vec![false; plan.fields.len()];
+        let mut seen = vec![false; plan.decl.fields.len()];
         for (k, val) in &obj.pairs {
             let key = self
                 .keys
@@ -599,7 +599,8 @@ impl JsonLayout {
             match key {
                 Some(Key::Field(slot)) => {
                     let s = slot.index();
-                    if let (Some(f), Some(out)) = (plan.fields.get(s), row.record.values.get_mut(s))
+                    if let (Some(f), Some(out)) =
+                        (plan.decl.fields.get(s), row.record.values.get_mut(s))
                     {
                         *out = parse_json(f, val).map_err(|e| (k.clone(), e))?;
                         seen[s] = true;
@@ -627,7 +628,7 @@ impl JsonLayout {
                 None => {}
             }
         }
-        for (s, f) in plan.fields.iter().enumerate() {
+        for (s, f) in plan.decl.fields.iter().enumerate() {
             let missing = matches!(row.record.values.get(s), Some(Value::Missing) | None);
             if missing && !f.optional {
                 let why = if seen[s] {

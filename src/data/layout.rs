@@ -182,7 +182,7 @@ impl Layout {
         let extra = opts.extra.iter().map(find).collect::<Result<Vec<_>, _>>()?;
         let mut absent_fields = Vec::new();
         let mut missing_optional = Vec::new();
-        for (slot, f) in FieldSlot::all().zip(&plan.fields) {
+        for (slot, f) in FieldSlot::all().zip(&plan.decl.fields) {
             match index.get(&f.id) {
                 Some(&c) => roles[c] = Role::Field(slot),
                 None if f.optional => {
@@ -207,7 +207,7 @@ impl Layout {
                 roles[c] = Role::Indicators;
             }
         }
-        for (bit, ind) in IndicatorId::all().zip(&plan.indicators) {
+        for (bit, ind) in IndicatorId::all().zip(&plan.decl.indicators) {
             if let Some(&c) = index.get(&ind.id) {
                 if roles[c] == Role::Ignore {
                     roles[c] = Role::Indicator(bit);
@@ -238,7 +238,7 @@ impl Layout {
         let has_indicator_columns = roles
             .iter()
             .any(|r| matches!(r, Role::Indicators | Role::Indicator(_)));
-        if !has_indicator_columns && !plan.indicators.is_empty() {
+        if !has_indicator_columns && !plan.decl.indicators.is_empty() {
             return Err(header_error(format!(
                 "the header has no `indicators` column and no column named after an indicator, \
                  so no concern could be read{}; the columns are {}",
@@ -259,7 +259,7 @@ impl Layout {
             }
         }
         for col in &unused {
-            if let Some(ind) = plan.indicators.iter().find(|i| looks_like(col, &i.id)) {
+            if let Some(ind) = plan.decl.indicators.iter().find(|i| looks_like(col, &i.id)) {
                 return Err(header_error(format!(
                     "column `{col}` looks like a misspelling of the indicator `{}`; rename the column \
                      (as it is, the concern would be read as absent on every record)",
@@ -507,7 +507,7 @@ pub fn set_decision(plan: &Plan, t: &str, row: &mut Row) -> Result<(), String> {
             Ok(())
         }
         None => {
-            let mut known: Vec<&str> = plan.decisions.keys().map(String::as_str).collect();
+            let mut known: Vec<&str> = plan.decl.decisions.keys().map(String::as_str).collect();
             known.sort_unstable();
             let lower = t.to_lowercase();
             let hint = crate::text::hint(&lower, known.iter().copied())
@@ -538,7 +538,7 @@ pub fn read_field(
     t: &str,
     values: &mut [Value],
 ) -> Result<(), String> {
-    let Some(f) = plan.fields.get(slot.index()) else {
+    let Some(f) = plan.decl.fields.get(slot.index()) else {
         return Ok(());
     };
     let Some(v) = values.get_mut(slot.index()) else {

@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 
 use super::{score_with, Eval, EvalError, Score};
-use crate::plan::{Const, Node, NodeId, Plan, Record, RuleId};
+use crate::plan::{Const, MaskId, Node, NodeId, Plan, Record, RuleId};
 
 /// Which rules of the second plan have the same condition as a rule of
 /// the first.
@@ -176,8 +176,8 @@ fn constant(c: &Const, out: &mut Vec<u8>) {
 }
 
 /// A mask by its members (the plans number indicators alike).
-fn mask(plan: &Plan, tag: u8, m: u32, out: &mut Vec<u8>) -> bool {
-    let Some(mask) = plan.masks.get(m as usize) else {
+fn mask(plan: &Plan, tag: u8, m: MaskId, out: &mut Vec<u8>) -> bool {
+    let Some(mask) = plan.mask(m) else {
         return false;
     };
     out.push(tag);

@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use crate::plan::{LevelRank, Plan};
+use crate::plan::{LevelRank, Plan, ThemeId};
 use crate::stats::{fleiss_kappa, krippendorff_alpha, sign_test, Metric};
 
 use super::responses::Response;
@@ -55,8 +55,8 @@ pub struct VignetteStats {
 /// How often trainees placed cases with a theme below the rules' level.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ThemeLow {
-    /// Index in [`Plan::themes`].
-    pub theme: usize,
+    /// The theme.
+    pub theme: ThemeId,
     /// Answers to vignettes with an indicator of this theme.
     pub n: u64,
     /// Of which below the rules' level.
@@ -205,7 +205,7 @@ fn ratio(a: f64, n: u64) -> Option<f64> {
 
 /// Figures over one set of responses.
 pub fn set_stats(plan: &Plan, pack: &Pack, set: &[&Response]) -> SetStats {
-    let k = plan.levels.len();
+    let k = plan.decl.levels.len();
     let truth = |r: &Response| pack.vignettes.get(r.vignette).map(|v| v.score.level);
     // Trainees in order of first answer, found by name in a hash map (a
     // search of the list made this quadratic in trainees).
@@ -322,9 +322,7 @@ fn vignette_stats(i: usize, level: LevelRank, counts: &[u64]) -> VignetteStats {
 
 fn themes_too_low(plan: &Plan, pack: &Pack, set: &[&Response]) -> Vec<ThemeLow> {
     let mut out: Vec<ThemeLow> = plan
-        .theme_masks
-        .iter()
-        .enumerate()
+        .theme_masks()
         .filter_map(|(t, mask)| {
             let (mut n, mut low) = (0u64, 0u64);
             for r in set {

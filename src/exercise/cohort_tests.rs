@@ -106,7 +106,7 @@ fn themes_placed_too_low() {
     // dv: V02 answers 2, 1, 2 vs targeted (2): one of three too low.
     // neglect: V01 answers 1, 1, 2 vs early_help: none too low.
     let t = &c.stats.themes_too_low;
-    assert_eq!(p.themes[t[0].theme].id, "dv");
+    assert_eq!(p.decl.themes[t[0].theme.index()].id, "dv");
     assert_eq!((t[0].n, t[0].too_low), (3, 1));
     assert_eq!(t[1].too_low, 0);
 }

@@ -39,7 +39,8 @@ pub struct Debrief {
 }
 
 fn label(plan: &Plan, l: LevelRank) -> String {
-    plan.levels
+    plan.decl
+        .levels
         .get(l.index())
         .map_or_else(|| "?".into(), |x| x.label.clone())
 }
@@ -72,7 +73,7 @@ pub fn debrief(plan: &Plan, rec: &Record, score: &Score) -> Debrief {
     let present: Vec<_> = rec
         .indicators
         .iter()
-        .filter_map(|i| plan.indicators.get(i))
+        .filter_map(|i| plan.decl.indicators.get(i))
         .collect();
     let mut reasons = Vec::new();
     // What set the base: the concerns at the base level.

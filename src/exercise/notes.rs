@@ -4,7 +4,7 @@
 //! concerns (indicator descriptions) grouped by domain. No levels are shown:
 //! the trainee is to judge the level.
 
-use crate::plan::{Plan, Record, Value};
+use crate::plan::{DomainId, Plan, Record, Value};
 
 /// The case notes of one vignette.
 #[derive(Clone, Debug, PartialEq)]
@@ -20,6 +20,7 @@ pub struct CaseNotes {
 /// Builds the case notes of a record.
 pub fn case_notes(plan: &Plan, rec: &Record, id: &str) -> CaseNotes {
     let facts = plan
+        .decl
         .fields
         .iter()
         .enumerate()
@@ -39,12 +40,12 @@ pub fn case_notes(plan: &Plan, rec: &Record, id: &str) -> CaseNotes {
         })
         .collect();
     let mut concerns: Vec<(String, Vec<String>)> = Vec::new();
-    for (d, domain) in plan.domains.iter().enumerate() {
+    for (d, domain) in DomainId::all().zip(&plan.decl.domains) {
         let here: Vec<String> = rec
             .indicators
             .iter()
-            .filter_map(|i| plan.indicators.get(i))
-            .filter(|i| i.domain as usize == d)
+            .filter_map(|i| plan.decl.indicators.get(i))
+            .filter(|i| i.domain == d)
             .map(|i| sentence(&i.description))
             .collect();
         if !here.is_empty() {

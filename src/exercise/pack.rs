@@ -86,7 +86,7 @@ pub fn vignette_id(i: usize, total: usize) -> String {
 /// The pack CSV header: `id`, the declared fields, `indicators`.
 pub fn header(plan: &Plan) -> Vec<String> {
     let mut h = vec!["id".to_string()];
-    h.extend(plan.fields.iter().map(|f| f.id.clone()));
+    h.extend(plan.decl.fields.iter().map(|f| f.id.clone()));
     h.push("indicators".into());
     h
 }
@@ -94,13 +94,13 @@ pub fn header(plan: &Plan) -> Vec<String> {
 /// One pack CSV row for a record under a new id.
 pub fn row(plan: &Plan, rec: &Record, id: &str) -> Vec<String> {
     let mut r = vec![id.to_string()];
-    for (slot, f) in plan.fields.iter().enumerate() {
+    for (slot, f) in plan.decl.fields.iter().enumerate() {
         r.push(value_cell(&f.kind, rec.values.get(slot)));
     }
     let inds: Vec<&str> = rec
         .indicators
         .iter()
-        .filter_map(|i| plan.indicators.get(i))
+        .filter_map(|i| plan.decl.indicators.get(i))
         .map(|i| i.id.as_str())
         .collect();
     r.push(inds.join(";"));

@@ -146,7 +146,7 @@ pub fn read(plan: &Plan, pack: &Pack, input: impl Read) -> Result<Responses, Res
                 format!(
                     "`{}` is not a level: answer with a level id, label, decision or a number 1 to {}",
                     shorten(&level),
-                    plan.levels.len()
+                    plan.decl.levels.len()
                 )
             };
             out.rejects.push(reject(line, "level", why));

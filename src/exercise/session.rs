@@ -21,7 +21,8 @@ pub struct Outcome {
 
 /// The levels as a numbered list, e.g. `1 = Level 1 - Universal`.
 pub fn level_menu(plan: &Plan) -> String {
-    plan.levels
+    plan.decl
+        .levels
         .iter()
         .enumerate()
         .map(|(i, l)| format!("  {} = {}\n", i + 1, l.label))
@@ -37,7 +38,7 @@ pub fn run(
     out: &mut dyn Write,
     on_answer: &mut dyn FnMut(usize, LevelRank) -> io::Result<()>,
 ) -> io::Result<Outcome> {
-    let k = plan.levels.len();
+    let k = plan.decl.levels.len();
     writeln!(
         out,
         "{} case(s) to read. For each, give the level of need: a number or a name.\n\
@@ -96,7 +97,12 @@ pub fn run(
 
 /// The trainee's results for their answers, for the end of a session.
 pub fn results_text(plan: &Plan, pack: &Pack, answers: &[(usize, LevelRank)]) -> String {
-    let label = |l: LevelRank| plan.levels.get(l.index()).map_or("?", |x| x.label.as_str());
+    let label = |l: LevelRank| {
+        plan.decl
+            .levels
+            .get(l.index())
+            .map_or("?", |x| x.label.as_str())
+    };
     let mut correct = 0;
     let mut lines = String::new();
     for (v, a) in answers {

@@ -38,15 +38,16 @@ pub fn compile(
         masks,
         ..
     } = lower;
-    let n_ind = table.indicators.len();
-    let mut level_masks = vec![Bits::with_capacity(n_ind); table.levels.len()];
-    let mut theme_masks = vec![Bits::with_capacity(n_ind); table.themes.len()];
-    for (i, ind) in table.indicators.iter().enumerate() {
+    let decl = table.decl;
+    let n_ind = decl.indicators.len();
+    let mut level_masks = vec![Bits::with_capacity(n_ind); decl.levels.len()];
+    let mut theme_masks = vec![Bits::with_capacity(n_ind); decl.themes.len()];
+    for (i, ind) in decl.indicators.iter().enumerate() {
         if let Some(m) = level_masks.get_mut(ind.level.index()) {
             m.insert(i);
         }
         for t in &ind.themes {
-            if let Some(m) = theme_masks.get_mut(*t as usize) {
+            if let Some(m) = theme_masks.get_mut(t.index()) {
                 m.insert(i);
             }
         }
@@ -59,14 +60,7 @@ pub fn compile(
     Plan {
         name: file.name.value.clone(),
         version: file.version.as_ref().map(|v| v.value.clone()),
-        levels: table.levels,
-        decisions: table.decisions,
-        decision_spellings: table.decision_spellings,
-        themes: table.themes,
-        flags: table.flags,
-        domains: table.domains,
-        fields: table.fields,
-        indicators: table.indicators,
+        decl,
         rules,
         nodes,
         node_spans,
@@ -76,7 +70,6 @@ pub fn compile(
         examples,
         scripts,
         symbols,
-        codes: table.codes.into_iter().map(|(k, (b, _))| (k, b)).collect(),
         source: Arc::clone(source),
     }
 }
@@ -131,7 +124,7 @@ impl Lowering<'_> {
                 prefilter: prefilter::prefilter(
                     &self.nodes,
                     &self.masks,
-                    self.table.indicators.len(),
+                    self.table.decl.indicators.len(),
                     cond,
                 ),
                 span: r.span,

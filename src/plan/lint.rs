@@ -93,7 +93,7 @@ fn level_span(file: &RuleFile, rank: LevelRank) -> crate::span::Span {
 fn implied_indicator(plan: &Plan, node: NodeId, floor: LevelRank) -> Option<String> {
     match plan.nodes.get(node as usize)? {
         Node::Indicator(b) => {
-            let ind = plan.indicators.get(b.index())?;
+            let ind = plan.decl.indicators.get(b.index())?;
             (ind.level >= floor)
                 .then(|| format!("`{}` (at `{}`)", ind.id, plan.level_id(ind.level)))
         }
@@ -105,12 +105,14 @@ fn implied_indicator(plan: &Plan, node: NodeId, floor: LevelRank) -> Option<Stri
             parts.map(|p| format!("one of {}", p.join(", ")))
         }
         Node::AnyMask(m) => {
-            let mask = plan.masks.get(*m as usize)?;
+            let mask = plan.mask(*m)?;
             let all_high = !mask.bits.is_empty()
-                && mask
-                    .bits
-                    .iter()
-                    .all(|i| plan.indicators.get(i).is_some_and(|ind| ind.level >= floor));
+                && mask.bits.iter().all(|i| {
+                    plan.decl
+                        .indicators
+                        .get(i)
+                        .is_some_and(|ind| ind.level >= floor)
+                });
             all_high.then(|| format!("`{}`", mask.text))
         }
         _ => None,
@@ -158,7 +160,7 @@ fn contradiction(plan: &Plan, conj: &[NodeId]) -> Option<String> {
                 let open = (f64::NEG_INFINITY, true, f64::INFINITY, true);
                 let declared = match plan.nodes.get(term as usize) {
                     Some(Node::Field(slot)) => {
-                        match plan.fields.get(slot.index()).map(|f| &f.kind) {
+                        match plan.decl.fields.get(slot.index()).map(|f| &f.kind) {
                             Some(FieldType::Number(Some((lo, hi)))) => (*lo, true, *hi, true),
                             _ => open,
                         }
@@ -198,7 +200,7 @@ fn contradiction(plan: &Plan, conj: &[NodeId]) -> Option<String> {
                 }
                 // counts are never negative and never more than their mask
                 if let Some(Node::CountMask(m)) = plan.nodes.get(term as usize) {
-                    let size = plan.masks.get(*m as usize).map_or(0, |m| m.bits.len());
+                    let size = plan.mask(*m).map_or(0, |m| m.bits.len());
                     if e.0 > f64::from(size) {
                         return Some(format!("`{key}` can be at most {size}"));
                     }
@@ -221,6 +223,7 @@ fn contradiction(plan: &Plan, conj: &[NodeId]) -> Option<String> {
     let absent: std::collections::HashSet<_> = absent.into_iter().collect();
     if let Some(b) = present.iter().find(|b| absent.contains(*b)) {
         let id = plan
+            .decl
             .indicators
             .get(b.index())
             .map_or("?", |i| i.id.as_str());
@@ -246,11 +249,11 @@ fn flip(op: CmpOp) -> CmpOp {
 /// Levels that no combination of indicators and rules can produce.
 fn unreachable_levels(plan: &Plan) -> Vec<LevelRank> {
     let top = plan.top();
-    let mut reach = vec![false; plan.levels.len()];
+    let mut reach = vec![false; plan.decl.levels.len()];
     if let Some(r) = reach.first_mut() {
         *r = true;
     }
-    for ind in &plan.indicators {
+    for ind in &plan.decl.indicators {
         if let Some(r) = reach.get_mut(ind.level.index()) {
             *r = true;
         }

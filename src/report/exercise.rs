@@ -271,6 +271,7 @@ pub fn build(plan: &Plan, pack: &Pack, c: &Cohort, read: u64, rejects: &[Reject]
                 vignette: vig.id.clone(),
                 level: level(l),
                 level_label: plan
+                    .decl
                     .levels
                     .get(l.index())
                     .map_or(String::new(), |x| x.label.clone()),
@@ -290,7 +291,7 @@ pub fn build(plan: &Plan, pack: &Pack, c: &Cohort, read: u64, rejects: &[Reject]
                     .record
                     .indicators
                     .iter()
-                    .filter_map(|i| plan.indicators.get(i))
+                    .filter_map(|i| plan.decl.indicators.get(i))
                     .map(|i| IndicatorRow {
                         indicator: i.id.clone(),
                         description: i.description.clone(),
@@ -304,7 +305,7 @@ pub fn build(plan: &Plan, pack: &Pack, c: &Cohort, read: u64, rejects: &[Reject]
         .themes_too_low
         .iter()
         .filter_map(|t| {
-            let th = plan.themes.get(t.theme)?;
+            let th = plan.theme(t.theme)?;
             Some(ThemeRow {
                 theme: th.id.clone(),
                 label: th.label.clone(),
@@ -318,6 +319,7 @@ pub fn build(plan: &Plan, pack: &Pack, c: &Cohort, read: u64, rejects: &[Reject]
     Report {
         continuum: plan.name.clone(),
         levels: plan
+            .decl
             .levels
             .iter()
             .map(|l| LevelRow {

@@ -229,7 +229,7 @@ impl<'p> ScoreWriter<'p> {
                     score
                         .flags
                         .iter()
-                        .map(|f| plan.flags.get(f.index()).map_or("", |f| f.id.as_str())),
+                        .map(|f| plan.decl.flags.get(f.index()).map_or("", |f| f.id.as_str())),
                 );
                 b.push(b',');
                 csv_data(b, decision_text);
@@ -274,7 +274,7 @@ impl<'p> ScoreWriter<'p> {
                     score
                         .flags
                         .iter()
-                        .map(|f| plan.flags.get(f.index()).map_or("", |f| f.id.as_str())),
+                        .map(|f| plan.decl.flags.get(f.index()).map_or("", |f| f.id.as_str())),
                 );
                 b.extend_from_slice(b"],\"decision\":");
                 match &row.decision_text {

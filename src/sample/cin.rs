@@ -122,6 +122,7 @@ struct ChildState {
 /// codes).
 pub fn write(plan: &Plan, opts: &SampleOptions, out: &mut dyn Write) -> io::Result<()> {
     let code_of: HashMap<&str, &str> = plan
+        .decl
         .indicators
         .iter()
         .filter_map(|i| i.codes.first().map(|c| (i.id.as_str(), c.as_str())))
@@ -249,7 +250,7 @@ pub fn write(plan: &Plan, opts: &SampleOptions, out: &mut dyn Write) -> io::Resu
 /// For each level rank, the paths whose decision text the rule file maps
 /// to it.
 fn path_table(plan: &Plan) -> Vec<Vec<Path>> {
-    let mut t: Vec<Vec<Path>> = plan.levels.iter().map(|_| Vec::new()).collect();
+    let mut t: Vec<Vec<Path>> = plan.decl.levels.iter().map(|_| Vec::new()).collect();
     for (text, path) in PATHS {
         if let Some(rank) = plan.decision_level(text) {
             if let Some(v) = t.get_mut(rank.index()) {

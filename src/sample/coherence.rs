@@ -31,10 +31,10 @@ pub struct Checker<'p> {
 impl<'p> Checker<'p> {
     /// The checks for a plan.
     pub fn new(plan: &'p Plan) -> Self {
-        let n = plan.indicators.len();
+        let n = plan.decl.indicators.len();
         let mut c = Checker {
             plan,
-            roles: plan.fields.iter().map(Role::of).collect(),
+            roles: plan.decl.fields.iter().map(Role::of).collect(),
             inds: Vec::with_capacity(n),
             da: Bits::with_capacity(n),
             outside: Bits::with_capacity(n),
@@ -42,7 +42,7 @@ impl<'p> Checker<'p> {
             disability: Bits::with_capacity(n),
             partner: Bits::with_capacity(n),
         };
-        for (b, ind) in plan.indicators.iter().enumerate() {
+        for (b, ind) in plan.decl.indicators.iter().enumerate() {
             let p = profile::of(plan, ind);
             let id = ind.id.to_ascii_lowercase();
             let historic = id.contains("historic") || id.contains("past");
@@ -124,6 +124,7 @@ impl<'p> Checker<'p> {
         let unborn = age == Some(0.0);
         let label = |b: usize| {
             self.plan
+                .decl
                 .indicators
                 .get(b)
                 .map_or("an indicator", |i| i.description.as_str())
@@ -208,7 +209,7 @@ impl<'p> Checker<'p> {
             // The severity of the option written (the highest it stands for).
             let rank = order.iter().rposition(|x| x == i).unwrap_or(0);
             let mildest = order.first() == Some(i);
-            let required = self.plan.fields.get(slot).is_some_and(|f| !f.optional);
+            let required = self.plan.decl.fields.get(slot).is_some_and(|f| !f.optional);
             if age.is_some_and(|a| a < 10.0) && !(required && mildest) {
                 out.push("an exploitation screening outcome under 10".into());
             }

@@ -14,7 +14,7 @@ use super::model::{Facts, Marac, Sex};
 use super::rng::SplitMix64;
 use super::targets::{Source, AGE_BANDS, REREFERRAL_2025};
 use super::{value_cell, Cell};
-use crate::plan::{FieldInfo, FieldType, Plan, Record, Value};
+use crate::plan::{FieldInfo, FieldType, LevelRank, Plan, Record, Value};
 
 /// What a field holds, as far as the generator can tell.
 #[derive(Clone, Debug, PartialEq)]
@@ -187,7 +187,7 @@ fn severity_order(opts: &[String]) -> Vec<u16> {
 
 /// The roles of a plan's fields, by slot.
 pub(super) fn roles(plan: &Plan) -> Vec<Role> {
-    plan.fields.iter().map(Role::of).collect()
+    plan.decl.fields.iter().map(Role::of).collect()
 }
 
 /// Fills every field of `rec` from the facts, writing its cell after the
@@ -204,8 +204,9 @@ pub(super) fn fill(
     // Graded Care Profile is completed in every area or in none, around one
     // grade for the record.
     let da = dash(g, facts);
-    let gcp = (facts.neglect > 0 && g.chance(0.4)).then(|| 1.0 + f64::from(facts.neglect.min(3)));
-    for (slot, (f, role)) in plan.fields.iter().zip(roles).enumerate() {
+    let gcp = (facts.neglect > LevelRank::LOWEST && g.chance(0.4))
+        .then(|| 1.0 + f64::from(facts.neglect.min(LevelRank::new(3)).get()));
+    for (slot, (f, role)) in plan.decl.fields.iter().zip(roles).enumerate() {
         let v = value(g, f, role, facts, &da, gcp);
         cells.push(value_cell(plan, slot, &v));
         rec.values[slot] = v;
@@ -377,7 +378,7 @@ fn value(
             let rank = if facts.tenth < 100 {
                 None
             } else {
-                match facts.outside_harm {
+                match facts.outside_harm.get() {
                     0 if g.chance(0.03) => Some(0),
                     0 => None,
                     1 => [Some(0), Some(1), Some(1), None][g.below(4) as usize],

@@ -15,7 +15,7 @@ use super::profile::{self, Profile};
 use super::rng::SplitMix64;
 use super::targets::{Factor, Source, AGE_BANDS, FACTORS, MARAC_SHARE_OF_DA, MAX_TENTH, SOURCES};
 use crate::bits::Bits;
-use crate::plan::Plan;
+use crate::plan::{LevelRank, Plan};
 
 /// Number of referral-source categories.
 pub const NS: usize = SOURCES.len();
@@ -84,10 +84,13 @@ pub struct Facts {
     pub marac: Option<Marac>,
     /// The child has a disability indicator.
     pub disabled: bool,
-    /// Highest level rank among harm-outside-the-home indicators (0 none).
-    pub outside_harm: u8,
-    /// Highest level rank among neglect indicators (0 none).
-    pub neglect: u8,
+    /// Highest level rank among harm-outside-the-home indicators (the
+    /// lowest rank when there are none: a present indicator counts as rank
+    /// 1 at least).
+    pub outside_harm: LevelRank,
+    /// Highest level rank among neglect indicators (the lowest rank when
+    /// there are none, as for `outside_harm`).
+    pub neglect: LevelRank,
     /// The child's own pregnancy is recorded.
     pub child_pregnant: bool,
     /// The child has marked developmental delay.
@@ -149,7 +152,7 @@ pub struct Model {
     ind_factor: Vec<Factor>,
     ind_span: Vec<(u16, u16)>,
     ind_weight: Vec<f64>,
-    ind_level: Vec<u8>,
+    ind_level: Vec<LevelRank>,
     ind_lean: Vec<[f64; NS]>,
     ind_marac_weight: Vec<f64>,
     ind_pregnancy: Vec<bool>,
@@ -184,7 +187,7 @@ pub struct Model {
 impl Model {
     /// Builds and fits the model for a plan.
     pub fn new(plan: &Plan) -> Self {
-        let n = plan.indicators.len();
+        let n = plan.decl.indicators.len();
         let mut m = Model {
             ind_factor: Vec::with_capacity(n),
             ind_span: Vec::with_capacity(n),
@@ -212,13 +215,13 @@ impl Model {
             factor_masks: (0..NF).map(|_| Bits::with_capacity(n)).collect(),
             has_disability: false,
         };
-        for (b, ind) in plan.indicators.iter().enumerate() {
+        for (b, ind) in plan.decl.indicators.iter().enumerate() {
             let prof: Profile = profile::of(plan, ind);
             let weight = if prof.share > 0.0 {
                 prof.share
             } else {
                 // Lower-level indicators are more common than higher ones.
-                2.0 * 0.55f64.powi(i32::from(ind.level.get().saturating_sub(1)))
+                2.0 * 0.55f64.powi(i32::from(ind.level.below().map_or(0, LevelRank::get)))
             };
             let mut lean = [1.0; NS];
             for (s, x) in profile::factor_lean(prof.factor).iter().chain(prof.lean) {
@@ -247,7 +250,7 @@ impl Model {
             m.ind_factor.push(prof.factor);
             m.ind_span.push(span);
             m.ind_weight.push(weight);
-            m.ind_level.push(ind.level.get());
+            m.ind_level.push(ind.level);
             m.ind_lean.push(lean);
             m.ind_marac_weight.push(marac_weight);
             m.ind_pregnancy
@@ -604,8 +607,8 @@ impl Model {
             da_current: false,
             marac: None,
             disabled: false,
-            outside_harm: 0,
-            neglect: 0,
+            outside_harm: LevelRank::LOWEST,
+            neglect: LevelRank::LOWEST,
             child_pregnant: false,
             delay: false,
             partner: false,
@@ -615,7 +618,8 @@ impl Model {
         let mut marac_w: f64 = 0.0;
         for b in bits.iter() {
             let f = self.ind_factor[b];
-            let level = self.ind_level[b].max(1);
+            // Rank 1 at least: the lowest rank means "none" in the facts.
+            let level = self.ind_level[b].max(LevelRank::new(1));
             if self.ind_da[b] > DaScreen::None {
                 facts.da = true;
                 facts.da_current |= self.ind_da[b] == DaScreen::Current;

@@ -541,7 +541,7 @@ pub fn known(id: &str) -> Option<Profile> {
 pub(crate) fn of(plan: &crate::plan::Plan, ind: &crate::plan::IndicatorInfo) -> Profile {
     known(&ind.id).unwrap_or_else(|| {
         let themes: Vec<&str> = (ind.themes.iter())
-            .filter_map(|t| plan.themes.get(usize::from(*t)))
+            .filter_map(|t| plan.theme(*t))
             .map(|t| t.id.as_str())
             .collect();
         infer(&ind.id, &ind.description, &themes)

@@ -211,7 +211,8 @@ impl Room {
             })
             .collect();
         let levels = Value::Array(
-            plan.levels
+            plan.decl
+                .levels
                 .iter()
                 .map(|l| json!({"id": l.id, "label": l.label}))
                 .collect(),
@@ -325,7 +326,7 @@ impl Room {
         m.insert("reveal".into(), json!(!self.no_reveal));
         m.insert("ended".into(), json!(live.ended));
         if closed || revealed || live.ended {
-            let mut spread = vec![0u64; self.plan.levels.len()];
+            let mut spread = vec![0u64; self.plan.decl.levels.len()];
             for ((_, v), l) in &live.answers {
                 if *v == i {
                     if let Some(s) = spread.get_mut(l.index()) {
@@ -337,6 +338,7 @@ impl Room {
                 "spread".into(),
                 Value::Array(
                     self.plan
+                        .decl
                         .levels
                         .iter()
                         .zip(spread)
@@ -427,7 +429,7 @@ impl Room {
             return Err(Refusal::Unprocessable(format!(
                 "`{}` is not a level: answer with a level id, label or a number 1 to {}",
                 crate::text::shorten(level),
-                self.plan.levels.len()
+                self.plan.decl.levels.len()
             )));
         };
         let vid = current.unwrap_or_default();

@@ -158,7 +158,7 @@ pub(super) fn run(a: PackArgs, error_format: ErrorFormat) -> CliResult {
                 .map_err(output_error)?;
         }
     }
-    let mut per_level = vec![0usize; plan.levels.len()];
+    let mut per_level = vec![0usize; plan.decl.levels.len()];
     for c in &chosen {
         if let Some(x) = per_level.get_mut(cands[*c].level.index()) {
             *x += 1;

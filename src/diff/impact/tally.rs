@@ -75,10 +75,10 @@ impl ImpactBuilder {
     /// Ready for records scored under `old` and `new`.
     pub fn new(old: &Plan, new: &Plan) -> Self {
         let levels = LevelMap::new(
-            old.levels.iter().map(|l| l.id.clone()).collect(),
-            new.levels.iter().map(|l| l.id.clone()).collect(),
+            old.decl.levels.iter().map(|l| l.id.clone()).collect(),
+            new.decl.levels.iter().map(|l| l.id.clone()).collect(),
         );
-        let (k_old, k_new) = (old.levels.len(), new.levels.len());
+        let (k_old, k_new) = (old.decl.levels.len(), new.decl.levels.len());
 
         let ro: Vec<&str> = old.rules.iter().map(|r| r.id.as_str()).collect();
         let rn: Vec<&str> = new.rules.iter().map(|r| r.id.as_str()).collect();
@@ -87,7 +87,7 @@ impl ImpactBuilder {
             let mut v: Vec<String> = r
                 .flags
                 .iter()
-                .filter_map(|f| p.flags.get(f.index()).map(|f| f.id.clone()))
+                .filter_map(|f| p.decl.flags.get(f.index()).map(|f| f.id.clone()))
                 .collect();
             v.sort();
             v
@@ -116,8 +116,8 @@ impl ImpactBuilder {
             })
             .collect();
 
-        let fo: Vec<&str> = old.flags.iter().map(|f| f.id.as_str()).collect();
-        let fnew: Vec<&str> = new.flags.iter().map(|f| f.id.as_str()).collect();
+        let fo: Vec<&str> = old.decl.flags.iter().map(|f| f.id.as_str()).collect();
+        let fnew: Vec<&str> = new.decl.flags.iter().map(|f| f.id.as_str()).collect();
         let (flag_ids, old_flag, new_flag) = union(&fo, &fnew);
         let flags = flag_ids
             .into_iter()
@@ -133,12 +133,13 @@ impl ImpactBuilder {
             .collect();
 
         let moved = old
+            .decl
             .indicators
             .iter()
             .enumerate()
             .filter(|(_, i)| {
                 new.indicator_bit(&i.id)
-                    .and_then(|b| new.indicators.get(b.index()))
+                    .and_then(|b| new.decl.indicators.get(b.index()))
                     .is_none_or(|n| n.level != i.level)
             })
             .map(|(b, i)| (b, i.id.clone()))

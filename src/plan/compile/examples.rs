@@ -11,8 +11,10 @@ impl Lowering<'_> {
         let mut out = Vec::new();
         for item in &file.items {
             let Item::Example(ex) = item else { continue };
-            let mut record =
-                Record::with_shape(self.table.fields.len(), self.table.indicators.len());
+            let mut record = Record::with_shape(
+                self.table.decl.fields.len(),
+                self.table.decl.indicators.len(),
+            );
             record.id = ex.name.value.clone();
             let mut expect = None;
             let mut fired = Vec::new();
@@ -73,7 +75,7 @@ impl Lowering<'_> {
 
     /// An example's value for the field in `slot`, when it has the field's type.
     fn example_value(&self, slot: FieldSlot, lit: &Literal) -> Option<Value> {
-        let field = self.table.fields.get(slot.index())?;
+        let field = self.table.decl.fields.get(slot.index())?;
         Some(match (&field.kind, lit) {
             (FieldType::Number(_), Literal::Number(n)) => Value::Num(*n),
             (FieldType::Bool, Literal::Bool(b)) => Value::Bool(*b),

@@ -71,11 +71,11 @@ impl Lowering<'_> {
                 self.push(Node::Count(ids), span)
             }
             ExprKind::CountSel(sel) => {
-                let m = self.mask(sel, span).unwrap_or(0);
+                let m = self.mask(sel, span).unwrap_or_default();
                 self.push(Node::CountMask(m), span)
             }
             ExprKind::AnySel(sel) => {
-                let m = self.mask(sel, span).unwrap_or(0);
+                let m = self.mask(sel, span).unwrap_or_default();
                 self.push(Node::AnyMask(m), span)
             }
             ExprKind::Known(id) => {
@@ -102,7 +102,7 @@ impl Lowering<'_> {
             return None;
         };
         match self.table.symbol(&id.name)? {
-            Symbol::Field(slot) => match self.table.fields.get(slot.index())?.kind {
+            Symbol::Field(slot) => match self.table.decl.fields.get(slot.index())?.kind {
                 FieldType::OneOf(_) => Some(slot),
                 _ => None,
             },
@@ -119,8 +119,8 @@ impl Lowering<'_> {
     }
 
     /// A selector's indicators as a new mask; its index.
-    fn mask(&mut self, sel: &Selector, span: Span) -> Option<u32> {
-        let inds = &self.table.indicators;
+    fn mask(&mut self, sel: &Selector, span: Span) -> Option<MaskId> {
+        let inds = &self.table.decl.indicators;
         let mut bits = Bits::with_capacity(inds.len());
         let target = self.table.symbol(&sel.target.name)?;
         let hit = |ind: &IndicatorInfo| match (sel.kind, target) {
@@ -137,7 +137,7 @@ impl Lowering<'_> {
         }
         let text = self.source.slice(span).to_string();
         self.masks.push(Mask { bits, text });
-        u32::try_from(self.masks.len() - 1).ok()
+        MaskId::try_from(self.masks.len() - 1).ok()
     }
 
     fn binary(&mut self, op: BinOp, l: &Expr, r: &Expr, span: Span) -> NodeId {

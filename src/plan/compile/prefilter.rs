@@ -30,7 +30,7 @@ pub(crate) fn prefilter(
             bits.insert(b.index());
             Some(indicators(bits))
         }
-        Node::AnyMask(m) => masks.get(*m as usize).map(|m| indicators(m.bits.clone())),
+        Node::AnyMask(m) => masks.get(m.index()).map(|m| indicators(m.bits.clone())),
         Node::Cmp(op, a, b) => match (node_at(*a)?, node_at(*b)?) {
             // count(indicators ...) >= k (k >= 1) or > k (k >= 0)
             (Node::CountMask(m), Node::Const(Const::Num(k))) => {
@@ -40,7 +40,7 @@ pub(crate) fn prefilter(
                     _ => false,
                 };
                 if positive {
-                    masks.get(*m as usize).map(|m| indicators(m.bits.clone()))
+                    masks.get(m.index()).map(|m| indicators(m.bits.clone()))
                 } else {
                     None
                 }

@@ -223,7 +223,8 @@ pub fn each_sheet<E>(
 }
 
 fn label(plan: &Plan, l: LevelRank) -> String {
-    plan.levels
+    plan.decl
+        .levels
         .get(l.index())
         .map_or_else(|| "?".into(), |x| x.label.clone())
 }

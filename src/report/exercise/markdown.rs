@@ -18,7 +18,7 @@ pub fn handout(plan: &crate::plan::Plan, cases: &[crate::exercise::notes::CaseNo
         "# Threshold exercise: case vignettes\n\nThreshold guidance: {}\n\nRead each case and decide which level of need it meets:\n\n",
         esc(&plan.name)
     );
-    for (i, l) in plan.levels.iter().enumerate() {
+    for (i, l) in plan.decl.levels.iter().enumerate() {
         o.push_str(&format!("{}. {}\n", i + 1, esc(&l.label)));
     }
     for n in cases {

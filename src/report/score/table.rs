@@ -45,7 +45,7 @@ fn ids(plan: &Plan, score: &Score) -> (String, String) {
     let flags = score
         .flags
         .iter()
-        .filter_map(|f| plan.flags.get(f.index()))
+        .filter_map(|f| plan.decl.flags.get(f.index()))
         .map(|f| f.id.as_str())
         .collect::<Vec<_>>()
         .join(";");
@@ -131,7 +131,7 @@ impl Table {
     /// bounded by the rule file), writes the header and the held rows.
     fn flush(&mut self, out: &mut Vec<u8>, plan: &Plan) {
         let mut w = HEAD.map(str::len);
-        let longest_level = plan.levels.iter().map(|l| l.id.chars().count()).max();
+        let longest_level = plan.decl.levels.iter().map(|l| l.id.chars().count()).max();
         w[1] = w[1].max(longest_level.unwrap_or(0).min(MAX_CELL));
         for r in &self.rows {
             for (i, c) in r.iter().enumerate() {
