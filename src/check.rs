@@ -47,7 +47,7 @@ impl ScriptLoader for FsLoader {
     /// folder, and reads at most [`MAX_SCRIPT_BYTES`]. A refused file is
     /// never opened, so no line of it can reach a diagnostic.
     fn load(&self, path: &str) -> Result<Arc<Source>, String> {
-        check_script_path(path)?;
+        check_script_path(path).map_err(|e| e.to_string())?;
         let base = if self.base.as_os_str().is_empty() {
             Path::new(".")
         } else {
@@ -139,14 +139,27 @@ fn file_kind(meta: &std::fs::Metadata) -> &'static str {
     "a special file"
 }
 
+/// Why a script path written in a rule file is refused before any file is
+/// looked at.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ScriptPathError {
+    /// An absolute path, or one with a drive or a scheme.
+    #[error("script path `{0}` must be relative to the rule file")]
+    NotRelative(String),
+    /// A path with `..` (or a root) among its parts.
+    #[error("script path `{0}` must stay in the rule file's folder (no `..`)")]
+    LeavesFolder(String),
+    /// A path that does not end in `.rhai`.
+    #[error("script path `{0}` must end in `.rhai`")]
+    NotRhai(String),
+}
+
 /// Scripts must live beside the rule file or below it and end in `.rhai`:
 /// a rule file cannot make `thresholds` read any other file.
-pub fn check_script_path(path: &str) -> Result<(), String> {
+pub fn check_script_path(path: &str) -> Result<(), ScriptPathError> {
     let p = Path::new(path);
     if p.is_absolute() || path.starts_with('/') || path.starts_with('\\') || path.contains(':') {
-        return Err(format!(
-            "script path `{path}` must be relative to the rule file"
-        ));
+        return Err(ScriptPathError::NotRelative(path.to_string()));
     }
     if p.components().any(|c| {
         !matches!(
@@ -154,12 +167,10 @@ pub fn check_script_path(path: &str) -> Result<(), String> {
             std::path::Component::Normal(_) | std::path::Component::CurDir
         )
     }) {
-        return Err(format!(
-            "script path `{path}` must stay in the rule file's folder (no `..`)"
-        ));
+        return Err(ScriptPathError::LeavesFolder(path.to_string()));
     }
     if p.extension().and_then(|e| e.to_str()) != Some("rhai") {
-        return Err(format!("script path `{path}` must end in `.rhai`"));
+        return Err(ScriptPathError::NotRhai(path.to_string()));
     }
     Ok(())
 }

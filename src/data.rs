@@ -34,14 +34,11 @@ pub const YES: [&str; 5] = ["1", "true", "yes", "y", "x"];
 pub const NO: [&str; 5] = ["0", "false", "no", "n", ""];
 
 /// Refuses a cell larger than [`MAX_CELL_BYTES`] (the reason for a reject).
-pub fn cell_size(len: usize) -> Result<(), String> {
+pub fn cell_size(len: usize) -> Result<(), CellError> {
     if len <= MAX_CELL_BYTES {
         return Ok(());
     }
-    Err(format!(
-        "the cell holds {} bytes; a cell may hold at most {} bytes (1 MB)",
-        len, MAX_CELL_BYTES
-    ))
+    Err(CellError::TooLarge { len })
 }
 
 /// Reads a yes/no word.
@@ -64,7 +61,7 @@ pub fn parse_yes_no(cell: &str) -> Option<bool> {
 
 /// Reads one cell for a field. An empty cell is [`Value::Missing`]; the caller
 /// decides whether missing is allowed. Errors are reasons for a reject.
-pub fn parse_cell(field: &FieldInfo, cell: &str) -> Result<Value, String> {
+pub fn parse_cell(field: &FieldInfo, cell: &str) -> Result<Value, CellError> {
     let t = cell.trim();
     if t.is_empty() {
         return Ok(Value::Missing);
@@ -79,12 +76,9 @@ pub fn parse_cell(field: &FieldInfo, cell: &str) -> Result<Value, String> {
             check_range(n, *range)?;
             Ok(Value::Num(n))
         }
-        FieldType::Bool => parse_yes_no(t).map(Value::Bool).ok_or_else(|| {
-            format!(
-                "`{}` is not yes/no (use true/false, yes/no, y/n, 1/0)",
-                shorten(t)
-            )
-        }),
+        FieldType::Bool => parse_yes_no(t)
+            .map(Value::Bool)
+            .ok_or_else(|| CellError::NotYesNo { value: shorten(t) }),
         FieldType::Text => Ok(Value::Text(t.to_string())),
         FieldType::OneOf(opts) => choice(opts, t),
     }
@@ -92,13 +86,13 @@ pub fn parse_cell(field: &FieldInfo, cell: &str) -> Result<Value, String> {
 
 /// Why a cell is not a number: dates and times (an Excel date cell is read
 /// as ISO text, never as its serial number) are named as such.
-fn not_a_number(t: &str) -> String {
-    let what = match date_shape(t) {
-        Some(DateShape::Date) => "is a date, not a number",
-        Some(DateShape::Time) => "is a time, not a number",
-        None => "is not a number",
-    };
-    format!("`{}` {what}", shorten(t))
+fn not_a_number(t: &str) -> CellError {
+    let value = shorten(t);
+    match date_shape(t) {
+        Some(DateShape::Date) => CellError::DateNotNumber { value },
+        Some(DateShape::Time) => CellError::TimeNotNumber { value },
+        None => CellError::NotANumber { value },
+    }
 }
 
 /// What an ISO date or time looks like.
@@ -138,21 +132,22 @@ fn date_shape(t: &str) -> Option<DateShape> {
     time(t).then_some(DateShape::Time)
 }
 
-fn check_range(n: f64, range: Option<(f64, f64)>) -> Result<(), String> {
-    if let Some((lo, hi)) = range {
-        if n < lo || n > hi {
-            return Err(format!(
-                "{} is outside the range {}..{}",
-                crate::text::format_number(n),
-                crate::text::format_number(lo),
-                crate::text::format_number(hi)
-            ));
+/// Refuses a number outside its field's range.
+fn check_range(n: f64, range: Option<(f64, f64)>) -> Result<(), CellError> {
+    if let Some((low, high)) = range {
+        if n < low || n > high {
+            return Err(CellError::OutOfRange {
+                value: n,
+                low,
+                high,
+            });
         }
     }
     Ok(())
 }
 
-fn choice(opts: &[String], t: &str) -> Result<Value, String> {
+/// The choice a `one_of` cell names, exactly or but for case.
+fn choice(opts: &[String], t: &str) -> Result<Value, CellError> {
     if let Some(i) = opts.iter().position(|o| o == t) {
         return Ok(Value::Choice(i as u16));
     }
@@ -160,18 +155,20 @@ fn choice(opts: &[String], t: &str) -> Result<Value, String> {
     if let Some(i) = opts.iter().position(|o| o.eq_ignore_ascii_case(t)) {
         return Ok(Value::Choice(i as u16));
     }
-    let listed = opts
-        .iter()
-        .map(|o| format!("\"{o}\""))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let hint = crate::text::hint(t, opts.iter().map(String::as_str))
-        .map_or(String::new(), |h| format!("; {h}"));
-    Err(format!("`{}` is not one of {listed}{hint}", shorten(t)))
+    Err(CellError::NotAChoice {
+        value: shorten(t),
+        choices: opts.to_vec(),
+        suggestion: suggest(t, opts.iter().map(String::as_str)),
+    })
+}
+
+/// The candidate `name` most likely meant, for a "did you mean".
+fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    crate::text::did_you_mean(name, candidates).map(str::to_string)
 }
 
 /// Reads one JSON value for a field (`null` is missing).
-pub fn parse_json(field: &FieldInfo, v: &serde_json::Value) -> Result<Value, String> {
+pub fn parse_json(field: &FieldInfo, v: &serde_json::Value) -> Result<Value, CellError> {
     use serde_json::Value as JsonValue;
     match (v, &field.kind) {
         (JsonValue::Null, _) => Ok(Value::Missing),
@@ -183,7 +180,7 @@ pub fn parse_json(field: &FieldInfo, v: &serde_json::Value) -> Result<Value, Str
             let n = n
                 .as_f64()
                 .filter(|n| n.is_finite())
-                .ok_or("number out of range")?;
+                .ok_or(CellError::JsonNumberOutOfRange)?;
             check_range(n, *range)?;
             Ok(Value::Num(n))
         }
@@ -191,20 +188,21 @@ pub fn parse_json(field: &FieldInfo, v: &serde_json::Value) -> Result<Value, Str
         (JsonValue::Number(n), FieldType::Bool) => match n.as_f64() {
             Some(1.0) => Ok(Value::Bool(true)),
             Some(0.0) => Ok(Value::Bool(false)),
-            _ => Err(format!("{n} is not true/false")),
+            _ => Err(CellError::NotTrueFalse {
+                number: n.to_string(),
+            }),
         },
         (JsonValue::Number(n), FieldType::Text) => Ok(Value::Text(n.to_string())),
         (JsonValue::Bool(b), FieldType::Text) => Ok(Value::Text(b.to_string())),
-        (other, kind) => Err(format!(
-            "expected {}, found {}",
-            match kind {
+        (other, kind) => Err(CellError::WrongJsonType {
+            expected: match kind {
                 FieldType::Number(_) => "a number",
                 FieldType::Bool => "true/false",
                 FieldType::Text => "text",
                 FieldType::OneOf(_) => "one of the listed choices",
             },
-            json_kind(other)
-        )),
+            found: json_kind(other),
+        }),
     }
 }
 
@@ -278,7 +276,7 @@ pub fn record_from_json(
     }
     for (slot, f) in plan.decl.fields.iter().enumerate() {
         let v = match obj.get(&f.id) {
-            Some(v) => parse_json(f, v).map_err(|e| (f.id.clone(), e))?,
+            Some(v) => parse_json(f, v).map_err(|e| (f.id.clone(), e.to_string()))?,
             None => Value::Missing,
         };
         if matches!(v, Value::Missing) && !f.optional {
@@ -296,12 +294,14 @@ pub fn record_from_json(
                         format!("expected indicator ids, found {}", json_kind(v)),
                     ));
                 };
-                set_indicator(plan, &mut rec, s).map_err(|e| ("indicators".to_string(), e))?;
+                set_indicator(plan, &mut rec, s)
+                    .map_err(|e| ("indicators".to_string(), e.to_string()))?;
             }
         }
         Some(serde_json::Value::String(s)) => {
             for part in s.split(';') {
-                set_indicator(plan, &mut rec, part).map_err(|e| ("indicators".to_string(), e))?;
+                set_indicator(plan, &mut rec, part)
+                    .map_err(|e| ("indicators".to_string(), e.to_string()))?;
             }
         }
         Some(other) => {
@@ -351,7 +351,7 @@ pub fn record_from_json(
 /// (`codes [...]`; trimmed; empty ones are ignored). An id begins with a
 /// lowercase letter, so anything else is looked up as a code first: one map
 /// lookup for a DfE code such as `3A`.
-pub fn set_indicator(plan: &Plan, rec: &mut Record, id: &str) -> Result<(), String> {
+pub fn set_indicator(plan: &Plan, rec: &mut Record, id: &str) -> Result<(), CellError> {
     let id = id.trim();
     if id.is_empty() {
         return Ok(());
@@ -372,22 +372,23 @@ pub fn set_indicator(plan: &Plan, rec: &mut Record, id: &str) -> Result<(), Stri
 }
 
 /// Why an indicator id or code is not known, with a "did you mean".
-fn unknown_indicator(plan: &Plan, id: &str) -> String {
+fn unknown_indicator(plan: &Plan, id: &str) -> CellError {
     let ids = plan.decl.indicators.iter().map(|i| i.id.as_str());
     if plan.decl.codes.is_empty() {
-        let hint = crate::text::hint(id, ids).map_or(String::new(), |h| format!("; {h}"));
-        return format!("unknown indicator `{}`{hint}", shorten(id));
+        return CellError::UnknownIndicator {
+            id: shorten(id),
+            suggestion: suggest(id, ids),
+        };
     }
     let codes = plan
         .decl
         .indicators
         .iter()
         .flat_map(|i| i.codes.iter().map(String::as_str));
-    let hint = crate::text::hint(id, ids.chain(codes)).map_or(String::new(), |h| format!("; {h}"));
-    format!(
-        "unknown indicator or code `{}`: no indicator has that id or declares it in its codes{hint}",
-        shorten(id)
-    )
+    CellError::UnknownIndicatorOrCode {
+        id: shorten(id),
+        suggestion: suggest(id, ids.chain(codes)),
+    }
 }
 
 /// One unparsed row, as a reader hands it over (buffers are reused).
@@ -489,12 +490,13 @@ pub trait RowSource: Send {
     }
     /// Refuses a rule file the format cannot fill (a CIN census: a field
     /// declared with a type its values do not fit), before any row is read.
-    fn check_plan(&self, _plan: &Plan) -> Result<(), String> {
+    fn check_plan(&self, _plan: &Plan) -> Result<(), PlanMismatch> {
         Ok(())
     }
 }
 
 pub mod allowance;
+mod cell_error;
 pub mod cin;
 pub mod csv;
 pub mod dedup;
@@ -503,6 +505,7 @@ pub mod layout;
 mod row;
 pub mod xlsx;
 
+pub use cell_error::{CellError, PlanMismatch};
 pub use row::{format_of, DataError, Format, LoadOptions, Reject, Row, SPANS_KEPT, WHOLE_ROW};
 
 #[cfg(test)]
@@ -511,6 +514,7 @@ mod tests {
 
     #[test]
     fn dates_and_times_in_number_fields_are_named() {
+        let not_a_number = |t: &str| not_a_number(t).to_string();
         assert_eq!(
             not_a_number("2025-06-30"),
             "`2025-06-30` is a date, not a number"
@@ -548,7 +552,13 @@ mod tests {
     fn cells_over_the_limit_are_refused() {
         assert!(cell_size(MAX_CELL_BYTES).is_ok());
         let e = cell_size(MAX_CELL_BYTES + 1).unwrap_err();
-        assert!(e.contains("at most 1048576 bytes"), "{e}");
+        assert_eq!(
+            e,
+            CellError::TooLarge {
+                len: MAX_CELL_BYTES + 1
+            }
+        );
+        assert!(e.to_string().contains("at most 1048576 bytes"), "{e}");
     }
 
     #[test]

@@ -169,12 +169,10 @@ fn parser(
     opts: &LoadOptions,
 ) -> Result<Parser, DataError> {
     let derived = source.derived_header();
-    source
-        .check_plan(plan)
-        .map_err(|message| DataError::Format {
-            path: path.to_path_buf(),
-            message,
-        })?;
+    source.check_plan(plan).map_err(|e| DataError::Format {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
     Ok(match source.header() {
         Some(h) => Parser::Cells(Layout::of(plan, path, h, opts, derived).map_err(
             |e| match e {

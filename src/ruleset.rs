@@ -32,7 +32,7 @@ use crate::plan::{FieldType, LevelRank, Plan, Record, Value};
 use crate::span::Source;
 use crate::text;
 
-pub use load::{check_parsed, check_source, load_file, Checked};
+pub use load::{check_parsed, check_source, load_file, Checked, ReadError};
 
 /// A checked rule file, ready to score records. Cheap to clone (the plan
 /// is shared), and safe to share between threads.
@@ -46,7 +46,7 @@ pub struct RuleSet {
 pub enum LoadError {
     /// The file could not be read (missing, too large, not UTF-8).
     #[error("{0}")]
-    Read(String),
+    Read(#[from] ReadError),
     /// The rule file has errors; each names file, line and column.
     #[error("{} has {} error(s): {}", .name, .diagnostics.error_count(), first_error(.diagnostics))]
     Invalid {

@@ -167,7 +167,7 @@ pub(super) fn run(a: DiffArgs, error_format: ErrorFormat) -> CliResult {
         None => None,
     };
     let file = a.output.as_deref().map(staged).transpose()?;
-    let side = |p: &Plan| Side::of(p).map_err(|m| CliError::rules(format!("error: {m}")));
+    let side = |p: &Plan| Side::of(p).map_err(|d| CliError::rules(format!("error: {d}")));
     let structure = diff::compare(&side(&old)?, &side(&new)?);
 
     let (impact, summary, timing) = match &a.data {
@@ -216,8 +216,8 @@ pub(super) fn run(a: DiffArgs, error_format: ErrorFormat) -> CliResult {
                 ReportFormat::Markdown => write(&mut file, render::markdown(&report)),
                 ReportFormat::Html => write(&mut file, render::html(&report)),
                 ReportFormat::Xlsx => match file.temp_path() {
-                    Some(tmp) => render::xlsx(&report, tmp).map_err(|e| e.to_string()),
-                    None => Err("the output was already written".into()),
+                    Some(tmp) => render::xlsx(&report, tmp).map_err(std::io::Error::other),
+                    None => Err(std::io::Error::other("the output was already written")),
                 },
             };
             written.map_err(|m| {
@@ -298,6 +298,7 @@ fn file_name(p: &Path) -> String {
     )
 }
 
-fn write(file: &mut Staged, text: String) -> Result<(), String> {
-    file.write_all(text.as_bytes()).map_err(|e| e.to_string())
+/// Writes a rendered report to the staged output.
+fn write(file: &mut Staged, text: String) -> std::io::Result<()> {
+    file.write_all(text.as_bytes())
 }

@@ -23,7 +23,7 @@ use std::sync::Arc;
 use quick_xml::events::{BytesRef, Event};
 use quick_xml::Reader;
 
-use super::{DataError, Raw, RowSource};
+use super::{DataError, PlanMismatch, Raw, RowSource};
 use crate::plan::{FieldType, Plan};
 
 pub mod chunked;
@@ -1154,7 +1154,7 @@ impl RowSource for CinSource {
         true
     }
 
-    fn check_plan(&self, plan: &Plan) -> Result<(), String> {
+    fn check_plan(&self, plan: &Plan) -> Result<(), PlanMismatch> {
         check_fields(plan)
     }
 
@@ -1199,7 +1199,7 @@ impl RowSource for CinSource {
 /// A field the census fills must be declared with a type its values fit:
 /// `age` a number (or text), the yes/no columns `bool`, the others text or
 /// `one_of`. Anything else is refused before reading (SPEC §9).
-pub fn check_fields(plan: &Plan) -> Result<(), String> {
+pub fn check_fields(plan: &Plan) -> Result<(), PlanMismatch> {
     for f in &plan.decl.fields {
         let ok = match f.id.as_str() {
             "age" => matches!(f.kind, FieldType::Number(_) | FieldType::Text),
@@ -1217,11 +1217,10 @@ pub fn check_fields(plan: &Plan) -> Result<(), String> {
                 "unborn" | "disabled" | "assessed" => "`bool`",
                 _ => "`text` or `one_of(...)`",
             };
-            return Err(format!(
-                "the rule file declares the field `{}` with a type the census cannot fill: \
-                 a CIN census gives it as {wanted}",
-                f.id
-            ));
+            return Err(PlanMismatch::CensusFieldType {
+                field: f.id.clone(),
+                wanted,
+            });
         }
     }
     Ok(())

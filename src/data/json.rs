@@ -602,7 +602,7 @@ impl JsonLayout {
                     if let (Some(f), Some(out)) =
                         (plan.decl.fields.get(s), row.record.values.get_mut(s))
                     {
-                        *out = parse_json(f, val).map_err(|e| (k.clone(), e))?;
+                        *out = parse_json(f, val).map_err(|e| (k.clone(), e.to_string()))?;
                         seen[s] = true;
                     }
                 }
@@ -650,13 +650,13 @@ impl JsonLayout {
                         ));
                     };
                     set_indicator(plan, &mut row.record, s)
-                        .map_err(|e| ("indicators".to_string(), e))?;
+                        .map_err(|e| ("indicators".to_string(), e.to_string()))?;
                 }
             }
             Some(J::String(s)) => {
                 for part in s.split(';') {
                     set_indicator(plan, &mut row.record, part)
-                        .map_err(|e| ("indicators".to_string(), e))?;
+                        .map_err(|e| ("indicators".to_string(), e.to_string()))?;
                 }
             }
             Some(other) => {
@@ -671,9 +671,8 @@ impl JsonLayout {
         }
         match get(&self.decision) {
             None | Some(J::Null) => {}
-            Some(J::String(s)) => {
-                super::layout::set_decision(plan, s, row).map_err(|e| (self.decision.clone(), e))?
-            }
+            Some(J::String(s)) => super::layout::set_decision(plan, s, row)
+                .map_err(|e| (self.decision.clone(), e.to_string()))?,
             Some(other) => {
                 return Err((
                     self.decision.clone(),

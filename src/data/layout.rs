@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use csv::ByteRecord;
 
 use crate::data::{cell_size, parse_cell, parse_yes_no, set_indicator, MAX_CELL_BYTES};
-use crate::data::{DataError, LoadOptions, Row};
+use crate::data::{CellError, DataError, LoadOptions, Row};
 use crate::plan::{FieldSlot, FieldType, IndicatorId, Plan, Value};
 use crate::text::shorten;
 
@@ -27,7 +27,10 @@ pub enum Role {
     Ignore,
 }
 
-/// A problem with one row: the column at fault and why.
+/// A problem with one row: the column at fault and why. The reason is
+/// text: a [`CellError`] is formatted once, here at the reject, since most
+/// of a row's reasons (a short row, a missing id, JSON shapes) are about
+/// the row rather than one cell, and a [`crate::data::Reject`] keeps text.
 pub type RowError = (String, String);
 
 /// The roles of a file's columns under one plan.
@@ -314,7 +317,7 @@ impl Layout {
         let at = |ci: usize| self.name(ci).to_string();
         // The id first, so that a reject can name the row.
         if let Some(ci) = self.id {
-            if let Some(t) = cells.text(ci).map_err(|e| (at(ci), e))? {
+            if let Some(t) = cells.text(ci).map_err(|e| (at(ci), e.to_string()))? {
                 row.record.id.push_str(trim(t));
             }
         }
@@ -342,12 +345,14 @@ impl Layout {
             let place = start..end;
             start = end;
             if !sizes_checked {
-                cell_size(cell.len()).map_err(|e| (at(ci), e))?;
+                cell_size(cell.len()).map_err(|e| (at(ci), e.to_string()))?;
             }
             if *role == Role::Ignore {
                 continue;
             }
-            let t = cells.slice(place, cell).map_err(|e| (at(ci), e))?;
+            let t = cells
+                .slice(place, cell)
+                .map_err(|e| (at(ci), e.to_string()))?;
             match *role {
                 Role::Id => {
                     if row.record.id.is_empty() {
@@ -355,11 +360,13 @@ impl Layout {
                     }
                 }
                 Role::Field(slot) => {
-                    read_field(plan, slot, t, &mut row.record.values).map_err(|e| (at(ci), e))?;
+                    read_field(plan, slot, t, &mut row.record.values)
+                        .map_err(|e| (at(ci), e.to_string()))?;
                 }
                 Role::Indicators => {
                     for part in semicolon_parts(t) {
-                        set_indicator(plan, &mut row.record, part).map_err(|e| (at(ci), e))?;
+                        set_indicator(plan, &mut row.record, part)
+                            .map_err(|e| (at(ci), e.to_string()))?;
                     }
                 }
                 Role::Indicator(bit) => match parse_yes_no(t) {
@@ -379,18 +386,21 @@ impl Layout {
             }
         }
         let decision = match self.decision {
-            Some(ci) => cells.text(ci).map_err(|e| (at(ci), e))?.map(|t| (ci, t)),
+            Some(ci) => cells
+                .text(ci)
+                .map_err(|e| (at(ci), e.to_string()))?
+                .map(|t| (ci, t)),
             None => None,
         };
         match decision {
-            Some((ci, t)) => set_decision(plan, t, row).map_err(|e| (at(ci), e))?,
+            Some((ci, t)) => set_decision(plan, t, row).map_err(|e| (at(ci), e.to_string()))?,
             None => row.decision_text = None,
         }
         for (k, ci) in self.keep.iter().enumerate() {
-            copy_cell(&cells, *ci, &mut row.keep[k]).map_err(|e| (at(*ci), e))?;
+            copy_cell(&cells, *ci, &mut row.keep[k]).map_err(|e| (at(*ci), e.to_string()))?;
         }
         for (k, ci) in self.extra.iter().enumerate() {
-            copy_cell(&cells, *ci, &mut row.extra[k]).map_err(|e| (at(*ci), e))?;
+            copy_cell(&cells, *ci, &mut row.extra[k]).map_err(|e| (at(*ci), e.to_string()))?;
         }
         Ok(())
     }
@@ -418,7 +428,7 @@ impl<'c> Cells<'c> {
     }
 
     /// Cell `i` as text (`None` past the end), or why it is not text.
-    fn text(&self, i: usize) -> Result<Option<&'c str>, String> {
+    fn text(&self, i: usize) -> Result<Option<&'c str>, CellError> {
         match (self.record.range(i), self.record.get(i)) {
             (Some(place), Some(cell)) => self.slice(place, cell).map(Some),
             _ => Ok(None),
@@ -426,7 +436,7 @@ impl<'c> Cells<'c> {
     }
 
     /// The cell `cell`, found at `place` in the row, as text.
-    fn slice(&self, place: std::ops::Range<usize>, cell: &'c [u8]) -> Result<&'c str, String> {
+    fn slice(&self, place: std::ops::Range<usize>, cell: &'c [u8]) -> Result<&'c str, CellError> {
         // Cells of valid UTF-8 begin and end on character boundaries (the
         // separators and quotes are ASCII), so slicing the whole row cannot
         // fail; `get` checks anyway, and a failure falls back to the cell.
@@ -468,7 +478,8 @@ pub fn trim(t: &str) -> &str {
     }
 }
 
-fn copy_cell(cells: &Cells<'_>, ci: usize, out: &mut String) -> Result<(), String> {
+/// Copies cell `ci`, trimmed, into `out` (emptied first).
+fn copy_cell(cells: &Cells<'_>, ci: usize, out: &mut String) -> Result<(), CellError> {
     out.clear();
     if let Some(t) = cells.text(ci)? {
         out.push_str(trim(t));
@@ -477,17 +488,14 @@ fn copy_cell(cells: &Cells<'_>, ci: usize, out: &mut String) -> Result<(), Strin
 }
 
 /// A cell as UTF-8 text.
-pub fn text(cell: &[u8]) -> Result<&str, String> {
-    std::str::from_utf8(cell).map_err(|e| {
-        format!(
-            "not valid UTF-8 text (byte {} of the cell); save the file as UTF-8",
-            e.valid_up_to() + 1
-        )
+pub fn text(cell: &[u8]) -> Result<&str, CellError> {
+    std::str::from_utf8(cell).map_err(|e| CellError::NotUtf8 {
+        byte: e.valid_up_to() + 1,
     })
 }
 
 /// Sets the recorded decision; an empty cell is no decision.
-pub fn set_decision(plan: &Plan, t: &str, row: &mut Row) -> Result<(), String> {
+pub fn set_decision(plan: &Plan, t: &str, row: &mut Row) -> Result<(), CellError> {
     let t = trim(t);
     if t.is_empty() {
         row.decision_text = None;
@@ -510,12 +518,11 @@ pub fn set_decision(plan: &Plan, t: &str, row: &mut Row) -> Result<(), String> {
             let mut known: Vec<&str> = plan.decl.decisions.keys().map(String::as_str).collect();
             known.sort_unstable();
             let lower = t.to_lowercase();
-            let hint = crate::text::hint(&lower, known.iter().copied())
-                .map_or(String::new(), |h| format!("; {h}"));
-            Err(format!(
-                "decision `{}` is not mapped to a level (add it to the rule file's `decisions` block){hint}",
-                shorten(t)
-            ))
+            Err(CellError::UnmappedDecision {
+                decision: shorten(t),
+                suggestion: crate::text::did_you_mean(&lower, known.iter().copied())
+                    .map(str::to_string),
+            })
         }
     }
 }
@@ -537,7 +544,7 @@ pub fn read_field(
     slot: FieldSlot,
     t: &str,
     values: &mut [Value],
-) -> Result<(), String> {
+) -> Result<(), CellError> {
     let Some(f) = plan.decl.fields.get(slot.index()) else {
         return Ok(());
     };
@@ -547,7 +554,7 @@ pub fn read_field(
     let tt = trim(t);
     if tt.is_empty() {
         if !f.optional {
-            return Err("missing required field".into());
+            return Err(CellError::MissingRequired);
         }
         *v = Value::Missing;
         return Ok(());
@@ -608,7 +615,8 @@ mod tests {
         assert!(cells.whole.is_none());
         assert_eq!(cells.text(1), Ok(Some("ok")));
         let e = cells.text(2).unwrap_err();
-        assert!(e.contains("byte 4 of the cell"), "{e}");
+        assert_eq!(e, CellError::NotUtf8 { byte: 4 });
+        assert!(e.to_string().contains("byte 4 of the cell"), "{e}");
     }
 
     #[test]

@@ -355,12 +355,42 @@ fn cell_ref(r: &[u8]) -> Option<(u32, Option<u32>)> {
     Some((row, Some(col - 1)))
 }
 
+/// Why the part holding a sheet cannot be found.
+#[derive(Debug, thiserror::Error)]
+enum PartError {
+    /// The workbook cannot be opened.
+    #[error("{0}")]
+    Open(#[from] std::io::Error),
+    /// The workbook is not a zip archive that can be read.
+    #[error("{0}")]
+    Zip(#[from] zip::result::ZipError),
+    /// The workbook names no part for the sheet.
+    #[error("the workbook does not say where the sheet is")]
+    NoTarget,
+    /// A part the workbook needs cannot be read from the zip.
+    #[error("`{name}`: {source}")]
+    Missing {
+        /// The part's name.
+        name: String,
+        /// Why.
+        source: zip::result::ZipError,
+    },
+    /// A part the workbook needs is not well-formed XML.
+    #[error("`{name}`: {source}")]
+    Xml {
+        /// The part's name.
+        name: String,
+        /// Why.
+        source: quick_xml::Error,
+    },
+}
+
 /// The part of the zip holding sheet `index` (in the workbook's order), as
 /// calamine finds it: `xl/workbook.xml` names each sheet's relationship,
 /// `xl/_rels/workbook.xml.rels` its target.
-fn sheet_part(path: &Path, index: usize) -> Result<String, String> {
-    let file = File::open(path).map_err(|e| e.to_string())?;
-    let mut archive = zip::ZipArchive::new(BufReader::new(file)).map_err(|e| e.to_string())?;
+fn sheet_part(path: &Path, index: usize) -> Result<String, PartError> {
+    let file = File::open(path)?;
+    let mut archive = zip::ZipArchive::new(BufReader::new(file))?;
     let zip = &mut archive;
     let mut rid = None;
     let mut seen = 0;
@@ -377,7 +407,7 @@ fn sheet_part(path: &Path, index: usize) -> Result<String, String> {
         }
         true
     })?;
-    let rid = rid.ok_or("the workbook does not say where the sheet is")?;
+    let rid = rid.ok_or(PartError::NoTarget)?;
     let mut target = None;
     scan_part(zip, "xl/_rels/workbook.xml.rels", |e| {
         if e.local_name().as_ref() == b"Relationship" {
@@ -397,7 +427,7 @@ fn sheet_part(path: &Path, index: usize) -> Result<String, String> {
         }
         true
     })?;
-    let target = target.ok_or("the workbook does not say where the sheet is")?;
+    let target = target.ok_or(PartError::NoTarget)?;
     let part = if let Some(t) = target.strip_prefix('/') {
         t.to_string()
     } else if target.starts_with("xl/") {
@@ -418,13 +448,16 @@ fn scan_part<R: Read + std::io::Seek>(
     zip: &mut zip::ZipArchive<R>,
     name: &str,
     mut f: impl FnMut(&quick_xml::events::BytesStart) -> bool,
-) -> Result<(), String> {
+) -> Result<(), PartError> {
     let real = zip
         .file_names()
         .find(|n| n.replace('\\', "/").eq_ignore_ascii_case(name))
         .unwrap_or(name)
         .to_string();
-    let part = zip.by_name(&real).map_err(|e| format!("`{name}`: {e}"))?;
+    let part = zip.by_name(&real).map_err(|source| PartError::Missing {
+        name: name.to_string(),
+        source,
+    })?;
     let mut xml = quick_xml::Reader::from_reader(BufReader::new(part));
     xml.config_mut().expand_empty_elements = true;
     xml.config_mut().check_end_names = false;
@@ -439,7 +472,12 @@ fn scan_part<R: Read + std::io::Seek>(
             }
             Ok(Event::Eof) => return Ok(()),
             Ok(_) => {}
-            Err(e) => return Err(format!("`{name}`: {e}")),
+            Err(source) => {
+                return Err(PartError::Xml {
+                    name: name.to_string(),
+                    source,
+                })
+            }
         }
     }
 }

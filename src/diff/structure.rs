@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::levels::LevelMap;
 use crate::ast::*;
+use crate::error::Diagnostic;
 use crate::plan::Plan;
 
 /// One side of a comparison: the parsed file and its scripts' text.
@@ -20,9 +21,11 @@ pub struct Side {
 }
 
 impl Side {
-    /// Re-reads the AST of a checked plan (it parsed once, so it parses again).
-    pub fn of(plan: &Plan) -> Result<Side, String> {
-        let file = crate::parse::parse(&plan.source).map_err(|d| d.message.clone())?;
+    /// Re-reads the AST of a checked plan (it parsed once, so it parses
+    /// again). The error, the parser's own, cannot happen for a plan that
+    /// was checked from the same source.
+    pub fn of(plan: &Plan) -> Result<Side, Box<Diagnostic>> {
+        let file = crate::parse::parse(&plan.source)?;
         let paths = file.items.iter().filter_map(|i| match i {
             Item::Script(s) => Some(s.path.value.clone()),
             _ => None,

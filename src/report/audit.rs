@@ -45,15 +45,28 @@ impl Format {
     }
 }
 
+/// Why an audit report could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    /// A CSV record could not be written.
+    #[error("cannot write CSV: {0}")]
+    Csv(#[from] ::csv::Error),
+    /// The CSV writer could not be flushed.
+    #[error("cannot write CSV: {0}")]
+    CsvFlush(std::io::Error),
+    /// The workbook could not be built.
+    #[error("cannot write the workbook: {0}")]
+    Workbook(#[from] rust_xlsxwriter::XlsxError),
+}
+
 /// Renders `audit` in `format`.
-pub fn render(audit: &Audit, format: Format) -> Result<Vec<u8>, String> {
+pub fn render(audit: &Audit, format: Format) -> Result<Vec<u8>, RenderError> {
     Ok(match format {
         Format::Json => json::render(audit).into_bytes(),
         Format::Csv => csv::render(audit)?,
         Format::Markdown => markdown::render(audit).into_bytes(),
         Format::Html => html::render(audit).into_bytes(),
-        Format::Xlsx => crate::report::doc::xlsx::render(&document::build(audit))
-            .map_err(|e| format!("cannot write the workbook: {e}"))?,
+        Format::Xlsx => crate::report::doc::xlsx::render(&document::build(audit))?,
     })
 }
 

@@ -3,7 +3,7 @@
 //! the plan and score its examples. Every error and warning is gathered
 //! into one file-ordered list.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::ast::RuleFile;
@@ -22,25 +22,54 @@ pub struct Checked {
     pub diagnostics: Diagnostics,
 }
 
+/// Why a rule file could not be read (before it is parsed).
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    /// The file cannot be opened or read.
+    #[error("cannot read `{}`: {source}", .path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file is larger than [`crate::MAX_RULE_FILE_BYTES`].
+    #[error(
+        "`{}` is larger than {} MB; a rule file that size is not a continuum of need",
+        .path.display(),
+        crate::MAX_RULE_FILE_BYTES / (1024 * 1024)
+    )]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The file is not UTF-8 text.
+    #[error("`{}` is not UTF-8 text (byte {byte})", .path.display())]
+    NotUtf8 {
+        /// The file.
+        path: PathBuf,
+        /// How many bytes from the start are valid UTF-8 (the 0-based
+        /// offset of the first byte that is not).
+        byte: usize,
+    },
+}
+
 /// Loads, parses and checks a rule file from disk.
-pub fn load_file(path: &Path) -> Result<Checked, String> {
-    let meta =
-        std::fs::metadata(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+pub fn load_file(path: &Path) -> Result<Checked, ReadError> {
+    let io = |source| ReadError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let meta = std::fs::metadata(path).map_err(io)?;
     if meta.len() > crate::MAX_RULE_FILE_BYTES {
-        return Err(format!(
-            "`{}` is larger than {} MB; a rule file that size is not a continuum of need",
-            path.display(),
-            crate::MAX_RULE_FILE_BYTES / (1024 * 1024)
-        ));
+        return Err(ReadError::TooLarge {
+            path: path.to_path_buf(),
+        });
     }
-    let bytes =
-        std::fs::read(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        format!(
-            "`{}` is not UTF-8 text (byte {})",
-            path.display(),
-            e.utf8_error().valid_up_to()
-        )
+    let bytes = std::fs::read(path).map_err(io)?;
+    let text = String::from_utf8(bytes).map_err(|e| ReadError::NotUtf8 {
+        path: path.to_path_buf(),
+        byte: e.utf8_error().valid_up_to(),
     })?;
     let source = Source::new(path.display().to_string(), text);
     let base = path.parent().map(Path::to_path_buf).unwrap_or_default();

@@ -37,6 +37,25 @@ use std::time::{Duration, Instant};
 /// a call descheduled by a busy machine; a rule file with a few hostile
 /// examples still `check`s in seconds.
 pub const MAX_CALL_MILLIS: u64 = 250;
+/// The time bound in force, in milliseconds: [`MAX_CALL_MILLIS`] unless
+/// [`lengthen_call_millis`] raised it.
+static CALL_MILLIS: AtomicU64 = AtomicU64::new(MAX_CALL_MILLIS);
+
+/// Raises the wall-clock time one script call may take, for every call the
+/// process makes from now on. Never below [`MAX_CALL_MILLIS`]: the bound
+/// can be loosened, never tightened. The binary calls it when the
+/// environment variable `THRESHOLDS_SCRIPT_MILLIS` is set, so that tests
+/// about the other limits (memory, operations, depth) do not meet the time
+/// limit first on a loaded machine.
+pub fn lengthen_call_millis(millis: u64) {
+    CALL_MILLIS.store(millis.max(MAX_CALL_MILLIS), Ordering::Relaxed);
+}
+
+/// The time bound in force, in milliseconds.
+pub fn call_millis() -> u64 {
+    CALL_MILLIS.load(Ordering::Relaxed)
+}
+
 /// Bytes one script call may hold (allocated during the call and not yet
 /// freed), everything together. 16 times rhai's 4 MiB string limit, so a
 /// call may hold several of the largest values one value may be (a data
@@ -64,7 +83,8 @@ impl Bound {
     pub fn message(self) -> String {
         match self {
             Bound::Time => format!(
-                "took longer than {MAX_CALL_MILLIS} ms on one record (the time limit of a script call)"
+                "took longer than {} ms on one record (the time limit of a script call)",
+                call_millis()
             ),
             Bound::Memory => format!(
                 "held more than {} MB on one record (the memory limit of a script call: strings, arrays, maps, closures and captured values together)",
@@ -210,7 +230,7 @@ fn clock() -> u64 {
 
 /// Arms the bounds for a call on this thread until the guard is dropped.
 pub(crate) fn arm() -> Armed {
-    arm_with(MAX_CALL_MILLIS, MAX_CALL_BYTES)
+    arm_with(call_millis(), MAX_CALL_BYTES)
 }
 
 fn arm_with(millis: u64, bytes: i64) -> Armed {
@@ -313,6 +333,13 @@ mod tests {
         let big = std::hint::black_box(vec![0u8; MAX_CALL_BYTES as usize + 1]);
         assert_eq!(exceeded(), None, "disarmed");
         drop(big);
+    }
+
+    #[test]
+    fn the_time_bound_is_never_tightened() {
+        lengthen_call_millis(1);
+        assert_eq!(call_millis(), MAX_CALL_MILLIS);
+        assert!(Bound::Time.message().starts_with("took longer than 250 ms"));
     }
 
     #[test]

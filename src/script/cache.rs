@@ -25,9 +25,26 @@ pub enum CallFailure {
     NoScripts,
     /// The script failed or went over a limit.
     Script(ScriptError),
-    /// It returned something that is not a number, true/false or text
-    /// (what it returned, in words).
-    Returned(String),
+    /// It returned something that is not a number, true/false or text.
+    Returned(Unusable),
+}
+
+/// What a script function returned that is not a number, true/false or
+/// text; `Display` says it in words for the record's message.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Unusable {
+    /// Unit: the function ended without a value.
+    #[error("nothing (`()`)")]
+    Nothing,
+    /// A float that is not a number.
+    #[error("NaN (not a number)")]
+    NaN,
+    /// An infinite float.
+    #[error("infinity")]
+    Infinity,
+    /// A value of another type (arrays, maps, ...).
+    #[error("a value of type `{0}`")]
+    OfType(String),
 }
 
 /// One record's script calls: its own results so far, its record map once
@@ -189,9 +206,9 @@ fn encode_val(v: &Val<'_>, key: &mut Vec<u8>) {
 /// A script result as a value; otherwise what it was, for the message.
 /// Unit, NaN and infinity are errors: a script function must return a
 /// number, true/false or text (SPEC §3), and none of them compares.
-fn from_dynamic(d: Dynamic) -> Result<Val<'static>, String> {
+fn from_dynamic(d: Dynamic) -> Result<Val<'static>, Unusable> {
     if d.is_unit() {
-        return Err("nothing (`()`)".into());
+        return Err(Unusable::Nothing);
     }
     if let Ok(b) = d.as_bool() {
         return Ok(Val::Bool(b));
@@ -201,9 +218,9 @@ fn from_dynamic(d: Dynamic) -> Result<Val<'static>, String> {
     }
     if let Ok(f) = d.as_float() {
         return if f.is_nan() {
-            Err("NaN (not a number)".into())
+            Err(Unusable::NaN)
         } else if f.is_infinite() {
-            Err("infinity".into())
+            Err(Unusable::Infinity)
         } else {
             Ok(Val::Num(f))
         };
@@ -212,12 +229,9 @@ fn from_dynamic(d: Dynamic) -> Result<Val<'static>, String> {
         return d
             .into_immutable_string()
             .map(|s| Val::Str(Cow::Owned(s.to_string())))
-            .map_err(|t| format!("a value of type `{t}`"));
+            .map_err(|t| Unusable::OfType(t.to_string()));
     }
-    Err(format!(
-        "a value of type `{}`",
-        crate::text::shorten_all(d.type_name())
-    ))
+    Err(Unusable::OfType(crate::text::shorten_all(d.type_name())))
 }
 
 /// Per function, what its memo key encodes and the key's number; `None`
@@ -372,5 +386,38 @@ pub fn encode_value(v: &Value, key: &mut Vec<u8>) {
             key.push(4);
             key.extend_from_slice(&c.to_le_bytes());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unusable_results_are_named() {
+        let why = |d: Dynamic| match from_dynamic(d) {
+            Ok(_) => None,
+            Err(e) => Some((e.clone(), e.to_string())),
+        };
+        assert_eq!(
+            why(Dynamic::UNIT),
+            Some((Unusable::Nothing, "nothing (`()`)".into()))
+        );
+        assert_eq!(
+            why(Dynamic::from_float(f64::NAN)),
+            Some((Unusable::NaN, "NaN (not a number)".into()))
+        );
+        assert_eq!(
+            why(Dynamic::from_float(f64::INFINITY)),
+            Some((Unusable::Infinity, "infinity".into()))
+        );
+        assert_eq!(
+            why(Dynamic::from_array(Vec::new())),
+            Some((
+                Unusable::OfType("array".into()),
+                "a value of type `array`".into()
+            ))
+        );
+        assert_eq!(why(Dynamic::from_int(3)), None);
     }
 }

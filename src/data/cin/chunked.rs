@@ -26,7 +26,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
 use super::{CinSource, Resume, Step};
-use crate::data::{DataError, Raw, RowSource};
+use crate::data::{DataError, PlanMismatch, Raw, RowSource};
 use crate::plan::Plan;
 
 /// The size a chunk is cut at (just after the next `</Child>`).
@@ -338,7 +338,7 @@ impl RowSource for ChunkedCin {
         true
     }
 
-    fn check_plan(&self, plan: &Plan) -> Result<(), String> {
+    fn check_plan(&self, plan: &Plan) -> Result<(), PlanMismatch> {
         self.main.check_plan(plan)
     }
 

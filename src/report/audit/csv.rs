@@ -5,6 +5,7 @@
 //! (`rule: reason` joined by ` | `). Text from the data is neutralised
 //! against formula injection.
 
+use super::RenderError;
 use crate::audit::Audit;
 use crate::report::cell::neutralise;
 
@@ -36,10 +37,9 @@ pub fn header(a: &Audit) -> Vec<String> {
 }
 
 /// The evidence list as CSV bytes.
-pub fn render(a: &Audit) -> Result<Vec<u8>, String> {
+pub fn render(a: &Audit) -> Result<Vec<u8>, RenderError> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let err = |e: csv::Error| format!("cannot write CSV: {e}");
-    w.write_record(header(a)).map_err(err)?;
+    w.write_record(header(a))?;
     for e in &a.evidence {
         let mut r: Vec<String> = vec![
             neutralise(&e.id).into_owned(),
@@ -66,7 +66,8 @@ pub fn render(a: &Audit) -> Result<Vec<u8>, String> {
             .map(|x| format!("{}: {}", x.id, x.reason))
             .collect();
         r.push(neutralise(&reasons.join(" | ")).into_owned());
-        w.write_record(&r).map_err(err)?;
+        w.write_record(&r)?;
     }
-    w.into_inner().map_err(|e| format!("cannot write CSV: {e}"))
+    w.into_inner()
+        .map_err(|e| RenderError::CsvFlush(e.into_error()))
 }
