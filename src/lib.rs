@@ -25,6 +25,46 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! Data files of every supported format (CSV, JSON, JSON Lines, Excel, a
+//! CIN census return) are read through the same streaming pipeline as the
+//! command line uses: [`RuleSet::score_file`] hands each scored row to the
+//! caller, and [`RuleSet::audit_file`] gives the figures of an audit.
+//!
+//! ```
+//! use thresholds::{audit::Columns, data::LoadOptions, RuleSet};
+//! let dir = tempfile::tempdir()?;
+//! let rules = dir.path().join("demo.thr");
+//! std::fs::write(&rules, r#"
+//! continuum "Demo"
+//! levels { universal "Universal" targeted "Targeted" }
+//! decisions { "NFA" -> universal "TAF" -> targeted }
+//! fields { age: number "Age in years" }
+//! domain safety "Safety" { indicator injury "Unexplained injury" at universal }
+//! rule baby "An injured baby needs a targeted response"
+//!   when age < 1 and injury
+//!   then at least targeted
+//! "#)?;
+//! let data = dir.path().join("referrals.csv");
+//! std::fs::write(&data, "id,age,indicators,decision\n\
+//!     R1,0.5,injury,NFA\n\
+//!     R2,7,,NFA\n\
+//!     R3,two,,TAF\n")?;
+//!
+//! let rules = RuleSet::load(&rules)?;
+//! let mut levels = Vec::new();
+//! let read = rules.score_file(&data, &LoadOptions::default(), |row| {
+//!     levels.push((row.id, row.outcome.level.id));
+//! })?;
+//! assert_eq!(levels, [("R1", "targeted"), ("R2", "universal")].map(|(a, b)| (a.to_string(), b.to_string())));
+//! assert_eq!((read.read, read.scored), (3, 2));
+//! assert_eq!(read.rejected[0].column, "age");
+//!
+//! let audit = rules.audit_file(&data, &LoadOptions::default(), Columns::default())?;
+//! assert_eq!((audit.overall.n, audit.overall.agree), (2, 1));
+//! assert_eq!(audit.evidence[0].id, "R1");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! Underneath, a rule file (`.thr`) is parsed with a pest grammar
 //! ([`parse`]), checked and compiled into a [`plan::Plan`] ([`check`]), and
 //! evaluated against referral records ([`eval`]), each score carrying its
@@ -43,6 +83,7 @@ pub mod error;
 pub mod eval;
 pub mod exercise;
 pub mod explain;
+pub mod files;
 pub mod format;
 pub mod output;
 pub mod parse;
@@ -59,6 +100,7 @@ pub mod span;
 pub mod stats;
 pub mod text;
 
+pub use files::{FileError, FileSummary, ScoredRow};
 pub use ruleset::{Level, LoadError, Outcome, RecordBuilder, RecordError, RuleSet};
 
 /// Rule files larger than this are refused before parsing.

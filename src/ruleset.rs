@@ -26,7 +26,7 @@ use std::sync::Arc;
 
 use crate::check::NoScripts;
 use crate::error::Diagnostics;
-use crate::eval::{self, EvalError};
+use crate::eval::{self, EvalError, Score};
 use crate::explain::{self, Explanation};
 use crate::plan::{FieldType, LevelRank, Plan, Record, Value};
 use crate::span::Source;
@@ -167,7 +167,8 @@ impl RuleSet {
             .collect()
     }
 
-    fn level(&self, rank: LevelRank) -> Level {
+    /// The level of rank `rank`, by id and label.
+    pub(crate) fn level(&self, rank: LevelRank) -> Level {
         let info = &self.plan.decl.levels[rank.index()];
         Level {
             id: info.id.clone(),
@@ -189,8 +190,12 @@ impl RuleSet {
 
     /// Scores a record.
     pub fn score(&self, rec: &Record) -> Result<Outcome, EvalError> {
-        let s = eval::score(&self.plan, rec)?;
-        Ok(Outcome {
+        Ok(self.outcome(&eval::score(&self.plan, rec)?))
+    }
+
+    /// A score by ids and labels.
+    pub(crate) fn outcome(&self, s: &Score) -> Outcome {
+        Outcome {
             level: self.level(s.level),
             fired: (s.fired.iter())
                 .map(|&r| self.plan.rules[r.index()].id.clone())
@@ -198,7 +203,7 @@ impl RuleSet {
             flags: (s.flags.iter())
                 .map(|&f| self.plan.decl.flags[f.index()].id.clone())
                 .collect(),
-        })
+        }
     }
 
     /// The full explanation: the base, each fired rule's reason, and why

@@ -55,6 +55,27 @@ fn markdown_report_matches_golden() {
     golden("report.md", &text);
 }
 
+/// The terminal summary (no `-o`): the report model's text rendering of
+/// the structural changes and the impact, compared exactly.
+#[test]
+fn terminal_summary_matches_golden() {
+    let out = Command::new(env!("CARGO_BIN_EXE_thresholds"))
+        .arg("diff")
+        .arg(Path::new(CASE).join("old.thr"))
+        .arg(Path::new(CASE).join("new.thr"))
+        .arg(Path::new(CASE).join("data.csv"))
+        .arg("--no-timing")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("level changed for 7 (36.8%): 7 up, 0 down"),
+        "{text}"
+    );
+    golden("terminal.txt", &text);
+}
+
 #[test]
 fn html_report_is_self_contained_and_escaped() {
     let (text, _) = report("html");

@@ -72,7 +72,7 @@ fn a_file_against_itself_has_no_change() {
     let f = "tests/fixtures/diff/count_threshold/old.thr";
     let out = bin().args(["diff", f, f]).output().unwrap();
     assert!(out.status.success());
-    assert!(String::from_utf8_lossy(&out.stdout).contains("no change"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("No change"));
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! Renderers for `thresholds diff`, all from one [`DiffReport`]: Markdown,
 //! HTML and Excel render its [`document`] (`report::doc`, which escapes
 //! for each format); JSON is the analysis itself ([`json`]); the terminal
-//! gets a short summary ([`text`]).
+//! gets a short summary ([`text`]), a document of its own rendered as text.
 
 pub mod document;
 pub mod json;
@@ -61,11 +61,6 @@ pub fn pct(x: Option<f64>) -> String {
     x.map_or_else(|| "—".into(), |v| format!("{:.1}%", v * 100.0))
 }
 
-/// A signed change in percentage points.
-pub fn pp(x: Option<f64>) -> String {
-    x.map_or_else(|| "—".into(), |v| format!("{:+.1} pp", v * 100.0))
-}
-
 /// A statistic with three decimals, or an em dash when undefined.
 pub fn stat(x: Option<f64>) -> String {
     x.map_or_else(|| "—".into(), |v| format!("{v:.3}"))
@@ -82,15 +77,6 @@ pub fn p_value(p: f64) -> String {
         "< 0.0001".into()
     } else {
         format!("{p:.4}")
-    }
-}
-
-/// A signed count.
-pub fn delta(x: i64) -> String {
-    if x > 0 {
-        format!("+{x}")
-    } else {
-        x.to_string()
     }
 }
 

@@ -159,6 +159,10 @@ pub enum Span {
     Text(String),
     /// An id or a file name, set as code.
     Code(String),
+    /// A piece of the rule file (a condition, an expression), set as code;
+    /// plain text keeps it between backticks, which delimit it where it
+    /// holds spaces (an id does not).
+    Source(String),
     /// Bold text.
     Strong(String),
     /// Text that must be seen: a safeguarding alert (red in HTML).
@@ -186,13 +190,26 @@ impl Inline {
     /// Text in which `` `x` `` marks an id: the parts between backticks
     /// become code, the rest plain text (a lone backtick stays text).
     pub fn ticked(s: &str) -> Self {
+        Inline::split_ticks(s, Span::Code)
+    }
+
+    /// Text in which `` `x` `` marks a piece of the rule file (a condition,
+    /// as in "`age < 1` is false"): the parts between backticks become
+    /// [`Span::Source`], which Markdown and HTML set as code and plain text
+    /// keeps between its backticks (a lone backtick stays text).
+    pub fn source_ticked(s: &str) -> Self {
+        Inline::split_ticks(s, Span::Source)
+    }
+
+    /// `s` split at its backticks: closed pairs marked by `mark`.
+    fn split_ticks(s: &str, mark: fn(String) -> Span) -> Self {
         let parts: Vec<&str> = s.split('`').collect();
         let closed = parts.len() % 2 == 1;
         let mut out = Inline::default();
         for (i, part) in parts.iter().enumerate() {
             let last = i + 1 == parts.len();
             if i % 2 == 1 && !part.is_empty() && (closed || !last) {
-                out.0.push(Span::Code((*part).to_string()));
+                out.0.push(mark((*part).to_string()));
             } else if i % 2 == 1 {
                 let close = if last { "" } else { "`" };
                 out.push_text(&format!("`{part}{close}"));
@@ -254,26 +271,35 @@ impl Inline {
     }
 
     /// The words without marks (what a spreadsheet cell or a terminal
-    /// shows).
+    /// shows); a [`Span::Source`] keeps the backticks that delimit it.
     pub fn plain(&self) -> String {
-        self.0
-            .iter()
-            .map(|s| match s {
+        let mut out = String::new();
+        for s in &self.0 {
+            match s {
+                Span::Source(t) => {
+                    out.push('`');
+                    out.push_str(t);
+                    out.push('`');
+                }
                 Span::Text(t)
                 | Span::Code(t)
                 | Span::Strong(t)
                 | Span::Alert(t)
-                | Span::Caution(t) => t.as_str(),
-            })
-            .collect()
+                | Span::Caution(t) => out.push_str(t),
+            }
+        }
+        out
     }
 
     /// Whether there is nothing to show.
     pub fn is_empty(&self) -> bool {
         self.0.iter().all(|s| match s {
-            Span::Text(t) | Span::Code(t) | Span::Strong(t) | Span::Alert(t) | Span::Caution(t) => {
-                t.is_empty()
-            }
+            Span::Text(t)
+            | Span::Code(t)
+            | Span::Source(t)
+            | Span::Strong(t)
+            | Span::Alert(t)
+            | Span::Caution(t) => t.is_empty(),
         })
     }
 }
@@ -563,6 +589,26 @@ mod tests {
         );
         assert_eq!(Inline::ticked("a `b"), Inline::text("a `b"));
         assert_eq!(Inline::ticked("a `` b"), Inline::text("a `` b"));
+    }
+
+    #[test]
+    fn source_keeps_its_backticks_in_plain_text() {
+        let why = "`age < 1` is false: `age` is 4; a `b";
+        let line = Inline::source_ticked(why);
+        assert_eq!(
+            line.0,
+            vec![
+                Span::Source("age < 1".into()),
+                Span::Text(" is false: ".into()),
+                Span::Source("age".into()),
+                Span::Text(" is 4; a `b".into()),
+            ]
+        );
+        assert_eq!(line.plain(), why);
+        assert_eq!(
+            Inline::ticked(why).plain(),
+            "age < 1 is false: age is 4; a `b"
+        );
     }
 
     #[test]

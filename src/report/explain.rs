@@ -127,10 +127,24 @@ fn not_fired(e: &Explanation) -> Section {
     s.push(Block::Answers(
         e.not_fired
             .iter()
-            .map(|n| (Inline::code(&n.rule), Inline::text(n.because.join("; "))))
+            .map(|n| (Inline::code(&n.rule), because(&n.because)))
             .collect(),
     ));
     s
+}
+
+/// The false parts of a condition, separated by "; ": the conditions
+/// between their backticks set as code (each part read on its own, so a
+/// stray backtick in a value stays in its part).
+fn because(parts: &[String]) -> Inline {
+    let mut out = Inline::default();
+    for (n, part) in parts.iter().enumerate() {
+        if n > 0 {
+            out.push_text("; ");
+        }
+        out = out.and_inline(Inline::source_ticked(part));
+    }
+    out
 }
 
 /// The explanation as plain text for a terminal.
@@ -214,5 +228,10 @@ mod tests {
         assert!(md.contains("`dv_repeat`"), "{md}");
         let html = doc::html::render(&d);
         assert!(html.contains("<code>older_teen</code>"), "{html}");
+        // The condition is code in both, and nowhere a literal backtick.
+        assert!(md.contains("`age >= 16` was 12"), "{md}");
+        assert!(!md.contains("\\`"), "{md}");
+        assert!(html.contains("<code>age &gt;= 16</code> was 12"), "{html}");
+        assert!(!html.contains('`'), "{html}");
     }
 }

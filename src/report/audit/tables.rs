@@ -7,7 +7,7 @@
 //! safeguarding alert and a caution about a group are marked so that HTML
 //! can show them.
 
-use crate::audit::{stats::band, Audit, Stats};
+use crate::audit::{stats::band, Audit, Evidence, Stats};
 use crate::report::doc::{Cell, Column, Inline, Span, Table as DocTable};
 
 use super::{caution, group_value, kappa_text, opt_pct, pct_ci};
@@ -195,58 +195,10 @@ pub fn groups<'a>(first: &str, items: impl Iterator<Item = (&'a str, &'a Stats)>
     )
 }
 
-/// The evidence list, worst first.
+/// The evidence list, worst first: the reading's table (the rationale as
+/// "documented: ..." or "undocumented").
 pub fn evidence(a: &Audit) -> Table {
-    let mut headers = strings(&[
-        "#",
-        "id",
-        "decision",
-        "decision level",
-        "rules level",
-        "distance",
-        "alert",
-    ]);
-    if a.columns.reason.is_some() {
-        headers.push("rationale".into());
-    }
-    headers.extend(a.columns.by.iter().cloned());
-    if let Some(p) = &a.columns.period {
-        headers.push(p.clone());
-    }
-    headers.push("why the rules give their level".into());
-    let rows = a
-        .evidence
-        .iter()
-        .enumerate()
-        .map(|(i, e)| {
-            let mut r = vec![
-                count(i as u64 + 1),
-                // Invisible characters shown (`<U+200B>`): ids that look
-                // the same on the page may differ.
-                Cell::text(crate::text::visible(&e.id)),
-                Cell::text(e.decision.clone()),
-                Cell::text(a.level_label(e.decision_level)),
-                Cell::text(a.level_label(e.level)),
-                Cell::Delta(i64::from(e.distance)),
-                cell(if e.alert {
-                    "ALERT".into()
-                } else {
-                    String::new()
-                }),
-            ];
-            if let Some(reason) = &e.reason {
-                r.push(Cell::text(documented(reason)));
-            }
-            r.extend(e.by.iter().map(|v| Cell::text(group_value(v))));
-            if a.columns.period.is_some() {
-                r.push(Cell::text(group_value(e.period.as_deref().unwrap_or(""))));
-            }
-            r.push(Cell::text(why(a, e)));
-            r
-        })
-        .collect();
-    let heads: Vec<&str> = headers.iter().map(String::as_str).collect();
-    typed(&heads, &[0, 5], rows)
+    evidence_table(a, Form::Reading)
 }
 
 /// Every figure of every group, one row a group (the overall figures
@@ -316,63 +268,127 @@ fn figure_row(grouping: &str, group: &str, s: &Stats) -> Vec<Cell> {
 /// row, over or under, the rationale apart from whether there is one, the
 /// rules that fired): the workbook's sheet for filtering.
 pub fn evidence_full(a: &Audit) -> Table {
-    let mut headers = strings(&[
-        "#",
-        "id",
-        "data row",
-        "decision",
-        "decision level",
-        "rules level",
-        "distance",
-        "over or under",
-        "alert",
+    evidence_table(a, Form::Workbook)
+}
+
+/// Which of the two evidence tables.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Form {
+    /// The reading's: a column a fact a reader needs.
+    Reading,
+    /// The workbook's: every fact in a column of its own, for filtering.
+    Workbook,
+}
+
+/// A column of an evidence table: its heading (and whether it holds
+/// figures), and its cell for the record at a position in the list.
+struct EvidenceColumn<'a> {
+    column: Column,
+    cell: CellOf<'a>,
+}
+
+/// A column's cell for the record at a position in the list.
+type CellOf<'a> = Box<dyn Fn(usize, &Evidence) -> Cell + 'a>;
+
+impl<'a> EvidenceColumn<'a> {
+    fn text(heading: impl Into<String>, cell: impl Fn(&Evidence) -> Cell + 'a) -> Self {
+        EvidenceColumn {
+            column: Column::text(heading),
+            cell: Box::new(move |_, e| cell(e)),
+        }
+    }
+
+    fn num(heading: impl Into<String>, cell: impl Fn(usize, &Evidence) -> Cell + 'a) -> Self {
+        EvidenceColumn {
+            column: Column::num(heading),
+            cell: Box::new(cell),
+        }
+    }
+}
+
+/// The columns of the evidence table in `form`: both tables share every
+/// column and its cells, and the workbook's adds the data row, over or
+/// under, whether the decision is documented apart from its rationale,
+/// and the rules that fired.
+fn evidence_columns(a: &Audit, form: Form) -> Vec<EvidenceColumn<'_>> {
+    use EvidenceColumn as C;
+    let full = form == Form::Workbook;
+    let mut cols = vec![
+        C::num("#", |i, _| count(i as u64 + 1)),
+        // Invisible characters shown (`<U+200B>`): ids that look the same
+        // on the page may differ.
+        C::text("id", |e| Cell::text(crate::text::visible(&e.id))),
+    ];
+    if full {
+        cols.push(C::num("data row", |_, e| count(e.row)));
+    }
+    cols.extend([
+        C::text("decision", |e| Cell::text(e.decision.clone())),
+        C::text("decision level", |e| {
+            Cell::text(a.level_label(e.decision_level))
+        }),
+        C::text("rules level", |e| Cell::text(a.level_label(e.level))),
+        C::num("distance", |_, e| Cell::Delta(i64::from(e.distance))),
     ]);
-    if a.columns.reason.is_some() {
-        headers.push("documented".into());
-        headers.push("rationale".into());
+    if full {
+        cols.push(C::text("over or under", |e| Cell::text(e.agreement())));
     }
-    headers.extend(a.columns.by.iter().cloned());
-    if let Some(p) = &a.columns.period {
-        headers.push(p.clone());
-    }
-    headers.push("rules fired".into());
-    headers.push("why the rules give their level".into());
-    let rows = a
-        .evidence
-        .iter()
-        .enumerate()
-        .map(|(i, e)| {
-            let mut r = vec![
-                count(i as u64 + 1),
-                Cell::text(crate::text::visible(&e.id)),
-                count(e.row),
-                Cell::text(e.decision.clone()),
-                Cell::text(a.level_label(e.decision_level)),
-                Cell::text(a.level_label(e.level)),
-                Cell::Delta(i64::from(e.distance)),
-                Cell::text(e.agreement()),
-                cell(if e.alert {
-                    "ALERT".into()
-                } else {
-                    String::new()
-                }),
-            ];
-            if let Some(d) = e.documented() {
-                r.push(Cell::text(if d { "yes" } else { "no" }));
-                r.push(Cell::text(e.reason.clone().unwrap_or_default()));
-            }
-            r.extend(e.by.iter().map(|v| Cell::text(group_value(v))));
-            if a.columns.period.is_some() {
-                r.push(Cell::text(group_value(e.period.as_deref().unwrap_or(""))));
-            }
-            let fired: Vec<&str> = a.reasons(e).map(|x| x.id.as_str()).collect();
-            r.push(Cell::text(fired.join(", ")));
-            r.push(Cell::text(why(a, e)));
-            r
+    cols.push(C::text("alert", |e| {
+        cell(if e.alert {
+            "ALERT".into()
+        } else {
+            String::new()
         })
-        .collect();
-    let heads: Vec<&str> = headers.iter().map(String::as_str).collect();
-    typed(&heads, &[0, 2, 6], rows)
+    }));
+    if a.columns.reason.is_some() {
+        if full {
+            cols.push(C::text("documented", |e| match e.documented() {
+                Some(true) => Cell::text("yes"),
+                Some(false) => Cell::text("no"),
+                None => Cell::Empty,
+            }));
+            cols.push(C::text("rationale", |e| {
+                Cell::text(e.reason.clone().unwrap_or_default())
+            }));
+        } else {
+            cols.push(C::text("rationale", |e| {
+                e.reason
+                    .as_deref()
+                    .map_or(Cell::Empty, |r| Cell::text(documented(r)))
+            }));
+        }
+    }
+    for (k, name) in a.columns.by.iter().enumerate() {
+        cols.push(C::text(name.clone(), move |e| {
+            e.by.get(k)
+                .map_or(Cell::Empty, |v| Cell::text(group_value(v)))
+        }));
+    }
+    if let Some(p) = &a.columns.period {
+        cols.push(C::text(p.clone(), |e| {
+            Cell::text(group_value(e.period.as_deref().unwrap_or("")))
+        }));
+    }
+    if full {
+        cols.push(C::text("rules fired", |e| {
+            let fired: Vec<&str> = a.reasons(e).map(|x| x.id.as_str()).collect();
+            Cell::text(fired.join(", "))
+        }));
+    }
+    cols.push(C::text("why the rules give their level", |e| {
+        Cell::text(why(a, e))
+    }));
+    cols
+}
+
+/// The evidence list, worst first, as the table in `form`.
+fn evidence_table(a: &Audit, form: Form) -> Table {
+    let cols = evidence_columns(a, form);
+    let mut t = DocTable::new(cols.iter().map(|c| c.column.clone()).collect());
+    for (i, e) in a.evidence.iter().enumerate() {
+        t.row(cols.iter().map(|c| (c.cell)(i, e)).collect());
+    }
+    t
 }
 
 /// A record's rationale as the evidence shows it.
@@ -386,7 +402,7 @@ fn documented(reason: &str) -> String {
 
 /// Why the rules give a record its level: the fired rules' reasons, or
 /// the indicators that set the level when no rule fired.
-fn why(a: &Audit, e: &crate::audit::Evidence) -> String {
+fn why(a: &Audit, e: &Evidence) -> String {
     let reasons: Vec<String> = a.reasons(e).map(|x| x.reason.clone()).collect();
     if !reasons.is_empty() {
         return reasons.join("; ");

@@ -114,7 +114,7 @@ pub fn inline(t: &Inline) -> String {
     for s in &t.0 {
         match s {
             Span::Text(x) => out.push_str(&escape(x)),
-            Span::Code(x) => out.push_str(&format!("<code>{}</code>", escape(x))),
+            Span::Code(x) | Span::Source(x) => out.push_str(&format!("<code>{}</code>", escape(x))),
             Span::Strong(x) => out.push_str(&format!("<strong>{}</strong>", escape(x))),
             Span::Alert(x) => out.push_str(&format!("<span class=\"alert\">{}</span>", escape(x))),
             Span::Caution(x) => out.push_str(&format!("<span class=\"note\">{}</span>", escape(x))),

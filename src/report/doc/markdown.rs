@@ -96,7 +96,7 @@ pub fn inline(t: &Inline) -> String {
     for s in &t.0 {
         match s {
             Span::Text(x) => out.push_str(&escape(x)),
-            Span::Code(x) => out.push_str(&code(x)),
+            Span::Code(x) | Span::Source(x) => out.push_str(&code(x)),
             Span::Strong(x) if x.is_empty() => {}
             Span::Strong(x) => out.push_str(&format!("**{}**", escape(x))),
             Span::Alert(x) | Span::Caution(x) => out.push_str(&escape(x)),
