@@ -215,33 +215,17 @@ pub struct CinSource {
     /// Line breaks in the file before `counted` (a place in the block).
     newlines: u64,
     counted: usize,
-    /// quick-xml stopped at an error it cannot read past: what follows is
-    /// taken as the end of the file, as quick-xml itself does.
-    broken: bool,
     header: Vec<String>,
     /// Room to build a cell in, kept from episode to episode.
     scratch: String,
-    /// Open elements: the tag and where its name starts in `names`.
-    stack: Vec<(Tag, usize)>,
-    names: Vec<u8>,
-    /// The value being read, and whether it overflowed.
-    value: String,
-    value_too_long: bool,
-    /// Each message's `Header/Source/LEA`, and the header problems.
-    headers: Headers,
-    child: Child,
+    /// The episode being read (while `st.in_episode`).
     episode: Episode,
-    in_episode: bool,
-    /// The root element has been read.
-    root_seen: bool,
-    /// `<Child>` elements that opened before the previous `</Child>`: how
-    /// many, and the line of the first.
-    unclosed_children: (u64, u64),
+    /// Everything else the reader knows between two events.
+    st: Resume,
     /// The `</Child>` just read: the child is forgotten once its last
     /// episode is handed on, so that the state between children is the
     /// same wherever it is met (a chunk's start is checked against it).
     child_ended: bool,
-    done: bool,
     /// Something happened that a chunk parsed from a guessed state cannot
     /// vouch for (a header, a message boundary, a `<Child>` closing an
     /// unclosed one, XML it cannot read past): the chunk is read again in
@@ -267,15 +251,23 @@ pub(crate) enum Step {
 /// what a chunk parsed on another thread starts from, and what it leaves.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Resume {
+    /// Open elements: the tag and where its name starts in `names`.
     stack: Vec<(Tag, usize)>,
     names: Vec<u8>,
+    /// The value being read, and whether it overflowed.
     value: String,
     value_too_long: bool,
+    /// Each message's `Header/Source/LEA`, and the header problems.
     headers: Headers,
     child: Child,
     in_episode: bool,
+    /// The root element has been read.
     root_seen: bool,
+    /// `<Child>` elements that opened before the previous `</Child>`: how
+    /// many, and the line of the first.
     unclosed_children: (u64, u64),
+    /// quick-xml stopped at an error it cannot read past: what follows is
+    /// taken as the end of the file, as quick-xml itself does.
     broken: bool,
     done: bool,
 }
@@ -363,21 +355,16 @@ impl CinSource {
             at: 0,
             newlines: 0,
             counted: 0,
-            broken: false,
             header: COLUMNS.iter().map(|c| c.to_string()).collect(),
             scratch: String::with_capacity(64),
-            stack: Vec::with_capacity(16),
-            names: Vec::with_capacity(256),
-            value: String::with_capacity(64),
-            value_too_long: false,
-            headers: Headers::default(),
-            child: Child::default(),
             episode: Episode::default(),
-            in_episode: false,
-            root_seen: false,
-            unclosed_children: (0, 0),
+            st: Resume {
+                stack: Vec::with_capacity(16),
+                names: Vec::with_capacity(256),
+                value: String::with_capacity(64),
+                ..Resume::default()
+            },
             child_ended: false,
-            done: false,
             impure: false,
             pause_at: None,
         }
@@ -385,59 +372,59 @@ impl CinSource {
 
     /// The state between events (see [`Resume`]).
     pub(crate) fn snapshot(&self) -> Resume {
-        Resume {
-            stack: self.stack.clone(),
-            names: self.names.clone(),
-            value: self.value.clone(),
-            value_too_long: self.value_too_long,
-            headers: self.headers.clone(),
-            child: self.child.clone(),
-            in_episode: self.in_episode,
-            root_seen: self.root_seen,
-            unclosed_children: self.unclosed_children,
-            broken: self.broken,
-            done: self.done,
-        }
+        self.st.clone()
     }
 
     /// Takes on a whole state, counts and problems included.
     pub(crate) fn restore(&mut self, r: &Resume) {
-        self.restore_place(r);
-        self.headers.clone_from(&r.headers);
-        self.unclosed_children = r.unclosed_children;
-        self.broken = r.broken;
-        self.done = r.done;
+        self.st.clone_from(r);
     }
 
     /// Takes on where a chunk read from a state like this one left off
-    /// (the header's counts and problems stay this reader's own).
+    /// (the header's counts and problems, and the counts of unclosed
+    /// children, stay this reader's own).
     pub(crate) fn restore_place(&mut self, r: &Resume) {
-        self.stack.clone_from(&r.stack);
-        self.names.clone_from(&r.names);
-        self.value.clone_from(&r.value);
-        self.value_too_long = r.value_too_long;
-        self.child.clone_from(&r.child);
-        self.in_episode = r.in_episode;
-        self.root_seen = r.root_seen;
+        let Resume {
+            stack,
+            names,
+            value,
+            value_too_long,
+            headers: _,
+            child,
+            in_episode,
+            root_seen,
+            unclosed_children: _,
+            broken,
+            done,
+        } = r;
+        self.st.stack.clone_from(stack);
+        self.st.names.clone_from(names);
+        self.st.value.clone_from(value);
+        self.st.value_too_long = *value_too_long;
+        self.st.child.clone_from(child);
+        self.st.in_episode = *in_episode;
+        self.st.root_seen = *root_seen;
+        self.st.broken = *broken;
+        self.st.done = *done;
     }
 
     /// Whether a chunk read from the state `guess` reads from here as it
     /// would have (see [`Resume::same_place`]).
     pub(crate) fn is_at(&self, guess: &Resume) -> bool {
-        guess.same_place(&self.snapshot())
+        guess.same_place(&self.st)
     }
 
     /// Counts `n` episodes of the current message handed on by a chunk.
     pub(crate) fn count_episodes(&mut self, n: u64) {
         for _ in 0..n {
-            self.headers.episode();
+            self.st.headers.episode();
         }
     }
 
     /// Whether the reader met something a chunk read from a guessed state
     /// cannot vouch for (see the field).
     pub(crate) fn impure(&self) -> bool {
-        self.impure || self.broken
+        self.impure || self.st.broken
     }
 
     /// Reads on from `offset` in the file, after `newlines` line breaks, in
@@ -536,11 +523,11 @@ impl CinSource {
     /// (all its episodes), else stops the run.
     fn fault(&mut self, element: &str, reason: String) -> Result<(), DataError> {
         let line = self.line();
-        if self.in_episode {
+        if self.st.in_episode {
             self.episode_fault(element, reason);
-        } else if self.stack.iter().any(|(t, _)| *t == Tag::Child) {
-            if self.child.fault.is_none() {
-                self.child.fault = Some(Fault {
+        } else if self.st.stack.iter().any(|(t, _)| *t == Tag::Child) {
+            if self.st.child.fault.is_none() {
+                self.st.child.fault = Some(Fault {
                     line,
                     element: element.to_string(),
                     reason,
@@ -559,22 +546,26 @@ impl CinSource {
     }
 
     fn top(&self) -> Option<Tag> {
-        self.stack.last().map(|(t, _)| *t)
+        self.st.stack.last().map(|(t, _)| *t)
     }
 
     fn name_of(&self, i: usize) -> &[u8] {
-        let start = self.stack.get(i).map_or(0, |(_, s)| *s);
-        let end = self.stack.get(i + 1).map_or(self.names.len(), |(_, s)| *s);
-        self.names.get(start..end).unwrap_or_default()
+        let start = self.st.stack.get(i).map_or(0, |(_, s)| *s);
+        let end = self
+            .st
+            .stack
+            .get(i + 1)
+            .map_or(self.st.names.len(), |(_, s)| *s);
+        self.st.names.get(start..end).unwrap_or_default()
     }
 
     /// An element opens.
     fn open_tag(&mut self, name: &[u8]) -> Result<(), DataError> {
         let mut tag = Tag::of(name);
-        if self.stack.is_empty() {
+        if self.st.stack.is_empty() {
             let name = crate::text::shorten(&String::from_utf8_lossy(name));
             if tag != Tag::Message {
-                return Err(self.stop(if self.root_seen {
+                return Err(self.stop(if self.st.root_seen {
                     format!("a second root element `{name}` after `</Message>`")
                 } else {
                     format!(
@@ -584,15 +575,15 @@ impl CinSource {
             }
             // A further message after the first: pooled returns written
             // one after another, each with its own header.
-            self.root_seen = true;
+            self.st.root_seen = true;
             self.impure = true;
             let line = self.line();
-            self.headers.begin_message(line);
+            self.st.headers.begin_message(line);
         }
-        if self.stack.len() >= MAX_DEPTH {
+        if self.st.stack.len() >= MAX_DEPTH {
             return Err(self.stop(format!("elements nested more than {MAX_DEPTH} deep")));
         }
-        if tag == Tag::Child && !self.in_episode {
+        if tag == Tag::Child && !self.st.in_episode {
             self.close_unclosed_child();
         }
         if let Some(parent) = tag.parent() {
@@ -600,6 +591,7 @@ impl CinSource {
             // across years read; a known one in the wrong place is a fault.
             if self.top() != Some(parent) {
                 let within = self
+                    .st
                     .stack
                     .iter()
                     .rev()
@@ -616,7 +608,7 @@ impl CinSource {
                     self.push(tag, name);
                     return self.fault(tag_name(tag), reason);
                 }
-                if self.in_episode || self.stack.iter().any(|(t, _)| *t == Tag::Child) {
+                if self.st.in_episode || self.st.stack.iter().any(|(t, _)| *t == Tag::Child) {
                     self.fault(tag_name(tag), reason)?;
                 }
                 tag = Tag::Other;
@@ -633,20 +625,20 @@ impl CinSource {
     /// this every later child would be out of place and rejected. Stated
     /// once in the warnings, with the count.
     fn close_unclosed_child(&mut self) {
-        let Some(children) = self.stack.iter().rposition(|(t, _)| *t == Tag::Children) else {
+        let Some(children) = self.st.stack.iter().rposition(|(t, _)| *t == Tag::Children) else {
             return;
         };
-        let above = self.stack.get(children + 1..).unwrap_or_default();
+        let above = self.st.stack.get(children + 1..).unwrap_or_default();
         if !above.iter().any(|(t, _)| *t == Tag::Child) {
             return;
         }
-        if let Some(&(_, start)) = self.stack.get(children + 1) {
-            self.names.truncate(start);
+        if let Some(&(_, start)) = self.st.stack.get(children + 1) {
+            self.st.names.truncate(start);
         }
-        self.stack.truncate(children + 1);
+        self.st.stack.truncate(children + 1);
         self.impure = true;
         let line = self.line();
-        let (n, first) = &mut self.unclosed_children;
+        let (n, first) = &mut self.st.unclosed_children;
         if *n == 0 {
             *first = line;
         }
@@ -654,32 +646,32 @@ impl CinSource {
     }
 
     fn push(&mut self, tag: Tag, name: &[u8]) {
-        self.stack.push((tag, self.names.len()));
-        self.names.extend_from_slice(name);
+        self.st.stack.push((tag, self.st.names.len()));
+        self.st.names.extend_from_slice(name);
         if tag.is_value() {
-            self.value.clear();
-            self.value_too_long = false;
+            self.st.value.clear();
+            self.st.value_too_long = false;
         }
     }
 
     /// What an element's opening means.
     fn begin(&mut self, tag: Tag) {
         match tag {
-            Tag::Child => self.child.clear(),
+            Tag::Child => self.st.child.clear(),
             Tag::CinDetails => {
                 let line = self.line();
-                if self.in_episode {
+                if self.st.in_episode {
                     // A CINdetails inside another: the outer one is faulted
                     // when its end comes; this one is read in its place.
                     self.episode_fault("CINdetails", "a CINdetails inside another");
                 }
                 self.episode.start(line);
-                self.in_episode = true;
+                self.st.in_episode = true;
             }
-            Tag::Assessments if self.in_episode => self.episode.assessed = true,
-            Tag::CinPlanDates if self.in_episode => self.episode.cin_plan = true,
-            Tag::Section47 if self.in_episode => self.episode.s47 = true,
-            Tag::ChildProtectionPlans if self.in_episode => self.episode.cpp = true,
+            Tag::Assessments if self.st.in_episode => self.episode.assessed = true,
+            Tag::CinPlanDates if self.st.in_episode => self.episode.cin_plan = true,
+            Tag::Section47 if self.st.in_episode => self.episode.s47 = true,
+            Tag::ChildProtectionPlans if self.st.in_episode => self.episode.cpp = true,
             _ => {}
         }
     }
@@ -689,10 +681,10 @@ impl CinSource {
         if !self.top().is_some_and(Tag::is_value) {
             return;
         }
-        if self.value.len() + t.len() > MAX_VALUE_BYTES {
-            self.value_too_long = true;
+        if self.st.value.len() + t.len() > MAX_VALUE_BYTES {
+            self.st.value_too_long = true;
         } else {
-            self.value.push_str(t);
+            self.st.value.push_str(t);
         }
     }
 
@@ -733,7 +725,7 @@ impl CinSource {
 
     /// An element closes. Returns true when an episode is complete.
     fn close_tag(&mut self, name: &[u8]) -> Result<bool, DataError> {
-        let Some(pos) = (0..self.stack.len())
+        let Some(pos) = (0..self.st.stack.len())
             .rev()
             .find(|&i| self.name_of(i) == name)
         else {
@@ -746,8 +738,8 @@ impl CinSource {
             return Ok(false);
         };
         let mut complete = false;
-        while self.stack.len() > pos {
-            let last = self.stack.len() - 1;
+        while self.st.stack.len() > pos {
+            let last = self.st.stack.len() - 1;
             if last != pos {
                 let open = String::from_utf8_lossy(self.name_of(last)).to_string();
                 let reason = format!(
@@ -757,10 +749,10 @@ impl CinSource {
                 );
                 self.fault("row", reason)?;
             }
-            let Some((tag, start)) = self.stack.pop() else {
+            let Some((tag, start)) = self.st.stack.pop() else {
                 break;
             };
-            self.names.truncate(start);
+            self.st.names.truncate(start);
             complete |= self.end(tag);
         }
         Ok(complete)
@@ -768,17 +760,17 @@ impl CinSource {
 
     /// What an element's end means. True when it ends an episode.
     fn end(&mut self, tag: Tag) -> bool {
-        let mut value = std::mem::take(&mut self.value);
+        let mut value = std::mem::take(&mut self.st.value);
         let done = self.end_with(tag, value.trim());
         // Used up: the state between elements is the same wherever it is
         // met (the buffer is kept).
         value.clear();
-        self.value = value;
+        self.st.value = value;
         done
     }
 
     fn end_with(&mut self, tag: Tag, v: &str) -> bool {
-        let too_long = self.value_too_long;
+        let too_long = self.st.value_too_long;
         let bad_date =
             |v: &str| format!("`{}` is not a date (YYYY-MM-DD)", crate::text::shorten(v));
         if too_long && tag.is_value() {
@@ -789,19 +781,19 @@ impl CinSource {
         match tag {
             Tag::Lea => {
                 self.impure = true;
-                self.headers.lea(v);
+                self.st.headers.lea(v);
             }
-            Tag::Message if self.stack.is_empty() => {
+            Tag::Message if self.st.stack.is_empty() => {
                 self.impure = true;
-                self.headers.end_message();
+                self.st.headers.end_message();
             }
             Tag::Child => self.child_ended = true,
             Tag::LaChildId => {
-                self.child.id.clear();
-                self.child.id.push_str(v);
+                self.st.child.id.clear();
+                self.st.child.id.push_str(v);
             }
             Tag::BirthDate => match parse_date(v) {
-                Some(d) => self.child.birth = Some(d),
+                Some(d) => self.st.child.birth = Some(d),
                 None => {
                     let r = bad_date(v);
                     let _ = self.fault("PersonBirthDate", r);
@@ -809,14 +801,14 @@ impl CinSource {
             },
             Tag::ExpectedBirthDate => {
                 if parse_date(v).is_some() {
-                    self.child.expected = true;
+                    self.st.child.expected = true;
                 } else {
                     let r = bad_date(v);
                     let _ = self.fault("ExpectedPersonBirthDate", r);
                 }
             }
             Tag::Gender => match episode::gender(v) {
-                Some(g) => self.child.gender = Some(g),
+                Some(g) => self.st.child.gender = Some(g),
                 None => {
                     let r = format!(
                         "`{}` is not a DfE gender code (1, 2, 0 or 9)",
@@ -826,7 +818,7 @@ impl CinSource {
                 }
             },
             Tag::Sex => match episode::sex(v) {
-                Some(g) => self.child.gender = Some(g),
+                Some(g) => self.st.child.gender = Some(g),
                 None => {
                     let r = format!(
                         "`{}` is not a DfE sex code (M, F or U)",
@@ -836,9 +828,9 @@ impl CinSource {
                 }
             },
             Tag::Disability if !v.eq_ignore_ascii_case("NONE") && !v.is_empty() => {
-                self.child.disabled = true;
+                self.st.child.disabled = true;
             }
-            Tag::ReferralDate if self.in_episode => {
+            Tag::ReferralDate if self.st.in_episode => {
                 self.episode.referral_text.clear();
                 self.episode.referral_text.push_str(v);
                 self.episode.referral = parse_date(v);
@@ -847,15 +839,15 @@ impl CinSource {
                     self.episode_fault("CINreferralDate", r);
                 }
             }
-            Tag::ReferralSource if self.in_episode => {
+            Tag::ReferralSource if self.st.in_episode => {
                 self.episode.source.clear();
                 self.episode.source.push_str(v);
             }
-            Tag::PrimaryNeed if self.in_episode => {
+            Tag::PrimaryNeed if self.st.in_episode => {
                 self.episode.primary_need.clear();
                 self.episode.primary_need.push_str(v);
             }
-            Tag::ClosureDate if self.in_episode => {
+            Tag::ClosureDate if self.st.in_episode => {
                 if parse_date(v).is_some() {
                     self.episode.closed = true;
                 } else {
@@ -863,11 +855,11 @@ impl CinSource {
                     self.episode_fault("CINclosureDate", r);
                 }
             }
-            Tag::ClosureReason if self.in_episode => {
+            Tag::ClosureReason if self.st.in_episode => {
                 self.episode.closure_reason.clear();
                 self.episode.closure_reason.push_str(v);
             }
-            Tag::Factor if self.in_episode => {
+            Tag::Factor if self.st.in_episode => {
                 if v.is_empty() || v.contains(';') {
                     let r = format!(
                         "`{}` is not an assessment factor code",
@@ -883,7 +875,7 @@ impl CinSource {
                     }
                 }
             }
-            Tag::ReferralNfa if self.in_episode => match yes_no(v) {
+            Tag::ReferralNfa if self.st.in_episode => match yes_no(v) {
                 Some(b) => self.episode.referral_nfa = Some(b),
                 None => {
                     let r = format!(
@@ -894,7 +886,7 @@ impl CinSource {
                 }
             },
             Tag::CinDetails => {
-                self.in_episode = false;
+                self.st.in_episode = false;
                 return true;
             }
             _ => {}
@@ -955,16 +947,16 @@ impl CinSource {
                 return Ok(Some(false));
             }
             Ok(Event::Eof) => {
-                self.done = true;
-                if self.in_episode {
-                    self.in_episode = false;
+                self.st.done = true;
+                if self.st.in_episode {
+                    self.st.in_episode = false;
                     let l = self.episode.line;
                     self.episode
                         .fault(l, "CINdetails", "the file ends inside this episode");
                     self.emit(raw);
                     return Ok(Some(true));
                 }
-                if !self.root_seen {
+                if !self.st.root_seen {
                     return Err(
                         self.stop("the file holds no CIN census message (no `Message` element)")
                     );
@@ -978,7 +970,7 @@ impl CinSource {
                 // As quick-xml does: past any error but an ill-formed
                 // construct it reads no further.
                 if !matches!(e, quick_xml::Error::IllFormed(_)) {
-                    self.broken = true;
+                    self.st.broken = true;
                 }
                 let reason = format!("malformed XML: {e}");
                 if self.at == start {
@@ -994,7 +986,7 @@ impl CinSource {
         }
         if self.child_ended {
             self.child_ended = false;
-            self.child.clear();
+            self.st.child.clear();
         }
         Ok(complete.then_some(true))
     }
@@ -1026,7 +1018,7 @@ impl CinSource {
                 {
                     return Ok(Step::Paused);
                 }
-                let event = if self.broken {
+                let event = if self.st.broken {
                     Ok(Event::Eof)
                 } else {
                     reader.read_event()
@@ -1034,7 +1026,7 @@ impl CinSource {
                 let end = from.saturating_add(
                     usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX),
                 );
-                if end >= self.len && !self.eof && !self.broken {
+                if end >= self.len && !self.eof && !self.st.broken {
                     // The event may run on past the block: parse it again
                     // once more of the file is read.
                     break;
@@ -1065,10 +1057,10 @@ impl CinSource {
             Some(Raw::Cells { cells, .. }) => cells,
             _ => csv::ByteRecord::with_capacity(256, COLUMNS.len()),
         };
-        self.headers.episode();
+        self.st.headers.episode();
         match self.episode.cells(
-            &self.child,
-            self.headers.la(),
+            &self.st.child,
+            self.st.headers.la(),
             &mut cells,
             &mut self.scratch,
         ) {
@@ -1081,7 +1073,7 @@ impl CinSource {
                 };
                 *raw = Some(Raw::Rejected {
                     line,
-                    id: self.episode.id(&self.child),
+                    id: self.episode.id(&self.st.child),
                     column: f.element,
                     reason,
                 });
@@ -1159,12 +1151,12 @@ impl RowSource for CinSource {
     }
 
     fn next_row(&mut self, raw: &mut Option<Raw>) -> Result<bool, DataError> {
-        if self.done {
+        if self.st.done {
             return Ok(false);
         }
         let result = self.read(raw);
         if result.is_err() {
-            self.done = true;
+            self.st.done = true;
         }
         result.map(|step| step == Step::Row)
     }
@@ -1174,8 +1166,8 @@ impl RowSource for CinSource {
     }
 
     fn warnings(&self) -> Vec<String> {
-        let mut w = self.headers.warnings();
-        let (n, first) = self.unclosed_children;
+        let mut w = self.st.headers.warnings();
+        let (n, first) = self.st.unclosed_children;
         if n > 0 {
             w.push(format!(
                 "{} opened before the previous child's `</Child>` (the first at line {first}): \
@@ -1263,6 +1255,24 @@ mod tests {
         }
     }
 
+    /// Every row (cells or reject, with its line) a reader gives, then
+    /// where it stopped if it did (also used by `chunked`'s tests).
+    pub(super) fn rows_of(src: &mut dyn RowSource, path: &Path) -> Vec<String> {
+        let mut raw = None;
+        let mut out = Vec::new();
+        loop {
+            match src.next_row(&mut raw) {
+                Ok(true) => out.push(format!("{raw:?}")),
+                Ok(false) => return out,
+                Err(e) => {
+                    let e = e.to_string().replace(&path.display().to_string(), "FILE");
+                    out.push(format!("stopped: {e}"));
+                    return out;
+                }
+            }
+        }
+    }
+
     /// Every row (cells or reject, with its line) and the final position
     /// when the file is read in blocks of `block` bytes.
     fn rows_in_blocks(text: &[u8], block: usize) -> Result<Vec<String>, String> {
@@ -1270,19 +1280,7 @@ mod tests {
         let path = dir.path().join("c.xml");
         std::fs::write(&path, text).map_err(|e| e.to_string())?;
         let mut src = CinSource::open_with_block(&path, block).map_err(|e| e.to_string())?;
-        let mut raw = None;
-        let mut out = Vec::new();
-        loop {
-            match src.next_row(&mut raw) {
-                Ok(true) => out.push(format!("{raw:?}")),
-                Ok(false) => break,
-                Err(e) => {
-                    let e = e.to_string().replace(&path.display().to_string(), "FILE");
-                    out.push(format!("stopped: {e}"));
-                    break;
-                }
-            }
-        }
+        let mut out = rows_of(&mut src, &path);
         out.push(format!("at {} of {}", src.position(), text.len()));
         out.push(format!("{:?}", src.warnings()));
         Ok(out)

@@ -561,19 +561,7 @@ mod tests {
 
     /// Every row, the end or the error, and the warnings of a reader.
     fn all(mut src: Box<dyn RowSource>, path: &Path) -> Vec<String> {
-        let mut raw = None;
-        let mut out = Vec::new();
-        loop {
-            match src.next_row(&mut raw) {
-                Ok(true) => out.push(format!("{raw:?}")),
-                Ok(false) => break,
-                Err(e) => {
-                    let e = e.to_string().replace(&path.display().to_string(), "FILE");
-                    out.push(format!("stopped: {e}"));
-                    break;
-                }
-            }
-        }
+        let mut out = super::super::tests::rows_of(&mut *src, path);
         out.push(format!("{:?}", src.warnings()));
         out
     }
