@@ -1,4 +1,4 @@
-//! Text → [`ast::RuleFile`]: the pest grammar in `grammar/thresholds.pest` and
+//! Text → [`crate::ast::RuleFile`]: the pest grammar in `grammar/thresholds.pest` and
 //! one function per grammar rule turning pairs into AST nodes. Parsing stops at
 //! the first syntax error; everything else is reported by `check`.
 

@@ -5,7 +5,7 @@
 /// Receives how far a run has read, so that a caller can show progress.
 ///
 /// Calls come from the thread that called [`super::run`] or
-/// [`super::run_two`], once per batch of rows, never per row. They are made
+/// `diff::pass::run_two`, once per batch of rows, never per row. They are made
 /// only for inputs read as a stream of bytes (CSV, JSON Lines), where the
 /// position is meaningful; JSON arrays and Excel sheets report nothing.
 pub trait Progress {

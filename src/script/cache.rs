@@ -5,7 +5,7 @@
 //!
 //! 1. this record's own results (several rules often ask the same question);
 //! 2. this thread's results for earlier records that agree on everything
-//!    the function reads, keyed by [`Scripts::memo_key`] (key ids are
+//!    the function reads, keyed by `Scripts::memo_key` (key ids are
 //!    numbered process-wide, so `diff` shares results between two versions
 //!    of the rules that read alike);
 //! 3. rhai, with the record map built once per record.
