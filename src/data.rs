@@ -34,11 +34,11 @@ pub const YES: [&str; 5] = ["1", "true", "yes", "y", "x"];
 pub const NO: [&str; 5] = ["0", "false", "no", "n", ""];
 
 /// Refuses a cell larger than [`MAX_CELL_BYTES`] (the reason for a reject).
-pub fn cell_size(len: usize) -> Result<(), CellError> {
+pub fn cell_size(len: usize) -> Result<(), Box<CellError>> {
     if len <= MAX_CELL_BYTES {
         return Ok(());
     }
-    Err(CellError::TooLarge { len })
+    Err(CellError::TooLarge { len }.into())
 }
 
 /// Reads a yes/no word.
@@ -61,7 +61,7 @@ pub fn parse_yes_no(cell: &str) -> Option<bool> {
 
 /// Reads one cell for a field. An empty cell is [`Value::Missing`]; the caller
 /// decides whether missing is allowed. Errors are reasons for a reject.
-pub fn parse_cell(field: &FieldInfo, cell: &str) -> Result<Value, CellError> {
+pub fn parse_cell(field: &FieldInfo, cell: &str) -> Result<Value, Box<CellError>> {
     let t = cell.trim();
     if t.is_empty() {
         return Ok(Value::Missing);
@@ -78,7 +78,7 @@ pub fn parse_cell(field: &FieldInfo, cell: &str) -> Result<Value, CellError> {
         }
         FieldType::Bool => parse_yes_no(t)
             .map(Value::Bool)
-            .ok_or_else(|| CellError::NotYesNo { value: shorten(t) }),
+            .ok_or_else(|| CellError::NotYesNo { value: shorten(t) }.into()),
         FieldType::Text => Ok(Value::Text(t.to_string())),
         FieldType::OneOf(opts) => choice(opts, t),
     }
@@ -133,21 +133,22 @@ fn date_shape(t: &str) -> Option<DateShape> {
 }
 
 /// Refuses a number outside its field's range.
-fn check_range(n: f64, range: Option<(f64, f64)>) -> Result<(), CellError> {
+fn check_range(n: f64, range: Option<(f64, f64)>) -> Result<(), Box<CellError>> {
     if let Some((low, high)) = range {
         if n < low || n > high {
             return Err(CellError::OutOfRange {
                 value: n,
                 low,
                 high,
-            });
+            }
+            .into());
         }
     }
     Ok(())
 }
 
 /// The choice a `one_of` cell names, exactly or but for case.
-fn choice(opts: &[String], t: &str) -> Result<Value, CellError> {
+fn choice(opts: &[String], t: &str) -> Result<Value, Box<CellError>> {
     if let Some(i) = opts.iter().position(|o| o == t) {
         return Ok(Value::Choice(i as u16));
     }
@@ -159,7 +160,8 @@ fn choice(opts: &[String], t: &str) -> Result<Value, CellError> {
         value: shorten(t),
         choices: opts.to_vec(),
         suggestion: suggest(t, opts.iter().map(String::as_str)),
-    })
+    }
+    .into())
 }
 
 /// The candidate `name` most likely meant, for a "did you mean".
@@ -168,7 +170,7 @@ fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Opt
 }
 
 /// Reads one JSON value for a field (`null` is missing).
-pub fn parse_json(field: &FieldInfo, v: &serde_json::Value) -> Result<Value, CellError> {
+pub fn parse_json(field: &FieldInfo, v: &serde_json::Value) -> Result<Value, Box<CellError>> {
     use serde_json::Value as JsonValue;
     match (v, &field.kind) {
         (JsonValue::Null, _) => Ok(Value::Missing),
@@ -190,7 +192,8 @@ pub fn parse_json(field: &FieldInfo, v: &serde_json::Value) -> Result<Value, Cel
             Some(0.0) => Ok(Value::Bool(false)),
             _ => Err(CellError::NotTrueFalse {
                 number: n.to_string(),
-            }),
+            }
+            .into()),
         },
         (JsonValue::Number(n), FieldType::Text) => Ok(Value::Text(n.to_string())),
         (JsonValue::Bool(b), FieldType::Text) => Ok(Value::Text(b.to_string())),
@@ -202,7 +205,8 @@ pub fn parse_json(field: &FieldInfo, v: &serde_json::Value) -> Result<Value, Cel
                 FieldType::OneOf(_) => "one of the listed choices",
             },
             found: json_kind(other),
-        }),
+        }
+        .into()),
     }
 }
 
@@ -351,7 +355,7 @@ pub fn record_from_json(
 /// (`codes [...]`; trimmed; empty ones are ignored). An id begins with a
 /// lowercase letter, so anything else is looked up as a code first: one map
 /// lookup for a DfE code such as `3A`.
-pub fn set_indicator(plan: &Plan, rec: &mut Record, id: &str) -> Result<(), CellError> {
+pub fn set_indicator(plan: &Plan, rec: &mut Record, id: &str) -> Result<(), Box<CellError>> {
     let id = id.trim();
     if id.is_empty() {
         return Ok(());
@@ -367,7 +371,7 @@ pub fn set_indicator(plan: &Plan, rec: &mut Record, id: &str) -> Result<(), Cell
             rec.set_indicator(b);
             Ok(())
         }
-        None => Err(unknown_indicator(plan, id)),
+        None => Err(unknown_indicator(plan, id).into()),
     }
 }
 
@@ -553,7 +557,7 @@ mod tests {
         assert!(cell_size(MAX_CELL_BYTES).is_ok());
         let e = cell_size(MAX_CELL_BYTES + 1).unwrap_err();
         assert_eq!(
-            e,
+            *e,
             CellError::TooLarge {
                 len: MAX_CELL_BYTES + 1
             }

@@ -428,7 +428,7 @@ impl<'c> Cells<'c> {
     }
 
     /// Cell `i` as text (`None` past the end), or why it is not text.
-    fn text(&self, i: usize) -> Result<Option<&'c str>, CellError> {
+    fn text(&self, i: usize) -> Result<Option<&'c str>, Box<CellError>> {
         match (self.record.range(i), self.record.get(i)) {
             (Some(place), Some(cell)) => self.slice(place, cell).map(Some),
             _ => Ok(None),
@@ -436,7 +436,11 @@ impl<'c> Cells<'c> {
     }
 
     /// The cell `cell`, found at `place` in the row, as text.
-    fn slice(&self, place: std::ops::Range<usize>, cell: &'c [u8]) -> Result<&'c str, CellError> {
+    fn slice(
+        &self,
+        place: std::ops::Range<usize>,
+        cell: &'c [u8],
+    ) -> Result<&'c str, Box<CellError>> {
         // Cells of valid UTF-8 begin and end on character boundaries (the
         // separators and quotes are ASCII), so slicing the whole row cannot
         // fail; `get` checks anyway, and a failure falls back to the cell.
@@ -479,7 +483,7 @@ pub fn trim(t: &str) -> &str {
 }
 
 /// Copies cell `ci`, trimmed, into `out` (emptied first).
-fn copy_cell(cells: &Cells<'_>, ci: usize, out: &mut String) -> Result<(), CellError> {
+fn copy_cell(cells: &Cells<'_>, ci: usize, out: &mut String) -> Result<(), Box<CellError>> {
     out.clear();
     if let Some(t) = cells.text(ci)? {
         out.push_str(trim(t));
@@ -488,14 +492,17 @@ fn copy_cell(cells: &Cells<'_>, ci: usize, out: &mut String) -> Result<(), CellE
 }
 
 /// A cell as UTF-8 text.
-pub fn text(cell: &[u8]) -> Result<&str, CellError> {
-    std::str::from_utf8(cell).map_err(|e| CellError::NotUtf8 {
-        byte: e.valid_up_to() + 1,
+pub fn text(cell: &[u8]) -> Result<&str, Box<CellError>> {
+    std::str::from_utf8(cell).map_err(|e| {
+        CellError::NotUtf8 {
+            byte: e.valid_up_to() + 1,
+        }
+        .into()
     })
 }
 
 /// Sets the recorded decision; an empty cell is no decision.
-pub fn set_decision(plan: &Plan, t: &str, row: &mut Row) -> Result<(), CellError> {
+pub fn set_decision(plan: &Plan, t: &str, row: &mut Row) -> Result<(), Box<CellError>> {
     let t = trim(t);
     if t.is_empty() {
         row.decision_text = None;
@@ -522,7 +529,8 @@ pub fn set_decision(plan: &Plan, t: &str, row: &mut Row) -> Result<(), CellError
                 decision: shorten(t),
                 suggestion: crate::text::did_you_mean(&lower, known.iter().copied())
                     .map(str::to_string),
-            })
+            }
+            .into())
         }
     }
 }
@@ -544,7 +552,7 @@ pub fn read_field(
     slot: FieldSlot,
     t: &str,
     values: &mut [Value],
-) -> Result<(), CellError> {
+) -> Result<(), Box<CellError>> {
     let Some(f) = plan.decl.fields.get(slot.index()) else {
         return Ok(());
     };
@@ -554,7 +562,7 @@ pub fn read_field(
     let tt = trim(t);
     if tt.is_empty() {
         if !f.optional {
-            return Err(CellError::MissingRequired);
+            return Err(CellError::MissingRequired.into());
         }
         *v = Value::Missing;
         return Ok(());
@@ -615,7 +623,7 @@ mod tests {
         assert!(cells.whole.is_none());
         assert_eq!(cells.text(1), Ok(Some("ok")));
         let e = cells.text(2).unwrap_err();
-        assert_eq!(e, CellError::NotUtf8 { byte: 4 });
+        assert_eq!(*e, CellError::NotUtf8 { byte: 4 });
         assert!(e.to_string().contains("byte 4 of the cell"), "{e}");
     }
 
