@@ -483,7 +483,13 @@ impl Worker {
             if self.stop.load(Ordering::Relaxed) {
                 return;
             }
-            let parsed = (!job.last).then(|| self.parse(&job));
+            // A fault in parsing (none is known) costs the chunk, read again
+            // in order, not a hang: every chunk is answered.
+            let parsed = (!job.last)
+                .then(|| {
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.parse(&job))).ok()
+                })
+                .flatten();
             if job.index == 0 {
                 if let (Some(p), Ok(mut g)) = (&parsed, self.guess.lock()) {
                     if p.ok {
