@@ -39,8 +39,9 @@ const MAX_CHUNK_FACTOR: usize = 8;
 /// Chunks read ahead of the one being handed on, per worker.
 pub const IN_FLIGHT_PER_WORKER: usize = 4;
 
-/// Where chunks are cut.
-const CHILD_END: &[u8] = b"</Child>";
+/// How far back a search for a cut goes into bytes already searched, so
+/// that a `</Child>` (or `</prefix:Child>`) cut by a read is found whole.
+const OVERLAP: usize = 64;
 
 /// Opens a census: on several threads when the machine has more than one
 /// core and the file holds more than a few chunks, else in order.
@@ -386,7 +387,7 @@ fn split(
     first: &Receiver<()>,
     stop: &AtomicBool,
 ) {
-    let step = (chunk / 16).max(CHILD_END.len());
+    let step = (chunk / 16).max(OVERLAP);
     let (mut offset, mut newlines, mut index) = (0u64, 0u64, 0u64);
     let mut buf: Vec<u8> = Vec::with_capacity(chunk + step);
     let mut eof = false;
@@ -400,18 +401,17 @@ fn split(
         // A chunk's worth, then on to the next `</Child>`. A read error
         // ends the chunks: the sequential reader reads the rest itself and
         // meets it.
-        let mut from = chunk.saturating_sub(CHILD_END.len());
+        let mut from = chunk.saturating_sub(OVERLAP);
         let cut = loop {
             if buf.len() >= chunk {
                 let at = from.min(buf.len());
-                let tail = buf.get(at..).unwrap_or_default();
-                if let Some(i) = memchr::memmem::find(tail, CHILD_END) {
-                    break Some(at + i + CHILD_END.len());
+                if let Some(end) = child_end(buf.get(at..).unwrap_or_default()) {
+                    break Some(at + end);
                 }
                 if buf.len() >= chunk.saturating_mul(MAX_CHUNK_FACTOR) {
                     break Some(buf.len());
                 }
-                from = buf.len().saturating_sub(CHILD_END.len() - 1);
+                from = buf.len().saturating_sub(OVERLAP);
             }
             if eof {
                 break None;
@@ -453,6 +453,35 @@ fn split(
         newlines += newlines_in;
         index += 1;
     }
+}
+
+/// Where the first `</Child>` or `</prefix:Child>` in `bytes` ends (a
+/// namespace prefix is allowed, as the reader allows it). Only a place to
+/// try a cut: a wrong one costs speed, never a row.
+fn child_end(bytes: &[u8]) -> Option<usize> {
+    const NAME: &[u8] = b"Child>";
+    let mut from = 0;
+    while let Some(i) = memchr::memmem::find(bytes.get(from..)?, NAME) {
+        let at = from + i;
+        let before = bytes.get(..at).unwrap_or_default();
+        let end_tag = before.ends_with(b"</")
+            || before.strip_suffix(b":").is_some_and(|rest| {
+                let prefix = rest
+                    .iter()
+                    .rev()
+                    .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+                    .count();
+                prefix > 0
+                    && rest
+                        .get(..rest.len() - prefix)
+                        .is_some_and(|r| r.ends_with(b"</"))
+            });
+        if end_tag {
+            return Some(at + NAME.len());
+        }
+        from = at + NAME.len();
+    }
+    None
 }
 
 /// A worker thread and what it shares with the others.
@@ -681,14 +710,37 @@ mod tests {
     }
 
     #[test]
-    fn many_children_are_taken_as_parsed() {
-        // Enough children that chunks are accepted, not all read again.
-        let many = many(40);
-        same_in_chunks(many.as_bytes());
+    fn cuts_are_found_after_prefixed_child_ends_only() {
+        assert_eq!(child_end(b"<Child></Child>x"), Some(15));
+        assert_eq!(child_end(b"<cin:Child>a</cin:Child>x"), Some(24));
+        assert_eq!(child_end(b"<cin:Child><NotChild></NotChild>"), None);
+        assert_eq!(child_end(b"<:Child>:Child>"), None);
+        assert_eq!(child_end(b"Child>"), None);
+    }
+
+    #[test]
+    fn prefixed_files_are_taken_as_parsed_too() {
+        let text = many(40)
+            .replace("<Message>", "<cin:Message xmlns:cin=\"urn:example\">")
+            .replace("</Message>", "</cin:Message>")
+            .replace("<Child>", "<cin:Child>")
+            .replace("</Child>", "</cin:Child>");
+        same_in(text.as_bytes(), &[150, 2000], &[2]);
+        let (rows, taken) = taken(&text, 2000);
+        assert_eq!(rows, 7 * 40);
+        assert!(
+            taken > rows / 2,
+            "only {taken} of {rows} rows came from chunks"
+        );
+    }
+
+    /// How many rows `text` gives, read in chunks of `chunk` bytes by two
+    /// workers, and how many of them came from parsed chunks.
+    fn taken(text: &str, chunk: usize) -> (usize, usize) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("c.xml");
-        std::fs::write(&path, &many).unwrap();
-        let mut src = ChunkedCin::open(&path, 2000, 2).unwrap();
+        std::fs::write(&path, text).unwrap();
+        let mut src = ChunkedCin::open(&path, chunk, 2).unwrap();
         let mut raw = None;
         let (mut rows, mut taken) = (0, 0);
         while src.next_row(&mut raw).unwrap() {
@@ -697,6 +749,15 @@ mod tests {
                 taken += 1;
             }
         }
+        (rows, taken)
+    }
+
+    #[test]
+    fn many_children_are_taken_as_parsed() {
+        // Enough children that chunks are accepted, not all read again.
+        let many = many(40);
+        same_in_chunks(many.as_bytes());
+        let (rows, taken) = taken(&many, 2000);
         assert_eq!(rows, 7 * 40);
         assert!(
             taken > rows / 2,
