@@ -483,7 +483,11 @@ impl Worker {
             if self.stop.load(Ordering::Relaxed) {
                 return;
             }
-            let parsed = (!job.last).then(|| self.parse(&job));
+            // A chunk cut where no `</Child>` was found may end inside a
+            // text (a character cut in two, a value's first half): parsed
+            // to its end it would not read as in order, so it is read in
+            // order, like the last.
+            let parsed = (!job.last && job.bytes.ends_with(CHILD_END)).then(|| self.parse(&job));
             if job.index == 0 {
                 if let (Some(p), Ok(mut g)) = (&parsed, self.guess.lock()) {
                     if p.ok {
@@ -696,5 +700,22 @@ mod tests {
             taken > rows / 2,
             "only {taken} of {rows} rows came from chunks"
         );
+    }
+    #[test]
+    fn a_chunk_cut_inside_a_text_reads_as_in_order() {
+        // A child with no `</Child>` for many chunks: the chunk is cut where
+        // it reaches its largest size, here inside a character (3 bytes)
+        // of a text the reader passes over. Parsed alone, the chunk's last
+        // text is not UTF-8: a fault the file does not have.
+        let text = paths().replacen(
+            "<Ethnicity>WBRI</Ethnicity>",
+            &format!(
+                "<Ethnicity>WBRI</Ethnicity><Note>{}</Note>",
+                "€".repeat(400)
+            ),
+            1,
+        );
+        let chunks: Vec<usize> = (1..160).collect();
+        same_in(text.as_bytes(), &chunks, &[1, 2]);
     }
 }
