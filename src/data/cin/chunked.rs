@@ -718,4 +718,22 @@ mod tests {
         let chunks: Vec<usize> = (1..160).collect();
         same_in(text.as_bytes(), &chunks, &[1, 2]);
     }
+    #[test]
+    fn a_byte_order_mark_where_a_chunk_begins_reads_as_in_order() {
+        // Read from its start, a chunk's reader passes over a byte order
+        // mark there; read in order, it is a text after `</Child>` (not
+        // UTF-8 for the UTF-16 marks: the run stops).
+        let text = paths();
+        for bom in [&b"\xFF\xFE"[..], b"\xFE\xFF", b"\xEF\xBB\xBF"] {
+            for nth in [1, 3] {
+                let at = text.match_indices("</Child>").nth(nth - 1).unwrap().0 + 8;
+                let mut bytes = text.as_bytes()[..at].to_vec();
+                bytes.extend_from_slice(bom);
+                bytes.extend_from_slice(b"  \r\n");
+                bytes.extend_from_slice(&text.as_bytes()[at..]);
+                let chunks: Vec<usize> = (1..120).step_by(3).collect();
+                same_in(&bytes, &chunks, &[1, 2]);
+            }
+        }
+    }
 }
