@@ -481,6 +481,11 @@ impl Worker {
                 return;
             };
             if self.stop.load(Ordering::Relaxed) {
+                // The splitter may be waiting for the first chunk, and the
+                // other workers for the splitter: it must hear of it.
+                if job.index == 0 {
+                    let _ = self.first.send(());
+                }
                 return;
             }
             // A chunk cut where no `</Child>` was found may end inside a
@@ -735,5 +740,76 @@ mod tests {
                 same_in(&bytes, &chunks, &[1, 2]);
             }
         }
+    }
+    #[test]
+    fn stopping_early_or_at_an_error_leaves_no_thread_and_the_rows_read() {
+        // A refused entity between children stops the run part way.
+        let text = many(30);
+        let at = text.match_indices("</Child>").nth(70).unwrap().0 + 8;
+        let broken = format!("{}&bad;{}", &text[..at], &text[at..]);
+        let dir = tempfile::tempdir().unwrap();
+        for (i, text) in [text, broken].iter().enumerate() {
+            let path = dir.path().join(format!("c{i}.xml"));
+            std::fs::write(&path, text).unwrap();
+            let in_order = all(Box::new(CinSource::open(&path).unwrap()), &path);
+            for chunk in [1, 97, 1000] {
+                for stop in [0, 1, 5, 40, 150, usize::MAX] {
+                    let mut src = ChunkedCin::open(&path, chunk, 3).unwrap();
+                    let mut raw = None;
+                    let mut rows = Vec::new();
+                    while rows.len() < stop {
+                        match src.next_row(&mut raw) {
+                            Ok(true) => rows.push(format!("{raw:?}")),
+                            Ok(false) => break,
+                            Err(e) => {
+                                let e = e.to_string().replace(&path.display().to_string(), "FILE");
+                                rows.push(format!("stopped: {e}"));
+                                // Stopped: no thread runs, and it stays stopped.
+                                assert!(src.threads.is_empty());
+                                assert!(matches!(src.next_row(&mut raw), Ok(false)));
+                                break;
+                            }
+                        }
+                    }
+                    if stop == usize::MAX {
+                        assert!(src.threads.is_empty());
+                        rows.push(format!("{:?}", src.warnings()));
+                        assert_eq!(rows, in_order, "chunks of {chunk} bytes");
+                    } else {
+                        let n = rows.len();
+                        assert_eq!(rows, in_order[..n], "chunks of {chunk}, {stop} rows");
+                    }
+                    // Dropped with its workers busy or waiting: returns.
+                    drop(src);
+                }
+            }
+            assert!(in_order.len() > 100, "{}", in_order.len());
+            assert_eq!(in_order.iter().any(|r| r.starts_with("stopped")), i == 1);
+        }
+    }
+    #[test]
+    fn dropped_at_once_it_stops_without_waiting_for_ever() {
+        // Dropped as the splitter waits for the first chunk to be parsed:
+        // the worker that takes it sees the stop and must still say so, or
+        // the splitter waits for it, and the other workers for the splitter.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.xml");
+        std::fs::write(&path, many(20)).unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for i in 0..400 {
+                let mut src = ChunkedCin::open(&path, 1 + i % 50, 2 + i % 3).unwrap();
+                if i % 2 == 1 {
+                    let mut raw = None;
+                    let _ = src.next_row(&mut raw);
+                }
+                drop(src);
+            }
+            let _ = tx.send(());
+        });
+        assert!(
+            rx.recv_timeout(std::time::Duration::from_secs(60)).is_ok(),
+            "a dropped reader did not stop"
+        );
     }
 }
