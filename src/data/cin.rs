@@ -290,10 +290,19 @@ impl Resume {
     /// is read again in order.
     pub(crate) fn quiet(&self) -> bool {
         !self.in_episode
+            && !self.episode_open()
             && !self.broken
             && !self.done
             && self.value.is_empty()
             && !self.value_too_long
+    }
+
+    /// Whether a `<CINdetails>` is still open after its episode was
+    /// handed on (a CINdetails inside another): its `</CINdetails>` hands
+    /// on the episode last read again, which is the reader's and not in
+    /// this state, so a chunk cannot start or end here.
+    fn episode_open(&self) -> bool {
+        self.stack.iter().any(|(t, _)| *t == Tag::CinDetails)
     }
 
     /// Whether a chunk read from `self` reads as from `other`: the same
@@ -303,6 +312,8 @@ impl Resume {
     pub(crate) fn same_place(&self, other: &Resume) -> bool {
         !self.in_episode
             && !other.in_episode
+            && !self.episode_open()
+            && !other.episode_open()
             && !self.broken
             && !other.broken
             && !self.done

@@ -812,4 +812,61 @@ mod tests {
             "a dropped reader did not stop"
         );
     }
+
+    #[test]
+    fn a_chunk_does_not_start_inside_an_episode_already_handed_on() {
+        // A CINdetails inside another hands on an episode at the inner
+        // one's end, and the episode again at the outer `</CINdetails>`:
+        // in between no episode is being read, but the outer end needs the
+        // reader's last episode, which a chunk parsed from that state
+        // does not have (it handed on an empty one, at line 0).
+        let text = many(6).replace(
+            "<PrimaryNeedCode>N4</PrimaryNeedCode>",
+            "<PrimaryNeedCode>N<CINdetails>4</PrimaryNeedCode>",
+        );
+        let chunks: Vec<usize> = (1..40).collect();
+        same_in(text.as_bytes(), &chunks, &[1, 3]);
+    }
+
+    #[test]
+    fn files_with_markup_dropped_in_read_as_in_order_in_chunks() {
+        // Marks, characters cut in two, tags that open or close children,
+        // episodes and messages, comments, CDATA, quotes: put in or written
+        // over at random places.
+        let text = many(6);
+        let marks: &[&[u8]] = &[
+            b"\xEF\xBB\xBF",
+            b"\xFF\xFE",
+            b"\xE2\x82\xAC",
+            b"</Child>",
+            b"<Child>",
+            b"<!--",
+            b"-->",
+            b"\r\n",
+            b"<CINdetails>",
+            b"</CINdetails>",
+            b"<Message>",
+            b"</Message>",
+            b"&amp;",
+            b"<![CDATA[",
+            b"]]>",
+            b"\"",
+            b"<",
+        ];
+        let mut seed = 12345u64;
+        for _ in 0..120 {
+            let mut bytes = text.as_bytes().to_vec();
+            for _ in 0..4 {
+                seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                let at = (seed >> 33) as usize % bytes.len();
+                let mark = marks[(seed >> 20) as usize % marks.len()];
+                if (seed >> 40) % 2 == 0 {
+                    bytes.splice(at..at, mark.iter().copied());
+                } else {
+                    bytes[at] = mark[0];
+                }
+            }
+            same_in(&bytes, &[7, 40, 150, 600], &[1, 3]);
+        }
+    }
 }
