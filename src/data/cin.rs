@@ -60,6 +60,17 @@ fn bom_len(bytes: &[u8]) -> usize {
     }
 }
 
+/// A text that begins with a byte order mark, without it and the blanks
+/// after it: as quick-xml reads a text at the start of what it reads.
+fn past_bom(text: &[u8]) -> &[u8] {
+    let rest = text.get(bom_len(text)..).unwrap_or_default();
+    let blanks = rest
+        .iter()
+        .take_while(|b| matches!(b, b' ' | b'\r' | b'\n' | b'\t'))
+        .count();
+    rest.get(blanks..).unwrap_or_default()
+}
+
 /// A quick-xml reader over part of a block, set up as the census needs.
 fn xml(bytes: &[u8]) -> Reader<&[u8]> {
     let mut reader = Reader::from_reader(bytes);
@@ -279,10 +290,19 @@ impl Resume {
     /// is read again in order.
     pub(crate) fn quiet(&self) -> bool {
         !self.in_episode
+            && !self.episode_open()
             && !self.broken
             && !self.done
             && self.value.is_empty()
             && !self.value_too_long
+    }
+
+    /// Whether a `<CINdetails>` is still open after its episode was
+    /// handed on (a CINdetails inside another): its `</CINdetails>` hands
+    /// on the episode last read again, which is the reader's and not in
+    /// this state, so a chunk cannot start or end here.
+    fn episode_open(&self) -> bool {
+        self.stack.iter().any(|(t, _)| *t == Tag::CinDetails)
     }
 
     /// Whether a chunk read from `self` reads as from `other`: the same
@@ -292,6 +312,8 @@ impl Resume {
     pub(crate) fn same_place(&self, other: &Resume) -> bool {
         !self.in_episode
             && !other.in_episode
+            && !self.episode_open()
+            && !other.episode_open()
             && !self.broken
             && !other.broken
             && !self.done
@@ -896,11 +918,13 @@ impl CinSource {
 
     /// Handles one event that began at `start` in the block (and ended at
     /// `self.at`): `Some(true)` when `raw` holds an episode, `Some(false)`
-    /// at the end, `None` to read on.
+    /// at the end, `None` to read on. `bom_kept`: quick-xml did not pass
+    /// over a byte order mark at `start` (it began reading before).
     fn handle(
         &mut self,
         event: Result<Event<'_>, quick_xml::Error>,
         start: usize,
+        bom_kept: bool,
         raw: &mut Option<Raw>,
     ) -> Result<Option<bool>, DataError> {
         let complete = match event {
@@ -915,7 +939,16 @@ impl CinSource {
             }
             Ok(Event::End(e)) => self.close_tag(local(e.name().into_inner()))?,
             Ok(Event::Text(t)) => {
-                match std::str::from_utf8(&t) {
+                let mut t: &[u8] = &t;
+                if bom_kept
+                    && self
+                        .block
+                        .get(start..self.len)
+                        .is_some_and(|b| bom_len(b) > 0)
+                {
+                    t = past_bom(t);
+                }
+                match std::str::from_utf8(t) {
                     Ok(s) => self.text(s),
                     Err(_) => self.not_text()?,
                 }
@@ -1006,9 +1039,12 @@ impl CinSource {
                 continue;
             }
             // quick-xml passes over a byte order mark at the start of what
-            // it reads without counting it in its positions. (A U+FEFF that
-            // begins a value exactly where a block or an episode begins is
-            // passed over too: no census value begins so.)
+            // it reads without counting it in its positions. One that
+            // begins a later text is passed over in `handle`, so that the
+            // file reads the same wherever a reader begins (a block, an
+            // episode, a chunk of `chunked`). (A U+FEFF that begins a value
+            // is passed over too: no census value begins so.)
+            let origin = self.pos;
             let from = self.pos + bom_len(bytes);
             let mut reader = xml(bytes);
             loop {
@@ -1033,7 +1069,8 @@ impl CinSource {
                 }
                 let start = self.pos;
                 self.at = end.min(self.len);
-                let handled = self.handle(event, start, raw)?;
+                let bom_kept = start != origin || from == origin;
+                let handled = self.handle(event, start, bom_kept, raw)?;
                 self.pos = self.at;
                 if let Some(row) = handled {
                     return Ok(if row { Step::Row } else { Step::End });
@@ -1351,6 +1388,27 @@ mod tests {
                 rows_in_blocks(part, 1 << 20).unwrap(),
                 "cut at {cut}"
             );
+        }
+    }
+
+    #[test]
+    fn a_byte_order_mark_inside_the_file_reads_the_same_in_any_blocks() {
+        // After a `</Child>`, after an episode (where a reader begins
+        // afresh), and before a value: passed over wherever blocks begin.
+        let paths = String::from_utf8_lossy(include_bytes!("../../tests/fixtures/cin/paths.xml"));
+        for bom in ["\u{feff}", "\u{feff}\u{feff}"] {
+            let text = paths
+                .replacen("</Child>", &format!("</Child>{bom} \n"), 1)
+                .replacen("</CINdetails>", &format!("</CINdetails>{bom}"), 2)
+                .replacen("<LAchildID>C003", &format!("<LAchildID>{bom} C003"), 1);
+            let whole = rows_in_blocks(text.as_bytes(), 1 << 20).unwrap();
+            for block in 1..400 {
+                assert_eq!(
+                    rows_in_blocks(text.as_bytes(), block).unwrap(),
+                    whole,
+                    "{bom:?} in blocks of {block} bytes"
+                );
+            }
         }
     }
 

@@ -459,29 +459,41 @@ fn split(
 /// namespace prefix is allowed, as the reader allows it). Only a place to
 /// try a cut: a wrong one costs speed, never a row.
 fn child_end(bytes: &[u8]) -> Option<usize> {
-    const NAME: &[u8] = b"Child>";
     let mut from = 0;
-    while let Some(i) = memchr::memmem::find(bytes.get(from..)?, NAME) {
+    while let Some(i) = memchr::memmem::find(bytes.get(from..)?, CHILD) {
         let at = from + i;
-        let before = bytes.get(..at).unwrap_or_default();
-        let end_tag = before.ends_with(b"</")
-            || before.strip_suffix(b":").is_some_and(|rest| {
-                let prefix = rest
-                    .iter()
-                    .rev()
-                    .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
-                    .count();
-                prefix > 0
-                    && rest
-                        .get(..rest.len() - prefix)
-                        .is_some_and(|r| r.ends_with(b"</"))
-            });
-        if end_tag {
-            return Some(at + NAME.len());
+        if closes(bytes.get(..at).unwrap_or_default()) {
+            return Some(at + CHILD.len());
         }
-        from = at + NAME.len();
+        from = at + CHILD.len();
     }
     None
+}
+
+/// Whether a chunk was cut just after a `</Child>` (or `</prefix:Child>`),
+/// not at its largest size.
+fn ends_after_child(bytes: &[u8]) -> bool {
+    bytes.strip_suffix(CHILD).is_some_and(closes)
+}
+
+/// The end of a `Child` end tag's name.
+const CHILD: &[u8] = b"Child>";
+
+/// Whether `before` ends with `</` or `</prefix:`, so that `Child>` after
+/// it closes a child.
+fn closes(before: &[u8]) -> bool {
+    before.ends_with(b"</")
+        || before.strip_suffix(b":").is_some_and(|rest| {
+            let prefix = rest
+                .iter()
+                .rev()
+                .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+                .count();
+            prefix > 0
+                && rest
+                    .get(..rest.len() - prefix)
+                    .is_some_and(|r| r.ends_with(b"</"))
+        })
 }
 
 /// A worker thread and what it shares with the others.
@@ -510,11 +522,20 @@ impl Worker {
                 return;
             };
             if self.stop.load(Ordering::Relaxed) {
+                // The splitter may be waiting for the first chunk, and the
+                // other workers for the splitter: it must hear of it.
+                if job.index == 0 {
+                    let _ = self.first.send(());
+                }
                 return;
             }
-            // A fault in parsing (none is known) costs the chunk, read again
-            // in order, not a hang: every chunk is answered.
-            let parsed = (!job.last)
+            // A chunk cut where no `</Child>` was found may end inside a
+            // text (a character cut in two, a value's first half): parsed
+            // to its end it would not read as in order, so it is read in
+            // order, like the last. A fault in parsing (none is known)
+            // costs the chunk, read again in order, not a hang: every chunk
+            // is answered.
+            let parsed = (!job.last && ends_after_child(&job.bytes))
                 .then(|| {
                     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.parse(&job))).ok()
                 })
@@ -716,6 +737,10 @@ mod tests {
         assert_eq!(child_end(b"<cin:Child><NotChild></NotChild>"), None);
         assert_eq!(child_end(b"<:Child>:Child>"), None);
         assert_eq!(child_end(b"Child>"), None);
+        assert!(ends_after_child(b"<a></Child>"));
+        assert!(ends_after_child(b"<a></cin:Child>"));
+        assert!(!ends_after_child(b"<a><Child>"));
+        assert!(!ends_after_child(b"<a></Child> "));
     }
 
     #[test]
@@ -763,5 +788,168 @@ mod tests {
             taken > rows / 2,
             "only {taken} of {rows} rows came from chunks"
         );
+    }
+    #[test]
+    fn a_chunk_cut_inside_a_text_reads_as_in_order() {
+        // A child with no `</Child>` for many chunks: the chunk is cut where
+        // it reaches its largest size, here inside a character (3 bytes)
+        // of a text the reader passes over. Parsed alone, the chunk's last
+        // text is not UTF-8: a fault the file does not have.
+        let text = paths().replacen(
+            "<Ethnicity>WBRI</Ethnicity>",
+            &format!(
+                "<Ethnicity>WBRI</Ethnicity><Note>{}</Note>",
+                "€".repeat(400)
+            ),
+            1,
+        );
+        let chunks: Vec<usize> = (1..160).collect();
+        same_in(text.as_bytes(), &chunks, &[1, 2]);
+    }
+    #[test]
+    fn a_byte_order_mark_where_a_chunk_begins_reads_as_in_order() {
+        // Read from its start, a chunk's reader passes over a byte order
+        // mark there; read in order, it is a text after `</Child>` (not
+        // UTF-8 for the UTF-16 marks: the run stops).
+        let text = paths();
+        for bom in [&b"\xFF\xFE"[..], b"\xFE\xFF", b"\xEF\xBB\xBF"] {
+            for nth in [1, 3] {
+                let at = text.match_indices("</Child>").nth(nth - 1).unwrap().0 + 8;
+                let mut bytes = text.as_bytes()[..at].to_vec();
+                bytes.extend_from_slice(bom);
+                bytes.extend_from_slice(b"  \r\n");
+                bytes.extend_from_slice(&text.as_bytes()[at..]);
+                let chunks: Vec<usize> = (1..120).step_by(3).collect();
+                same_in(&bytes, &chunks, &[1, 2]);
+            }
+        }
+    }
+    #[test]
+    fn stopping_early_or_at_an_error_leaves_no_thread_and_the_rows_read() {
+        // A refused entity between children stops the run part way.
+        let text = many(30);
+        let at = text.match_indices("</Child>").nth(70).unwrap().0 + 8;
+        let broken = format!("{}&bad;{}", &text[..at], &text[at..]);
+        let dir = tempfile::tempdir().unwrap();
+        for (i, text) in [text, broken].iter().enumerate() {
+            let path = dir.path().join(format!("c{i}.xml"));
+            std::fs::write(&path, text).unwrap();
+            let in_order = all(Box::new(CinSource::open(&path).unwrap()), &path);
+            for chunk in [1, 97, 1000] {
+                for stop in [0, 1, 5, 40, 150, usize::MAX] {
+                    let mut src = ChunkedCin::open(&path, chunk, 3).unwrap();
+                    let mut raw = None;
+                    let mut rows = Vec::new();
+                    while rows.len() < stop {
+                        match src.next_row(&mut raw) {
+                            Ok(true) => rows.push(format!("{raw:?}")),
+                            Ok(false) => break,
+                            Err(e) => {
+                                let e = e.to_string().replace(&path.display().to_string(), "FILE");
+                                rows.push(format!("stopped: {e}"));
+                                // Stopped: no thread runs, and it stays stopped.
+                                assert!(src.threads.is_empty());
+                                assert!(matches!(src.next_row(&mut raw), Ok(false)));
+                                break;
+                            }
+                        }
+                    }
+                    if stop == usize::MAX {
+                        assert!(src.threads.is_empty());
+                        rows.push(format!("{:?}", src.warnings()));
+                        assert_eq!(rows, in_order, "chunks of {chunk} bytes");
+                    } else {
+                        let n = rows.len();
+                        assert_eq!(rows, in_order[..n], "chunks of {chunk}, {stop} rows");
+                    }
+                    // Dropped with its workers busy or waiting: returns.
+                    drop(src);
+                }
+            }
+            assert!(in_order.len() > 100, "{}", in_order.len());
+            assert_eq!(in_order.iter().any(|r| r.starts_with("stopped")), i == 1);
+        }
+    }
+    #[test]
+    fn dropped_at_once_it_stops_without_waiting_for_ever() {
+        // Dropped as the splitter waits for the first chunk to be parsed:
+        // the worker that takes it sees the stop and must still say so, or
+        // the splitter waits for it, and the other workers for the splitter.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.xml");
+        std::fs::write(&path, many(20)).unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for i in 0..400 {
+                let mut src = ChunkedCin::open(&path, 1 + i % 50, 2 + i % 3).unwrap();
+                if i % 2 == 1 {
+                    let mut raw = None;
+                    let _ = src.next_row(&mut raw);
+                }
+                drop(src);
+            }
+            let _ = tx.send(());
+        });
+        assert!(
+            rx.recv_timeout(std::time::Duration::from_secs(60)).is_ok(),
+            "a dropped reader did not stop"
+        );
+    }
+
+    #[test]
+    fn a_chunk_does_not_start_inside_an_episode_already_handed_on() {
+        // A CINdetails inside another hands on an episode at the inner
+        // one's end, and the episode again at the outer `</CINdetails>`:
+        // in between no episode is being read, but the outer end needs the
+        // reader's last episode, which a chunk parsed from that state
+        // does not have (it handed on an empty one, at line 0).
+        let text = many(6).replace(
+            "<PrimaryNeedCode>N4</PrimaryNeedCode>",
+            "<PrimaryNeedCode>N<CINdetails>4</PrimaryNeedCode>",
+        );
+        let chunks: Vec<usize> = (1..40).collect();
+        same_in(text.as_bytes(), &chunks, &[1, 3]);
+    }
+
+    #[test]
+    fn files_with_markup_dropped_in_read_as_in_order_in_chunks() {
+        // Marks, characters cut in two, tags that open or close children,
+        // episodes and messages, comments, CDATA, quotes: put in or written
+        // over at random places.
+        let text = many(6);
+        let marks: &[&[u8]] = &[
+            b"\xEF\xBB\xBF",
+            b"\xFF\xFE",
+            b"\xE2\x82\xAC",
+            b"</Child>",
+            b"<Child>",
+            b"<!--",
+            b"-->",
+            b"\r\n",
+            b"<CINdetails>",
+            b"</CINdetails>",
+            b"<Message>",
+            b"</Message>",
+            b"&amp;",
+            b"<![CDATA[",
+            b"]]>",
+            b"\"",
+            b"<",
+        ];
+        let mut seed = 12345u64;
+        for _ in 0..120 {
+            let mut bytes = text.as_bytes().to_vec();
+            for _ in 0..4 {
+                seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                let at = (seed >> 33) as usize % bytes.len();
+                let mark = marks[(seed >> 20) as usize % marks.len()];
+                if (seed >> 40) % 2 == 0 {
+                    bytes.splice(at..at, mark.iter().copied());
+                } else {
+                    bytes[at] = mark[0];
+                }
+            }
+            same_in(&bytes, &[7, 40, 150, 600], &[1, 3]);
+        }
     }
 }
