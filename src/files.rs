@@ -61,8 +61,9 @@ pub enum FileError {
 impl RuleSet {
     /// Reads `path` (the format from its extension, or `options.format`),
     /// scores each row on every core and hands it to `each` in input order;
-    /// memory stays flat whatever the size of the file. Rows that cannot be
-    /// used are listed in the summary, not handed on.
+    /// rows are not kept, so memory grows only with the ids remembered to
+    /// find a repeated one (a few bytes an id) and with the rows that
+    /// cannot be used, which are listed in the summary, not handed on.
     pub fn score_file(
         &self,
         path: impl AsRef<Path>,
