@@ -628,10 +628,16 @@ mod tests {
         same_in(text, &[1, 40, 150, 700, 5000], &[1, 2, 3]);
     }
 
-    fn same_in(text: &[u8], chunks: &[usize], workers: &[usize]) {
+    /// `text` written to a file of its own (kept while the folder lives).
+    fn file(text: impl AsRef<[u8]>) -> (tempfile::TempDir, std::path::PathBuf) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("c.xml");
         std::fs::write(&path, text).unwrap();
+        (dir, path)
+    }
+
+    fn same_in(text: &[u8], chunks: &[usize], workers: &[usize]) {
+        let (_dir, path) = file(text);
         let in_order = all(Box::new(CinSource::open(&path).unwrap()), &path);
         for &chunk in chunks {
             for &workers in workers {
@@ -762,9 +768,7 @@ mod tests {
     /// How many rows `text` gives, read in chunks of `chunk` bytes by two
     /// workers, and how many of them came from parsed chunks.
     fn taken(text: &str, chunk: usize) -> (usize, usize) {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("c.xml");
-        std::fs::write(&path, text).unwrap();
+        let (_dir, path) = file(text);
         let mut src = ChunkedCin::open(&path, chunk, 2).unwrap();
         let mut raw = None;
         let (mut rows, mut taken) = (0, 0);
@@ -875,9 +879,7 @@ mod tests {
         // Dropped as the splitter waits for the first chunk to be parsed:
         // the worker that takes it sees the stop and must still say so, or
         // the splitter waits for it, and the other workers for the splitter.
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("c.xml");
-        std::fs::write(&path, many(20)).unwrap();
+        let (_dir, path) = file(many(20));
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             for i in 0..400 {
